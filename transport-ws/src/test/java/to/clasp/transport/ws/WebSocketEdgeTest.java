@@ -157,13 +157,13 @@ final class WebSocketEdgeTest
         {
             client.helloAsPython();
             // E8 split in three fragments: one CLASP frame, one WebSocket message.
-            final byte[] set = Hex.bytes("53 01 00 13 21 05 00 07 2f 70 79 2f 66 72 00 00 00 00 00 00 00 2a");
+            final byte[] set = Hex.bytes("53 01 00 12 21 05 00 06 2f 70 79 2f 66 72 00 00 00 00 00 00 00 2a");
             final byte[] setFrame = Arrays.copyOf(set, set.length);
             client.sendFragmented(setFrame, 3, 10);
-            client.send("53 01 00 0a 22 00 07 2f 70 79 2f 66 72"); // GET /py/fr
+            client.send("53 01 00 09 22 00 06 2f 70 79 2f 66 72"); // GET /py/fr
             final byte[] snapshot = client.receive(5_000);
             assertEquals(0x23, snapshot[4], Hex.of(snapshot));
-            assertEquals("00 07 2f 70 79 2f 66 72 05 00 00 00 00 00 00 00 2a",
+            assertEquals("00 06 2f 70 79 2f 66 72 05 00 00 00 00 00 00 00 2a",
                 Hex.of(Arrays.copyOfRange(snapshot, 7, 7 + 17)), "entry /py/fr = I64 42");
         }
     }
