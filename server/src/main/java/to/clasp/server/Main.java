@@ -36,7 +36,23 @@ public final class Main implements Runnable
      */
     static int run(final String... args)
     {
+        return run(null, null, args);
+    }
+
+    /**
+     * Parse and run with the given output streams (null = System.out / System.err).
+     */
+    static int run(final java.io.PrintWriter out, final java.io.PrintWriter err, final String... args)
+    {
         final CommandLine commandLine = new CommandLine(new Main());
+        if (out != null)
+        {
+            commandLine.setOut(out);
+        }
+        if (err != null)
+        {
+            commandLine.setErr(err);
+        }
         commandLine.setParameterExceptionHandler((ex, ignored) ->
         {
             final String message = String.valueOf(ex.getMessage()).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
