@@ -237,7 +237,7 @@ final class MessagePackTranscoder
                             range == null ? 0 : number(range.get(0)), range == null ? 0 : number(range.get(1)),
                             mm.get("default") != null, value(mm.get("default")), str(mm, "description", null));
                     }
-                    signals.add(new SignalInfo(str(s, "address", null), signal(s, "signal"),
+                    signals.add(new SignalInfo(required(s, "address"), signal(s, "signal"),
                         str(s, "datatype", null), str(s, "access", null), meta));
                 }
                 return new AnnounceMessage(str(m, "namespace", ""), signals);
@@ -263,7 +263,7 @@ final class MessagePackTranscoder
             case MessageType.SUBSCRIBE:
             {
                 final Map<String, Object> options = m.get("options") == null ? Map.of() : asMap(m.get("options"));
-                return new SubscribeMessage(u32(m, "id"), str(m, "pattern", null), typeMask(m),
+                return new SubscribeMessage(u32(m, "id"), required(m, "pattern"), typeMask(m),
                     u32OrNull(options, "max_rate"), dbl(options, "epsilon"), u32OrNull(options, "history"),
                     u32OrNull(options, "window"));
             }
@@ -289,27 +289,27 @@ final class MessagePackTranscoder
                     }
                 }
                 final int signal = m.get("signal") == null ? SignalType.EVENT : signal(m, "signal");
-                return new PublishMessage(str(m, "address", null), signal, phase(m), indicator, value, samples,
+                return new PublishMessage(required(m, "address"), signal, phase(m), indicator, value, samples,
                     lng(m, "timestamp", null), u32OrNull(m, "id"), u32OrNull(m, "rate"));
             }
             case MessageType.SET:
-                return new SetMessage(str(m, "address", null), value(m.get("value")), lng(m, "revision", null),
+                return new SetMessage(required(m, "address"), value(m.get("value")), lng(m, "revision", null),
                     bool(m, "lock"), bool(m, "unlock"), u32OrNull(m, "ttl"));
             case MessageType.GET:
-                return new GetMessage(str(m, "address", null));
+                return new GetMessage(required(m, "address"));
             case MessageType.SNAPSHOT:
             {
                 final List<SnapshotEntry> entries = new ArrayList<>();
                 for (final Object o : list(m, "params"))
                 {
                     final Map<String, Object> e = asMap(o);
-                    entries.add(new SnapshotEntry(str(e, "address", null), value(e.get("value")),
+                    entries.add(new SnapshotEntry(required(e, "address"), value(e.get("value")),
                         lng(e, "revision", 0L), str(e, "writer", null), lng(e, "timestamp", null)));
                 }
                 return new SnapshotMessage(entries);
             }
             case MessageType.REPLAY:
-                return new ReplayMessage(str(m, "pattern", null), lng(m, "from", null), lng(m, "to", null),
+                return new ReplayMessage(required(m, "pattern"), lng(m, "from", null), lng(m, "to", null),
                     u32OrNull(m, "limit"), typeMask(m));
             case MessageType.BUNDLE:
             {
@@ -338,14 +338,14 @@ final class MessagePackTranscoder
                 return new ErrorMessage(u16(m, "code"), str(m, "message", ""), str(m, "address", null),
                     u32OrNull(m, "correlation_id"));
             case MessageType.QUERY:
-                return new QueryMessage(str(m, "pattern", null));
+                return new QueryMessage(required(m, "pattern"));
             case MessageType.RESULT:
             {
                 final List<ResultEntry> entries = new ArrayList<>();
                 for (final Object o : list(m, "signals"))
                 {
                     final Map<String, Object> s = asMap(o);
-                    entries.add(new ResultEntry(str(s, "address", null), signal(s, "signal"),
+                    entries.add(new ResultEntry(required(s, "address"), signal(s, "signal"),
                         str(s, "datatype", null), str(s, "access", null)));
                 }
                 return new ResultMessage(entries);
@@ -392,18 +392,27 @@ final class MessagePackTranscoder
     }
 
     /**
-     * @param absent returned when the key is missing or nil; {@code null} means the field is required.
+     * @param absent returned when the key is missing or nil.
      */
     private static String str(final Map<String, Object> m, final String key, final String absent)
     {
         final Object o = m.get(key);
         if (o == null)
         {
-            if (absent == null && ("address".equals(key) || "pattern".equals(key)))
-            {
-                throw new Reject(DecodeError.BAD_MESSAGEPACK);
-            }
             return absent;
+        }
+        return asString(o);
+    }
+
+    /**
+     * A string field without which the message means nothing (address, pattern).
+     */
+    private static String required(final Map<String, Object> m, final String key)
+    {
+        final Object o = m.get(key);
+        if (o == null)
+        {
+            throw new Reject(DecodeError.BAD_MESSAGEPACK);
         }
         return asString(o);
     }

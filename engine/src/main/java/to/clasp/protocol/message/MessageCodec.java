@@ -87,8 +87,8 @@ public final class MessageCodec
             {
                 final SignalMeta meta = s.meta();
                 final boolean added = meta == null ?
-                    encoder.addSignal(s.address(), s.signal(), s.datatype(), s.access(), null, null, false, null, null) :
-                    encoder.addSignal(s.address(), s.signal(), s.datatype(), s.access(), meta.unit(),
+                    encoder.addSignal(s.address(), s.signal(), s.datatype(), s.access(), false, null, null, false, null, null) :
+                    encoder.addSignal(s.address(), s.signal(), s.datatype(), s.access(), true, meta.unit(),
                         meta.hasRange() ? new double[]{ meta.min(), meta.max() } : null,
                         meta.hasDefault(), meta.defaultValue(), meta.description());
                 if (!added)
