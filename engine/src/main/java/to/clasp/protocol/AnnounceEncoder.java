@@ -35,9 +35,9 @@ public final class AnnounceEncoder
     }
 
     /**
-     * Append a signal definition. Null arguments are omitted; meta is written when any of unit, range, default
-     * value or description is given.
+     * Append a signal definition. Null arguments are omitted.
      *
+     * @param hasMeta      whether to write the meta block (opt bit2), even if all its fields are absent.
      * @param range        null, or {min, max}.
      * @param hasDefault   whether {@code defaultValue} is present (a default may itself be null).
      * @return false (nothing written) when it would not fit the frame.
@@ -47,6 +47,7 @@ public final class AnnounceEncoder
         final int signal,
         final String datatype,
         final String access,
+        final boolean hasMeta,
         final String unit,
         final double[] range,
         final boolean hasDefault,
@@ -58,7 +59,6 @@ public final class AnnounceEncoder
         final byte[] x = access == null ? null : Wire.bytes(access);
         final byte[] u = unit == null ? null : Wire.bytes(unit);
         final byte[] s = description == null ? null : Wire.bytes(description);
-        final boolean hasMeta = u != null || range != null || hasDefault || s != null;
         final UnsafeBuffer ab = new UnsafeBuffer(a);
         final UnsafeBuffer db = d == null ? null : new UnsafeBuffer(d);
         final UnsafeBuffer xb = x == null ? null : new UnsafeBuffer(x);

@@ -320,6 +320,37 @@ class GoldenVectorTest
     }
 
     @Test
+    void e11BundleFromPythonAsMessagePack()
+    {
+        assertEquals(DecodeError.OK, decode(E11_PY));
+        assertEquals(MessageType.BUNDLE, decoder.type());
+        assertTrue(decoder.messagePack());
+        assertEquals(Qos.FIRE, decoder.qos());
+        final BundleDecoder bundle = decoder.bundle();
+        assertFalse(bundle.hasTimestamp(), "timestamp nil means absent");
+        assertEquals(1, bundle.count());
+        final FrameDecoder item = new FrameDecoder();
+        assertEquals(DecodeError.OK, item.decodePayload(decoder.payload(), bundle.itemOffset(0), bundle.itemLength(0)));
+        assertEquals(MessageType.SET, item.type());
+        assertEquals("/l/1", item.set().address());
+        assertEquals(ValueType.F64, item.set().value().type(), "MessagePack float stays Float");
+        assertEquals(1.0, item.set().value().asDouble());
+        // The transcoded payload is exactly what a compact-binary client would send for the same bundle.
+        assertEquals(Hex.normalise("30 00 00 01 00 10 21 07 00 04 2f 6c 2f 31 3f f0 00 00 00 00 00 00"),
+            Hex.of(decoder.payload(), decoder.payloadOffset(), decoder.payloadLength()));
+    }
+
+    @Test
+    void e11QueryFromPythonAsMessagePack()
+    {
+        assertEquals(DecodeError.OK, decode(E11_QUERY));
+        assertEquals(MessageType.QUERY, decoder.type());
+        assertTrue(decoder.messagePack());
+        assertEquals("/**", decoder.query().pattern());
+        assertEquals(3, decoder.query().patternLength());
+    }
+
+    @Test
     void e11EmptyResult()
     {
         assertEquals(DecodeError.OK, decode(EMPTY_RESULT));
