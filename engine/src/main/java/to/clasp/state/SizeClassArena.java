@@ -74,16 +74,6 @@ final class SizeClassArena implements AutoCloseable
         return used;
     }
 
-    int capacity()
-    {
-        return buffer.capacity();
-    }
-
-    int freeSlots(final int sizeClass)
-    {
-        return freeCounts[sizeClass];
-    }
-
     /**
      * Would slots of class {@code classA} and (when ≥ 0) {@code classB} both be allocated within the soft limit?
      * Pure; used by the store's pre-write check.
