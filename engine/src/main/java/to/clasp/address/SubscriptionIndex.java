@@ -350,6 +350,12 @@ public final class SubscriptionIndex
         return handlePattern[handle];
     }
 
+    /** Live trie nodes including the root (tests check that removal prunes). */
+    int nodeCount()
+    {
+        return nextNodeId - freeNodeIds.size();
+    }
+
     /** Bumped by every add and remove; cached results from an older generation are recomputed. */
     public long generation()
     {
