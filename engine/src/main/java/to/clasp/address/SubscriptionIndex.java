@@ -186,10 +186,8 @@ public final class SubscriptionIndex
         {
             return false;
         }
-        if (ids.isEmpty())
-        {
-            bySession.remove(sessionIndex);
-        }
+        // An emptied id map is kept: unsubscribe/resubscribe churn then allocates nothing. removeSession drops it,
+        // so the maps kept are bounded by the live sessions.
         removeFromTrie((int)handle);
         return true;
     }
