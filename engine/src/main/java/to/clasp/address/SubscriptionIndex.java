@@ -403,7 +403,7 @@ public final class SubscriptionIndex
         {
             if (entry.hash == hash &&
                 entry.keyLength == length &&
-                Segments.equal(entry.key, 0, buffer, offset, length))
+                Segments.equal(buffer, offset, entry.key, length))
             {
                 if (entry.generation == generation)
                 {
