@@ -162,7 +162,7 @@ public final class Frames
         final AnnounceEncoder enc = new AnnounceEncoder().begin(b, 0, qos, namespace);
         for (int i = 0; i < addresses.length; i++)
         {
-            enc.addSignal(addresses[i], signals[i], "f64", null, null, null, false, null, null);
+            enc.addSignal(addresses[i], signals[i], "f64", null, false, null, null, false, null, null);
         }
         return done(b, enc.finish());
     }
