@@ -1,7 +1,5 @@
 package to.clasp.address;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 /**
  * The subscriptions matching one address, as {@link SubscriptionIndex#match} returns them: each matching
  * subscription once, grouped by session, and each session once with the union of its matched subscriptions'
@@ -17,9 +15,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class MatchResult
 {
     private static final int[] EMPTY = new int[0];
+    private static final byte[] EMPTY_KEY = new byte[0];
 
     // Cache-entry part: the key this result was computed for and under which generation.
-    UnsafeBuffer key = new UnsafeBuffer(new byte[0]);
+    byte[] key = EMPTY_KEY;
     int keyLength;
     int hash;
     long generation = -1;
@@ -108,7 +107,7 @@ public final class MatchResult
     /** Bytes this entry keeps alive, for the cache's memory budget. */
     long footprint()
     {
-        return 96L + key.capacity() +
+        return 96L + key.length +
             4L * (subscriptions.length + subscriptionTypeMasks.length + subscriptionSessions.length +
             sessions.length + sessionTypeMasks.length + sessionStarts.length);
     }
@@ -122,9 +121,9 @@ public final class MatchResult
     long ensureCapacity(final int keyLength, final int subscriptionCount, final int sessionCount)
     {
         final long before = footprint();
-        if (key.capacity() < keyLength)
+        if (key.length < keyLength)
         {
-            key.wrap(new byte[keyLength]);
+            key = new byte[keyLength];
         }
         if (subscriptions.length < subscriptionCount)
         {

@@ -2,6 +2,10 @@ package to.clasp.address;
 
 import org.agrona.DirectBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The per-segment rules, shared by {@link Pattern#matches} and the {@link SubscriptionIndex} trie so that the two
  * cannot disagree (the reference router has two matchers that do).
@@ -23,6 +27,9 @@ final class Segments
     static final byte ONE = 1;
     static final byte ANY = 2;
     static final byte GLOB = 3;
+
+    /** Reads a byte[] eight bytes at a time in the same (native) order as {@link DirectBuffer#getLong(int)}. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private Segments()
     {
@@ -146,6 +153,27 @@ final class Segments
         for (; i < length; i++)
         {
             if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Equality of {@code a[aOffset, aOffset + length)} and {@code b[0, length)}; b is a cache key. */
+    static boolean equal(final DirectBuffer a, final int aOffset, final byte[] b, final int length)
+    {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            if (a.getLong(aOffset + i) != (long)LONGS.get(b, i))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (a.getByte(aOffset + i) != b[i])
             {
                 return false;
             }

@@ -186,10 +186,8 @@ public final class SubscriptionIndex
         {
             return false;
         }
-        if (ids.isEmpty())
-        {
-            bySession.remove(sessionIndex);
-        }
+        // An emptied id map is kept: unsubscribe/resubscribe churn then allocates nothing. removeSession drops it,
+        // so the maps kept are bounded by the live sessions.
         removeFromTrie((int)handle);
         return true;
     }
@@ -350,6 +348,12 @@ public final class SubscriptionIndex
         return handlePattern[handle];
     }
 
+    /** Live trie nodes including the root (tests check that removal prunes). */
+    int nodeCount()
+    {
+        return nextNodeId - freeNodeIds.size();
+    }
+
     /** Bumped by every add and remove; cached results from an older generation are recomputed. */
     public long generation()
     {
@@ -399,7 +403,7 @@ public final class SubscriptionIndex
         {
             if (entry.hash == hash &&
                 entry.keyLength == length &&
-                Segments.equal(entry.key, 0, buffer, offset, length))
+                Segments.equal(buffer, offset, entry.key, length))
             {
                 if (entry.generation == generation)
                 {

@@ -93,11 +93,6 @@ final class AddressIndex
         return true;
     }
 
-    int size()
-    {
-        return size;
-    }
-
     /**
      * @return the id of the address, or {@link ParamRecords#NO_ID}.
      */

@@ -31,11 +31,6 @@ final class ExpiryQueue
         ids = new int[length];
     }
 
-    int size()
-    {
-        return size;
-    }
-
     boolean isEmpty()
     {
         return 0 == size;

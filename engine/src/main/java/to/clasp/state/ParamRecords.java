@@ -89,11 +89,6 @@ final class ParamRecords implements AutoCloseable
         }
     }
 
-    int recordCapacity()
-    {
-        return recordCapacity;
-    }
-
     DirectBuffer buffer()
     {
         return buffer;

@@ -437,15 +437,11 @@ public final class ParamStore implements AutoCloseable
     private void applyLockBits(final int id, final int sessionIndex, final boolean lock, final boolean unlock)
     {
         // check() has already refused writers that are not the holder, so the holder here is -1 or sessionIndex.
-        final int holder = records.lockHolder(id);
         if (unlock)
         {
-            if (NO_SESSION != holder)
-            {
-                locks.unlock(id);
-            }
+            locks.unlock(id);
         }
-        else if (lock && NO_SESSION == holder)
+        else if (lock && NO_SESSION == records.lockHolder(id))
         {
             locks.lock(sessionIndex, id);
         }

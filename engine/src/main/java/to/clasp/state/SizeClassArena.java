@@ -15,8 +15,9 @@ import java.nio.ByteBuffer;
  * <p>
  * Limits: allocations normally stay under {@code softLimit} (what {@link #canAllocate} tests); {@link #allocate}
  * may go up to {@code softLimit + HEADROOM} so that every write of a BUNDLE that was checked entry by entry against
- * the soft limit can then be applied: a frame carries at most 64 KiB, which after rounding to classes is below
- * {@link #HEADROOM}.
+ * the soft limit can then be applied. {@link #HEADROOM} bounds what one frame can need: a SET entry costs at least
+ * 4 + a + v wire bytes for an a-byte address and v-byte value and at most max(16, 2a) + max(16, 2v) ≤ 8 × (4 + a + v)
+ * arena bytes, so a frame of at most 65 547 bytes needs under 8 × 65 547 = 524 376 bytes.
  */
 final class SizeClassArena implements AutoCloseable
 {
@@ -24,7 +25,7 @@ final class SizeClassArena implements AutoCloseable
     static final int MAX_CLASS_SHIFT = 16;
     static final int CLASS_COUNT = MAX_CLASS_SHIFT - MIN_CLASS_SHIFT + 1;
     static final int MAX_SLOT_LENGTH = 1 << MAX_CLASS_SHIFT;
-    static final int HEADROOM = 4 * MAX_SLOT_LENGTH;
+    static final int HEADROOM = 16 * MAX_SLOT_LENGTH;
     static final int NIL = -1;
 
     private final int softLimit;
@@ -71,16 +72,6 @@ final class SizeClassArena implements AutoCloseable
     int usedBytes()
     {
         return used;
-    }
-
-    int capacity()
-    {
-        return buffer.capacity();
-    }
-
-    int freeSlots(final int sizeClass)
-    {
-        return freeCounts[sizeClass];
     }
 
     /**

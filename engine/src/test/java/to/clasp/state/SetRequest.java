@@ -150,16 +150,6 @@ final class SetRequest
         return this;
     }
 
-    UnsafeBuffer addressBuffer()
-    {
-        return address;
-    }
-
-    int addressLength()
-    {
-        return addressLength;
-    }
-
     /** @return what {@link ParamStore#write} returned: id, or negated {@link WriteResult}. */
     int apply()
     {
