@@ -1,0 +1,305 @@
+package to.clasp.benchmarks.load;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code clasp bench}: runs the load scenarios against each router in turn, one after the other on this machine,
+ * each router a separate process started here and stopped by its PID, then prints the summary table and writes
+ * result.json, summary.md and one latency plot per scenario.
+ */
+@Command(name = "clasp bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Load generator: throughput, latency, fan-out and connection scenarios against this router " +
+        "and, for comparison, nats-server and Mosquitto.")
+public final class BenchCommand implements Callable<Integer>
+{
+    @Parameters(paramLabel = "SCENARIO", arity = "0..*",
+        description = "throughput, latency, fanout, connections (default: all four).")
+    List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--targets", split = ",", paramLabel = "T",
+        description = "Routers to drive, in order; figures are reported as ratios to the first: clasp-ws, nats, " +
+            "mosquitto (default: clasp-ws).")
+    List<String> targets = new ArrayList<>(List.of("clasp-ws"));
+
+    @Option(names = "--kinds", split = ",", paramLabel = "K",
+        description = "CLASP message kinds: publish, set (default: publish,set).")
+    List<String> kinds = new ArrayList<>(List.of("publish", "set"));
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "10",
+        description = "Measured seconds per scenario; for connections, how long they are held (default: ${DEFAULT-VALUE}).")
+    double durationSeconds;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
+        description = "Unmeasured seconds before each scenario (JIT, connections, caches) (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--publishers", paramLabel = "P", defaultValue = "4",
+        description = "Publisher connections in the throughput scenario (default: ${DEFAULT-VALUE}).")
+    int publishers;
+
+    @Option(names = "--subscribers", paramLabel = "N", defaultValue = "100",
+        description = "Subscriber connections in the fan-out scenario (default: ${DEFAULT-VALUE}).")
+    int subscribers;
+
+    @Option(names = "--connections", paramLabel = "C", defaultValue = "10000",
+        description = "Clients in the connections scenario (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32",
+        description = "Message payload bytes, the same for every router; at least 16 (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--topics", paramLabel = "N", defaultValue = "100",
+        description = "Distinct addresses/subjects/topics the publishers cycle through (default: ${DEFAULT-VALUE}).")
+    int topics;
+
+    @Option(names = "--window", paramLabel = "MSGS", defaultValue = "1000",
+        description = "Messages in flight before a max-rate sender waits for deliveries (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--rate", paramLabel = "MSGS_PER_S", defaultValue = "10000",
+        description = "Fixed send rate of the latency scenario (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--fanout-rate", paramLabel = "MSGS_PER_S", defaultValue = "0",
+        description = "Fixed publish rate of the fan-out scenario; 0 = as fast as the window allows " +
+            "(default: ${DEFAULT-VALUE}).")
+    double fanoutRate;
+
+    @Option(names = "--spin-us", paramLabel = "US", defaultValue = "0",
+        description = "Pace precisely: spin this many µs before each intended send time instead of parking " +
+            "(costs a core; default: ${DEFAULT-VALUE}).")
+    long spinUs;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "17400",
+        description = "First loopback port for the routers; each run takes the next (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--url", paramLabel = "WS_URL",
+        description = "Drive an already running CLASP router at this ws:// URL instead of starting one " +
+            "(no memory figures).")
+    String url;
+
+    @Option(names = "--server-jar", paramLabel = "JAR", defaultValue = "server/target/clasp-server.jar",
+        description = "The CLASP server jar (default: ${DEFAULT-VALUE}).")
+    Path serverJar;
+
+    @Option(names = "--server-jvm-opts", paramLabel = "OPTS", defaultValue = "-Xmx1g",
+        description = "JVM options of the CLASP server process (default: ${DEFAULT-VALUE}).")
+    String serverJvmOptions;
+
+    @Option(names = "--server-args", paramLabel = "ARGS", defaultValue = "",
+        description = "Extra `clasp server` flags, e.g. \"--wait spin\".")
+    String serverArgs;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Directory for result.json, summary.md, the plots and server logs " +
+            "(default: bench-results/<date-time>).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No per-second progress lines.")
+    boolean quiet;
+
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    public Integer call() throws Exception
+    {
+        final List<Scenario> scenarioList = parseScenarios();
+        final List<RouterTarget> targetList = new ArrayList<>();
+        for (final String t : targets)
+        {
+            targetList.add(RouterTarget.parse(t));
+        }
+        final List<MessageKind> kindList = new ArrayList<>();
+        for (final String k : kinds)
+        {
+            kindList.add(MessageKind.valueOf(k.trim().toUpperCase(Locale.ROOT)));
+        }
+        final String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        final Path dir = out != null ? out : Path.of("bench-results", started);
+        Files.createDirectories(dir);
+        final PrintStream console = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        final LoadSettings settings = new LoadSettings()
+            .durationMs((long)(durationSeconds * 1000))
+            .warmupMs((long)(warmupSeconds * 1000))
+            .publishers(publishers)
+            .subscribers(subscribers)
+            .connections(connections)
+            .payloadSize(size)
+            .topics(topics)
+            .window(window)
+            .latencyRate(rate)
+            .fanoutRate(fanoutRate)
+            .spinNs(spinUs * 1000)
+            .progress(quiet ? null : console);
+        final RouterTarget.Options options = new RouterTarget.Options();
+        options.serverJar = serverJar;
+        options.serverJvmOptions = serverJvmOptions;
+        options.serverArgs = serverArgs;
+
+        final List<ScenarioResult> results = new ArrayList<>();
+        int nextPort = port;
+        for (final RouterTarget target : targetList)
+        {
+            for (final Scenario scenario : scenarioList)
+            {
+                final List<MessageKind> runKinds = target.hasKinds() && scenario != Scenario.CONNECTIONS ?
+                    kindList : java.util.Collections.singletonList(null);
+                for (final MessageKind kind : runKinds)
+                {
+                    final ScenarioResult r = runOne(target, scenario, kind, settings, options, nextPort++, dir,
+                        console);
+                    results.add(r);
+                }
+            }
+        }
+
+        final String table = SummaryTable.render(results);
+        console.println();
+        console.println(table);
+        final Map<String, Object> settingsMap = settingsMap(started, scenarioList);
+        JsonReport.write(dir.resolve("result.json"), JsonReport.document(settingsMap, results));
+        Files.writeString(dir.resolve("summary.md"), "# clasp bench " + started + "\n\n```\n" +
+            String.join(" ", commandLine()) + "\n```\n\n" + table);
+        for (final Scenario scenario : scenarioList)
+        {
+            if (scenario == Scenario.CONNECTIONS)
+            {
+                continue;
+            }
+            final List<ScenarioResult> forScenario = new ArrayList<>();
+            for (final ScenarioResult r : results)
+            {
+                if (r.scenario.equals(scenario.label()))
+                {
+                    forScenario.add(r);
+                }
+            }
+            Files.writeString(dir.resolve("latency-" + scenario.label() + ".svg"),
+                SvgPlot.forScenario(scenario.label() + ": latency by percentile (solid: from intended send time, " +
+                    "dashed: from actual send time)", forScenario));
+        }
+        console.println("results: " + dir.toAbsolutePath());
+        boolean failed = false;
+        for (final ScenarioResult r : results)
+        {
+            failed |= r.failure != null;
+        }
+        return failed ? 1 : 0;
+    }
+
+    private ScenarioResult runOne(final RouterTarget target, final Scenario scenario, final MessageKind kind,
+        final LoadSettings settings, final RouterTarget.Options options, final int runPort, final Path dir,
+        final PrintStream console)
+    {
+        final String kindLabel = kind == null ? null : kind.name().toLowerCase(Locale.ROOT);
+        console.printf("== %s %s%s%n", target.label(), scenario.label(), kindLabel == null ? "" : " " + kindLabel);
+        ServerProcess server = null;
+        Transport transport = null;
+        try
+        {
+            final boolean external = url != null && target == RouterTarget.CLASP_WS;
+            if (!external)
+            {
+                server = ServerProcess.start(target.label(), target.command(options, runPort, dir), runPort,
+                    dir.resolve("logs").resolve(target.label() + "-" + scenario.label() +
+                        (kindLabel == null ? "" : "-" + kindLabel) + ".log"));
+            }
+            transport = external ?
+                new ClaspWsTransport(url, new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics), 1) :
+                target.transport(options, runPort, kind == null ? MessageKind.PUBLISH : kind, settings);
+            final ServerProcess s = server;
+            final ScenarioResult r = new ScenarioRunner(settings, transport, kindLabel,
+                () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run(scenario);
+            if (server != null && server.exited())
+            {
+                r.failure = "the router process exited during the run; see " + server.log();
+            }
+            return r;
+        }
+        catch (final Exception ex)
+        {
+            final ScenarioResult r = new ScenarioResult();
+            r.target = target.label();
+            r.scenario = scenario.label();
+            r.kind = kindLabel;
+            r.failure = ex.toString().replace('\n', ' ');
+            console.println("   failed: " + r.failure);
+            return r;
+        }
+        finally
+        {
+            if (transport != null)
+            {
+                transport.close();
+            }
+            if (server != null)
+            {
+                server.close();
+            }
+        }
+    }
+
+    private List<Scenario> parseScenarios()
+    {
+        final List<Scenario> list = new ArrayList<>();
+        for (final String s : scenarios)
+        {
+            list.add(Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+        }
+        return list.isEmpty() ? List.of(Scenario.values()) : list;
+    }
+
+    private Map<String, Object> settingsMap(final String started, final List<Scenario> scenarioList)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("startedAt", started);
+        m.put("command", String.join(" ", commandLine()));
+        m.put("scenarios", scenarioList.stream().map(Scenario::label).toList());
+        m.put("targets", targets);
+        m.put("kinds", kinds);
+        m.put("durationSeconds", durationSeconds);
+        m.put("warmupSeconds", warmupSeconds);
+        m.put("publishers", publishers);
+        m.put("subscribers", subscribers);
+        m.put("connections", connections);
+        m.put("payloadBytes", size);
+        m.put("topics", topics);
+        m.put("window", window);
+        m.put("latencyRate", rate);
+        m.put("fanoutRate", fanoutRate);
+        m.put("spinMicros", spinUs);
+        m.put("serverJvmOptions", serverJvmOptions);
+        m.put("serverArgs", serverArgs);
+        return m;
+    }
+
+    private List<String> commandLine()
+    {
+        final List<String> args = new ArrayList<>(List.of("./clasp", "bench"));
+        args.addAll(spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs());
+        return args;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+}

@@ -1,0 +1,111 @@
+package to.clasp.benchmarks.load;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import to.clasp.protocol.Frame;
+import to.clasp.protocol.HelloEncoder;
+import to.clasp.protocol.PublishEncoder;
+import to.clasp.protocol.Qos;
+import to.clasp.protocol.SetEncoder;
+import to.clasp.protocol.SignalType;
+import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.protocol.ValueType;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every CLASP frame the generator sends, made once with the codec's own encoders and already wrapped in a client
+ * WebSocket header ({@link WsClientFrames}). Messages to topic {@code t} are templates whose {@link Payload} sits
+ * at {@link #payloadOffset(int)}; a sender copies the template and patches the two times, nothing else.
+ * Immutable after construction, so every connection shares one instance.
+ */
+public final class ClaspFrames
+{
+    /** Topic {@code t} is the address {@code /bench/t}; the subscriber's pattern covers all of them. */
+    public static final String PREFIX = "/bench/";
+    public static final String WILDCARD = "/bench/*";
+
+    private final byte[][] messages;
+    private final int[] payloadOffsets;
+    private final int payloadSize;
+
+    /**
+     * @param kind        SET (QoS Fire, so the router sends no ACK) or event PUBLISH (no timestamp field).
+     * @param payloadSize bytes of the BYTES value, at least {@link Payload#MIN_SIZE}.
+     * @param topics      how many topics to prepare.
+     */
+    public ClaspFrames(final MessageKind kind, final int payloadSize, final int topics)
+    {
+        if (payloadSize < Payload.MIN_SIZE || payloadSize > 60_000)
+        {
+            throw new IllegalArgumentException("payload size must be " + Payload.MIN_SIZE + "..60000: " + payloadSize);
+        }
+        this.payloadSize = payloadSize;
+        messages = new byte[topics][];
+        payloadOffsets = new int[topics];
+        // Canonical BYTES value: type byte, u16 length, the payload (zeros until patched).
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[1 + 2 + payloadSize]);
+        value.putByte(0, (byte)ValueType.BYTES);
+        value.putShort(1, (short)payloadSize, java.nio.ByteOrder.BIG_ENDIAN);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+        for (int t = 0; t < topics; t++)
+        {
+            final byte[] address = (PREFIX + t).getBytes(StandardCharsets.UTF_8);
+            final UnsafeBuffer a = new UnsafeBuffer(address);
+            final int length = kind == MessageKind.SET ?
+                SetEncoder.encode(frame, 0, Qos.FIRE, a, 0, address.length, value, 0, value.capacity(), 0, 0, 0) :
+                PublishEncoder.encode(frame, 0, Qos.FIRE, SignalType.EVENT, 0, a, 0, address.length, 1,
+                    value, 0, value.capacity(), null, false, 0, false, 0, false, 0);
+            messages[t] = wrap(frame, length);
+            // Both encodings end with the value when no revision, TTL, timestamp or id is asked for.
+            payloadOffsets[t] = messages[t].length - payloadSize;
+        }
+    }
+
+    /** HELLO naming the generator, no token. */
+    public static byte[] hello(final String name)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+        return wrap(frame, HelloEncoder.encode(frame, 0, 1, HelloEncoder.DEFAULT_FEATURES, name, null));
+    }
+
+    /** SUBSCRIBE to {@code pattern}, every signal type. */
+    public static byte[] subscribe(final int id, final String pattern)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+        return wrap(frame, SubscribeEncoder.encode(frame, 0, Qos.FIRE, id, pattern, SignalType.ALL_TYPES_MASK,
+            null, null, null, null));
+    }
+
+    public int topics()
+    {
+        return messages.length;
+    }
+
+    public int payloadSize()
+    {
+        return payloadSize;
+    }
+
+    /** The WebSocket message (header + CLASP frame) for topic {@code t}; do not modify. */
+    public byte[] message(final int topic)
+    {
+        return messages[topic];
+    }
+
+    /** Where the payload starts in {@link #message(int)}. */
+    public int payloadOffset(final int topic)
+    {
+        return payloadOffsets[topic];
+    }
+
+    private static byte[] wrap(final UnsafeBuffer frame, final int length)
+    {
+        if (length <= 0)
+        {
+            throw new IllegalStateException("frame does not fit");
+        }
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[WsClientFrames.headerLength(length) + length]);
+        WsClientFrames.write(out, 0, frame, 0, length);
+        return out.byteArray();
+    }
+}

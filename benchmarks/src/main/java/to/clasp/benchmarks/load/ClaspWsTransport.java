@@ -1,0 +1,306 @@
+package to.clasp.benchmarks.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import to.clasp.protocol.DecodeError;
+import to.clasp.protocol.Frame;
+import to.clasp.protocol.FrameDecoder;
+import to.clasp.protocol.MessageType;
+import to.clasp.protocol.ValueType;
+import to.clasp.protocol.ValueView;
+import to.clasp.transport.ws.NettyClientTransport;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CLASP over WebSocket with raw frames. The handshake and every inbound message go through Netty's WebSocket client
+ * codec (the same stack as {@link NettyClientTransport}); outbound messages are pre-framed ({@link ClaspFrames})
+ * and written in batches straight to the socket end of the pipeline, so the generator spends its time on the
+ * router rather than on per-message objects and syscalls.
+ */
+public final class ClaspWsTransport implements Transport
+{
+    private static final int BATCH_BYTES = 64 * 1024;
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+
+    private final URI uri;
+    private final ClaspFrames frames;
+    private final EventLoopGroup group;
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicInteger connectionIds = new AtomicInteger();
+    private final byte[] hello = ClaspFrames.hello("clasp-bench");
+
+    /**
+     * @param ioThreads event loop threads shared by every connection (1 keeps the generator off the router's core).
+     */
+    public ClaspWsTransport(final String url, final ClaspFrames frames, final int ioThreads)
+    {
+        this.uri = URI.create(url);
+        this.frames = frames;
+        this.group = NettyClientTransport.newEventLoopGroup(ioThreads);
+    }
+
+    public String name()
+    {
+        return "clasp-ws";
+    }
+
+    /** ERROR frames, undecodable frames and connections closed by the router since start. */
+    public long errors()
+    {
+        return errors.get();
+    }
+
+    public Endpoint connect(final Receiver receiver) throws Exception
+    {
+        final CompletableFuture<Void> welcomed = new CompletableFuture<>();
+        final Inbound inbound = new Inbound(receiver, welcomed, errors, hello);
+        final WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+            .webSocketUri(uri)
+            .subprotocol("clasp")
+            .maxFramePayloadLength(Frame.MAX_FRAME_LENGTH)
+            .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
+            .dropPongFrames(true)
+            .build();
+        final ChannelOutboundHandlerAdapter rawOut = new ChannelOutboundHandlerAdapter();
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(group)
+            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline()
+                        .addLast("raw-out", rawOut)
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(16 * 1024))
+                        .addLast(new WebSocketClientProtocolHandler(config))
+                        .addLast(inbound);
+                }
+            });
+        final Channel channel = bootstrap.connect(uri.getHost(), uri.getPort()).sync().channel();
+        final ChannelHandlerContext raw = channel.pipeline().context("raw-out");
+        try
+        {
+            welcomed.get(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception ex)
+        {
+            channel.close();
+            throw ex;
+        }
+        return new ClaspEndpoint(channel, raw, frames, connectionIds.incrementAndGet());
+    }
+
+    public void close()
+    {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /** One connection's sending side; only the generator's sending thread calls it. */
+    private static final class ClaspEndpoint implements Endpoint
+    {
+        private final Channel channel;
+        private final ChannelHandlerContext raw;
+        private final ClaspFrames frames;
+        private final int subscriptionBase;
+        private int nextSubscription;
+        private ByteBuf batch;
+
+        ClaspEndpoint(final Channel channel, final ChannelHandlerContext raw, final ClaspFrames frames, final int id)
+        {
+            this.channel = channel;
+            this.raw = raw;
+            this.frames = frames;
+            this.subscriptionBase = id * 1000;
+        }
+
+        public void subscribeAll()
+        {
+            raw.writeAndFlush(Unpooled.wrappedBuffer(
+                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.WILDCARD)));
+        }
+
+        public void subscribe(final int topic)
+        {
+            raw.writeAndFlush(Unpooled.wrappedBuffer(
+                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.PREFIX + topic)));
+        }
+
+        public void send(final int topic, final long intendedNs, final long sentNs)
+        {
+            final byte[] message = frames.message(topic);
+            if (batch == null)
+            {
+                batch = channel.alloc().directBuffer(BATCH_BYTES);
+            }
+            else if (batch.writableBytes() < message.length)
+            {
+                flush();
+                batch = channel.alloc().directBuffer(Math.max(BATCH_BYTES, message.length));
+            }
+            final int start = batch.writerIndex();
+            batch.writeBytes(message);
+            final int payload = start + frames.payloadOffset(topic);
+            batch.setLongLE(payload + Payload.INTENDED_OFFSET, intendedNs);
+            batch.setLongLE(payload + Payload.SENT_OFFSET, sentNs);
+        }
+
+        public void flush()
+        {
+            final ByteBuf out = batch;
+            batch = null;
+            if (out != null)
+            {
+                // Written from the pipeline's first handler: straight to the socket, no per-message encoding.
+                raw.writeAndFlush(out, raw.voidPromise());
+            }
+        }
+
+        public void close()
+        {
+            if (batch != null)
+            {
+                batch.release();
+                batch = null;
+            }
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Receiving side, on the event loop: WELCOME completes the handshake; SET and PUBLISH go to the receiver. */
+    private static final class Inbound extends ChannelInboundHandlerAdapter
+    {
+        private final Receiver receiver;
+        private final CompletableFuture<Void> welcomed;
+        private final AtomicLong errors;
+        private final FrameDecoder decoder = new FrameDecoder();
+        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        private final byte[] hello;
+
+        Inbound(final Receiver receiver, final CompletableFuture<Void> welcomed, final AtomicLong errors,
+            final byte[] hello)
+        {
+            this.receiver = receiver;
+            this.welcomed = welcomed;
+            this.errors = errors;
+            this.hello = hello;
+        }
+
+        public boolean isSharable()
+        {
+            return false;
+        }
+
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+        {
+            if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE)
+            {
+                ctx.pipeline().context("raw-out").writeAndFlush(Unpooled.wrappedBuffer(hello));
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            try
+            {
+                if (msg instanceof BinaryWebSocketFrame)
+                {
+                    final ByteBuf content = ((BinaryWebSocketFrame)msg).content();
+                    final int length = content.readableBytes();
+                    if (content.hasMemoryAddress())
+                    {
+                        view.wrap(content.memoryAddress() + content.readerIndex(), length);
+                    }
+                    else
+                    {
+                        final byte[] copy = new byte[length];
+                        content.getBytes(content.readerIndex(), copy);
+                        view.wrap(copy);
+                    }
+                    onFrame(length);
+                }
+            }
+            finally
+            {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void onFrame(final int length)
+        {
+            if (decoder.decode(view, 0, length) != DecodeError.OK)
+            {
+                errors.incrementAndGet();
+                return;
+            }
+            final ValueView value;
+            switch (decoder.type())
+            {
+                case MessageType.SET:
+                    value = decoder.set().value();
+                    break;
+                case MessageType.PUBLISH:
+                    value = decoder.publish().value();
+                    break;
+                case MessageType.WELCOME:
+                    welcomed.complete(null);
+                    return;
+                case MessageType.ERROR:
+                    errors.incrementAndGet();
+                    return;
+                default:
+                    return;
+            }
+            if (value.type() == ValueType.BYTES && value.contentLength() >= Payload.MIN_SIZE)
+            {
+                final int offset = value.contentOffset();
+                receiver.onMessage(Payload.intendedNs(value.buffer(), offset), Payload.sentNs(value.buffer(), offset));
+            }
+        }
+
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            if (!welcomed.isDone())
+            {
+                welcomed.completeExceptionally(new java.io.IOException("closed before WELCOME"));
+            }
+            ctx.fireChannelInactive();
+        }
+
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            errors.incrementAndGet();
+            welcomed.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+}

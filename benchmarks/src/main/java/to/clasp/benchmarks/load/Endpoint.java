@@ -1,0 +1,26 @@
+package to.clasp.benchmarks.load;
+
+/**
+ * One client connection to the router under test, as the load generator drives it. Topic {@code t} is the
+ * router's own spelling of "benchmark address number t" ({@code /bench/t}, {@code bench.t}, {@code bench/t}), so
+ * every scenario is written once for every router.
+ */
+public interface Endpoint extends AutoCloseable
+{
+    /** Subscribe to every benchmark topic with the router's single-level wildcard. Returns once the request is sent. */
+    void subscribeAll() throws Exception;
+
+    /** Subscribe to one topic (the connections scenario). */
+    void subscribe(int topic) throws Exception;
+
+    /**
+     * Queue one message to {@code topic} carrying the two times (see {@link Payload}). It may sit in a batch until
+     * {@link #flush()}; only the sending thread calls this.
+     */
+    void send(int topic, long intendedNs, long sentNs);
+
+    /** Hand every queued message to the network. */
+    void flush();
+
+    void close();
+}

@@ -1,0 +1,141 @@
+package to.clasp.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A router the generator can start as a separate process on a loopback port and reach with a client transport:
+ * this router over WebSocket, nats-server through jnats, Mosquitto through Paho. The commands are the ones a user
+ * would type; only the listening address and the limits that would refuse the benchmark's own load are set.
+ */
+public enum RouterTarget
+{
+    CLASP_WS("clasp-ws")
+    {
+        List<String> command(final Options o, final int port, final Path dir)
+        {
+            final List<String> cmd = new ArrayList<>();
+            cmd.add(javaExecutable());
+            cmd.addAll(split(o.serverJvmOptions));
+            cmd.add("--add-exports");
+            cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+            cmd.addAll(List.of("-jar", o.serverJar.toString(), "server", "--host", "127.0.0.1",
+                "--port", Integer.toString(port),
+                // The connections scenario holds 10 000 sessions, the default limit; idle probing is off so a
+                // held-open idle client is not pinged in the middle of a run.
+                "--max-sessions", "0", "--idle-timeout", "0"));
+            cmd.addAll(split(o.serverArgs));
+            return cmd;
+        }
+
+        Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
+        {
+            return new ClaspWsTransport("ws://127.0.0.1:" + port + "/",
+                new ClaspFrames(kind, s.payloadSize(), s.topics()), 1);
+        }
+    },
+    NATS("nats")
+    {
+        List<String> command(final Options o, final int port, final Path dir)
+        {
+            return List.of(o.natsServer, "-a", "127.0.0.1", "-p", Integer.toString(port));
+        }
+
+        Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
+        {
+            return new NatsTransport("nats://127.0.0.1:" + port, s.payloadSize(), s.topics());
+        }
+    },
+    MOSQUITTO("mosquitto")
+    {
+        List<String> command(final Options o, final int port, final Path dir) throws IOException
+        {
+            // Mosquitto 2 takes its listener and limits only from a file. Nagle off as for the others.
+            final Path conf = dir.resolve("mosquitto-" + port + ".conf");
+            Files.writeString(conf, "listener " + port + " 127.0.0.1\n" +
+                "allow_anonymous true\n" +
+                "max_connections -1\n" +
+                "set_tcp_nodelay true\n" +
+                "persistence false\n");
+            return List.of(o.mosquitto, "-c", conf.toString());
+        }
+
+        Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
+        {
+            return new MqttTransport("tcp://127.0.0.1:" + port, s.payloadSize(), s.topics());
+        }
+    };
+
+    private final String label;
+
+    RouterTarget(final String label)
+    {
+        this.label = label;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+
+    /** Whether the router has more than one message kind worth measuring (CLASP's SET and PUBLISH). */
+    public boolean hasKinds()
+    {
+        return this == CLASP_WS;
+    }
+
+    abstract List<String> command(Options o, int port, Path dir) throws IOException;
+
+    abstract Transport transport(Options o, int port, MessageKind kind, LoadSettings s);
+
+    public static RouterTarget parse(final String text)
+    {
+        for (final RouterTarget t : values())
+        {
+            if (t.label.equalsIgnoreCase(text) || t.name().equalsIgnoreCase(text) ||
+                (t == CLASP_WS && "clasp".equalsIgnoreCase(text)))
+            {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown target '" + text + "' (clasp-ws, nats, mosquitto)");
+    }
+
+    /** Where the programs are and how the CLASP server is run. */
+    public static final class Options
+    {
+        Path serverJar = Path.of("server/target/clasp-server.jar");
+        String serverJvmOptions = "-Xmx1g";
+        String serverArgs = "";
+        // Debian installs both in /usr/sbin, which is not on every user's PATH.
+        String natsServer = program("nats-server");
+        String mosquitto = program("mosquitto");
+    }
+
+    static String program(final String name)
+    {
+        final Path sbin = Path.of("/usr/sbin", name);
+        return Files.isExecutable(sbin) ? sbin.toString() : name;
+    }
+
+    static String javaExecutable()
+    {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static List<String> split(final String s)
+    {
+        final List<String> out = new ArrayList<>();
+        for (final String part : s.trim().split("\\s+"))
+        {
+            if (!part.isEmpty())
+            {
+                out.add(part);
+            }
+        }
+        return out;
+    }
+}

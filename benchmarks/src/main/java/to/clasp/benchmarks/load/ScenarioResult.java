@@ -1,0 +1,65 @@
+package to.clasp.benchmarks.load;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one scenario against one router measured; serialised as-is into the JSON result (public fields, µs for
+ * latencies, bytes for memory, per second for rates over the measured window only).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class ScenarioResult
+{
+    public String target;
+    public String scenario;
+    /** CLASP message kind (set / publish); null for routers with one kind of message. */
+    public String kind;
+    public int publishers;
+    public int subscribers;
+    public int connections;
+    public int payloadBytes;
+    /** Fixed send rate (msgs/s), or null when the sender was limited by its in-flight window. */
+    public Double targetRate;
+    public Integer window;
+    public double measuredSeconds;
+
+    public long sent;
+    public long delivered;
+    public double sentPerSecond;
+    public double deliveredPerSecond;
+    /** Over the whole run after draining: sent × subscribers − delivered (conflated, dropped or still queued). */
+    public long lost;
+    /** Times the windowed sender waited over a second for deliveries and gave up on the missing ones. */
+    public long stalls;
+    public long errors;
+
+    /** Receive time − intended send time: coordinated omission corrected. */
+    public Percentiles latencyFromIntended;
+    /** Receive time − actual send time: the router and the network alone. */
+    public Percentiles latencyFromSent;
+    /** Actual − intended send time: the generator's own lateness. */
+    public Percentiles pacingLag;
+
+    public Long connectOk;
+    public Long connectFailed;
+    public Double connectSeconds;
+    public Long routerPid;
+    public Long rssBeforeBytes;
+    public Long rssBytes;
+    public Double rssPerConnectionBytes;
+    /** Why a run failed, if it did (the table shows it instead of figures). */
+    public String failure;
+
+    @JsonIgnore
+    public Histogram fromIntended;
+    @JsonIgnore
+    public Histogram fromSent;
+
+    /** "clasp-ws publish", "nats": the column name in tables and plots. */
+    @JsonIgnore
+    public String run()
+    {
+        return kind == null ? target : target + " " + kind;
+    }
+}

@@ -1,0 +1,459 @@
+package to.clasp.benchmarks.load;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs one scenario against one router through one {@link Transport}. Every message is sent from the calling
+ * thread (one sending thread however many publisher connections: on 2 cores more threads would only take turns
+ * with the router). Windowed sends wait for deliveries with a backoff that parks, not a busy spin, for the same
+ * reason.
+ */
+public final class ScenarioRunner
+{
+    private static final int MAX_BATCH = 256;
+    private static final long STALL_NS = 1_000_000_000L;
+    private static final long DRAIN_NS = 5_000_000_000L;
+    private static final int CONNECT_THREADS = 8;
+
+    private final LoadSettings settings;
+    private final Transport transport;
+    private final String kind;
+    private final LongSupplier rss;
+    private final long routerPid;
+
+    /**
+     * @param kind      CLASP message kind, or null for routers with one kind.
+     * @param rss       the router's resident set size now, or -1 when it is not a process the generator can see.
+     * @param routerPid for the report; -1 if unknown.
+     */
+    public ScenarioRunner(
+        final LoadSettings settings, final Transport transport, final String kind, final LongSupplier rss,
+        final long routerPid)
+    {
+        this.settings = settings;
+        this.transport = transport;
+        this.kind = kind;
+        this.rss = rss;
+        this.routerPid = routerPid;
+    }
+
+    public ScenarioResult run(final Scenario scenario) throws Exception
+    {
+        switch (scenario)
+        {
+            case THROUGHPUT:
+                return flow(scenario, settings.publishers, 1, 0);
+            case LATENCY:
+                return flow(scenario, 1, 1, settings.latencyRate);
+            case FANOUT:
+                return flow(scenario, 1, settings.subscribers, settings.fanoutRate);
+            case CONNECTIONS:
+                return connections();
+            default:
+                throw new IllegalArgumentException(scenario.toString());
+        }
+    }
+
+    /** Publishers → wildcard subscribers, paced when {@code rate} > 0, else limited by the in-flight window. */
+    private ScenarioResult flow(final Scenario scenario, final int publisherCount, final int subscriberCount,
+        final double rate) throws Exception
+    {
+        final ScenarioResult result = newResult(scenario);
+        result.publishers = publisherCount;
+        result.subscribers = subscriberCount;
+        result.targetRate = rate > 0 ? rate : null;
+        result.window = rate > 0 ? null : settings.window;
+        final Measurement m = new Measurement();
+        final List<Endpoint> subscribers = new ArrayList<>();
+        final List<Endpoint> publishers = new ArrayList<>();
+        final long errorsBefore = transport.errors();
+        try
+        {
+            for (int i = 0; i < subscriberCount; i++)
+            {
+                final Endpoint s = transport.connect(m);
+                subscribers.add(s);
+                s.subscribeAll();
+            }
+            for (int i = 0; i < publisherCount; i++)
+            {
+                publishers.add(transport.connect(Receiver.NONE));
+            }
+            // Subscriptions travel on other connections than the messages: give the router a moment to apply them.
+            Thread.sleep(200);
+            final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, subscriberCount, rate);
+            final String label = label(scenario);
+            try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
+                progressLine(label, second, sender, m, subscriberCount)))
+            {
+                sender.run();
+            }
+            drain(m, sender.sent * subscriberCount);
+            m.fromIntended.interval(); // take the last partial second into the totals
+            m.fromSent.interval();
+            m.pacingLag.interval();
+            result.measuredSeconds = (sender.measureEndNs - sender.measureStartNs) / 1e9;
+            result.sent = sender.sentAtEnd - sender.sentAtStart;
+            result.delivered = sender.deliveredAtEnd - sender.deliveredAtStart;
+            result.sentPerSecond = result.sent / result.measuredSeconds;
+            result.deliveredPerSecond = result.delivered / result.measuredSeconds;
+            result.lost = Math.max(0, sender.sent * subscriberCount - m.delivered());
+            result.stalls = sender.stalls;
+            result.fromIntended = copy(m.fromIntended.total());
+            result.fromSent = copy(m.fromSent.total());
+            result.latencyFromIntended = Percentiles.of(result.fromIntended);
+            result.latencyFromSent = Percentiles.of(result.fromSent);
+            result.pacingLag = rate > 0 ? Percentiles.of(m.pacingLag.total()) : null;
+            result.rssBytes = rss();
+        }
+        finally
+        {
+            closeAll(publishers);
+            closeAll(subscribers);
+        }
+        result.errors = transport.errors() - errorsBefore;
+        return result;
+    }
+
+    /** Wait until every message has arrived, or nothing more has arrived for a second, or five seconds passed. */
+    private static void drain(final Measurement m, final long expected) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + DRAIN_NS;
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (m.delivered() < expected && System.nanoTime() < deadline)
+        {
+            final long now = m.delivered();
+            if (now != last)
+            {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+            else if (System.nanoTime() - lastChange > STALL_NS)
+            {
+                return;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private String progressLine(
+        final String label, final long second, final Sender sender, final Measurement m, final int fanout)
+    {
+        final long sent = sender.sentVisible.get();
+        final long delivered = m.delivered();
+        final long sentRate = sent - sender.lastSent;
+        final long deliveredRate = delivered - sender.lastDelivered;
+        sender.lastSent = sent;
+        sender.lastDelivered = delivered;
+        final Histogram fromIntended = m.fromIntended.interval();
+        final Histogram fromSent = m.fromSent.interval();
+        final Histogram lag = m.pacingLag.interval();
+        final boolean warm = sender.measureStartNs != 0;
+        return String.format("%-28s %3ds %s sent %,11d/s  delivered %,11d/s  p99 %s µs from intended, %s µs from " +
+                "sent, lag p99 %s µs  errors %d",
+            label, second, warm ? "        " : "warm-up ", sentRate, deliveredRate,
+            p99(fromIntended), p99(fromSent), p99(lag), transport.errors());
+    }
+
+    private static String p99(final Histogram h)
+    {
+        return h.getTotalCount() == 0 ? "-" : String.format("%,.0f", h.getValueAtPercentile(99) / 1000.0);
+    }
+
+    /** C clients connected and each subscribed to one topic, held for the run's duration. */
+    private ScenarioResult connections() throws Exception
+    {
+        final ScenarioResult result = newResult(Scenario.CONNECTIONS);
+        final int count = settings.connections;
+        result.connections = count;
+        final long errorsBefore = transport.errors();
+        result.rssBeforeBytes = rss();
+        final List<Endpoint> endpoints = java.util.Collections.synchronizedList(new ArrayList<>(count));
+        final AtomicLong ok = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final String label = label(Scenario.CONNECTIONS);
+        final ExecutorService pool = Executors.newFixedThreadPool(CONNECT_THREADS);
+        try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
+            String.format("%-28s %3ds connected %,d  failed %,d  router RSS %s  errors %d", label, second, ok.get(),
+                failed.get(), mib(rss()), transport.errors())))
+        {
+            final long start = System.nanoTime();
+            final List<Future<?>> futures = new ArrayList<>(count);
+            for (int i = 0; i < count; i++)
+            {
+                final int topic = i % settings.topics;
+                futures.add(pool.submit(() ->
+                {
+                    try
+                    {
+                        final Endpoint e = transport.connect(Receiver.NONE);
+                        endpoints.add(e);
+                        e.subscribe(topic);
+                        ok.incrementAndGet();
+                    }
+                    catch (final Exception ex)
+                    {
+                        failed.incrementAndGet();
+                    }
+                }));
+            }
+            for (final Future<?> f : futures)
+            {
+                f.get();
+            }
+            result.connectSeconds = (System.nanoTime() - start) / 1e9;
+            TimeUnit.NANOSECONDS.sleep(settings.durationNs);
+        }
+        result.connectOk = ok.get();
+        result.connectFailed = failed.get();
+        result.rssBytes = rss();
+        if (result.rssBytes > 0 && result.rssBeforeBytes > 0 && ok.get() > 0)
+        {
+            result.rssPerConnectionBytes = (double)(result.rssBytes - result.rssBeforeBytes) / ok.get();
+        }
+        result.errors = transport.errors() - errorsBefore;
+        final List<Future<?>> closing = new ArrayList<>();
+        for (final Endpoint e : endpoints)
+        {
+            closing.add(pool.submit(e::close));
+        }
+        for (final Future<?> f : closing)
+        {
+            f.get();
+        }
+        pool.shutdown();
+        return result;
+    }
+
+    private ScenarioResult newResult(final Scenario scenario)
+    {
+        final ScenarioResult r = new ScenarioResult();
+        r.target = transport.name();
+        r.scenario = scenario.label();
+        r.kind = kind;
+        r.payloadBytes = settings.payloadSize;
+        r.routerPid = routerPid > 0 ? routerPid : null;
+        return r;
+    }
+
+    private String label(final Scenario scenario)
+    {
+        return transport.name() + " " + scenario.label() + (kind == null ? "" : " " + kind);
+    }
+
+    private Long rss()
+    {
+        final long v = rss.getAsLong();
+        return v > 0 ? v : null;
+    }
+
+    private static String mib(final Long bytes)
+    {
+        return bytes == null ? "-" : String.format("%,.1f MiB", bytes / 1048576.0);
+    }
+
+    private static Histogram copy(final Histogram h)
+    {
+        return h == null ? new Histogram(LatencyStats.HIGHEST_NS, 3) : h.copy();
+    }
+
+    private static void closeAll(final List<Endpoint> endpoints)
+    {
+        for (final Endpoint e : endpoints)
+        {
+            try
+            {
+                e.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                // closing anyway
+            }
+        }
+    }
+
+    /** The sending loop and its counters; runs on the caller's thread, read by the progress thread. */
+    private final class Sender
+    {
+        private final Endpoint[] publishers;
+        private final Measurement m;
+        private final int fanout;
+        private final double rate;
+        final AtomicLong sentVisible = new AtomicLong();
+        long sent;
+        long stalls;
+        volatile long measureStartNs;
+        long measureEndNs;
+        long sentAtStart;
+        long deliveredAtStart;
+        long sentAtEnd;
+        long deliveredAtEnd;
+        long lastSent;
+        long lastDelivered;
+
+        Sender(final Endpoint[] publishers, final Measurement m, final int fanout, final double rate)
+        {
+            this.publishers = publishers;
+            this.m = m;
+            this.fanout = fanout;
+            this.rate = rate;
+        }
+
+        void run()
+        {
+            final long startNs = System.nanoTime();
+            final long measureFrom = startNs + settings.warmupNs;
+            final long endNs = measureFrom + settings.durationNs;
+            m.measureFrom(measureFrom);
+            if (rate > 0)
+            {
+                paced(startNs, measureFrom, endNs);
+            }
+            else
+            {
+                windowed(measureFrom, endNs);
+            }
+            if (measureStartNs == 0)
+            {
+                markStart(measureFrom);
+            }
+            measureEndNs = System.nanoTime();
+            sentAtEnd = sent;
+            deliveredAtEnd = m.delivered();
+        }
+
+        private void markStart(final long now)
+        {
+            sentAtStart = sent;
+            deliveredAtStart = m.delivered();
+            measureStartNs = now;
+        }
+
+        /** Fixed rate: every message has an intended time; a late sender sends what is due at once. */
+        private void paced(final long startNs, final long measureFrom, final long endNs)
+        {
+            final Pacer pacer = new Pacer(startNs, rate, settings.spinNs);
+            final IdleStrategy idle = backoff();
+            final long cap = (long)settings.window * 100;
+            long i = 0;
+            while (true)
+            {
+                final long intended = pacer.intendedNs(i);
+                if (intended >= endNs)
+                {
+                    break;
+                }
+                long now = pacer.awaitUntil(intended);
+                // A router that cannot keep up must not grow the generator's memory without bound: wait, and let
+                // the wait show in the latency from the intended time.
+                while (inFlight() > cap && (now = System.nanoTime()) < endNs)
+                {
+                    idle.idle();
+                }
+                if (measureStartNs == 0 && intended >= measureFrom)
+                {
+                    markStart(intended);
+                }
+                final long due = Math.min(pacer.dueCount(now), i + MAX_BATCH);
+                do
+                {
+                    final long t = pacer.intendedNs(i);
+                    if (t >= endNs)
+                    {
+                        break;
+                    }
+                    publishers[(int)(i % publishers.length)].send(topic(i), t, now);
+                    if (m.measuring(t))
+                    {
+                        m.pacingLag.record(now - t);
+                    }
+                    i++;
+                    sent++;
+                }
+                while (i < due);
+                flushAll();
+                sentVisible.lazySet(sent);
+            }
+        }
+
+        /** As fast as the window allows: at most {@code window} messages sent and not yet fully delivered. */
+        private void windowed(final long measureFrom, final long endNs)
+        {
+            final IdleStrategy idle = backoff();
+            long forgiven = 0;
+            long lastDelivered = -1;
+            long lastProgressNs = System.nanoTime();
+            long now;
+            while ((now = System.nanoTime()) < endNs)
+            {
+                if (measureStartNs == 0 && now >= measureFrom)
+                {
+                    markStart(now);
+                }
+                final long delivered = m.delivered();
+                final long room = settings.window - (sent - (delivered + forgiven) / fanout);
+                if (room <= 0)
+                {
+                    if (delivered != lastDelivered)
+                    {
+                        lastDelivered = delivered;
+                        lastProgressNs = now;
+                    }
+                    else if (now - lastProgressNs > STALL_NS)
+                    {
+                        // Deliveries stopped (conflated or dropped): stop waiting for the missing ones.
+                        forgiven = sent * fanout - delivered;
+                        stalls++;
+                        lastProgressNs = now;
+                    }
+                    idle.idle();
+                    continue;
+                }
+                idle.reset();
+                final long n = Math.min(room, MAX_BATCH);
+                for (long k = 0; k < n; k++)
+                {
+                    publishers[(int)(sent % publishers.length)].send(topic(sent), now, now);
+                    sent++;
+                }
+                flushAll();
+                sentVisible.lazySet(sent);
+            }
+        }
+
+        private long inFlight()
+        {
+            return sent - m.delivered() / fanout;
+        }
+
+        private int topic(final long index)
+        {
+            return (int)(index % settings.topics);
+        }
+
+        private void flushAll()
+        {
+            for (final Endpoint p : publishers)
+            {
+                p.flush();
+            }
+        }
+    }
+
+    private static IdleStrategy backoff()
+    {
+        return new BackoffIdleStrategy(10, 20, 1_000, 50_000);
+    }
+}

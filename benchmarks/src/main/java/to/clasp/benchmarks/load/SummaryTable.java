@@ -1,0 +1,161 @@
+package to.clasp.benchmarks.load;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The end-of-run table: one row per figure, one column per run (router and message kind), and when more than one
+ * router ran, each figure as a ratio to the first run (this router). Written as Markdown so it can be pasted into
+ * docs/benchmarks.md unchanged.
+ */
+public final class SummaryTable
+{
+    private SummaryTable()
+    {
+    }
+
+    /** A figure: its name, whether more is better, and how to read it from a result (null when not measured). */
+    private static final class Figure
+    {
+        final String scenario;
+        final String name;
+        final Function<ScenarioResult, Double> value;
+        final String format;
+
+        Figure(final String scenario, final String name, final String format,
+            final Function<ScenarioResult, Double> value)
+        {
+            this.scenario = scenario;
+            this.name = name;
+            this.format = format;
+            this.value = value;
+        }
+    }
+
+    private static final List<Figure> FIGURES = List.of(
+        new Figure("throughput", "sent msgs/s", "%,.0f", r -> r.sentPerSecond),
+        new Figure("throughput", "delivered msgs/s", "%,.0f", r -> r.deliveredPerSecond),
+        new Figure("throughput", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)),
+        new Figure("latency", "p50 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 50)),
+        new Figure("latency", "p90 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 90)),
+        new Figure("latency", "p99 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99)),
+        new Figure("latency", "p99.9 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99.9)),
+        new Figure("latency", "p99.99 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99.99)),
+        new Figure("latency", "max from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 100)),
+        new Figure("latency", "p50 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 50)),
+        new Figure("latency", "p99 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99)),
+        new Figure("latency", "p99.9 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99.9)),
+        new Figure("latency", "pacing lag p99 (µs)", "%,.1f", r -> p(r.pacingLag, 99)),
+        new Figure("fanout", "deliveries/s", "%,.0f", r -> r.deliveredPerSecond),
+        new Figure("fanout", "p50 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 50)),
+        new Figure("fanout", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)),
+        new Figure("connections", "connected", "%,.0f", r -> r.connectOk == null ? null : (double)r.connectOk),
+        new Figure("connections", "failed", "%,.0f", r -> r.connectFailed == null ? null : (double)r.connectFailed),
+        new Figure("connections", "connect time (s)", "%,.1f", r -> r.connectSeconds),
+        new Figure("connections", "router RSS (MiB)", "%,.1f", r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0),
+        new Figure("connections", "RSS per connection (KiB)", "%,.1f",
+            r -> r.rssPerConnectionBytes == null ? null : r.rssPerConnectionBytes / 1024.0));
+
+    private static Double p(final Percentiles p, final double percentile)
+    {
+        if (p == null || p.count == 0)
+        {
+            return null;
+        }
+        if (percentile == 50) return p.p50;
+        if (percentile == 90) return p.p90;
+        if (percentile == 99) return p.p99;
+        if (percentile == 99.9) return p.p999;
+        if (percentile == 99.99) return p.p9999;
+        return p.max;
+    }
+
+    /** Markdown table of every figure measured in {@code results}. */
+    public static String render(final List<ScenarioResult> results)
+    {
+        final Map<String, Map<String, ScenarioResult>> byScenario = new LinkedHashMap<>();
+        final List<String> runs = new ArrayList<>();
+        for (final ScenarioResult r : results)
+        {
+            byScenario.computeIfAbsent(r.scenario, k -> new LinkedHashMap<>()).put(r.run(), r);
+            if (!runs.contains(r.run()))
+            {
+                runs.add(r.run());
+            }
+        }
+        final String baseline = runs.isEmpty() ? null : runs.get(0);
+        final boolean ratios = runs.size() > 1;
+        final StringBuilder out = new StringBuilder();
+        out.append("| scenario | figure |");
+        for (final String run : runs)
+        {
+            out.append(' ').append(run).append(" |");
+        }
+        out.append('\n').append("|---|---|");
+        out.append("---:|".repeat(runs.size())).append('\n');
+        for (final Figure f : FIGURES)
+        {
+            final Map<String, ScenarioResult> scenarioRuns = byScenario.get(f.scenario);
+            if (scenarioRuns == null)
+            {
+                continue;
+            }
+            final ScenarioResult base = scenarioRuns.get(baseline);
+            final Double baseValue = base == null || base.failure != null ? null : f.value.apply(base);
+            final StringBuilder row = new StringBuilder();
+            boolean any = false;
+            for (final String run : runs)
+            {
+                final ScenarioResult r = scenarioRuns.get(run);
+                row.append(' ');
+                if (r == null)
+                {
+                    row.append("–");
+                }
+                else if (r.failure != null)
+                {
+                    row.append("failed");
+                }
+                else
+                {
+                    final Double v = f.value.apply(r);
+                    if (v == null)
+                    {
+                        row.append("–");
+                    }
+                    else
+                    {
+                        any = true;
+                        row.append(String.format(Locale.ROOT, f.format, v));
+                        if (ratios && !run.equals(baseline) && baseValue != null && baseValue != 0)
+                        {
+                            row.append(String.format(Locale.ROOT, " (×%.2f)", v / baseValue));
+                        }
+                    }
+                }
+                row.append(" |");
+            }
+            if (any)
+            {
+                out.append("| ").append(f.scenario).append(" | ").append(f.name).append(" |").append(row).append('\n');
+            }
+        }
+        for (final ScenarioResult r : results)
+        {
+            if (r.failure != null)
+            {
+                out.append("\n").append(r.run()).append(' ').append(r.scenario).append(" failed: ").append(r.failure);
+            }
+        }
+        if (ratios)
+        {
+            out.append("\n(×r) = that router's figure ÷ the ").append(baseline)
+                .append(" figure in the same row.\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,24 @@
+package to.clasp.benchmarks.load;
+
+/**
+ * How the generator reaches one kind of router: CLASP over WebSocket, NATS through jnats, MQTT through Paho.
+ * Owns whatever the connections share (event loops, executors).
+ */
+public interface Transport extends AutoCloseable
+{
+    /** Short name used in tables and file names, e.g. {@code clasp-ws}. */
+    String name();
+
+    /**
+     * Open one connection and complete the router's handshake. {@code receiver} gets every benchmark message this
+     * connection receives.
+     *
+     * @throws Exception when the handshake fails or times out.
+     */
+    Endpoint connect(Receiver receiver) throws Exception;
+
+    /** Failures seen since start: error replies, undecodable messages, connections lost, rejected sends. */
+    long errors();
+
+    void close();
+}
