@@ -219,7 +219,7 @@ public final class ScenarioRunner
         result.connectOk = ok.get();
         result.connectFailed = failed.get();
         result.rssBytes = rss();
-        if (result.rssBytes > 0 && result.rssBeforeBytes > 0 && ok.get() > 0)
+        if (result.rssBytes != null && result.rssBeforeBytes != null && ok.get() > 0)
         {
             result.rssPerConnectionBytes = (double)(result.rssBytes - result.rssBeforeBytes) / ok.get();
         }

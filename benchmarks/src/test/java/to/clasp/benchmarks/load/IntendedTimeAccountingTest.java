@@ -1,0 +1,115 @@
+package to.clasp.benchmarks.load;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The coordinated-omission rule, checked against a transport that delivers at once but stalls the sender for
+ * 200 ms once: every message that the stall held back must show the wait in its latency from the intended time,
+ * none of it in its latency from the actual send time, and the generator's pacing lag must show it too.
+ */
+class IntendedTimeAccountingTest
+{
+    private static final long STALL_NS = 200_000_000L;
+
+    /** Delivers each message synchronously inside send(); flush number {@code stallAt} then stalls the sender. */
+    private static final class StallingTransport implements Transport
+    {
+        private final long stallAt;
+        private final AtomicLong sends = new AtomicLong();
+        private Receiver subscriber = Receiver.NONE;
+
+        StallingTransport(final long stallAt)
+        {
+            this.stallAt = stallAt;
+        }
+
+        public String name()
+        {
+            return "fake";
+        }
+
+        public Endpoint connect(final Receiver receiver)
+        {
+            return new Endpoint()
+            {
+                public void subscribeAll()
+                {
+                    subscriber = receiver;
+                }
+
+                public void subscribe(final int topic)
+                {
+                }
+
+                public void send(final int topic, final long intendedNs, final long sentNs)
+                {
+                    subscriber.onMessage(intendedNs, sentNs);
+                }
+
+                public void flush()
+                {
+                    // After a message went out: the ones due meanwhile are sent late, with a late send time.
+                    if (sends.incrementAndGet() == stallAt)
+                    {
+                        final long until = System.nanoTime() + STALL_NS;
+                        while (System.nanoTime() < until)
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+
+                public void close()
+                {
+                }
+            };
+        }
+
+        public long errors()
+        {
+            return 0;
+        }
+
+        public void close()
+        {
+        }
+    }
+
+    @Test
+    void aStallIsChargedToEveryMessageItDelayedFromTheIntendedTimeOnly() throws Exception
+    {
+        final int rate = 1_000; // 1 ms apart: the 200 ms stall holds back about 200 messages
+        final LoadSettings settings = new LoadSettings().warmupMs(100).durationMs(1_000).latencyRate(rate)
+            .progress(null);
+        final ScenarioResult r = new ScenarioRunner(settings, new StallingTransport(400), null, () -> -1, -1)
+            .run(Scenario.LATENCY);
+
+        assertEquals(0, r.lost);
+        assertEquals(r.sent, r.delivered);
+        assertEquals(1_000, r.sent, 20, "the schedule is kept on average: the sender catches up after the stall");
+        // From intended: the stalled message waited ~200 ms, its followers less and less (a ramp).
+        assertTrue(r.latencyFromIntended.max >= 190_000, "max " + r.latencyFromIntended.max);
+        final long delayed = r.fromIntended.getCountBetweenValues(50_000_000L, LatencyStats.HIGHEST_NS);
+        assertTrue(delayed >= 120, "messages that waited > 50 ms: " + delayed);
+        // From sent: the router (here: nothing) adds no delay, so the stall must not appear.
+        assertTrue(r.latencyFromSent.max < 50_000, "from sent max " + r.latencyFromSent.max);
+        assertTrue(r.pacingLag.max >= 190_000, "the generator reports its own lateness: " + r.pacingLag.max);
+    }
+
+    @Test
+    void warmUpMessagesAreCountedButNotMeasured()
+    {
+        final Measurement m = new Measurement();
+        m.measureFrom(1_000);
+        m.onMessage(999, 999);
+        m.onMessage(1_000, 1_000);
+        assertEquals(2, m.delivered());
+        m.fromIntended.interval();
+        assertEquals(1, m.fromIntended.total().getTotalCount());
+    }
+}
