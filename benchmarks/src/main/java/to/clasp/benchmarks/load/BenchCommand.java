@@ -224,9 +224,19 @@ public final class BenchCommand implements Callable<Integer>
                     dir.resolve("logs").resolve(target.label() + "-" + scenario.label() +
                         (kindLabel == null ? "" : "-" + kindLabel) + ".log"));
             }
-            transport = external ?
-                new ClaspWsTransport(url, new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics), 1) :
-                target.transport(options, runPort, kind == null ? MessageKind.PUBLISH : kind, settings);
+            if (external)
+            {
+                transport = new ClaspWsTransport(url,
+                    new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics), 1);
+            }
+            else if (scenario == Scenario.CONNECTIONS)
+            {
+                transport = target.idleTransport(options, runPort, settings);
+            }
+            else
+            {
+                transport = target.transport(options, runPort, kind, settings);
+            }
             final ServerProcess s = server;
             final ScenarioResult r = new ScenarioRunner(settings, transport, kindLabel,
                 () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run(scenario);

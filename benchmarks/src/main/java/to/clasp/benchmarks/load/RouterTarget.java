@@ -48,6 +48,11 @@ public enum RouterTarget
         {
             return new NatsTransport("nats://127.0.0.1:" + port, s.payloadSize(), s.topics());
         }
+
+        Transport idleTransport(final Options o, final int port, final LoadSettings s)
+        {
+            return new IdleClientTransport(label(), IdleClientTransport.Protocol.NATS, "127.0.0.1", port);
+        }
     },
     MOSQUITTO("mosquitto")
     {
@@ -66,6 +71,11 @@ public enum RouterTarget
         Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
         {
             return new MqttTransport("tcp://127.0.0.1:" + port, s.payloadSize(), s.topics());
+        }
+
+        Transport idleTransport(final Options o, final int port, final LoadSettings s)
+        {
+            return new IdleClientTransport(label(), IdleClientTransport.Protocol.MQTT, "127.0.0.1", port);
         }
     };
 
@@ -90,6 +100,16 @@ public enum RouterTarget
     abstract List<String> command(Options o, int port, Path dir) throws IOException;
 
     abstract Transport transport(Options o, int port, MessageKind kind, LoadSettings s);
+
+    /**
+     * The clients of the connections scenario: the same as {@link #transport} where that client shares threads
+     * between connections (CLASP), a handshake-only client where the maintained client needs threads per
+     * connection ({@link IdleClientTransport}).
+     */
+    Transport idleTransport(final Options o, final int port, final LoadSettings s)
+    {
+        return transport(o, port, MessageKind.PUBLISH, s);
+    }
 
     public static RouterTarget parse(final String text)
     {
