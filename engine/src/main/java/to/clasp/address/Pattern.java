@@ -1,0 +1,343 @@
+package to.clasp.address;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A compiled subscription (or scope) pattern: the one definition of "does this pattern match this address" used
+ * for live delivery, subscribe snapshots and auth scopes.
+ * <p>
+ * Semantics (see {@code docs/matching.md}):
+ * <ul>
+ *   <li>An address {@code /s1/s2/...} is the list of segments after the leading {@code '/'}; {@code /} is one
+ *   empty segment, {@code /a/} is {@code [a, ""]}. An address not starting with {@code '/'} matches nothing.</li>
+ *   <li>{@code *} (whole segment) matches exactly one non-empty segment.</li>
+ *   <li>{@code **} (whole segment) matches zero or more segments, anywhere, any number of times:
+ *   {@code /a/**} matches {@code /a}, {@code /a/b}, {@code /a/b/c}; {@code /**} matches everything incl.
+ *   {@code /}. Consecutive {@code **} are collapsed at compile time (they mean the same).</li>
+ *   <li>Any other segment containing {@code *} is a glob within the segment: {@code /a/b*} matches {@code /a/b}
+ *   and {@code /a/bc}, never {@code /a/b/c}.</li>
+ *   <li>Everything else is literal, including {@code ?}, {@code [}, {@code {}. A trailing empty segment
+ *   ({@code /a/}) is a literal empty segment: it matches only the address {@code /a/}, which address
+ *   validation rejects, so such a pattern matches no storable address.</li>
+ * </ul>
+ * Instances are immutable and thread-safe. Compilation allocates; matching does not.
+ */
+public final class Pattern
+{
+    private final String text;
+    private final UnsafeBuffer bytes;
+    private final int segmentCount;
+    private final byte[] kinds;
+    private final int[] starts;
+    private final int[] ends;
+    private final boolean exact;
+
+    private Pattern(final String text, final byte[] utf8)
+    {
+        this.text = text;
+        this.bytes = new UnsafeBuffer(utf8);
+
+        final int length = utf8.length;
+        int maxSegments = 0;
+        for (final byte b : utf8)
+        {
+            if (b == AddressRules.SLASH)
+            {
+                maxSegments++;
+            }
+        }
+
+        final byte[] kinds = new byte[maxSegments];
+        final int[] starts = new int[maxSegments];
+        final int[] ends = new int[maxSegments];
+        int count = 0;
+        boolean exact = true;
+        for (int start = 1; start <= length; )
+        {
+            final int end = Segments.segmentEnd(bytes, start, length);
+            final byte kind = Segments.kindOf(bytes, start, end);
+            // "**/**" means the same as "**": keeping one keeps the trie small and the walk linear.
+            if (!(kind == Segments.ANY && count > 0 && kinds[count - 1] == Segments.ANY))
+            {
+                kinds[count] = kind;
+                starts[count] = start;
+                ends[count] = end;
+                count++;
+            }
+            exact &= kind == Segments.LITERAL;
+            start = end + 1;
+        }
+
+        this.segmentCount = count;
+        this.kinds = Arrays.copyOf(kinds, count);
+        this.starts = Arrays.copyOf(starts, count);
+        this.ends = Arrays.copyOf(ends, count);
+        this.exact = exact;
+    }
+
+    /**
+     * Compile a pattern.
+     *
+     * @throws IllegalArgumentException when {@link AddressRules#validatePattern(CharSequence)} rejects it.
+     */
+    public static Pattern compile(final CharSequence pattern)
+    {
+        final int reason = AddressRules.validatePattern(pattern);
+        if (reason != AddressRules.VALID)
+        {
+            throw new IllegalArgumentException("invalid pattern: " + AddressRules.describe(reason));
+        }
+        final String text = pattern.toString();
+        return new Pattern(text, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Compile a pattern from UTF-8 bytes (copied).
+     *
+     * @throws IllegalArgumentException when {@link AddressRules#validatePattern(DirectBuffer, int, int)} rejects it.
+     */
+    public static Pattern compile(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int reason = AddressRules.validatePattern(buffer, offset, length);
+        if (reason != AddressRules.VALID)
+        {
+            throw new IllegalArgumentException("invalid pattern: " + AddressRules.describe(reason));
+        }
+        final byte[] utf8 = new byte[length];
+        buffer.getBytes(offset, utf8);
+        return new Pattern(new String(utf8, StandardCharsets.UTF_8), utf8);
+    }
+
+    /** The pattern as given. */
+    public String text()
+    {
+        return text;
+    }
+
+    /** The pattern's UTF-8 bytes (read-only view; do not write). */
+    public DirectBuffer bytes()
+    {
+        return bytes;
+    }
+
+    /** True when the pattern has no wildcard at all, i.e. it matches at most one address: itself. */
+    public boolean isExact()
+    {
+        return exact;
+    }
+
+    int segmentCount()
+    {
+        return segmentCount;
+    }
+
+    byte kind(final int segment)
+    {
+        return kinds[segment];
+    }
+
+    int start(final int segment)
+    {
+        return starts[segment];
+    }
+
+    int end(final int segment)
+    {
+        return ends[segment];
+    }
+
+    /** Does the address in {@code buffer[offset, offset + length)} (UTF-8) match? Allocation-free. */
+    public boolean matches(final DirectBuffer address, final int offset, final int length)
+    {
+        if (length <= 0 || address.getByte(offset) != AddressRules.SLASH)
+        {
+            return false;
+        }
+
+        // Wildcard matching with segments as the "characters": every kind but ANY consumes exactly one segment,
+        // so on a mismatch it is enough to retry from the most recent ANY with one more segment swallowed
+        // (the classic two-pointer glob algorithm). O(segments × pattern segments), no recursion.
+        final int end = offset + length;
+        int p = 0;
+        int pos = offset + 1; // start of the current address segment; end + 1 once all are consumed
+        int anyP = -1;
+        int anyPos = -1;
+
+        while (pos <= end)
+        {
+            final int segEnd = Segments.segmentEnd(address, pos, end);
+            if (p < segmentCount)
+            {
+                final byte kind = kinds[p];
+                if (kind == Segments.ANY)
+                {
+                    anyP = p++;
+                    anyPos = pos;
+                    continue;
+                }
+                if (Segments.matchesOne(kind, bytes, starts[p], ends[p], address, pos, segEnd))
+                {
+                    p++;
+                    pos = segEnd + 1;
+                    continue;
+                }
+            }
+            if (anyP < 0)
+            {
+                return false;
+            }
+            // Let the last ** swallow one more segment and retry the rest of the pattern after it.
+            p = anyP + 1;
+            anyPos = Segments.segmentEnd(address, anyPos, end) + 1;
+            pos = anyPos;
+        }
+
+        while (p < segmentCount && kinds[p] == Segments.ANY)
+        {
+            p++;
+        }
+        return p == segmentCount;
+    }
+
+    /** {@link #matches(DirectBuffer, int, int)} on the UTF-8 encoding of a String (allocates; not for hot paths). */
+    public boolean matches(final CharSequence address)
+    {
+        final byte[] utf8 = address.toString().getBytes(StandardCharsets.UTF_8);
+        return matches(new UnsafeBuffer(utf8), 0, utf8.length);
+    }
+
+    /**
+     * Is every address matched by {@code requested} also matched by {@code granted}? Used for SUBSCRIBE scope
+     * checks ({@code read:/a/*} must not allow {@code /a/**}).
+     * <p>
+     * Sound but deliberately not complete: {@code true} is only returned when inclusion is proved for every
+     * segment sequence (not only for valid addresses). So {@code /*&#47;**} does not cover {@code /**&#47;x}
+     * (the requested {@code **} could produce an empty first segment), even though no valid address tells them
+     * apart. When unsure: false.
+     * <p>
+     * Algorithm: dynamic programming over suffixes, C(i, j) = "granted[i..] covers requested[j..]":
+     * <ul>
+     *   <li>requested exhausted: granted[i..] must accept the empty sequence, i.e. be all {@code **};</li>
+     *   <li>granted exhausted (requested not): false (requested still produces at least one segment);</li>
+     *   <li>granted[i] is {@code **}: C(i+1, j) (it matches nothing here) or C(i, j+1) (it absorbs whatever
+     *   requested[j] produces, one segment or many);</li>
+     *   <li>requested[j] is {@code **} but granted[i] is not: false (one segment cannot absorb many);</li>
+     *   <li>otherwise both consume one segment: segmentCovers(granted[i], requested[j]) and C(i+1, j+1).</li>
+     * </ul>
+     * segmentCovers: {@code *} covers any literal but the empty one, {@code *}, and a glob with a non-star byte
+     * (never empty); a literal covers only the same literal; a glob covers what it glob-matches, where a
+     * {@code *} of a requested glob may only be swallowed by a {@code *} of the granted glob.
+     * O(|granted| × |requested|) time and space; runs at subscribe time only.
+     */
+    public static boolean covers(final Pattern granted, final Pattern requested)
+    {
+        final int gn = granted.segmentCount;
+        final int rn = requested.segmentCount;
+        final int width = rn + 1;
+        final boolean[] c = new boolean[(gn + 1) * width];
+
+        // i == gn: only the empty requested suffix is covered.
+        c[gn * width + rn] = true;
+        for (int i = gn - 1; i >= 0; i--)
+        {
+            c[i * width + rn] = granted.kinds[i] == Segments.ANY && c[(i + 1) * width + rn];
+        }
+
+        for (int i = gn - 1; i >= 0; i--)
+        {
+            final byte gk = granted.kinds[i];
+            for (int j = rn - 1; j >= 0; j--)
+            {
+                final byte rk = requested.kinds[j];
+                final boolean value;
+                if (gk == Segments.ANY)
+                {
+                    value = c[(i + 1) * width + j] || c[i * width + j + 1];
+                }
+                else if (rk == Segments.ANY)
+                {
+                    value = false;
+                }
+                else
+                {
+                    value = segmentCovers(granted, i, requested, j) && c[(i + 1) * width + j + 1];
+                }
+                c[i * width + j] = value;
+            }
+        }
+
+        return c[0];
+    }
+
+    private static boolean segmentCovers(final Pattern g, final int i, final Pattern r, final int j)
+    {
+        final byte gk = g.kinds[i];
+        final byte rk = r.kinds[j];
+        final int rs = r.starts[j];
+        final int re = r.ends[j];
+        switch (gk)
+        {
+            case Segments.ONE:
+                if (rk == Segments.ONE)
+                {
+                    return true;
+                }
+                // A literal or glob is non-empty-only when it has at least one byte that is not '*'.
+                for (int k = rs; k < re; k++)
+                {
+                    if (r.bytes.getByte(k) != AddressRules.STAR)
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            case Segments.LITERAL:
+                return rk == Segments.LITERAL &&
+                    g.ends[i] - g.starts[i] == re - rs &&
+                    Segments.equal(g.bytes, g.starts[i], r.bytes, rs, re - rs);
+            case Segments.GLOB:
+                if (rk == Segments.ONE)
+                {
+                    // '*' is any non-empty segment: only an all-star glob covers that.
+                    return allStars(g, i);
+                }
+                return Segments.globMatches(g.bytes, g.starts[i], g.ends[i], r.bytes, rs, re);
+            default:
+                return false;
+        }
+    }
+
+    private static boolean allStars(final Pattern p, final int segment)
+    {
+        for (int k = p.starts[segment]; k < p.ends[segment]; k++)
+        {
+            if (p.bytes.getByte(k) != AddressRules.STAR)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        return o instanceof Pattern && ((Pattern)o).text.equals(text);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return text.hashCode();
+    }
+
+    @Override
+    public String toString()
+    {
+        return text;
+    }
+}

@@ -1,0 +1,239 @@
+package to.clasp.core;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import to.clasp.address.AddressRules;
+import to.clasp.protocol.BundleDecoder;
+import to.clasp.protocol.DecodeError;
+import to.clasp.protocol.FrameDecoder;
+import to.clasp.protocol.MessageType;
+import to.clasp.protocol.PublishDecoder;
+import to.clasp.protocol.Qos;
+import to.clasp.protocol.SetDecoder;
+import to.clasp.state.ParamStore;
+import to.clasp.state.WriteResult;
+
+/**
+ * BUNDLE [better]: atomic. Every inner SET and PUBLISH is validated first (address, P2P target, lock, expected
+ * revision — counting earlier writes in the same bundle — and capacity); if any fails, one ERROR 400 names the
+ * failing address and nothing is applied. Otherwise all SETs are applied and broadcast in order, then all
+ * PUBLISHes forwarded; the core is single-threaded, so nothing interleaves. Inner messages of other types are
+ * ignored. A bundle timestamp in the future (router clock, µs) schedules it, at most
+ * {@link Router.Context#maxBundleAheadMicros()} ahead; validation then happens when it runs. ACK{revision of the
+ * last SET} (or an empty ACK) at QoS ≥ 1.
+ */
+final class BundleHandler
+{
+    private final ParamHandler params;
+    private final PublishHandler publishes;
+    private final ParamStore store;
+    private final Replies replies;
+    private final SessionTable sessions;
+    private final TimerQueue timers;
+    private final RouterClock clock;
+    private final long maxAheadMicros;
+    private final FrameDecoder item = new FrameDecoder();
+    private final FrameDecoder itemScan = new FrameDecoder();
+    private final FrameDecoder scheduledFrame = new FrameDecoder();
+    private final int[] itemOffsets = new int[65536];
+    private final int[] itemLengths = new int[65536];
+
+    BundleHandler(final ParamHandler params, final PublishHandler publishes, final ParamStore store,
+        final Replies replies, final SessionTable sessions, final TimerQueue timers, final RouterClock clock,
+        final long maxAheadMicros)
+    {
+        this.params = params;
+        this.publishes = publishes;
+        this.store = store;
+        this.replies = replies;
+        this.sessions = sessions;
+        this.timers = timers;
+        this.clock = clock;
+        this.maxAheadMicros = maxAheadMicros;
+    }
+
+    void onBundle(final Session s, final FrameDecoder frame, final int qos, final long nowNs)
+    {
+        final BundleDecoder bundle = frame.bundle();
+        if (bundle.hasTimestamp())
+        {
+            final long nowMicros = clock.epochMicros();
+            final long aheadMicros = bundle.timestamp() - nowMicros;
+            if (aheadMicros > maxAheadMicros)
+            {
+                replies.error(s, 400, "bundle scheduled too far ahead");
+                return;
+            }
+            if (aheadMicros > 0)
+            {
+                final byte[] copy = new byte[frame.payloadLength()];
+                frame.payload().getBytes(frame.payloadOffset(), copy);
+                final Scheduled job = new Scheduled(s, copy, qos);
+                timers.schedule(job, nowNs + aheadMicros * 1000);
+                return;
+            }
+        }
+        execute(s, bundle, frame.payload(), qos, nowNs);
+    }
+
+    private void execute(final Session s, final BundleDecoder bundle, final DirectBuffer payload, final int qos,
+        final long nowNs)
+    {
+        final int count = Math.min(bundle.count(), itemOffsets.length);
+        for (int i = 0; i < count; i++)
+        {
+            itemOffsets[i] = bundle.itemOffset(i);
+            itemLengths[i] = bundle.itemLength(i);
+        }
+
+        // Pass 1: validate everything; apply nothing.
+        int newAddresses = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (DecodeError.OK != item.decodePayload(payload, itemOffsets[i], itemLengths[i]))
+            {
+                continue; // the frame decoder validated items already; be defensive
+            }
+            if (MessageType.SET == item.type())
+            {
+                final SetDecoder set = item.set();
+                final int ao = set.addressOffset();
+                final int al = set.addressLength();
+                if (AddressRules.VALID != AddressRules.validateAddress(payload, ao, al))
+                {
+                    reject(s, "bundle rejected: invalid address", payload, ao, al);
+                    return;
+                }
+                final int earlier = earlierSets(payload, i, ao, al);
+                if (0 == earlier && ParamStore.NULL_ID == store.find(payload, ao, al))
+                {
+                    newAddresses++;
+                    if (store.size() + newAddresses > store.capacity())
+                    {
+                        reject(s, "bundle rejected: " + Replies.STATE_FULL, payload, ao, al);
+                        return;
+                    }
+                }
+                final int r = params.check(s, set, earlier);
+                if (WriteResult.OK != r)
+                {
+                    final String why = WriteResult.REVISION_CONFLICT == r ?
+                        "revision conflict: expected " + set.revision() + ", actual " + params.bundleConflictActual() :
+                        params.describe(r, set.revision());
+                    reject(s, "bundle rejected: " + why, payload, ao, al);
+                    return;
+                }
+            }
+            else if (MessageType.PUBLISH == item.type())
+            {
+                final PublishDecoder pub = item.publish();
+                final int code = publishes.validate(pub);
+                if (0 != code)
+                {
+                    reject(s, 200 == code ? "bundle rejected: invalid address" : "bundle rejected: " +
+                        Replies.P2P_UNKNOWN, payload, pub.addressOffset(), pub.addressLength());
+                    return;
+                }
+            }
+        }
+
+        // Pass 2: all SETs, in order.
+        boolean anySet = false;
+        long lastRevision = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (DecodeError.OK == item.decodePayload(payload, itemOffsets[i], itemLengths[i]) &&
+                MessageType.SET == item.type())
+            {
+                if (params.apply(s, item.set(), nowNs) >= 0)
+                {
+                    anySet = true;
+                    lastRevision = params.lastRevision();
+                }
+            }
+        }
+        // Pass 3: all PUBLISHes, in order.
+        for (int i = 0; i < count; i++)
+        {
+            if (DecodeError.OK == item.decodePayload(payload, itemOffsets[i], itemLengths[i]) &&
+                MessageType.PUBLISH == item.type())
+            {
+                publishes.apply(s, item.publish(), nowNs);
+            }
+        }
+        if (qos >= Qos.CONFIRM)
+        {
+            replies.ack(s, null, 0, 0, anySet, lastRevision);
+        }
+    }
+
+    /** How many SET items before {@code index} write the same address. */
+    private int earlierSets(final DirectBuffer payload, final int index, final int ao, final int al)
+    {
+        int n = 0;
+        final FrameDecoder other = itemScan;
+        for (int j = 0; j < index; j++)
+        {
+            if (DecodeError.OK == other.decodePayload(payload, itemOffsets[j], itemLengths[j]) &&
+                MessageType.SET == other.type())
+            {
+                final SetDecoder prev = other.set();
+                if (prev.addressLength() == al && sameBytes(payload, prev.addressOffset(), ao, al))
+                {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static boolean sameBytes(final DirectBuffer b, final int x, final int y, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (b.getByte(x + i) != b.getByte(y + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void reject(final Session s, final String message, final DirectBuffer payload, final int ao,
+        final int al)
+    {
+        replies.error(s, 400, message, payload, ao, al);
+    }
+
+    /** A bundle waiting for its timestamp. Dropped if its session has gone (or was replaced) by then. */
+    private final class Scheduled extends CoreTimer
+    {
+        private final Session session;
+        private final String sessionId;
+        private final UnsafeBuffer payload;
+        private final int qos;
+
+        Scheduled(final Session session, final byte[] payload, final int qos)
+        {
+            this.session = session;
+            this.sessionId = session.id;
+            this.payload = new UnsafeBuffer(payload);
+            this.qos = qos;
+        }
+
+        void onTimer(final long nowNs)
+        {
+            final Session s = sessions.byConnection(session.connectionId);
+            if (s != session || !s.isOpen() || !sessionId.equals(s.id))
+            {
+                return;
+            }
+            if (DecodeError.OK == scheduledFrame.decodePayload(payload, 0, payload.capacity()) &&
+                MessageType.BUNDLE == scheduledFrame.type())
+            {
+                execute(s, scheduledFrame.bundle(), scheduledFrame.payload(), qos, nowNs);
+            }
+        }
+    }
+}

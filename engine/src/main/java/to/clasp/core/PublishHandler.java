@@ -1,0 +1,181 @@
+package to.clasp.core;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import to.clasp.address.AddressRules;
+import to.clasp.protocol.Frame;
+import to.clasp.protocol.GesturePhase;
+import to.clasp.protocol.PublishDecoder;
+import to.clasp.protocol.PublishEncoder;
+import to.clasp.protocol.SignalType;
+
+/**
+ * PUBLISH: events, streams, gestures, timelines. Never stored, never ACKed; forwarded to matching sessions whose
+ * type mask allows the signal, excluding the sender. Gestures go through the {@link GestureCoalescer}; P2P
+ * addresses ({@code /clasp/p2p/signal/<sessionId>}) go to exactly that session or get ERROR 404.
+ */
+final class PublishHandler implements GestureCoalescer.Forwarder
+{
+    private static final byte[] P2P_PREFIX = "/clasp/p2p/signal/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final FanOut fanOut;
+    private final GestureCoalescer gestures;
+    private final SessionTable sessions;
+    private final Outbox outbox;
+    private final Replies replies;
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+
+    PublishHandler(final FanOut fanOut, final GestureCoalescer gestures, final SessionTable sessions,
+        final Outbox outbox, final Replies replies)
+    {
+        this.fanOut = fanOut;
+        this.gestures = gestures;
+        this.sessions = sessions;
+        this.outbox = outbox;
+        this.replies = replies;
+        gestures.forwarder(this);
+    }
+
+    /**
+     * Validate a PUBLISH (also used for BUNDLE validation).
+     *
+     * @return 0 if acceptable, else the ERROR code to send (200 invalid address, 404 unknown P2P target).
+     */
+    int validate(final PublishDecoder pub)
+    {
+        final DirectBuffer payload = pub.payloadBuffer();
+        final int offset = pub.addressOffset();
+        final int length = pub.addressLength();
+        if (AddressRules.VALID != AddressRules.validateAddress(payload, offset, length))
+        {
+            return 200;
+        }
+        if (isP2p(payload, offset, length) && null == p2pTarget(payload, offset, length))
+        {
+            return 404;
+        }
+        return 0;
+    }
+
+    void onPublish(final Session s, final PublishDecoder pub, final long nowNs)
+    {
+        final int code = validate(pub);
+        if (0 != code)
+        {
+            replies.error(s, code, 200 == code ? Replies.INVALID_ADDRESS : Replies.P2P_UNKNOWN,
+                pub.payloadBuffer(), pub.addressOffset(), pub.addressLength());
+            return;
+        }
+        apply(s, pub, nowNs);
+    }
+
+    /**
+     * Forward an already validated PUBLISH.
+     */
+    void apply(final Session s, final PublishDecoder pub, final long nowNs)
+    {
+        final DirectBuffer payload = pub.payloadBuffer();
+        final int offset = pub.addressOffset();
+        final int length = pub.addressLength();
+        final int signal = pub.signal();
+        final int frameLength = PublishEncoder.relay(pub, PublishEncoder.relayQos(signal), frame, 0);
+
+        if (isP2p(payload, offset, length))
+        {
+            final Session target = p2pTarget(payload, offset, length);
+            if (null != target)
+            {
+                outbox.send(target, frame, 0, frameLength, Outbox.CLASS_CONTROL, -1);
+            }
+            return;
+        }
+
+        if (SignalType.GESTURE == signal)
+        {
+            final long gestureId = pub.hasGestureId() ? pub.gestureId() : 0;
+            switch (pub.phase())
+            {
+                case GesturePhase.MOVE:
+                    gestures.move(s.index, gestureId, payload, offset, length, frame, 0, frameLength, nowNs);
+                    return;
+                case GesturePhase.END:
+                case GesturePhase.CANCEL:
+                    gestures.end(s.index, gestureId, payload, offset, length, frame, 0, frameLength, nowNs);
+                    return;
+                default:
+                    gestures.start(s.index, gestureId, payload, offset, length, frame, 0, frameLength, nowNs);
+                    return;
+            }
+        }
+
+        final int cls = SignalType.STREAM == signal ? Outbox.CLASS_STREAM : Outbox.CLASS_CONTROL;
+        fanOut.broadcast(payload, offset, length, SignalType.maskBit(signal), s.index, frame, 0, frameLength,
+            cls, -1, PublishDecoder.INDICATOR_VALUE == pub.indicator() ? pub.value() : null, nowNs);
+    }
+
+    public void forward(final int senderIndex, final DirectBuffer address, final int addressOffset,
+        final int addressLength, final DirectBuffer frame, final int frameOffset, final int frameLength,
+        final boolean move, final long nowNs)
+    {
+        fanOut.broadcast(address, addressOffset, addressLength, SignalType.maskBit(SignalType.GESTURE), senderIndex,
+            frame, frameOffset, frameLength, move ? Outbox.CLASS_STREAM : Outbox.CLASS_CONTROL, -1, null, nowNs);
+    }
+
+    static boolean isP2p(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < P2P_PREFIX.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < P2P_PREFIX.length; i++)
+        {
+            if (buffer.getByte(offset + i) != P2P_PREFIX[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Session p2pTarget(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int idOffset = offset + P2P_PREFIX.length;
+        if (length - P2P_PREFIX.length != Session.ID_LENGTH)
+        {
+            return null;
+        }
+        // Parse the UUID text without allocating: 8-4-4-4-12 hex digits.
+        long msb = 0;
+        long lsb = 0;
+        int digits = 0;
+        for (int i = 0; i < Session.ID_LENGTH; i++)
+        {
+            final int c = buffer.getByte(idOffset + i);
+            if (8 == i || 13 == i || 18 == i || 23 == i)
+            {
+                if ('-' != c)
+                {
+                    return null;
+                }
+                continue;
+            }
+            final int v = Character.digit(c, 16);
+            if (v < 0)
+            {
+                return null;
+            }
+            if (digits < 16)
+            {
+                msb = (msb << 4) | v;
+            }
+            else
+            {
+                lsb = (lsb << 4) | v;
+            }
+            digits++;
+        }
+        final Session target = sessions.byId(msb, lsb);
+        return null != target && target.isOpen() ? target : null;
+    }
+}

@@ -1,0 +1,146 @@
+package to.clasp.core;
+
+import java.nio.charset.StandardCharsets;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import to.clasp.protocol.AckEncoder;
+import to.clasp.protocol.ErrorEncoder;
+import to.clasp.protocol.Frame;
+import to.clasp.protocol.PingEncoder;
+import to.clasp.protocol.PongEncoder;
+import to.clasp.protocol.Qos;
+
+/**
+ * Unicast answers to one session (ERROR, ACK, PONG, PING probe), encoded into the core's reply scratch buffer and
+ * queued as control frames. Error texts are the router-behaviour.md ones.
+ */
+final class Replies
+{
+    static final String MALFORMED = "malformed message";
+    static final String INVALID_ADDRESS = "invalid address";
+    static final String NOT_FOUND = "not found";
+    static final String INVALID_PATTERN = "invalid pattern";
+    static final String LOCK_HELD = "lock held";
+    static final String STATE_FULL = "state full";
+    static final String ROUTER_FULL = "router full";
+    static final String RATE_LIMITED = "rate limit exceeded";
+    static final String SUBSCRIPTION_LIMIT = "subscription limit reached";
+    static final String P2P_UNKNOWN = "p2p target not found";
+    static final String NO_JOURNAL = "replay not available: no journal";
+    static final String OVERFLOW = "outbound buffer overflow";
+
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+    private final UnsafeBuffer text = new UnsafeBuffer(new byte[1024]);
+    private final Outbox outbox;
+    private final RouterMetrics metrics;
+
+    Replies(final Outbox outbox, final RouterMetrics metrics)
+    {
+        this.outbox = outbox;
+        this.metrics = metrics;
+    }
+
+    /**
+     * ERROR with an optional address taken from a buffer (zero-copy).
+     */
+    void error(final Session s, final int code, final String message, final DirectBuffer address,
+        final int addressOffset, final int addressLength)
+    {
+        final int textLength = putText(message);
+        final int length = ErrorEncoder.encode(scratch, 0, Qos.FIRE, code, text, 0, textLength,
+            address, addressOffset, addressLength, false, 0);
+        if (length > 0)
+        {
+            metrics.error(code);
+            outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+        }
+    }
+
+    void error(final Session s, final int code, final String message)
+    {
+        error(s, code, message, null, 0, 0);
+    }
+
+    /**
+     * ERROR with a String address (allocating; for rare paths such as invalid patterns).
+     */
+    void error(final Session s, final int code, final String message, final String address)
+    {
+        if (null == address)
+        {
+            error(s, code, message);
+            return;
+        }
+        final byte[] bytes = address.getBytes(StandardCharsets.UTF_8);
+        error(s, code, message, new UnsafeBuffer(bytes), 0, bytes.length);
+    }
+
+    /**
+     * The last frame before a forced close: may use the queue's reserve above the hard limit.
+     */
+    void finalError(final Session s, final int code, final String message)
+    {
+        final int textLength = putText(message);
+        final int length = ErrorEncoder.encode(scratch, 0, Qos.FIRE, code, text, 0, textLength,
+            null, 0, 0, false, 0);
+        if (length > 0)
+        {
+            metrics.error(code);
+            outbox.sendFinal(s, scratch, 0, length);
+        }
+    }
+
+    void setAck(final Session s, final DirectBuffer address, final int addressOffset, final int addressLength,
+        final long revision)
+    {
+        final int length = AckEncoder.setAck(scratch, 0, address, addressOffset, addressLength, revision);
+        outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+    }
+
+    void ack(final Session s, final DirectBuffer address, final int addressOffset, final int addressLength,
+        final boolean hasRevision, final long revision)
+    {
+        final int length = AckEncoder.encode(scratch, 0, Qos.FIRE, address, addressOffset, addressLength,
+            hasRevision, revision, false, false, null, 0, 0, false, 0);
+        outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+    }
+
+    void pong(final Session s)
+    {
+        final int length = PongEncoder.encode(scratch, 0);
+        outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+    }
+
+    void ping(final Session s)
+    {
+        final int length = PingEncoder.encode(scratch, 0);
+        outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+    }
+
+    /** Scratch space for other unicast encoders (WELCOME, SYNC, RESULT); valid until the next reply. */
+    UnsafeBuffer scratch()
+    {
+        return scratch;
+    }
+
+    void send(final Session s, final int length)
+    {
+        if (length > 0)
+        {
+            outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+        }
+    }
+
+    private int putText(final String message)
+    {
+        // Error texts are ASCII constants or short formatted numbers: no UTF-8 encoder needed on this path.
+        final int n = Math.min(message.length(), text.capacity());
+        for (int i = 0; i < n; i++)
+        {
+            text.putByte(i, (byte)message.charAt(i));
+        }
+        return n;
+    }
+}

@@ -1,0 +1,548 @@
+package to.clasp.core;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import to.clasp.edge.InboundPort;
+import to.clasp.protocol.Frame;
+
+/**
+ * A running CLASP router core: the inbound ring, the core thread and its state. Transports feed it through
+ * {@link #inboundPort()}.
+ * <pre>{@code
+ * try (Router router = Router.launch(new Router.Context().name("Studio").maxSessions(500)))
+ * {
+ *     // hand router.inboundPort() to a transport
+ * }
+ * }</pre>
+ * {@link #close()} closes every session with WebSocket code 1001 and stops the core thread.
+ */
+public final class Router implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    private final Context ctx;
+    private final RouterInboundPort inboundPort;
+    private final RouterAgent agent;
+    private final AgentRunner runner;
+
+    private Router(final Context ctx)
+    {
+        this.ctx = ctx;
+        final CoreIdleStrategy idle = new CoreIdleStrategy(ctx.waitStrategy());
+        final int slotSize = ctx.inboundSlotSize();
+        // The producer side never blocks inside the Disruptor (we use tryNext); the wait strategy here is unused
+        // because the core polls with an EventPoller.
+        final RingBuffer<InboundEvent> ring = RingBuffer.createMultiProducer(
+            () -> new InboundEvent(slotSize), ctx.inboundRingSize(), new YieldingWaitStrategy());
+        final RouterMetrics metrics = new RouterMetrics();
+        final RouterCore core = new RouterCore(ctx, metrics);
+        inboundPort = new RouterInboundPort(ring, idle, ctx.clock(), Frame.MAX_FRAME_LENGTH,
+            ctx.outboundSegmentSize(), ctx.outboundHardLimit() + ctx.outboundReserve());
+        agent = new RouterAgent(ring, core, idle, ctx, inboundPort);
+        runner = new AgentRunner(new NoOpIdleStrategy(), ctx.errorHandler()::accept, null, agent);
+    }
+
+    /**
+     * Validate the context, build the router and start its core thread.
+     *
+     * @param ctx settings; concluded here.
+     * @return the running router.
+     */
+    public static Router launch(final Context ctx)
+    {
+        ctx.conclude();
+        final Router router = new Router(ctx);
+        AgentRunner.startOnThread(router.runner, r ->
+        {
+            final Thread t = new Thread(r, ctx.coreThreadName());
+            t.setDaemon(true);
+            return t;
+        });
+        return router;
+    }
+
+    /**
+     * @return the port transports use to connect, pass frames and disconnect.
+     */
+    public InboundPort inboundPort()
+    {
+        return inboundPort;
+    }
+
+    /**
+     * @return the router's counters, readable from any thread.
+     */
+    public RouterMetrics metrics()
+    {
+        return agent.metrics();
+    }
+
+    /**
+     * @return the settings in force.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Stop accepting input, close every session (WebSocket code 1001) and stop the core thread.
+     */
+    public void close()
+    {
+        inboundPort.close();
+        runner.close();
+    }
+
+    /**
+     * Router settings. Every setting has a documented default (see {@link RouterConfiguration}, where each can also
+     * be set by a system property); setters are fluent; {@link #conclude()} validates once, at launch.
+     */
+    public static final class Context
+    {
+        private boolean concluded;
+        private String name = RouterConfiguration.string(
+            RouterConfiguration.NAME_PROP, RouterConfiguration.NAME_DEFAULT);
+        private int maxSessions = RouterConfiguration.integer(
+            RouterConfiguration.MAX_SESSIONS_PROP, RouterConfiguration.MAX_SESSIONS_DEFAULT);
+        private int rateLimit = RouterConfiguration.integer(
+            RouterConfiguration.RATE_LIMIT_PROP, RouterConfiguration.RATE_LIMIT_DEFAULT);
+        private int maxSubscriptionsPerSession = RouterConfiguration.integer(
+            RouterConfiguration.MAX_SUBSCRIPTIONS_PROP, RouterConfiguration.MAX_SUBSCRIPTIONS_DEFAULT);
+        private long idleTimeoutNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.IDLE_TIMEOUT_PROP, RouterConfiguration.IDLE_TIMEOUT_DEFAULT_NS);
+        private long idleGraceNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.IDLE_GRACE_PROP, RouterConfiguration.IDLE_GRACE_DEFAULT_NS);
+        private long helloTimeoutNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.HELLO_TIMEOUT_PROP, RouterConfiguration.HELLO_TIMEOUT_DEFAULT_NS);
+        private int paramTtlSeconds = RouterConfiguration.integer(
+            RouterConfiguration.PARAM_TTL_PROP, RouterConfiguration.PARAM_TTL_DEFAULT);
+        private int maxParams = RouterConfiguration.integer(
+            RouterConfiguration.MAX_PARAMS_PROP, RouterConfiguration.MAX_PARAMS_DEFAULT);
+        private int inboundRingSize = RouterConfiguration.integer(
+            RouterConfiguration.RING_SIZE_PROP, RouterConfiguration.RING_SIZE_DEFAULT);
+        private int inboundSlotSize = RouterConfiguration.integer(
+            RouterConfiguration.SLOT_SIZE_PROP, RouterConfiguration.SLOT_SIZE_DEFAULT);
+        private long outboundSoftLimit = RouterConfiguration.bytes(
+            RouterConfiguration.OUTBOUND_SOFT_LIMIT_PROP, RouterConfiguration.OUTBOUND_SOFT_LIMIT_DEFAULT);
+        private long outboundHardLimit = RouterConfiguration.bytes(
+            RouterConfiguration.OUTBOUND_HARD_LIMIT_PROP, RouterConfiguration.OUTBOUND_HARD_LIMIT_DEFAULT);
+        private int outboundSegmentSize = RouterConfiguration.integer(
+            RouterConfiguration.OUTBOUND_SEGMENT_SIZE_PROP, RouterConfiguration.OUTBOUND_SEGMENT_SIZE_DEFAULT);
+        private WaitStrategy waitStrategy = WaitStrategy.parse(RouterConfiguration.string(
+            RouterConfiguration.WAIT_STRATEGY_PROP, RouterConfiguration.WAIT_STRATEGY_DEFAULT.name()));
+        private long gestureIntervalNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.GESTURE_INTERVAL_PROP, RouterConfiguration.GESTURE_INTERVAL_DEFAULT_NS);
+        private long ttlCheckIntervalNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.TTL_CHECK_INTERVAL_PROP, RouterConfiguration.TTL_CHECK_INTERVAL_DEFAULT_NS);
+        private long maxBundleAheadMicros = RouterConfiguration.MAX_BUNDLE_AHEAD_DEFAULT_MICROS;
+        private int pollBatchLimit = RouterConfiguration.POLL_BATCH_LIMIT_DEFAULT;
+        private RouterClock clock = RouterClock.SYSTEM;
+        private String coreThreadName = "clasp-core";
+        private Consumer<Throwable> errorHandler = t -> LOG.error("core error", t);
+
+        /**
+         * Validate the settings. Called by {@link Router#launch}; settings must not change afterwards.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            Objects.requireNonNull(name, "name");
+            if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024)
+            {
+                throw new IllegalArgumentException("name too long");
+            }
+            requireNonNegative("maxSessions", maxSessions);
+            requireNonNegative("rateLimit", rateLimit);
+            requireNonNegative("maxSubscriptionsPerSession", maxSubscriptionsPerSession);
+            requireNonNegative("idleTimeout", idleTimeoutNs);
+            requirePositive("idleGrace", idleGraceNs);
+            requirePositive("helloTimeout", helloTimeoutNs);
+            requireNonNegative("paramTtl", paramTtlSeconds);
+            requirePositive("maxParams", maxParams);
+            requirePositive("ttlCheckInterval", ttlCheckIntervalNs);
+            requirePositive("gestureInterval", gestureIntervalNs);
+            requirePositive("pollBatchLimit", pollBatchLimit);
+            if (Integer.bitCount(inboundRingSize) != 1)
+            {
+                throw new IllegalArgumentException("inboundRingSize must be a power of two: " + inboundRingSize);
+            }
+            if (inboundSlotSize < 64)
+            {
+                throw new IllegalArgumentException("inboundSlotSize must be >= 64: " + inboundSlotSize);
+            }
+            if (outboundSegmentSize < 1024 || (outboundSegmentSize & 7) != 0)
+            {
+                throw new IllegalArgumentException("outboundSegmentSize must be a multiple of 8, >= 1024");
+            }
+            if (outboundSoftLimit <= 0 || outboundHardLimit < outboundSoftLimit)
+            {
+                throw new IllegalArgumentException(
+                    "need 0 < outboundSoftLimit <= outboundHardLimit: " + outboundSoftLimit + ", " + outboundHardLimit);
+            }
+            if (outboundHardLimit < Frame.MAX_FRAME_LENGTH)
+            {
+                throw new IllegalArgumentException("outboundHardLimit must hold a largest frame (65547 bytes)");
+            }
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(waitStrategy, "waitStrategy");
+            Objects.requireNonNull(errorHandler, "errorHandler");
+            concluded = true;
+            return this;
+        }
+
+        private void checkMutable()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("context already concluded");
+            }
+        }
+
+        private static void requireNonNegative(final String what, final long v)
+        {
+            if (v < 0)
+            {
+                throw new IllegalArgumentException(what + " must be >= 0: " + v);
+            }
+        }
+
+        private static void requirePositive(final String what, final long v)
+        {
+            if (v <= 0)
+            {
+                throw new IllegalArgumentException(what + " must be > 0: " + v);
+            }
+        }
+
+        /** @return router name sent in WELCOME (default {@code Clasp Router}). */
+        public String name()
+        {
+            return name;
+        }
+
+        /** @param name router name sent in WELCOME. @return this. */
+        public Context name(final String name)
+        {
+            checkMutable();
+            this.name = name;
+            return this;
+        }
+
+        /** @return most concurrent sessions, 0 = unlimited (default 10 000). */
+        public int maxSessions()
+        {
+            return maxSessions;
+        }
+
+        /** @param maxSessions most concurrent sessions, 0 = unlimited. @return this. */
+        public Context maxSessions(final int maxSessions)
+        {
+            checkMutable();
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /** @return inbound messages/s per session, 0 = off (default 0). */
+        public int rateLimit()
+        {
+            return rateLimit;
+        }
+
+        /** @param rateLimit inbound messages/s per session, 0 = off. @return this. */
+        public Context rateLimit(final int rateLimit)
+        {
+            checkMutable();
+            this.rateLimit = rateLimit;
+            return this;
+        }
+
+        /** @return subscriptions allowed per session (default 1000; 0 = unlimited). */
+        public int maxSubscriptionsPerSession()
+        {
+            return maxSubscriptionsPerSession;
+        }
+
+        /** @param max subscriptions allowed per session, 0 = unlimited. @return this. */
+        public Context maxSubscriptionsPerSession(final int max)
+        {
+            checkMutable();
+            this.maxSubscriptionsPerSession = max;
+            return this;
+        }
+
+        /** @return inbound silence before an idle PING, ns; 0 = off (default 300 s). */
+        public long idleTimeoutNs()
+        {
+            return idleTimeoutNs;
+        }
+
+        /** @param ns inbound silence before an idle PING; 0 = off. @return this. */
+        public Context idleTimeoutNs(final long ns)
+        {
+            checkMutable();
+            this.idleTimeoutNs = ns;
+            return this;
+        }
+
+        /** @return wait after the idle PING before closing, ns (default 30 s). */
+        public long idleGraceNs()
+        {
+            return idleGraceNs;
+        }
+
+        /** @param ns wait after the idle PING before closing. @return this. */
+        public Context idleGraceNs(final long ns)
+        {
+            checkMutable();
+            this.idleGraceNs = ns;
+            return this;
+        }
+
+        /** @return time allowed for HELLO, ns (default 10 s). */
+        public long helloTimeoutNs()
+        {
+            return helloTimeoutNs;
+        }
+
+        /** @param ns time allowed for HELLO. @return this. */
+        public Context helloTimeoutNs(final long ns)
+        {
+            checkMutable();
+            this.helloTimeoutNs = ns;
+            return this;
+        }
+
+        /** @return default sliding TTL in seconds for SETs without a TTL field; 0 = keep (default 0). */
+        public int paramTtlSeconds()
+        {
+            return paramTtlSeconds;
+        }
+
+        /** @param seconds default sliding TTL for SETs without a TTL field; 0 = keep forever. @return this. */
+        public Context paramTtlSeconds(final int seconds)
+        {
+            checkMutable();
+            this.paramTtlSeconds = seconds;
+            return this;
+        }
+
+        /** @return most params (default 1 000 000). */
+        public int maxParams()
+        {
+            return maxParams;
+        }
+
+        /** @param maxParams most params stored. @return this. */
+        public Context maxParams(final int maxParams)
+        {
+            checkMutable();
+            this.maxParams = maxParams;
+            return this;
+        }
+
+        /** @return inbound ring slots, a power of two (default 16384). */
+        public int inboundRingSize()
+        {
+            return inboundRingSize;
+        }
+
+        /** @param slots inbound ring slots, a power of two. @return this. */
+        public Context inboundRingSize(final int slots)
+        {
+            checkMutable();
+            this.inboundRingSize = slots;
+            return this;
+        }
+
+        /**
+         * @return bytes preallocated per inbound slot (default 2048). Frames that do not fit get a buffer of their
+         * own (allocated by the edge thread, dropped after the core handles it).
+         */
+        public int inboundSlotSize()
+        {
+            return inboundSlotSize;
+        }
+
+        /** @param bytes bytes preallocated per inbound slot. @return this. */
+        public Context inboundSlotSize(final int bytes)
+        {
+            checkMutable();
+            this.inboundSlotSize = bytes;
+            return this;
+        }
+
+        /** @return queued bytes per session where slow-consumer conflation and stream dropping start (256 KiB). */
+        public long outboundSoftLimit()
+        {
+            return outboundSoftLimit;
+        }
+
+        /** @param bytes soft outbound limit per session. @return this. */
+        public Context outboundSoftLimit(final long bytes)
+        {
+            checkMutable();
+            this.outboundSoftLimit = bytes;
+            return this;
+        }
+
+        /** @return queued bytes per session past which the session is disconnected (4 MiB). */
+        public long outboundHardLimit()
+        {
+            return outboundHardLimit;
+        }
+
+        /** @param bytes hard outbound limit per session. @return this. */
+        public Context outboundHardLimit(final long bytes)
+        {
+            checkMutable();
+            this.outboundHardLimit = bytes;
+            return this;
+        }
+
+        /** @return bytes above the hard limit kept free for the final ERROR 503 (fixed: 1 KiB). */
+        public long outboundReserve()
+        {
+            return 1024;
+        }
+
+        /** @return outbound queue segment size in bytes (default 16 KiB). */
+        public int outboundSegmentSize()
+        {
+            return outboundSegmentSize;
+        }
+
+        /** @param bytes outbound queue segment size, a multiple of 8. @return this. */
+        public Context outboundSegmentSize(final int bytes)
+        {
+            checkMutable();
+            this.outboundSegmentSize = bytes;
+            return this;
+        }
+
+        /** @return what the core thread does when idle (default BLOCK). */
+        public WaitStrategy waitStrategy()
+        {
+            return waitStrategy;
+        }
+
+        /** @param strategy what the core thread does when idle. @return this. */
+        public Context waitStrategy(final WaitStrategy strategy)
+        {
+            checkMutable();
+            this.waitStrategy = strategy;
+            return this;
+        }
+
+        /** @return minimum spacing between forwarded gesture moves per (address, id), ns (default 16 ms). */
+        public long gestureIntervalNs()
+        {
+            return gestureIntervalNs;
+        }
+
+        /** @param ns minimum spacing between forwarded gesture moves. @return this. */
+        public Context gestureIntervalNs(final long ns)
+        {
+            checkMutable();
+            this.gestureIntervalNs = ns;
+            return this;
+        }
+
+        /** @return how often expired params are swept, ns (default 100 ms). */
+        public long ttlCheckIntervalNs()
+        {
+            return ttlCheckIntervalNs;
+        }
+
+        /** @param ns how often expired params are swept. @return this. */
+        public Context ttlCheckIntervalNs(final long ns)
+        {
+            checkMutable();
+            this.ttlCheckIntervalNs = ns;
+            return this;
+        }
+
+        /** @return furthest ahead a BUNDLE may be scheduled, µs (default 1 h). */
+        public long maxBundleAheadMicros()
+        {
+            return maxBundleAheadMicros;
+        }
+
+        /** @param micros furthest ahead a BUNDLE may be scheduled. @return this. */
+        public Context maxBundleAheadMicros(final long micros)
+        {
+            checkMutable();
+            this.maxBundleAheadMicros = micros;
+            return this;
+        }
+
+        /** @return inbound events per duty cycle before timers and outbound signals run (default 256). */
+        public int pollBatchLimit()
+        {
+            return pollBatchLimit;
+        }
+
+        /** @param limit inbound events per duty cycle. @return this. */
+        public Context pollBatchLimit(final int limit)
+        {
+            checkMutable();
+            this.pollBatchLimit = limit;
+            return this;
+        }
+
+        /** @return the clocks (default: system). */
+        public RouterClock clock()
+        {
+            return clock;
+        }
+
+        /** @param clock the clocks, e.g. a controllable one in tests. @return this. */
+        public Context clock(final RouterClock clock)
+        {
+            checkMutable();
+            this.clock = clock;
+            return this;
+        }
+
+        /** @return the core thread's name (default {@code clasp-core}). */
+        public String coreThreadName()
+        {
+            return coreThreadName;
+        }
+
+        /** @param name the core thread's name. @return this. */
+        public Context coreThreadName(final String name)
+        {
+            checkMutable();
+            this.coreThreadName = name;
+            return this;
+        }
+
+        /** @return what the core does with an unexpected exception (default: log it and carry on). */
+        public Consumer<Throwable> errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /** @param handler what the core does with an unexpected exception. @return this. */
+        public Context errorHandler(final Consumer<Throwable> handler)
+        {
+            checkMutable();
+            this.errorHandler = handler;
+            return this;
+        }
+    }
+}

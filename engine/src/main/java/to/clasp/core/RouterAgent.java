@@ -1,0 +1,98 @@
+package to.clasp.core;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import org.agrona.concurrent.Agent;
+
+/**
+ * The core thread's duty cycle: poll a batch of inbound events from the ring and hand each to the
+ * {@link RouterCore}; run due timers; signal the edges once per batch; idle per the wait strategy when there was
+ * nothing to do.
+ */
+final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
+{
+    private final RingBuffer<InboundEvent> ring;
+    private final EventPoller<InboundEvent> poller;
+    private final RouterCore core;
+    private final CoreIdleStrategy idle;
+    private final RouterClock clock;
+    private final RouterInboundPort port;
+    private final int batchLimit;
+    private final java.util.function.Consumer<Throwable> errorHandler;
+    private int batchCount;
+
+    RouterAgent(final RingBuffer<InboundEvent> ring, final RouterCore core, final CoreIdleStrategy idle,
+        final Router.Context ctx, final RouterInboundPort port)
+    {
+        this.ring = ring;
+        this.poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+        this.core = core;
+        this.idle = idle;
+        this.clock = ctx.clock();
+        this.port = port;
+        this.batchLimit = ctx.pollBatchLimit();
+        this.errorHandler = ctx.errorHandler();
+    }
+
+    RouterMetrics metrics()
+    {
+        return core.metrics();
+    }
+
+    public void onStart()
+    {
+        idle.coreThread(Thread.currentThread());
+    }
+
+    public int doWork() throws Exception
+    {
+        batchCount = 0;
+        poller.poll(this);
+        int work = batchCount;
+        final long now = clock.nanoTime();
+        work += core.doTimers(now);
+        core.endOfCycle();
+        if (0 == work)
+        {
+            final long deadline = core.nextDeadlineNs();
+            final long limit = Long.MAX_VALUE == deadline ? Long.MAX_VALUE : deadline - clock.nanoTime();
+            idle.idle(this::hasInbound, limit);
+        }
+        return work;
+    }
+
+    public boolean onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
+    {
+        try
+        {
+            core.onEvent(event);
+        }
+        catch (final Throwable t)
+        {
+            // Never let one bad event stall the ring: the poller would hand it to us again.
+            errorHandler.accept(t);
+        }
+        finally
+        {
+            event.clear();
+        }
+        return ++batchCount < batchLimit;
+    }
+
+    private boolean hasInbound()
+    {
+        return ring.getCursor() > poller.getSequence().get();
+    }
+
+    public void onClose()
+    {
+        port.close();
+        core.closeAll(1001, "router shutting down");
+    }
+
+    public String roleName()
+    {
+        return "clasp-core";
+    }
+}

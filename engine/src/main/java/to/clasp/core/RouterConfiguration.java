@@ -1,0 +1,116 @@
+package to.clasp.core;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Defaults for {@link Router.Context}, each overridable by a system property (read once, when a context is
+ * created). Nothing reads configuration on the hot path.
+ */
+public final class RouterConfiguration
+{
+    /** Router name sent in WELCOME. Property {@code clasp.router.name}, default {@code Clasp Router}. */
+    public static final String NAME_PROP = "clasp.router.name";
+    public static final String NAME_DEFAULT = "Clasp Router";
+
+    /** Most concurrent sessions; 0 = unlimited. Property {@code clasp.router.max.sessions}, default 10 000. */
+    public static final String MAX_SESSIONS_PROP = "clasp.router.max.sessions";
+    public static final int MAX_SESSIONS_DEFAULT = 10_000;
+
+    /** Inbound messages per second per session; 0 = off. Property {@code clasp.router.rate.limit}, default 0. */
+    public static final String RATE_LIMIT_PROP = "clasp.router.rate.limit";
+    public static final int RATE_LIMIT_DEFAULT = 0;
+
+    /** Subscriptions per session. Property {@code clasp.router.max.subscriptions}, default 1000. */
+    public static final String MAX_SUBSCRIPTIONS_PROP = "clasp.router.max.subscriptions";
+    public static final int MAX_SUBSCRIPTIONS_DEFAULT = 1000;
+
+    /** Inbound silence before a PING probe, ms; 0 = off. Property {@code clasp.router.idle.timeout.ms}, 300 s. */
+    public static final String IDLE_TIMEOUT_PROP = "clasp.router.idle.timeout.ms";
+    public static final long IDLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(300);
+
+    /** Wait after the idle PING before closing, ms. Property {@code clasp.router.idle.grace.ms}, 30 s. */
+    public static final String IDLE_GRACE_PROP = "clasp.router.idle.grace.ms";
+    public static final long IDLE_GRACE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Time allowed for the first frame (HELLO), ms. Property {@code clasp.router.hello.timeout.ms}, 10 s. */
+    public static final String HELLO_TIMEOUT_PROP = "clasp.router.hello.timeout.ms";
+    public static final long HELLO_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Default TTL for a SET without a TTL field, seconds (sliding); 0 = keep forever. Property
+     * {@code clasp.router.param.ttl}, default 0.
+     */
+    public static final String PARAM_TTL_PROP = "clasp.router.param.ttl";
+    public static final int PARAM_TTL_DEFAULT = 0;
+
+    /** Most params. Property {@code clasp.router.max.params}, default 1 000 000. */
+    public static final String MAX_PARAMS_PROP = "clasp.router.max.params";
+    public static final int MAX_PARAMS_DEFAULT = 1_000_000;
+
+    /** Inbound ring slots (power of two). Property {@code clasp.router.ring.size}, default 16384. */
+    public static final String RING_SIZE_PROP = "clasp.router.ring.size";
+    public static final int RING_SIZE_DEFAULT = 16384;
+
+    /**
+     * Bytes preallocated per inbound slot; larger frames get a buffer of their own. Property
+     * {@code clasp.router.ring.slot.size}, default 2048 (16384 × 2 KiB = 32 MiB, rather than 1 GiB for slots of
+     * the largest frame).
+     */
+    public static final String SLOT_SIZE_PROP = "clasp.router.ring.slot.size";
+    public static final int SLOT_SIZE_DEFAULT = 2048;
+
+    /** Queued bytes per session above which the slow-consumer policy starts. Default 256 KiB. */
+    public static final String OUTBOUND_SOFT_LIMIT_PROP = "clasp.router.outbound.soft.limit";
+    public static final long OUTBOUND_SOFT_LIMIT_DEFAULT = 256 * 1024;
+
+    /** Queued bytes per session above which the session is disconnected. Default 4 MiB. */
+    public static final String OUTBOUND_HARD_LIMIT_PROP = "clasp.router.outbound.hard.limit";
+    public static final long OUTBOUND_HARD_LIMIT_DEFAULT = 4 * 1024 * 1024;
+
+    /** Outbound queue segment size in bytes. Default 16 KiB. */
+    public static final String OUTBOUND_SEGMENT_SIZE_PROP = "clasp.router.outbound.segment.size";
+    public static final int OUTBOUND_SEGMENT_SIZE_DEFAULT = 16 * 1024;
+
+    /** Core idle behaviour: block, sleep, yield or spin. Property {@code clasp.router.wait}, default block. */
+    public static final String WAIT_STRATEGY_PROP = "clasp.router.wait";
+    public static final WaitStrategy WAIT_STRATEGY_DEFAULT = WaitStrategy.BLOCK;
+
+    /** Minimum spacing of forwarded gesture moves, ms. Property {@code clasp.router.gesture.interval.ms}, 16. */
+    public static final String GESTURE_INTERVAL_PROP = "clasp.router.gesture.interval.ms";
+    public static final long GESTURE_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(16);
+
+    /** How often expired params are swept, ms. Property {@code clasp.router.ttl.check.ms}, default 100. */
+    public static final String TTL_CHECK_INTERVAL_PROP = "clasp.router.ttl.check.ms";
+    public static final long TTL_CHECK_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Furthest a BUNDLE may be scheduled ahead, µs. Default 1 h. */
+    public static final long MAX_BUNDLE_AHEAD_DEFAULT_MICROS = TimeUnit.HOURS.toMicros(1);
+
+    /** Inbound events handled per duty cycle before timers and outbound signals run. */
+    public static final int POLL_BATCH_LIMIT_DEFAULT = 256;
+
+    private RouterConfiguration()
+    {
+    }
+
+    static String string(final String prop, final String dflt)
+    {
+        return System.getProperty(prop, dflt);
+    }
+
+    static int integer(final String prop, final int dflt)
+    {
+        return Integer.getInteger(prop, dflt);
+    }
+
+    static long bytes(final String prop, final long dflt)
+    {
+        return Long.getLong(prop, dflt);
+    }
+
+    static long millisAsNanos(final String prop, final long dfltNs)
+    {
+        final Long ms = Long.getLong(prop);
+        return null == ms ? dfltNs : TimeUnit.MILLISECONDS.toNanos(ms);
+    }
+}

@@ -1,0 +1,302 @@
+package to.clasp.core;
+
+import java.util.ArrayList;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import to.clasp.address.SubscriptionIndex;
+import to.clasp.protocol.DecodeError;
+import to.clasp.protocol.Frame;
+import to.clasp.protocol.FrameDecoder;
+import to.clasp.protocol.MessageType;
+import to.clasp.protocol.Qos;
+import to.clasp.protocol.SyncEncoder;
+import to.clasp.state.ParamStore;
+
+/**
+ * The single-writer core: owns sessions, params, locks and subscriptions, and handles inbound events one at a time
+ * on one thread. {@link RouterAgent} drives it from the inbound ring; benchmarks and custom duty cycles may drive it
+ * directly ({@link #onEvent}, {@link #doTimers}, {@link #endOfCycle}) — always from a single thread.
+ */
+public final class RouterCore implements AutoCloseable
+{
+    private static final long CONGESTED_RECHECK_NS = 1_000_000L;
+
+    private final Router.Context ctx;
+    private final RouterMetrics metrics;
+    private final RouterClock clock;
+    private final SessionTable table = new SessionTable();
+    private final TimerQueue timers = new TimerQueue();
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final ParamStore store;
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final Outbox outbox;
+    private final Replies replies;
+    private final SnapshotSender snapshots;
+    private final SessionLifecycle lifecycle;
+    private final ParamHandler params;
+    private final SubscribeHandler subscribes;
+    private final PublishHandler publishes;
+    private final BundleHandler bundles;
+    private final AnnounceRegistry announces;
+    private final RateLimiter rateLimiter;
+    private final CoreTimer ttlTimer;
+
+    /**
+     * @param ctx     concluded settings.
+     * @param metrics where the core publishes its counters.
+     */
+    public RouterCore(final Router.Context ctx, final RouterMetrics metrics)
+    {
+        ctx.conclude();
+        this.ctx = ctx;
+        this.metrics = metrics;
+        this.clock = ctx.clock();
+        this.store = new ParamStore(new ParamStore.Context()
+            .maxParams(ctx.maxParams())
+            .defaultTtlSeconds(ctx.paramTtlSeconds()));
+        this.outbox = new Outbox(metrics, ctx.outboundSoftLimit(), ctx.outboundHardLimit());
+        this.replies = new Replies(outbox, metrics);
+        this.snapshots = new SnapshotSender(store, outbox);
+        final SubscriptionFilters filters = new SubscriptionFilters(timers);
+        final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
+        final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs());
+        this.rateLimiter = new RateLimiter(ctx.rateLimit());
+        this.lifecycle = new SessionLifecycle(ctx, table, timers, outbox, replies, snapshots, index, filters,
+            gestures, store, rateLimiter, metrics);
+        this.params = new ParamHandler(store, fanOut, replies, snapshots, outbox, clock);
+        this.subscribes = new SubscribeHandler(index, filters, snapshots, replies,
+            ctx.maxSubscriptionsPerSession());
+        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies);
+        this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
+            ctx.maxBundleAheadMicros());
+        this.announces = new AnnounceRegistry(replies);
+        this.ttlTimer = new CoreTimer()
+        {
+            void onTimer(final long nowNs)
+            {
+                final long nowMicros = clock.epochMicros();
+                if (store.nextExpiryCheckMicros() <= nowMicros)
+                {
+                    final int expired = store.expire(nowMicros, null, 10_000);
+                    if (expired > 0)
+                    {
+                        metrics.expired(expired);
+                    }
+                }
+                timers.schedule(this, nowNs + ctx.ttlCheckIntervalNs());
+            }
+        };
+        timers.schedule(ttlTimer, clock.nanoTime() + ctx.ttlCheckIntervalNs());
+    }
+
+    /**
+     * @return the counters this core writes.
+     */
+    public RouterMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /**
+     * Handle one inbound event.
+     */
+    public void onEvent(final InboundEvent event)
+    {
+        switch (event.kind)
+        {
+            case InboundEvent.FRAME:
+                onFrame(event);
+                break;
+            case InboundEvent.CONNECT:
+                lifecycle.onConnect(event.connectionId, event.connection, event.queue, event.receiveNanos);
+                break;
+            case InboundEvent.DISCONNECT:
+                lifecycle.onDisconnect(event.connectionId);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void onFrame(final InboundEvent event)
+    {
+        final Session s = table.byConnection(event.connectionId);
+        if (null == s || s.isGone())
+        {
+            return;
+        }
+        final UnsafeBuffer buffer = event.buffer();
+        final int length = event.length;
+        final long nowNs = clock.nanoTime();
+        final int rc = decoder.decode(buffer, 0, length);
+
+        if (Session.AWAITING_HELLO == s.state)
+        {
+            if (DecodeError.OK != rc || MessageType.HELLO != decoder.type())
+            {
+                // First frame not a decodable HELLO: close, send nothing.
+                if (DecodeError.OK != rc)
+                {
+                    metrics.decodeError();
+                }
+                lifecycle.close(s, 1002, "expected HELLO");
+                return;
+            }
+            metrics.messageIn(MessageType.HELLO);
+            lifecycle.onInbound(s, event.receiveNanos);
+            lifecycle.onHello(s, nowNs);
+            return;
+        }
+
+        lifecycle.onInbound(s, event.receiveNanos);
+        if (!rateLimiter.tryAcquire(s, nowNs))
+        {
+            metrics.rateLimitedFrame();
+            if (rateLimiter.shouldReport(s, nowNs))
+            {
+                replies.error(s, 429, Replies.RATE_LIMITED);
+            }
+            return;
+        }
+        if (DecodeError.OK != rc)
+        {
+            metrics.decodeError();
+            if (length >= 2 && Frame.qosOf(buffer.getByte(Frame.FLAGS_OFFSET) & 0xFF) >= Qos.CONFIRM)
+            {
+                replies.error(s, 101, Replies.MALFORMED);
+            }
+            return;
+        }
+        final int type = decoder.type();
+        metrics.messageIn(type);
+        dispatch(s, type, event, nowNs);
+    }
+
+    private void dispatch(final Session s, final int type, final InboundEvent event, final long nowNs)
+    {
+        final FrameDecoder d = decoder;
+        final DirectBuffer payload = d.payload();
+        switch (type)
+        {
+            case MessageType.SET:
+                params.onSet(s, d.set(), d.qos(), nowNs);
+                break;
+            case MessageType.PUBLISH:
+                publishes.onPublish(s, d.publish(), nowNs);
+                break;
+            case MessageType.GET:
+                params.onGet(s, d.get(), payload, d.qos());
+                break;
+            case MessageType.SUBSCRIBE:
+                subscribes.onSubscribe(s, d.subscribe(), payload);
+                break;
+            case MessageType.UNSUBSCRIBE:
+                subscribes.onUnsubscribe(s, d.unsubscribe().id());
+                break;
+            case MessageType.BUNDLE:
+                bundles.onBundle(s, d, d.qos(), nowNs);
+                break;
+            case MessageType.HELLO:
+                lifecycle.onHello(s, nowNs);
+                break;
+            case MessageType.PING:
+                replies.pong(s);
+                break;
+            case MessageType.SYNC:
+            {
+                final long nowMicros = clock.epochMicros();
+                final long receivedMicros = nowMicros - Math.max(0, nowNs - event.receiveNanos) / 1000;
+                replies.send(s, SyncEncoder.reply(replies.scratch(), 0, d.sync().t1(), receivedMicros,
+                    clock.epochMicros()));
+                break;
+            }
+            case MessageType.ANNOUNCE:
+                announces.onAnnounce(s, d.announce(), payload, d.qos());
+                break;
+            case MessageType.QUERY:
+                announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength());
+                break;
+            case MessageType.REPLAY:
+                replies.error(s, 501, Replies.NO_JOURNAL);
+                break;
+            default:
+                // PONG (activity only), ACK, ERROR, WELCOME, SNAPSHOT, RESULT, FEDERATION_SYNC from a client: ignored.
+                break;
+        }
+    }
+
+    /**
+     * Run due timers.
+     *
+     * @return how many fired.
+     */
+    public int doTimers(final long nowNs)
+    {
+        return timers.poll(nowNs);
+    }
+
+    /**
+     * End of a batch: resume snapshot and conflation work for congested sessions that drained, signal every edge
+     * connection that got frames (once each), then complete deferred closes.
+     */
+    public void endOfCycle()
+    {
+        final ArrayList<Session> congested = outbox.congested();
+        final long nowNs = congested.isEmpty() ? 0 : clock.nanoTime();
+        for (int i = congested.size() - 1; i >= 0; i--)
+        {
+            final Session s = congested.get(i);
+            boolean done = s.isGone();
+            if (!done && outbox.hasRoom(s))
+            {
+                done = snapshots.pump(s) && params.flushConflated(s, nowNs) && outbox.hasRoom(s);
+            }
+            if (done)
+            {
+                s.inCongestedList = false;
+                final int last = congested.size() - 1;
+                congested.set(i, congested.get(last));
+                congested.remove(last);
+            }
+        }
+        outbox.signalReady();
+        lifecycle.completeCloses();
+        metrics.sessions(table.openCount());
+        metrics.connections(table.connectionCount());
+        metrics.subscriptions(index.size());
+        metrics.params(store.size());
+    }
+
+    /**
+     * @return when the core next has timed work (monotonic ns), or {@code Long.MAX_VALUE}.
+     */
+    public long nextDeadlineNs()
+    {
+        final long next = timers.nextDeadlineNs();
+        if (!outbox.congested().isEmpty())
+        {
+            return Math.min(next, clock.nanoTime() + CONGESTED_RECHECK_NS);
+        }
+        return next;
+    }
+
+    /**
+     * Close every session with the given code (shutdown).
+     */
+    public void closeAll(final int closeCode, final String reason)
+    {
+        lifecycle.closeAll(closeCode, reason);
+        metrics.sessions(table.openCount());
+        metrics.connections(table.connectionCount());
+    }
+
+    /**
+     * Free the store's off-heap memory. The core must not be used afterwards.
+     */
+    public void close()
+    {
+        store.close();
+    }
+}

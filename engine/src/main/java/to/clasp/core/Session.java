@@ -1,0 +1,101 @@
+package to.clasp.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.OutboundQueue;
+
+/**
+ * One connection's state on the core thread: handshake stage, session id, activity, rate-limit bucket, slow-consumer
+ * state and pending snapshot work. Only the core thread touches it.
+ */
+final class Session
+{
+    static final int AWAITING_HELLO = 0;
+    static final int OPEN = 1;
+    /** Decided to close (e.g. slow consumer); torn down at the end of the current batch. Receives nothing. */
+    static final int CLOSING = 2;
+    static final int CLOSED = 3;
+
+    /** Session ids are UUID v4 strings: 36 ASCII bytes. */
+    static final int ID_LENGTH = 36;
+
+    final long connectionId;
+    final EdgeConnection connection;
+    final OutboundQueue queue;
+    final int index;
+    final UnsafeBuffer idBytes = new UnsafeBuffer(new byte[ID_LENGTH]);
+    final SessionTimer timer;
+
+    int state = AWAITING_HELLO;
+    boolean countedOpen;
+    String id;
+    long idMsb;
+    long idLsb;
+    long lastInboundNs;
+    boolean idleProbeSent;
+
+    // Rate limit (token bucket, tokens scaled by 1e9 to stay integral).
+    long rateTokens;
+    long rateRefillNs;
+    long lastRateErrorNs;
+    boolean rateErrorSent;
+
+    // Outbound signalling and slow-consumer state.
+    boolean readyPending;
+    int closeCode;
+    String closeReason;
+    boolean inCongestedList;
+    IntHashSet conflatedParams;
+    final ArrayDeque<SnapshotSender.Job> snapshotJobs = new ArrayDeque<>(2);
+
+    /** How many of this session's subscriptions carry maxRate/epsilon options (0 = the fast path). */
+    int filteredSubscriptions;
+    /** Subscription handles of this session that carry a filter, for teardown. */
+    final org.agrona.collections.IntArrayList filterHandles = new org.agrona.collections.IntArrayList(0, -1);
+
+    Session(final long connectionId, final EdgeConnection connection, final OutboundQueue queue, final int index,
+        final SessionTimer timer)
+    {
+        this.connectionId = connectionId;
+        this.connection = connection;
+        this.queue = queue;
+        this.index = index;
+        this.timer = timer;
+    }
+
+    void assignId(final java.util.UUID uuid)
+    {
+        id = uuid.toString();
+        idMsb = uuid.getMostSignificantBits();
+        idLsb = uuid.getLeastSignificantBits();
+        idBytes.putBytes(0, id.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    boolean isOpen()
+    {
+        return OPEN == state;
+    }
+
+    boolean isGone()
+    {
+        return state >= CLOSING;
+    }
+
+    boolean hasConflatedParams()
+    {
+        return null != conflatedParams && !conflatedParams.isEmpty();
+    }
+
+    /**
+     * The session's single timer: HELLO deadline while awaiting HELLO, then the idle check.
+     */
+    abstract static class SessionTimer extends CoreTimer
+    {
+        Session session;
+    }
+}

@@ -1,0 +1,142 @@
+package to.clasp.core;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import to.clasp.address.Pattern;
+import to.clasp.protocol.Frame;
+import to.clasp.protocol.SnapshotEncoder;
+import to.clasp.state.ParamStore;
+
+/**
+ * Sends SNAPSHOTs (on HELLO, on SUBSCRIBE, on GET) chunked by encoded size (payload ≤ 65 535 bytes) and at most
+ * {@value SnapshotEncoder#DEFAULT_MAX_ENTRIES} entries per chunk. A large snapshot is sent incrementally: chunks go
+ * out while the recipient's queue is below the soft limit, and the job resumes on later cycles as the recipient
+ * drains, so a 1 M-param state never lands in one queue at once. Entries are read from the store when the chunk is
+ * encoded, so a resumed snapshot is never older than live updates the recipient already got.
+ */
+final class SnapshotSender
+{
+    /** One pending snapshot for one session. */
+    static final class Job
+    {
+        Pattern pattern;        // null = everything
+        int cursor;             // next param id to look at
+        boolean sendEvenIfEmpty;
+        boolean sentAny;
+    }
+
+    private final ParamStore store;
+    private final Outbox outbox;
+    private final SnapshotEncoder encoder = new SnapshotEncoder();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+
+    SnapshotSender(final ParamStore store, final Outbox outbox)
+    {
+        this.store = store;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Queue a snapshot job and send what fits now.
+     *
+     * @param pattern         params to include; null for all.
+     * @param sendEvenIfEmpty the HELLO snapshot is sent even when there is nothing to send.
+     */
+    void start(final Session s, final Pattern pattern, final boolean sendEvenIfEmpty)
+    {
+        final Job job = new Job();
+        job.pattern = pattern;
+        job.sendEvenIfEmpty = sendEvenIfEmpty;
+        s.snapshotJobs.addLast(job);
+        pump(s);
+    }
+
+    /**
+     * Send chunks of the session's pending jobs while its queue has room.
+     *
+     * @return {@code true} when the session has no snapshot work left.
+     */
+    boolean pump(final Session s)
+    {
+        while (!s.snapshotJobs.isEmpty())
+        {
+            if (s.isGone())
+            {
+                s.snapshotJobs.clear();
+                return true;
+            }
+            if (!outbox.hasRoom(s))
+            {
+                outbox.markCongested(s);
+                return false;
+            }
+            final Job job = s.snapshotJobs.peekFirst();
+            if (sendChunk(s, job))
+            {
+                s.snapshotJobs.pollFirst();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Encode and queue one chunk.
+     *
+     * @return {@code true} when the job is complete.
+     */
+    private boolean sendChunk(final Session s, final Job job)
+    {
+        encoder.begin(scratch, 0);
+        int id = store.nextLive(job.cursor);
+        final Pattern pattern = job.pattern;
+        while (ParamStore.NULL_ID != id)
+        {
+            final int addressOffset = store.addressOffset(id);
+            final int addressLength = store.addressLength(id);
+            if (null == pattern || pattern.matches(store.addressBuffer(), addressOffset, addressLength))
+            {
+                if (encoder.count() >= SnapshotEncoder.DEFAULT_MAX_ENTRIES || !encoder.addEntry(
+                    store.addressBuffer(), addressOffset, addressLength,
+                    store.valueBuffer(), store.valueOffset(id), store.valueLength(id),
+                    store.revision(id),
+                    store.writerBuffer(), store.writerOffset(id), store.writerLength(id),
+                    true, store.timestamp(id)))
+                {
+                    if (encoder.count() > 0)
+                    {
+                        break; // chunk full; this entry starts the next one
+                    }
+                    // An entry too large for any SNAPSHOT (a near-64 KiB value plus the entry overhead) cannot be
+                    // sent at all; skip it rather than loop on it.
+                }
+            }
+            id = store.nextLive(id + 1);
+        }
+        final boolean done = ParamStore.NULL_ID == id;
+        job.cursor = done ? Integer.MAX_VALUE : id;
+        if (encoder.count() > 0 || (done && job.sendEvenIfEmpty && !job.sentAny))
+        {
+            final int length = encoder.finish();
+            outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+            job.sentAny = true;
+        }
+        return done;
+    }
+
+    /**
+     * Encode a one-entry SNAPSHOT of a param (the GET reply) into {@code dst}.
+     *
+     * @return the frame length.
+     */
+    int encodeSingle(final int id, final UnsafeBuffer dst)
+    {
+        encoder.begin(dst, 0);
+        encoder.addEntry(
+            store.addressBuffer(), store.addressOffset(id), store.addressLength(id),
+            store.valueBuffer(), store.valueOffset(id), store.valueLength(id),
+            store.revision(id),
+            store.writerBuffer(), store.writerOffset(id), store.writerLength(id),
+            true, store.timestamp(id));
+        return encoder.finish();
+    }
+}

@@ -1,0 +1,106 @@
+package to.clasp.state;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Invariant 3 of architecture.md: storing a SET to an existing address allocates nothing. Measured with the
+ * per-thread allocation counter around a loop of steady-state operations: writes with and without expected revision,
+ * lock and unlock by the holder, writes refused for a held lock or a stale revision, sliding TTL re-arm, value
+ * relocation between two size classes served from the free lists, lookup, an expiry tick with nothing due and a
+ * disconnect of a session without locks.
+ */
+class ParamStoreAllocationTest
+{
+    private static final int ADDRESSES = 256;
+    private static final int WARMUP_ROUNDS = 200;
+    private static final int MEASURED_ROUNDS = 200;
+
+    @Test
+    void steadyStateWritesToExistingAddressesAllocateNothing()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported());
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        try (ParamStore store = new ParamStore(new ParamStore.Context().maxParams(ADDRESSES * 2)))
+        {
+            final UnsafeBuffer[] addresses = new UnsafeBuffer[ADDRESSES];
+            final int[] lengths = new int[ADDRESSES];
+            for (int i = 0; i < ADDRESSES; i++)
+            {
+                final byte[] bytes = ("/bench/mixer/ch" + i + "/gain").getBytes(StandardCharsets.UTF_8);
+                addresses[i] = new UnsafeBuffer(bytes);
+                lengths[i] = bytes.length;
+            }
+            final UnsafeBuffer value = new UnsafeBuffer(new byte[512]);
+            final UnsafeBuffer writer = new UnsafeBuffer(
+                "3f2b8c1e-7d4a-4e2f-9b1c-0a5d6e7f8a9b".getBytes(StandardCharsets.US_ASCII));
+            final long[] sink = new long[1];
+
+            final long[] now = { 1_000_000L };
+            run(store, addresses, lengths, value, writer, now, WARMUP_ROUNDS, sink);
+
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            final long ops = run(store, addresses, lengths, value, writer, now, MEASURED_ROUNDS, sink);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertTrue(ops > 400_000, "enough operations to see a per-op allocation: " + ops);
+            assertTrue(allocated < 1024, allocated + " bytes allocated over " + ops + " operations");
+            assertEquals(ADDRESSES, store.size());
+            assertTrue(sink[0] != 0);
+        }
+    }
+
+    private static long run(
+        final ParamStore store,
+        final UnsafeBuffer[] addresses,
+        final int[] lengths,
+        final UnsafeBuffer value,
+        final UnsafeBuffer writer,
+        final long[] now,
+        final int rounds,
+        final long[] sink)
+    {
+        long ops = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int i = 0; i < ADDRESSES; i++)
+            {
+                final UnsafeBuffer address = addresses[i];
+                final int length = lengths[i];
+                final long t = now[0]++;
+
+                value.putByte(0, (byte)0x07);
+                value.putDouble(1, round + i * 0.5, ByteOrder.BIG_ENDIAN);
+                final int id = store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
+                    false, 0, false, false, true, 60, t);
+
+                store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
+                    true, store.revision(id), true, false, false, 0, t);
+                sink[0] += store.write(address, 0, length, value, 0, 9, 2, writer, 0, writer.capacity(),
+                    false, 0, false, true, false, 0, t); // LOCK_HELD
+                store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
+                    false, 0, false, true, false, 0, t);
+                sink[0] += store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
+                    true, 0, false, false, false, 0, t); // REVISION_CONFLICT
+                // 9 B ↔ 300 B: relocation between the 16 B and 512 B classes, served from the free lists.
+                store.write(address, 0, length, value, 0, (round & 1) == 0 ? 300 : 9, 1, writer, 0,
+                    writer.capacity(), false, 0, false, true, false, 0, t);
+
+                sink[0] += store.find(address, 0, length) + store.revision(id) + store.valueLength(id);
+                sink[0] += store.expire(t, null) + store.releaseLocks(7);
+                ops += 9;
+            }
+        }
+        return ops;
+    }
+}

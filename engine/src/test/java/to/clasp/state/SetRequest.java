@@ -1,0 +1,166 @@
+package to.clasp.state;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Test helper that fills the arguments of {@link ParamStore#write} from readable values and applies them. Reusable:
+ * {@link #reset()} clears every field, and after the first use the buffers are reused, so the allocation test can
+ * drive it in a loop.
+ */
+final class SetRequest
+{
+    private final ParamStore store;
+    private final UnsafeBuffer address = new UnsafeBuffer(new byte[2 * ParamStore.MAX_ADDRESS_LENGTH]);
+    private final UnsafeBuffer value = new UnsafeBuffer(new byte[ParamStore.MAX_VALUE_LENGTH + 1]);
+    private final UnsafeBuffer writer = new UnsafeBuffer(new byte[2 * ParamStore.MAX_WRITER_LENGTH]);
+    private int addressLength;
+    private int valueLength;
+    private int writerLength;
+    private int session;
+    private boolean hasExpectedRevision;
+    private long expectedRevision;
+    private boolean lock;
+    private boolean unlock;
+    private boolean hasTtl;
+    private long ttlRaw;
+    private long nowMicros;
+
+    SetRequest(final ParamStore store)
+    {
+        this.store = store;
+        reset();
+    }
+
+    SetRequest reset()
+    {
+        addressLength = 0;
+        valueLength = 0;
+        writerLength = 0;
+        session = 0;
+        hasExpectedRevision = false;
+        expectedRevision = 0;
+        lock = false;
+        unlock = false;
+        hasTtl = false;
+        ttlRaw = 0;
+        nowMicros = 0;
+        return this;
+    }
+
+    /** Start a SET to {@code address} from session 0 / writer "w0" with a null value. */
+    SetRequest set(final String address)
+    {
+        reset();
+        addressLength = address(address);
+        writer("w0");
+        valueLength = 1;
+        value.putByte(0, (byte)0x00);
+        return this;
+    }
+
+    int address(final String address)
+    {
+        final byte[] bytes = address.getBytes(StandardCharsets.UTF_8);
+        address(bytes);
+        return bytes.length;
+    }
+
+    SetRequest address(final byte[] bytes)
+    {
+        this.address.putBytes(0, bytes);
+        addressLength = bytes.length;
+        return this;
+    }
+
+    /** Canonical f64 value: type 0x07 then 8 bytes big-endian, as the codec writes it. */
+    SetRequest f64(final double v)
+    {
+        value.putByte(0, (byte)0x07);
+        value.putDouble(1, v, ByteOrder.BIG_ENDIAN);
+        valueLength = 9;
+        return this;
+    }
+
+    SetRequest value(final byte[] bytes)
+    {
+        value.putBytes(0, bytes);
+        valueLength = bytes.length;
+        return this;
+    }
+
+    /** A value of {@code length} bytes, each {@code fill}. */
+    SetRequest value(final int length, final byte fill)
+    {
+        value.setMemory(0, length, fill);
+        valueLength = length;
+        return this;
+    }
+
+    SetRequest writer(final String id)
+    {
+        final byte[] bytes = id.getBytes(StandardCharsets.US_ASCII);
+        writer.putBytes(0, bytes);
+        writerLength = bytes.length;
+        return this;
+    }
+
+    SetRequest session(final int session)
+    {
+        this.session = session;
+        return this;
+    }
+
+    SetRequest from(final int session, final String writerId)
+    {
+        return session(session).writer(writerId);
+    }
+
+    SetRequest expect(final long revision)
+    {
+        hasExpectedRevision = true;
+        expectedRevision = revision;
+        return this;
+    }
+
+    SetRequest lock()
+    {
+        lock = true;
+        return this;
+    }
+
+    SetRequest unlock()
+    {
+        unlock = true;
+        return this;
+    }
+
+    SetRequest ttl(final long raw)
+    {
+        hasTtl = true;
+        ttlRaw = raw;
+        return this;
+    }
+
+    SetRequest at(final long micros)
+    {
+        nowMicros = micros;
+        return this;
+    }
+
+    /** @return what {@link ParamStore#write} returned: id, or negated {@link WriteResult}. */
+    int apply()
+    {
+        return store.write(
+            address, 0, addressLength,
+            value, 0, valueLength,
+            session,
+            writer, 0, writerLength,
+            hasExpectedRevision, expectedRevision,
+            lock, unlock,
+            hasTtl, ttlRaw,
+            nowMicros);
+    }
+}
