@@ -25,6 +25,13 @@ public final class Canonical
     {
     }
 
+    /**
+     * Stands for a null map value (Map.entry refuses null).
+     */
+    public record NullValue()
+    {
+    }
+
     public static Object of(final Object o)
     {
         if (o instanceof byte[] b)
@@ -45,7 +52,8 @@ public final class Canonical
             final List<Map.Entry<String, Object>> out = new ArrayList<>();
             for (final Map.Entry<?, ?> e : map.entrySet())
             {
-                out.add(Map.entry(String.valueOf(e.getKey()), of(e.getValue()) == null ? "<null>" : of(e.getValue())));
+                final Object value = of(e.getValue());
+                out.add(Map.entry(String.valueOf(e.getKey()), value == null ? new NullValue() : value));
             }
             return new OrderedMap(out);
         }
