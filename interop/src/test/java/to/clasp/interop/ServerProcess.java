@@ -1,0 +1,172 @@
+package to.clasp.interop;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The BUILT server jar ({@code server/target/clasp-server.jar}) running as a subprocess, exactly as a user runs it:
+ * {@code java -jar clasp-server.jar server --host 127.0.0.1 --port N}. Output goes to a log file under
+ * {@code interop/target/interop-logs}.
+ */
+final class ServerProcess implements AutoCloseable
+{
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final int port;
+    private final List<String> extraArgs;
+    private final Path log;
+    private Process process;
+
+    private ServerProcess(final int port, final List<String> extraArgs)
+    {
+        this.port = port;
+        this.extraArgs = extraArgs;
+        this.log = logDir().resolve("server-" + COUNTER.incrementAndGet() + "-" + port + ".log");
+    }
+
+    /** Start on a free port and wait until it accepts connections. */
+    static ServerProcess start(final String... extraArgs) throws Exception
+    {
+        final ServerProcess server = new ServerProcess(freePort(), List.of(extraArgs));
+        server.launch();
+        return server;
+    }
+
+    static Path jar()
+    {
+        final Path jar = Path.of(System.getProperty("clasp.server.jar", "../server/target/clasp-server.jar"));
+        if (!Files.isRegularFile(jar))
+        {
+            fail("server jar not found at " + jar.toAbsolutePath() + ": build it first (mvn -B verify builds it " +
+                "before this module; or mvn -B -DskipTests package -pl server -am)");
+        }
+        return jar;
+    }
+
+    static Path logDir()
+    {
+        final Path dir = Path.of(System.getProperty("clasp.interop.logs", "target/interop-logs"));
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        return dir;
+    }
+
+    static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    /** (Re)start the process on the same port. */
+    void launch() throws Exception
+    {
+        final List<String> command = new ArrayList<>(List.of(
+            javaBinary(), "-Xmx256m", "-jar", jar().toString(), "server", "--host", "127.0.0.1", "--port",
+            Integer.toString(port)));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        awaitPort(15_000);
+    }
+
+    private void awaitPort(final long timeoutMs) throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline)
+        {
+            if (!process.isAlive())
+            {
+                fail("server exited with " + process.exitValue() + " before listening; log:\n" + log());
+            }
+            try (Socket socket = new Socket())
+            {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            }
+            catch (final IOException notYet)
+            {
+                Thread.sleep(50);
+            }
+        }
+        fail("server did not listen on port " + port + " within " + timeoutMs + " ms; log:\n" + log());
+    }
+
+    int port()
+    {
+        return port;
+    }
+
+    String url()
+    {
+        return "ws://127.0.0.1:" + port + "/";
+    }
+
+    Process process()
+    {
+        return process;
+    }
+
+    String log()
+    {
+        try
+        {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            return "(no log: " + ex + ")";
+        }
+    }
+
+    /** SIGTERM and wait; returns the exit code. */
+    int stop() throws InterruptedException
+    {
+        if (process == null)
+        {
+            return -1;
+        }
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    public void close() throws InterruptedException
+    {
+        if (process != null && process.isAlive())
+        {
+            stop();
+        }
+    }
+
+    static String javaBinary()
+    {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+}

@@ -1,0 +1,256 @@
+package to.clasp.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import to.clasp.core.Router;
+import to.clasp.transport.ws.WebSocketEdge;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * The wiring of one router process: the core ({@link Router}), the WebSocket edge, and the optional health and
+ * metrics HTTP endpoints. Owns their start order (health first, so readiness can say "starting"; the edge last, so
+ * no client connects to a half-built router) and their shutdown order (readiness off, stop accepting, close every
+ * session with 1001, wait for the sockets to drain, stop).
+ */
+public final class ClaspServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ClaspServer.class);
+
+    private final Context ctx;
+    private HealthEndpoint health;
+    private Router router;
+    private WebSocketEdge edge;
+    private MetricsEndpoint metrics;
+    private volatile boolean live;
+    private volatile boolean ready;
+    private boolean closed;
+
+    private ClaspServer(final Context ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Start every component and return once clients can connect.
+     */
+    public static ClaspServer start(final Context ctx)
+    {
+        final ClaspServer server = new ClaspServer(ctx.conclude());
+        try
+        {
+            server.startComponents();
+        }
+        catch (final RuntimeException | IOException ex)
+        {
+            server.close();
+            throw ex instanceof RuntimeException ? (RuntimeException)ex : new UncheckedIOException((IOException)ex);
+        }
+        return server;
+    }
+
+    private void startComponents() throws IOException
+    {
+        final String host = ctx.edge().host();
+        if (ctx.healthPort() != Context.OFF)
+        {
+            health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
+        }
+        router = Router.launch(ctx.router());
+        edge = WebSocketEdge.launch(ctx.edge(), router.inboundPort());
+        if (ctx.metricsPort() != Context.OFF)
+        {
+            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics());
+        }
+        live = true;
+        ready = true;
+
+        final StringBuilder line = new StringBuilder()
+            .append("clasp server '").append(ctx.router().name()).append("' ready: WebSocket ws://")
+            .append(host).append(':').append(wsPort())
+            .append(" (").append(ctx.edge().useEpoll() ? "epoll" : "nio").append(", any path, subprotocol clasp)");
+        if (health != null)
+        {
+            line.append(", health http://").append(host).append(':').append(health.port()).append("/healthz /readyz");
+        }
+        else
+        {
+            line.append(", health off");
+        }
+        if (metrics != null)
+        {
+            line.append(", metrics http://").append(host).append(':').append(metrics.port()).append("/metrics");
+        }
+        else
+        {
+            line.append(", metrics off");
+        }
+        LOG.info("{}", line);
+    }
+
+    /** @return the WebSocket port actually bound. */
+    public int wsPort()
+    {
+        return edge.localAddress().getPort();
+    }
+
+    /** @return the health port actually bound, or -1 when off. */
+    public int healthPort()
+    {
+        return health == null ? Context.OFF : health.port();
+    }
+
+    /** @return the metrics port actually bound, or -1 when off. */
+    public int metricsPort()
+    {
+        return metrics == null ? Context.OFF : metrics.port();
+    }
+
+    /** @return the running router core. */
+    public Router router()
+    {
+        return router;
+    }
+
+    /** @return whether the server accepts clients (what {@code /readyz} reports). */
+    public boolean isReady()
+    {
+        return ready;
+    }
+
+    /**
+     * Graceful shutdown: readiness 503, stop accepting, close every session with WebSocket 1001, wait (bounded) for
+     * the sockets to close, stop the endpoints. Idempotent.
+     */
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        ready = false;
+        try
+        {
+            if (edge != null)
+            {
+                edge.stopAccepting();
+            }
+            if (router != null)
+            {
+                router.close();
+            }
+            if (edge != null)
+            {
+                if (!edge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                {
+                    LOG.warn("{} connection(s) still open after {} ms; closing them", edge.openConnections(),
+                        ctx.drainTimeoutMs());
+                }
+                edge.close();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            if (metrics != null)
+            {
+                metrics.close();
+            }
+            if (health != null)
+            {
+                health.close();
+            }
+            live = false;
+            LOG.info("clasp server stopped");
+        }
+    }
+
+    /**
+     * What to start: the router's and the edge's contexts plus the HTTP endpoints.
+     */
+    public static final class Context
+    {
+        /** Port value meaning "endpoint off". */
+        public static final int OFF = -1;
+        /** Default bound on waiting for clients to close after the 1001 close frame (ms). */
+        public static final long DRAIN_TIMEOUT_MS_DEFAULT = 5_000;
+
+        private Router.Context router = new Router.Context();
+        private WebSocketEdge.Context edge = new WebSocketEdge.Context();
+        private int healthPort = OFF;
+        private int metricsPort = OFF;
+        private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
+
+        Context conclude()
+        {
+            Objects.requireNonNull(router, "router");
+            Objects.requireNonNull(edge, "edge");
+            edge.conclude();
+            return this;
+        }
+
+        public Router.Context router()
+        {
+            return router;
+        }
+
+        public Context router(final Router.Context router)
+        {
+            this.router = router;
+            return this;
+        }
+
+        public WebSocketEdge.Context edge()
+        {
+            return edge;
+        }
+
+        public Context edge(final WebSocketEdge.Context edge)
+        {
+            this.edge = edge;
+            return this;
+        }
+
+        public int healthPort()
+        {
+            return healthPort;
+        }
+
+        /** Port for /healthz and /readyz; 0 = any free port; {@link #OFF} (default) = no endpoint. */
+        public Context healthPort(final int healthPort)
+        {
+            this.healthPort = healthPort;
+            return this;
+        }
+
+        public int metricsPort()
+        {
+            return metricsPort;
+        }
+
+        /** Port for Prometheus /metrics; 0 = any free port; {@link #OFF} (default) = no endpoint. */
+        public Context metricsPort(final int metricsPort)
+        {
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
+        public long drainTimeoutMs()
+        {
+            return drainTimeoutMs;
+        }
+
+        /** Most time shutdown waits for clients to close after the 1001 close frame. */
+        public Context drainTimeoutMs(final long drainTimeoutMs)
+        {
+            this.drainTimeoutMs = drainTimeoutMs;
+            return this;
+        }
+    }
+}

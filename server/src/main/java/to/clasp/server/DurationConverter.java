@@ -1,0 +1,45 @@
+package to.clasp.server;
+
+import picocli.CommandLine;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Parses durations for the command line: a bare number is seconds ({@code 300}); units {@code ms}, {@code s},
+ * {@code m}, {@code h} are accepted ({@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}). Negative values are
+ * rejected.
+ */
+final class DurationConverter implements CommandLine.ITypeConverter<Duration>
+{
+    public Duration convert(final String value)
+    {
+        final String text = value.trim().toLowerCase(Locale.ROOT);
+        int split = 0;
+        while (split < text.length() && Character.isDigit(text.charAt(split)))
+        {
+            split++;
+        }
+        if (split == 0 || split > 12)
+        {
+            throw new CommandLine.TypeConversionException(
+                "'" + value + "' is not a duration (use e.g. 300, 30s, 5m, 1h or 250ms)");
+        }
+        final long amount = Long.parseLong(text.substring(0, split));
+        switch (text.substring(split))
+        {
+            case "":
+            case "s":
+                return Duration.ofSeconds(amount);
+            case "ms":
+                return Duration.ofMillis(amount);
+            case "m":
+                return Duration.ofMinutes(amount);
+            case "h":
+                return Duration.ofHours(amount);
+            default:
+                throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration (use e.g. 300, 30s, 5m, 1h or 250ms)");
+        }
+    }
+}

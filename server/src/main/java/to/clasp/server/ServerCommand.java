@@ -1,0 +1,264 @@
+package to.clasp.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import to.clasp.core.Router;
+import to.clasp.core.WaitStrategy;
+import to.clasp.transport.ws.WebSocketEdge;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code clasp server}: parses the flags into the components' contexts, starts a {@link ClaspServer} and runs until
+ * SIGTERM/SIGINT. Every flag maps onto one context setting; nothing is read later.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "Run the CLASP router: WebSocket clients on ws://HOST:PORT (any path, subprotocol 'clasp'),",
+        "plain HTTP GET on the same port answers 200 ok. SIGTERM drains and exits 0."
+    })
+public final class ServerCommand implements Callable<Integer>
+{
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = WebSocketEdge.Context.HOST_DEFAULT,
+        description = "Address to listen on for WebSocket, health and metrics (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7330", converter = Converters.Port.class,
+        description = "WebSocket port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "Clasp Router",
+        description = "Router name sent to clients in WELCOME (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "10000",
+        converter = Converters.NonNegativeInt.class,
+        description = "Most concurrent sessions; more are refused with ERROR 503; 0 = unlimited " +
+            "(default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--rate-limit", paramLabel = "MSGS", defaultValue = "0", converter = Converters.NonNegativeInt.class,
+        description = "Inbound messages per second per session; excess dropped with ERROR 429; 0 = off " +
+            "(default: ${DEFAULT-VALUE}).")
+    int rateLimit;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "300s",
+        converter = DurationConverter.class,
+        description = "Inbound silence before the router PINGs a session (closed 30 s later without reply); " +
+            "0 = off. Units: ms, s, m, h; bare number = seconds (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--param-ttl", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+        description = "Default sliding TTL for params written without one (whole seconds); 0 = keep forever " +
+            "(default: ${DEFAULT-VALUE}).")
+    Duration paramTtl;
+
+    @Option(names = "--max-params", paramLabel = "N", defaultValue = "1000000", converter = Converters.PositiveInt.class,
+        description = "Most params stored; a new address beyond it gets ERROR 400 'state full' " +
+            "(default: ${DEFAULT-VALUE}).")
+    int maxParams;
+
+    @Option(names = "--health-port", paramLabel = "PORT", converter = Converters.Port.class,
+        description = "Serve /healthz and /readyz over HTTP on this port (default: off).")
+    Integer healthPort;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", converter = Converters.Port.class,
+        description = "Serve Prometheus metrics at /metrics on this port (default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1", converter = Converters.IoThreads.class,
+        description = "Netty event loop threads for WebSocket I/O, 1..64 (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--wait", paramLabel = "STRATEGY", defaultValue = "block", converter = Converters.Wait.class,
+        description = "What the core thread does when idle: block, sleep, yield or spin " +
+            "(spin = lowest latency, burns a core) (default: ${DEFAULT-VALUE}).")
+    WaitStrategy waitStrategy;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.Log.class,
+        description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
+    LogSetup.Format logFormat;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public Integer call() throws Exception
+    {
+        validate(spec.commandLine());
+        LogSetup.configure(logFormat);
+        final ClaspServer server;
+        try
+        {
+            server = ClaspServer.start(context());
+        }
+        catch (final RuntimeException ex)
+        {
+            final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+            System.err.println("clasp server: cannot start: " + cause.getMessage());
+            return 1;
+        }
+        ShutdownSignals.awaitTermination(server);
+        return 0;
+    }
+
+    /**
+     * @return the server's context built from the parsed flags.
+     */
+    ClaspServer.Context context()
+    {
+        final Router.Context router = new Router.Context()
+            .name(name)
+            .maxSessions(maxSessions)
+            .rateLimit(rateLimit)
+            .idleTimeoutNs(idleTimeout.toNanos())
+            .paramTtlSeconds((int)paramTtl.getSeconds())
+            .maxParams(maxParams)
+            .waitStrategy(waitStrategy);
+        final WebSocketEdge.Context edge = new WebSocketEdge.Context()
+            .host(host)
+            .port(port)
+            .ioThreads(ioThreads);
+        return new ClaspServer.Context()
+            .router(router)
+            .edge(edge)
+            .healthPort(healthPort == null ? ClaspServer.Context.OFF : healthPort)
+            .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort);
+    }
+
+    /**
+     * Checks that need more than one flag, or a unit conversion, run after parsing.
+     */
+    void validate(final CommandLine commandLine)
+    {
+        if (paramTtl.toMillis() % 1000 != 0 || paramTtl.getSeconds() > Integer.MAX_VALUE)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--param-ttl': must be whole seconds up to " + Integer.MAX_VALUE);
+        }
+        if (idleTimeout.getSeconds() > 365L * 24 * 3600)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--idle-timeout': at most 365 days");
+        }
+        if (host.isBlank())
+        {
+            throw new CommandLine.ParameterException(commandLine, "Invalid value for option '--host': empty");
+        }
+        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--name': 1..255 bytes of UTF-8");
+        }
+    }
+
+    /** The flag converters: each rejects a bad value with a message picocli prints on one line. */
+    static final class Converters
+    {
+        private Converters()
+        {
+        }
+
+        static int parseInt(final String value, final String what)
+        {
+            try
+            {
+                return Integer.parseInt(value.trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not " + what);
+            }
+        }
+
+        static final class Port implements CommandLine.ITypeConverter<Integer>
+        {
+            public Integer convert(final String value)
+            {
+                final int port = parseInt(value, "a port number (0..65535)");
+                if (port < 0 || port > 65_535)
+                {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not a port number (0..65535)");
+                }
+                return port;
+            }
+        }
+
+        static final class NonNegativeInt implements CommandLine.ITypeConverter<Integer>
+        {
+            public Integer convert(final String value)
+            {
+                final int n = parseInt(value, "a whole number >= 0");
+                if (n < 0)
+                {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number >= 0");
+                }
+                return n;
+            }
+        }
+
+        static final class PositiveInt implements CommandLine.ITypeConverter<Integer>
+        {
+            public Integer convert(final String value)
+            {
+                final int n = parseInt(value, "a whole number >= 1");
+                if (n < 1)
+                {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number >= 1");
+                }
+                return n;
+            }
+        }
+
+        static final class IoThreads implements CommandLine.ITypeConverter<Integer>
+        {
+            public Integer convert(final String value)
+            {
+                final int n = parseInt(value, "a thread count (1..64)");
+                if (n < 1 || n > 64)
+                {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not a thread count (1..64)");
+                }
+                return n;
+            }
+        }
+
+        static final class Wait implements CommandLine.ITypeConverter<WaitStrategy>
+        {
+            public WaitStrategy convert(final String value)
+            {
+                try
+                {
+                    return WaitStrategy.parse(value);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not one of block, sleep, yield, spin");
+                }
+            }
+        }
+
+        static final class Log implements CommandLine.ITypeConverter<LogSetup.Format>
+        {
+            public LogSetup.Format convert(final String value)
+            {
+                switch (value.trim().toLowerCase(Locale.ROOT))
+                {
+                    case "text":
+                        return LogSetup.Format.TEXT;
+                    case "json":
+                        return LogSetup.Format.JSON;
+                    default:
+                        throw new CommandLine.TypeConversionException("'" + value + "' is not one of text, json");
+                }
+            }
+        }
+    }
+}

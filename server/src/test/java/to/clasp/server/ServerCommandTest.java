@@ -1,0 +1,132 @@
+package to.clasp.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import to.clasp.core.Router;
+import to.clasp.core.WaitStrategy;
+import to.clasp.transport.ws.WebSocketEdge;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The command line: defaults, every flag reaching its setting, and bad values rejected with one line and exit 2.
+ */
+final class ServerCommandTest
+{
+    @Test
+    void defaultsMatchTheDocumentedValues()
+    {
+        final ClaspServer.Context ctx = parse().context();
+        final Router.Context router = ctx.router();
+        final WebSocketEdge.Context edge = ctx.edge();
+        assertEquals("0.0.0.0", edge.host());
+        assertEquals(7330, edge.port());
+        assertEquals(1, edge.ioThreads());
+        assertEquals("Clasp Router", router.name());
+        assertEquals(10_000, router.maxSessions());
+        assertEquals(0, router.rateLimit());
+        assertEquals(TimeUnit.SECONDS.toNanos(300), router.idleTimeoutNs());
+        assertEquals(0, router.paramTtlSeconds());
+        assertEquals(1_000_000, router.maxParams());
+        assertEquals(WaitStrategy.BLOCK, router.waitStrategy());
+        assertEquals(ClaspServer.Context.OFF, ctx.healthPort());
+        assertEquals(ClaspServer.Context.OFF, ctx.metricsPort());
+        assertEquals(LogSetup.Format.TEXT, parse().logFormat);
+    }
+
+    @Test
+    void everyFlagReachesItsSetting()
+    {
+        final ServerCommand command = parse("--host", "127.0.0.1", "--port", "9001", "--name", "Studio A",
+            "--max-sessions", "7", "--rate-limit", "250", "--idle-timeout", "90s", "--param-ttl", "2m",
+            "--max-params", "500", "--health-port", "9002", "--metrics-port", "9003", "--io-threads", "3",
+            "--wait", "spin", "--log-format", "json");
+        final ClaspServer.Context ctx = command.context();
+        assertEquals("127.0.0.1", ctx.edge().host());
+        assertEquals(9001, ctx.edge().port());
+        assertEquals(3, ctx.edge().ioThreads());
+        assertEquals("Studio A", ctx.router().name());
+        assertEquals(7, ctx.router().maxSessions());
+        assertEquals(250, ctx.router().rateLimit());
+        assertEquals(TimeUnit.SECONDS.toNanos(90), ctx.router().idleTimeoutNs());
+        assertEquals(120, ctx.router().paramTtlSeconds());
+        assertEquals(500, ctx.router().maxParams());
+        assertEquals(WaitStrategy.SPIN, ctx.router().waitStrategy());
+        assertEquals(9002, ctx.healthPort());
+        assertEquals(9003, ctx.metricsPort());
+        assertEquals(LogSetup.Format.JSON, command.logFormat);
+    }
+
+    @Test
+    void durationsAcceptUnits()
+    {
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(250), parse("--idle-timeout", "250ms").context().router()
+            .idleTimeoutNs());
+        assertEquals(TimeUnit.MINUTES.toNanos(5), parse("--idle-timeout", "5m").context().router().idleTimeoutNs());
+        assertEquals(3600, parse("--param-ttl", "1h").context().router().paramTtlSeconds());
+        assertEquals(45, parse("--param-ttl", "45").context().router().paramTtlSeconds());
+        assertEquals(0, parse("--idle-timeout", "0").context().router().idleTimeoutNs());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--port=70000", "--port=abc", "--port=-1", "--max-sessions=-1", "--rate-limit=x", "--idle-timeout=5x",
+        "--idle-timeout=-5s", "--param-ttl=1500ms", "--max-params=0", "--io-threads=0", "--io-threads=65",
+        "--wait=fast", "--log-format=xml", "--health-port=99999", "--metrics-port=http", "--bogus", "--name="
+    })
+    void badValuesPrintOneLineAndExit2(final String arg)
+    {
+        final StringWriter err = new StringWriter();
+        final StringWriter out = new StringWriter();
+        final int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "server", arg);
+        assertEquals(2, code, arg + " → " + err);
+        final String text = err.toString();
+        assertEquals(1, text.lines().count(), "exactly one line: " + text);
+        assertTrue(text.startsWith("clasp: "), text);
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void missingCommandIsAUsageError()
+    {
+        final StringWriter err = new StringWriter();
+        assertEquals(2, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
+    void helpDocumentsEveryFlagAndItsDefault()
+    {
+        final StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), "server", "--help"));
+        final String help = out.toString().replaceAll("\\s+", " ");
+        for (final String flag : new String[] {"--host", "--port", "--name", "--max-sessions", "--rate-limit",
+            "--idle-timeout", "--param-ttl", "--max-params", "--health-port", "--metrics-port", "--io-threads",
+            "--wait", "--log-format"})
+        {
+            assertTrue(help.contains(flag), flag + " missing from --help");
+        }
+        for (final String def : new String[] {"(default: 0.0.0.0)", "(default: 7330)", "(default: Clasp Router)",
+            "(default: 10000)", "(default: 300s)", "(default: 1000000)", "(default: off)", "(default: 1)",
+            "(default: block)", "(default: text)"})
+        {
+            assertTrue(help.contains(def), def + " missing from --help: " + help);
+        }
+    }
+
+    static ServerCommand parse(final String... args)
+    {
+        final ServerCommand command = new ServerCommand();
+        final CommandLine commandLine = new CommandLine(command);
+        commandLine.parseArgs(args);
+        command.validate(commandLine);
+        return command;
+    }
+}

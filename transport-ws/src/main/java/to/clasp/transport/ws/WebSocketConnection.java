@@ -1,0 +1,383 @@
+package to.clasp.transport.ws;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.InboundPort;
+import to.clasp.edge.OutboundQueue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One upgraded WebSocket connection: the {@link EdgeConnection} the core talks to, and the last inbound handler of
+ * the channel's pipeline.
+ * <ul>
+ *     <li>Inbound: each binary message (fragments already aggregated) is handed to {@link InboundPort#onFrame}
+ *     straight from the Netty buffer through a reused flyweight. Text messages are ignored, pings answered.</li>
+ *     <li>Outbound: {@link #outboundReady()} (core thread) schedules at most one drain on the event loop; the drain
+ *     writes every queued frame through a {@link FrameBatchWriter} and flushes once. It stops while the channel is
+ *     unwritable and resumes on {@link #channelWritabilityChanged}.</li>
+ * </ul>
+ * All state except {@link #drainScheduled} is confined to the channel's event loop.
+ */
+final class WebSocketConnection extends ChannelInboundHandlerAdapter implements EdgeConnection
+{
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
+
+    /** Frames taken from the queue per {@link OutboundQueue#drain} call; the batch is flushed after the loop. */
+    static final int DRAIN_CHUNK = 256;
+    /** Frames written per event-loop task before yielding to other connections on the same loop. */
+    static final int DRAIN_BUDGET = 4096;
+    /** A WebSocket close reason is at most 123 bytes of UTF-8. */
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private final WebSocketEdge.Context edgeContext;
+    private final InboundPort inboundPort;
+    private final WebSocketServerHandshaker handshaker;
+    private final String path;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final UnsafeBuffer inboundView = new UnsafeBuffer(0, 0);
+    private final Runnable drainTask = this::drainFromTask;
+    private UnsafeBuffer fragmentedCopy;
+    private ChannelHandlerContext ctx;
+    private Channel channel;
+    private OutboundQueue queue;
+    private FrameBatchWriter writer;
+    private long connectionId = -1;
+    private String remoteAddress = "?";
+    private boolean closing;
+    private int closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+    private ScheduledFuture<?> closeTimeout;
+
+    WebSocketConnection(
+        final WebSocketEdge.Context edgeContext,
+        final InboundPort inboundPort,
+        final WebSocketServerHandshaker handshaker,
+        final String path)
+    {
+        this.edgeContext = edgeContext;
+        this.inboundPort = inboundPort;
+        this.handshaker = handshaker;
+        this.path = path;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Lifecycle (event loop)
+    // ------------------------------------------------------------------------------------------------------------
+
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+        this.channel = ctx.channel();
+        this.remoteAddress = String.valueOf(channel.remoteAddress()).replaceFirst("^/", "");
+        this.writer = new FrameBatchWriter(ctx);
+        this.queue = inboundPort.connect(this);
+        this.connectionId = queue.connectionId();
+        final String subprotocol = handshaker.selectedSubprotocol();
+        LOG.info("connect ws id={} remote={} path={} subprotocol={}",
+            connectionId, remoteAddress, path, subprotocol == null ? "-" : subprotocol);
+        if (!channel.isActive())
+        {
+            // Closed between the upgrade and now: channelInactive will not come to this handler.
+            onClosed();
+        }
+    }
+
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        onClosed();
+        ctx.fireChannelInactive();
+    }
+
+    private void onClosed()
+    {
+        if (connectionId < 0)
+        {
+            return;
+        }
+        final long id = connectionId;
+        connectionId = -1;
+        if (closeTimeout != null)
+        {
+            closeTimeout.cancel(false);
+        }
+        writer.release();
+        inboundPort.disconnect(id);
+        LOG.info("disconnect ws id={} remote={} code={}", id, remoteAddress, closeCode);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Inbound (event loop)
+    // ------------------------------------------------------------------------------------------------------------
+
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        try
+        {
+            if (msg instanceof BinaryWebSocketFrame)
+            {
+                if (!closing)
+                {
+                    onBinary(((BinaryWebSocketFrame)msg).content());
+                }
+            }
+            else if (msg instanceof PingWebSocketFrame)
+            {
+                if (!closing)
+                {
+                    ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame)msg).content().retain()));
+                }
+            }
+            else if (msg instanceof CloseWebSocketFrame)
+            {
+                onPeerClose((CloseWebSocketFrame)msg);
+            }
+            // Text and pong messages are ignored (wire-protocol.md §1): the clients cannot produce meaningful text.
+        }
+        finally
+        {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onBinary(final ByteBuf content)
+    {
+        final int length = content.readableBytes();
+        if (length > edgeContext.maxFrameLength())
+        {
+            initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            return;
+        }
+
+        final UnsafeBuffer view = wrap(content, length);
+        if (!inboundPort.onFrame(connectionId, view, 0, length))
+        {
+            initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "frame rejected");
+        }
+    }
+
+    /**
+     * Point the reused flyweight at the message bytes without copying when the buffer exposes its memory (the usual
+     * case: a single direct or heap buffer); copy into a per-connection buffer only for composite buffers, which
+     * appear when a message arrived in fragments.
+     */
+    private UnsafeBuffer wrap(final ByteBuf content, final int length)
+    {
+        final int index = content.readerIndex();
+        if (content.hasMemoryAddress())
+        {
+            inboundView.wrap(content.memoryAddress() + index, length);
+            return inboundView;
+        }
+        if (content.hasArray())
+        {
+            inboundView.wrap(content.array(), content.arrayOffset() + index, length);
+            return inboundView;
+        }
+        if (fragmentedCopy == null || fragmentedCopy.capacity() < length)
+        {
+            fragmentedCopy = new UnsafeBuffer(new byte[Math.max(length, edgeContext.maxFrameLength())]);
+        }
+        content.getBytes(index, fragmentedCopy.byteArray(), 0, length);
+        return fragmentedCopy;
+    }
+
+    private void onPeerClose(final CloseWebSocketFrame frame)
+    {
+        if (closing)
+        {
+            // Our close was answered: the handshake is complete, the socket can go.
+            channel.close();
+            return;
+        }
+        closing = true;
+        closeCode = frame.statusCode();
+        // Echo the peer's close (RFC 6455 §5.5.1), then close the socket once it is written.
+        handshaker.close(channel, new CloseWebSocketFrame(true, 0, frame.content().retain()));
+    }
+
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        if (cause instanceof CorruptedWebSocketFrameException)
+        {
+            final WebSocketCloseStatus status = ((CorruptedWebSocketFrameException)cause).closeStatus();
+            LOG.debug("ws id={} protocol violation: {}", connectionId, cause.getMessage());
+            initiateClose(status.code(), status == WebSocketCloseStatus.MESSAGE_TOO_BIG ?
+                "message too big" : "protocol error");
+        }
+        else if (cause instanceof TooLongFrameException)
+        {
+            initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+        }
+        else
+        {
+            LOG.debug("ws id={} error: {}", connectionId, cause.toString());
+            closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+            ctx.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Outbound
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Core thread. Coalesces wake-ups: only the first call after a drain started schedules another one.
+     */
+    public void outboundReady()
+    {
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true))
+        {
+            channel.eventLoop().execute(drainTask);
+        }
+    }
+
+    private void drainFromTask()
+    {
+        // Clear before reading the queue (a volatile write, so it is ordered before the reads): a frame the core
+        // appends after this point either is seen by this drain or schedules the next one.
+        drainScheduled.set(false);
+        drain(false);
+    }
+
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (channel.isWritable())
+        {
+            drain(false);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Write queued frames, one flush per call.
+     *
+     * @param ignoreWritability true when closing: whatever is queued goes out before the close frame (the queue is
+     *                          bounded, so this is bounded too).
+     */
+    private void drain(final boolean ignoreWritability)
+    {
+        if (connectionId < 0 || (closing && !ignoreWritability))
+        {
+            return;
+        }
+        int budget = ignoreWritability ? Integer.MAX_VALUE : DRAIN_BUDGET;
+        while (budget > 0 && (ignoreWritability || channel.isWritable()))
+        {
+            final int drained = queue.drain(writer, Math.min(budget, DRAIN_CHUNK));
+            if (drained == 0)
+            {
+                break;
+            }
+            budget -= drained;
+            // Hand the bytes to the channel now so writability reflects them before the next chunk.
+            writer.writePending();
+        }
+        if (writer.hasWritten())
+        {
+            writer.flush();
+        }
+        if (budget <= 0 && !queue.isEmpty())
+        {
+            // Fairness: other connections on this event loop get a turn before the rest of this backlog.
+            outboundReady();
+        }
+    }
+
+    /**
+     * Core thread. Flush what is queued, send a close frame with the code, then close.
+     */
+    public void close(final int closeCode, final String reason)
+    {
+        channel.eventLoop().execute(() ->
+        {
+            if (!closing)
+            {
+                drain(true);
+                initiateClose(closeCode, reason);
+            }
+        });
+    }
+
+    /**
+     * Send a close frame, half-close our side so the peer sees the close frame followed by EOF, and close the socket
+     * when the peer answers or after the close timeout. Input that arrives meanwhile is read and dropped, so the
+     * kernel never resets the connection over unread bytes (which can destroy the close frame in flight).
+     */
+    private void initiateClose(final int code, final String reason)
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        closeCode = code;
+        final Channel ch = channel;
+        ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener((ChannelFutureListener)f ->
+        {
+            if (!f.isSuccess())
+            {
+                ch.close();
+            }
+            else if (ch instanceof DuplexChannel)
+            {
+                ((DuplexChannel)ch).shutdownOutput();
+            }
+        });
+        closeTimeout = ch.eventLoop().schedule(
+            () -> { ch.close(); }, edgeContext.closeTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String truncate(final String reason)
+    {
+        if (reason == null)
+        {
+            return "";
+        }
+        final byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_CLOSE_REASON_BYTES)
+        {
+            return reason;
+        }
+        int end = Math.min(reason.length(), MAX_CLOSE_REASON_BYTES);
+        while (end > 0 && reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES)
+        {
+            end--;
+        }
+        return reason.substring(0, end);
+    }
+
+    public String remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    public String transport()
+    {
+        return "ws";
+    }
+
+    public String toString()
+    {
+        return "ws#" + connectionId + "@" + remoteAddress;
+    }
+}

@@ -1,0 +1,366 @@
+package to.clasp.transport.ws;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import to.clasp.edge.InboundPort;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WebSocket edge: a Netty server that upgrades any request path to WebSocket (echoing the {@code clasp}
+ * subprotocol when offered), hands every binary message to the core's {@link InboundPort} and writes the core's
+ * outbound frames back as binary messages. Plain HTTP GET/HEAD on the same port answers {@code 200 ok}.
+ * <p>
+ * Threads: {@link Context#ioThreads()} Netty event loops (epoll when available) do all socket work; the core
+ * thread only ever calls {@link to.clasp.edge.EdgeConnection#outboundReady()} / {@code close}, which hop onto the
+ * connection's event loop.
+ */
+public final class WebSocketEdge implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketEdge.class);
+
+    private final Context ctx;
+    private final EventLoopGroup group;
+    private final ChannelGroup connections = new DefaultChannelGroup("clasp-ws", GlobalEventExecutor.INSTANCE);
+    private final Channel serverChannel;
+    private final InetSocketAddress localAddress;
+    private volatile boolean closed;
+
+    private WebSocketEdge(final Context ctx, final InboundPort inboundPort) throws InterruptedException
+    {
+        this.ctx = ctx;
+        final boolean epoll = ctx.useEpoll();
+        final IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final Class<? extends ServerChannel> channelClass =
+            epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(ctx.ioThreads(), new DefaultThreadFactory("clasp-ws-io", true), ioHandler);
+
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(group)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            // Latency first: small CLASP frames must not wait for Nagle.
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            // Bounds what sits in Netty's outbound buffer per connection; past the high mark the channel turns
+            // unwritable and the edge stops draining, so the core's per-session queue (and its slow-consumer
+            // policy) absorbs the excess instead of the heap.
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark()))
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                protected void initChannel(final SocketChannel ch)
+                {
+                    connections.add(ch);
+                    ch.pipeline()
+                        .addLast("http", new HttpServerCodec())
+                        .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
+                        .addLast("http-handler", new HttpRequestHandler(ctx, inboundPort));
+                }
+            });
+
+        try
+        {
+            serverChannel = bootstrap.bind(ctx.host(), ctx.port()).sync().channel();
+        }
+        catch (final Throwable t)
+        {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw t;
+        }
+        localAddress = (InetSocketAddress)serverChannel.localAddress();
+        LOG.info("WebSocket edge listening on ws://{}:{} ({}, {} io thread(s), max message {} bytes)",
+            localAddress.getHostString(), localAddress.getPort(), epoll ? "epoll" : "nio", ctx.ioThreads(),
+            ctx.maxFrameLength());
+    }
+
+    /** Largest plain-HTTP request (the upgrade request or a health probe) the edge buffers. */
+    static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
+
+    /**
+     * Bind the server and start accepting connections.
+     *
+     * @param ctx         configuration; {@link Context#conclude()} is called here.
+     * @param inboundPort the core's inbound side.
+     * @return the running edge.
+     */
+    public static WebSocketEdge launch(final Context ctx, final InboundPort inboundPort)
+    {
+        Objects.requireNonNull(inboundPort, "inboundPort");
+        ctx.conclude();
+        try
+        {
+            return new WebSocketEdge(ctx, inboundPort);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", ex);
+        }
+    }
+
+    /**
+     * @return the address actually bound (useful with port 0).
+     */
+    public InetSocketAddress localAddress()
+    {
+        return localAddress;
+    }
+
+    /**
+     * @return the configuration in use.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * @return how many TCP connections (HTTP or WebSocket) are open right now.
+     */
+    public int openConnections()
+    {
+        return connections.size();
+    }
+
+    /**
+     * Stop accepting new connections; existing ones stay open. First step of a graceful shutdown.
+     */
+    public void stopAccepting()
+    {
+        serverChannel.close().syncUninterruptibly();
+    }
+
+    /**
+     * Wait until every connection has closed (after the core asked each one to close), at most {@code timeoutMs}.
+     *
+     * @return true when none is left open.
+     */
+    public boolean awaitConnectionsClosed(final long timeoutMs) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!connections.isEmpty())
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /**
+     * Stop accepting, close every remaining connection at once and stop the event loops.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        serverChannel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("WebSocket edge on port {} closed", localAddress.getPort());
+    }
+
+    /**
+     * Configuration of the WebSocket edge. Every setting has a default and a system property; {@link #conclude()}
+     * validates once at start.
+     */
+    public static final class Context
+    {
+        /** System property for {@link #host(String)}. */
+        public static final String HOST_PROP = "clasp.ws.host";
+        /** Default bind address: every interface. */
+        public static final String HOST_DEFAULT = "0.0.0.0";
+        /** System property for {@link #port(int)}. */
+        public static final String PORT_PROP = "clasp.ws.port";
+        /** Default CLASP WebSocket port. */
+        public static final int PORT_DEFAULT = 7330;
+        /** System property for {@link #ioThreads(int)}. */
+        public static final String IO_THREADS_PROP = "clasp.ws.io.threads";
+        /** Default number of event loop threads: one, sized for a 2-core machine that also runs the core thread. */
+        public static final int IO_THREADS_DEFAULT = 1;
+        /** System property for {@link #maxFrameLength(int)}. */
+        public static final String MAX_FRAME_LENGTH_PROP = "clasp.ws.max.frame.length";
+        /** Default largest WebSocket message: one CLASP frame, 4 + 8 + 65535 bytes. */
+        public static final int MAX_FRAME_LENGTH_DEFAULT = 65_547;
+        /** System property for {@link #epoll(Boolean)}: {@code true}, {@code false}, unset = auto. */
+        public static final String EPOLL_PROP = "clasp.ws.epoll";
+        /** Default outbound low water mark per connection (bytes). */
+        public static final int WRITE_BUFFER_LOW_DEFAULT = 64 * 1024;
+        /** Default outbound high water mark per connection (bytes). */
+        public static final int WRITE_BUFFER_HIGH_DEFAULT = 256 * 1024;
+        /** Default wait for the client's close frame before the socket is closed anyway (ms). */
+        public static final long CLOSE_TIMEOUT_MS_DEFAULT = 2_000;
+
+        private String host = System.getProperty(HOST_PROP, HOST_DEFAULT);
+        private int port = Integer.getInteger(PORT_PROP, PORT_DEFAULT);
+        private int ioThreads = Integer.getInteger(IO_THREADS_PROP, IO_THREADS_DEFAULT);
+        private int maxFrameLength = Integer.getInteger(MAX_FRAME_LENGTH_PROP, MAX_FRAME_LENGTH_DEFAULT);
+        private Boolean epoll = System.getProperty(EPOLL_PROP) == null ? null : Boolean.getBoolean(EPOLL_PROP);
+        private int writeBufferLowWaterMark = WRITE_BUFFER_LOW_DEFAULT;
+        private int writeBufferHighWaterMark = WRITE_BUFFER_HIGH_DEFAULT;
+        private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
+        private boolean useEpoll;
+
+        /**
+         * Validate and fill derived values. Called by {@link WebSocketEdge#launch}.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (port < 0 || port > 65_535)
+            {
+                throw new IllegalArgumentException("port must be 0..65535: " + port);
+            }
+            if (ioThreads < 1)
+            {
+                throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
+            }
+            if (maxFrameLength < 5)
+            {
+                throw new IllegalArgumentException("maxFrameLength must be >= 5: " + maxFrameLength);
+            }
+            if (writeBufferLowWaterMark <= 0 || writeBufferHighWaterMark < writeBufferLowWaterMark)
+            {
+                throw new IllegalArgumentException("write buffer water marks must satisfy 0 < low <= high");
+            }
+            useEpoll = epoll == null ? Epoll.isAvailable() : epoll;
+            if (useEpoll && !Epoll.isAvailable())
+            {
+                throw new IllegalStateException("epoll requested but not available", Epoll.unavailabilityCause());
+            }
+            return this;
+        }
+
+        public String host()
+        {
+            return host;
+        }
+
+        /** Address to bind, default {@value #HOST_DEFAULT}. */
+        public Context host(final String host)
+        {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public int port()
+        {
+            return port;
+        }
+
+        /** TCP port, default {@value #PORT_DEFAULT}; 0 picks a free one (see {@link WebSocketEdge#localAddress()}). */
+        public Context port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        public int ioThreads()
+        {
+            return ioThreads;
+        }
+
+        /** Netty event loop threads, default {@value #IO_THREADS_DEFAULT}. */
+        public Context ioThreads(final int ioThreads)
+        {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public int maxFrameLength()
+        {
+            return maxFrameLength;
+        }
+
+        /** Largest WebSocket message accepted (after aggregating fragments); larger ones close with 1009. */
+        public Context maxFrameLength(final int maxFrameLength)
+        {
+            this.maxFrameLength = maxFrameLength;
+            return this;
+        }
+
+        public Boolean epoll()
+        {
+            return epoll;
+        }
+
+        /** Force native epoll on ({@code true}) or off ({@code false}); {@code null} (default) = when available. */
+        public Context epoll(final Boolean epoll)
+        {
+            this.epoll = epoll;
+            return this;
+        }
+
+        /** @return whether native epoll is used; valid after {@link #conclude()}. */
+        public boolean useEpoll()
+        {
+            return useEpoll;
+        }
+
+        public int writeBufferLowWaterMark()
+        {
+            return writeBufferLowWaterMark;
+        }
+
+        public int writeBufferHighWaterMark()
+        {
+            return writeBufferHighWaterMark;
+        }
+
+        /** Outbound water marks per connection in bytes (defaults 64 KiB / 256 KiB). */
+        public Context writeBufferWaterMarks(final int low, final int high)
+        {
+            this.writeBufferLowWaterMark = low;
+            this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        public long closeTimeoutMs()
+        {
+            return closeTimeoutMs;
+        }
+
+        /** How long a closing connection waits for the peer's close frame before the socket is closed anyway. */
+        public Context closeTimeoutMs(final long closeTimeoutMs)
+        {
+            this.closeTimeoutMs = closeTimeoutMs;
+            return this;
+        }
+
+        public String toString()
+        {
+            return "WebSocketEdge.Context{host=" + host + ", port=" + port + ", ioThreads=" + ioThreads +
+                ", maxFrameLength=" + maxFrameLength + ", epoll=" + (epoll == null ? "auto" : epoll) + '}';
+        }
+    }
+}
