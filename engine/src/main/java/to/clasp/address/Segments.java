@@ -163,15 +163,21 @@ final class Segments
     /** Equality of {@code a[aOffset, aOffset + length)} and {@code b[0, length)}; b is a cache key. */
     static boolean equal(final DirectBuffer a, final int aOffset, final byte[] b, final int length)
     {
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        if (length >= Long.BYTES)
         {
-            if (a.getLong(aOffset + i) != (long)LONGS.get(b, i))
+            int i = 0;
+            for (; i + Long.BYTES <= length; i += Long.BYTES)
             {
-                return false;
+                if (a.getLong(aOffset + i) != (long)LONGS.get(b, i))
+                {
+                    return false;
+                }
             }
+            // The tail as the last eight bytes, overlapping what was already compared.
+            return i == length ||
+                a.getLong(aOffset + length - Long.BYTES) == (long)LONGS.get(b, length - Long.BYTES);
         }
-        for (; i < length; i++)
+        for (int i = 0; i < length; i++)
         {
             if (a.getByte(aOffset + i) != b[i])
             {
@@ -201,15 +207,23 @@ final class Segments
     static int hash(final DirectBuffer buffer, final int offset, final int length, final long seed)
     {
         long h = seed ^ (length * 0x9E3779B97F4A7C15L);
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        if (length >= Long.BYTES)
         {
-            h = Long.rotateLeft((h ^ buffer.getLong(offset + i)) * 0x9E3779B97F4A7C15L, 29);
+            int i = 0;
+            for (; i + Long.BYTES <= length; i += Long.BYTES)
+            {
+                h = Long.rotateLeft((h ^ buffer.getLong(offset + i)) * 0x9E3779B97F4A7C15L, 29);
+            }
+            if (i < length)
+            {
+                // The tail as the last eight bytes (overlapping): no byte loop; the length is already mixed in.
+                h = Long.rotateLeft((h ^ buffer.getLong(offset + length - Long.BYTES)) * 0x9E3779B97F4A7C15L, 29);
+            }
         }
-        if (i < length)
+        else
         {
             long tail = 0;
-            for (int shift = 0; i < length; i++, shift += 8)
+            for (int i = 0, shift = 0; i < length; i++, shift += 8)
             {
                 tail |= (buffer.getByte(offset + i) & 0xFFL) << shift;
             }

@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  * {@code *} segment, 20 % ending in {@code **}, 20 % with in-segment globs. Every address used matches several
  * subscriptions of every kind.
  * <ul>
- *   <li>{@code cachedHit}: addresses already matched under the current generation (the steady state).</li>
+ *   <li>{@code cachedHit}: 1 024 addresses in rotation, all already matched under the current generation (the
+ *   steady state).</li>
+ *   <li>{@code cachedHitOneAddress}: the same address every time: the lookup's compute cost with everything in
+ *   L1, for comparison with {@code cachedHit} (whose extra cost is memory).</li>
  *   <li>{@code missNewAddress}: an address never seen before on every call (cache enabled, so this includes
  *   storing the entry and, every 65 536 calls, clearing the full cache).</li>
  *   <li>{@code missNoCache}: the trie walk and result grouping alone (cache disabled).</li>
@@ -112,6 +115,13 @@ public class SubscriptionIndexBenchmark
     {
         final int i = next++ & (ADDRESSES - 1);
         final MatchResult r = index.match(addresses[i], 0, lengths[i]);
+        return r.sessionCount();
+    }
+
+    @Benchmark
+    public int cachedHitOneAddress()
+    {
+        final MatchResult r = index.match(addresses[5], 0, lengths[5]);
         return r.sessionCount();
     }
 
