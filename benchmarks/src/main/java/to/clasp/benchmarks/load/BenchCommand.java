@@ -73,6 +73,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Messages in flight before a max-rate sender waits for deliveries (default: ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--fanout-window", paramLabel = "MSGS", defaultValue = "100",
+        description = "The window of the fan-out scenario, in published messages (each one is N deliveries) " +
+            "(default: ${DEFAULT-VALUE}).")
+    int fanoutWindow;
+
     @Option(names = "--rate", paramLabel = "MSGS_PER_S", defaultValue = "10000",
         description = "Fixed send rate of the latency scenario (default: ${DEFAULT-VALUE}).")
     double rate;
@@ -147,6 +152,7 @@ public final class BenchCommand implements Callable<Integer>
             .payloadSize(size)
             .topics(topics)
             .window(window)
+            .fanoutWindow(fanoutWindow)
             .latencyRate(rate)
             .fanoutRate(fanoutRate)
             .spinNs(spinUs * 1000)
@@ -295,6 +301,7 @@ public final class BenchCommand implements Callable<Integer>
         m.put("payloadBytes", size);
         m.put("topics", topics);
         m.put("window", window);
+        m.put("fanoutWindow", fanoutWindow);
         m.put("latencyRate", rate);
         m.put("fanoutRate", fanoutRate);
         m.put("spinMicros", spinUs);

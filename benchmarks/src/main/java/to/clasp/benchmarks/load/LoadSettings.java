@@ -17,6 +17,11 @@ public final class LoadSettings
     int topics = 100;
     /** Messages in flight (sent, not yet delivered to every subscriber) before a windowed sender waits. */
     int window = 1_000;
+    /**
+     * The same for the fan-out scenario, in published messages (each is N deliveries): smaller, since by Little's
+     * law latency = deliveries in flight ÷ delivery rate, and N × 1 000 in flight would measure only the queue.
+     */
+    int fanoutWindow = 100;
     /** Fixed rate of the latency scenario, msgs/s. */
     double latencyRate = 10_000;
     /** Fixed rate of the fan-out scenario, msgs/s; 0 = as fast as the window allows. */
@@ -73,6 +78,12 @@ public final class LoadSettings
     public LoadSettings window(final int n)
     {
         window = positive("window", n);
+        return this;
+    }
+
+    public LoadSettings fanoutWindow(final int n)
+    {
+        fanoutWindow = positive("fan-out window", n);
         return this;
     }
 

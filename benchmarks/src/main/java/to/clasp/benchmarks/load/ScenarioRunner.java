@@ -53,11 +53,11 @@ public final class ScenarioRunner
         switch (scenario)
         {
             case THROUGHPUT:
-                return flow(scenario, settings.publishers, 1, 0);
+                return flow(scenario, settings.publishers, 1, 0, settings.window);
             case LATENCY:
-                return flow(scenario, 1, 1, settings.latencyRate);
+                return flow(scenario, 1, 1, settings.latencyRate, settings.window);
             case FANOUT:
-                return flow(scenario, 1, settings.subscribers, settings.fanoutRate);
+                return flow(scenario, 1, settings.subscribers, settings.fanoutRate, settings.fanoutWindow);
             case CONNECTIONS:
                 return connections();
             default:
@@ -67,13 +67,13 @@ public final class ScenarioRunner
 
     /** Publishers → wildcard subscribers, paced when {@code rate} > 0, else limited by the in-flight window. */
     private ScenarioResult flow(final Scenario scenario, final int publisherCount, final int subscriberCount,
-        final double rate) throws Exception
+        final double rate, final int window) throws Exception
     {
         final ScenarioResult result = newResult(scenario);
         result.publishers = publisherCount;
         result.subscribers = subscriberCount;
         result.targetRate = rate > 0 ? rate : null;
-        result.window = rate > 0 ? null : settings.window;
+        result.window = rate > 0 ? null : window;
         final Measurement m = new Measurement();
         final List<Endpoint> subscribers = new ArrayList<>();
         final List<Endpoint> publishers = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class ScenarioRunner
             }
             // Subscriptions travel on other connections than the messages: give the router a moment to apply them.
             Thread.sleep(200);
-            final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, subscriberCount, rate);
+            final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, subscriberCount, rate, window);
             final String label = label(scenario);
             try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
                 progressLine(label, second, sender, m, subscriberCount)))
@@ -291,6 +291,7 @@ public final class ScenarioRunner
         private final Measurement m;
         private final int fanout;
         private final double rate;
+        private final int window;
         final AtomicLong sentVisible = new AtomicLong();
         long sent;
         long stalls;
@@ -303,8 +304,9 @@ public final class ScenarioRunner
         long lastSent;
         long lastDelivered;
 
-        Sender(final Endpoint[] publishers, final Measurement m, final int fanout, final double rate)
+        Sender(final Endpoint[] publishers, final Measurement m, final int fanout, final double rate, final int window)
         {
+            this.window = window;
             this.publishers = publishers;
             this.m = m;
             this.fanout = fanout;
@@ -346,7 +348,7 @@ public final class ScenarioRunner
         {
             final Pacer pacer = new Pacer(startNs, rate, settings.spinNs);
             final IdleStrategy idle = backoff();
-            final long cap = (long)settings.window * 100;
+            final long cap = (long)window * 100;
             long i = 0;
             while (true)
             {
@@ -403,7 +405,7 @@ public final class ScenarioRunner
                     markStart(now);
                 }
                 final long delivered = m.delivered();
-                final long room = settings.window - (sent - (delivered + forgiven) / fanout);
+                final long room = window - (sent - (delivered + forgiven) / fanout);
                 if (room <= 0)
                 {
                     if (delivered != lastDelivered)
