@@ -27,10 +27,12 @@ import java.util.concurrent.CompletableFuture;
 public final class AeronClaspClient implements ClaspClient
 {
     private final ClientSession session;
+    private final AeronClientTransport transport;
 
-    private AeronClaspClient(final ClientSession session)
+    private AeronClaspClient(final ClientSession session, final AeronClientTransport transport)
     {
         this.session = session;
+        this.transport = transport;
     }
 
     /** A client for the router's Aeron endpoint {@code HOST:PORT}, default options (not yet connected). */
@@ -45,13 +47,20 @@ public final class AeronClaspClient implements ClaspClient
      */
     public static AeronClaspClient create(final ClientOptions options, final AeronClientTransport.Context transport)
     {
-        return new AeronClaspClient(new ClientSession(options, new AeronClientTransport(transport)));
+        final AeronClientTransport aeron = new AeronClientTransport(transport);
+        return new AeronClaspClient(new ClientSession(options, aeron), aeron);
     }
 
     /** @return the transport-independent session (counters such as ACKs received, the last router ERROR). */
     public ClientSession session()
     {
         return session;
+    }
+
+    /** @return the Aeron transport (driver directory, driver counters). */
+    public AeronClientTransport transport()
+    {
+        return transport;
     }
 
     public void connect()

@@ -90,6 +90,15 @@ public final class AeronClientTransport implements ClientTransport
         return runtime.directory();
     }
 
+    /**
+     * @param counterId one of {@code io.aeron.AeronCounters.SYSTEM_COUNTER_ID_*}, e.g. NAK messages sent.
+     * @return the media driver's system counter (while the transport is open).
+     */
+    public long driverCounter(final int counterId)
+    {
+        return runtime.systemCounter(counterId);
+    }
+
     /** Close every link (Disconnect sent), stop the agent, stop the embedded driver and delete its directory. */
     public void close()
     {

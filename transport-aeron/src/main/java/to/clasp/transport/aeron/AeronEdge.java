@@ -112,6 +112,15 @@ public final class AeronEdge implements AutoCloseable
         return runtime.directory();
     }
 
+    /**
+     * @param counterId one of {@code io.aeron.AeronCounters.SYSTEM_COUNTER_ID_*}, e.g. NAK messages sent.
+     * @return the media driver's system counter (while the edge runs).
+     */
+    public long driverCounter(final int counterId)
+    {
+        return runtime.systemCounter(counterId);
+    }
+
     /** @return settings in force. */
     public Context context()
     {

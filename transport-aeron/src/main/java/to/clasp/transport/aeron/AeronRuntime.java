@@ -143,6 +143,15 @@ final class AeronRuntime implements AutoCloseable
         }
     }
 
+    /**
+     * @param counterId one of {@code io.aeron.AeronCounters.SYSTEM_COUNTER_ID_*}.
+     * @return the driver's system counter (NAKs, retransmits, bytes, errors); any thread, while open.
+     */
+    long systemCounter(final int counterId)
+    {
+        return aeron.countersReader().getCounterValue(counterId);
+    }
+
     /** Close the client, then the embedded driver (which deletes its directory). */
     public void close()
     {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.aeron.AeronCounters;
+
 import to.clasp.client.ClientOptions;
 import to.clasp.client.SetOptions;
 
@@ -66,6 +68,10 @@ public final class RemoteClientMain
         for (long i = 0; i < count; i++)
         {
             client.set("/lan/seq", i);
+            if (i % 10 == 9)
+            {
+                Thread.sleep(1); // small bursts: many datagrams, so the loss hits data, not just control traffic
+            }
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         synchronized (echoes)
@@ -84,6 +90,8 @@ public final class RemoteClientMain
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
         }
         System.out.println("FINAL " + client.get("/lan/seq").get(10, TimeUnit.SECONDS));
+        System.out.println("NAKS " + client.transport().driverCounter(AeronCounters.SYSTEM_COUNTER_ID_NAK_MESSAGES_SENT) +
+            " " + client.transport().driverCounter(AeronCounters.SYSTEM_COUNTER_ID_RETRANSMITS_SENT));
         client.close();
         System.out.println("DONE");
     }
