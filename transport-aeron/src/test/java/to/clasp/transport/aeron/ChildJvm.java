@@ -125,15 +125,23 @@ final class ChildJvm implements AutoCloseable
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    public void close() throws InterruptedException
+    public void close()
     {
-        if (process.isAlive())
+        try
         {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS))
+            if (process.isAlive())
             {
-                kill();
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS))
+                {
+                    kill();
+                }
             }
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
