@@ -140,14 +140,20 @@ public final class AeronClientTransport implements ClientTransport
             if (!links.isEmpty())
             {
                 final long now = System.nanoTime();
+                int linkWork = 0;
                 for (int i = links.size() - 1; i >= 0; i--)
                 {
                     final AeronClientLink link = links.get(i);
-                    work += link.doWork(now);
+                    linkWork += link.doWork(now);
                     if (AeronClientLink.State.CLOSED == link.state)
                     {
                         links.remove(i);
                     }
+                }
+                if (linkWork > 0)
+                {
+                    // INVOKER mode: let the driver send what the links just offered, without waiting a cycle.
+                    work += linkWork + runtime.invoke();
                 }
             }
             return work;

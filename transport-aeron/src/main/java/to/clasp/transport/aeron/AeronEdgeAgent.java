@@ -110,8 +110,13 @@ final class AeronEdgeAgent implements Agent
         nowNs = System.nanoTime();
         int work = runtime.invoke();
         work += subscription.poll(assembler, ctx.fragmentLimit());
-        work += serviceSignalled();
-        work += serviceBacklog();
+        final int sent = serviceSignalled() + serviceBacklog();
+        if (sent > 0)
+        {
+            // INVOKER mode: the driver's sender runs only when invoked; send what was just offered now rather than
+            // after the next idle period.
+            work += sent + runtime.invoke();
+        }
         if (!unavailableImages.isEmpty())
         {
             work += removeUnavailable();
