@@ -63,7 +63,10 @@ public final class InboundEvent
         }
     }
 
-    void connect(final long connectionId, final long receiveNanos, final EdgeConnection connection,
+    /**
+     * Fill this event as a CONNECT (used by the ring producers, and by benchmarks that drive the core directly).
+     */
+    public void connect(final long connectionId, final long receiveNanos, final EdgeConnection connection,
         final OutboundQueue queue)
     {
         this.kind = CONNECT;

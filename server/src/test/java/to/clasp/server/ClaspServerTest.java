@@ -43,9 +43,9 @@ final class ClaspServerTest
             {
                 client.helloAsPython();
                 client.send("53 01 00 0e 10 00 00 00 01 00 05 2f 6d 2f 2a 2a ff 00");       // subscribe /m/**
-                client.send("53 01 00 11 21 05 00 04 2f 6d 2f 61 00 00 00 00 00 00 00 01"); // set /m/a = 1
+                client.send("53 01 00 10 21 05 00 04 2f 6d 2f 61 00 00 00 00 00 00 00 01"); // set /m/a = 1
                 client.receive(5_000);                                                      // its broadcast
-                client.send("53 01 00 10 21 05 00 03 62 61 64 00 00 00 00 00 00 00 01");    // set "bad": invalid
+                client.send("53 01 00 0f 21 05 00 03 62 61 64 00 00 00 00 00 00 00 01");    // set "bad": invalid
                 final byte[] error = client.receive(5_000);
                 assertEquals(0x51, error[4], Hex.of(error));
                 final int code = ByteBuffer.wrap(error, 5, 2).getShort();
@@ -152,7 +152,7 @@ final class ClaspServerTest
              TestWsClient client = TestWsClient.connect(server.wsPort()))
         {
             client.helloAsPython();
-            client.send("53 01 00 11 21 05 00 04 2f 74 2f 61 00 00 00 00 00 00 00 01"); // set /t/a = 1
+            client.send("53 01 00 10 21 05 00 04 2f 74 2f 61 00 00 00 00 00 00 00 01"); // set /t/a = 1
             client.send("53 41 00 07 22 00 04 2f 74 2f 61");                              // GET at QoS 1
             assertEquals(0x23, client.receive(5_000)[4], "present at first");
             final long deadline = System.currentTimeMillis() + 8_000;
@@ -176,8 +176,8 @@ final class ClaspServerTest
              TestWsClient client = TestWsClient.connect(server.wsPort()))
         {
             client.helloAsPython();
-            client.send("53 01 00 11 21 05 00 04 2f 63 2f 61 00 00 00 00 00 00 00 01"); // set /c/a
-            client.send("53 01 00 11 21 05 00 04 2f 63 2f 62 00 00 00 00 00 00 00 01"); // set /c/b: full
+            client.send("53 01 00 10 21 05 00 04 2f 63 2f 61 00 00 00 00 00 00 00 01"); // set /c/a
+            client.send("53 01 00 10 21 05 00 04 2f 63 2f 62 00 00 00 00 00 00 00 01"); // set /c/b: full
             final byte[] error = client.receive(5_000);
             assertEquals(0x51, error[4], Hex.of(error));
             assertEquals(400, ByteBuffer.wrap(error, 5, 2).getShort());

@@ -27,6 +27,12 @@ final class FrameBatchWriter implements OutboundQueue.FrameHandler
     /** FIN + opcode 0x2 (binary). */
     private static final int FIN_BINARY = 0x82;
     private static final int MAX_HEADER_LENGTH = 10;
+    /**
+     * Measurement switch only ({@code -Dclasp.ws.frameObjects=true}): write one {@code BinaryWebSocketFrame} per
+     * message through Netty's encoder instead, to compare (docs/benchmarks-e2e.md). Static final, so the JIT drops
+     * the branch that is not taken.
+     */
+    static final boolean FRAME_OBJECTS = Boolean.getBoolean("clasp.ws.frameObjects");
 
     private final ChannelHandlerContext ctx;
     private final UnsafeBuffer target = new UnsafeBuffer(0, 0);
@@ -40,6 +46,16 @@ final class FrameBatchWriter implements OutboundQueue.FrameHandler
 
     public void onFrame(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (FRAME_OBJECTS)
+        {
+            final ByteBuf payload = ctx.alloc().directBuffer(length);
+            final ByteBuffer nio = payload.internalNioBuffer(0, length);
+            buffer.getBytes(offset, nio, nio.position(), length);
+            payload.writerIndex(length);
+            ctx.write(new io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame(payload), ctx.voidPromise());
+            written = true;
+            return;
+        }
         final int needed = MAX_HEADER_LENGTH + length;
         if (batch != null && batch.writableBytes() < needed)
         {

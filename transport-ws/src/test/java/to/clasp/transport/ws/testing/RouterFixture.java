@@ -18,7 +18,7 @@ public final class RouterFixture implements AutoCloseable
         router = Router.launch(routerContext);
         try
         {
-            edge = WebSocketEdge.launch(edgeContext.host("127.0.0.1").port(0), router.inboundPort());
+            edge = WebSocketEdge.launch(edgeContext, router.inboundPort());
         }
         catch (final RuntimeException ex)
         {
@@ -35,7 +35,8 @@ public final class RouterFixture implements AutoCloseable
     public static RouterFixture start(
         final UnaryOperator<Router.Context> router, final UnaryOperator<WebSocketEdge.Context> edge)
     {
-        return new RouterFixture(router.apply(new Router.Context()), edge.apply(new WebSocketEdge.Context()));
+        return new RouterFixture(router.apply(new Router.Context()),
+            edge.apply(new WebSocketEdge.Context().host("127.0.0.1").port(0)));
     }
 
     public int port()

@@ -1,0 +1,136 @@
+package to.clasp.benchmarks.core;
+
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import to.clasp.core.InboundEvent;
+import to.clasp.core.Router;
+import to.clasp.core.RouterCore;
+import to.clasp.core.RouterMetrics;
+import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.OutboundQueue;
+import to.clasp.protocol.Frame;
+import to.clasp.protocol.HelloEncoder;
+import to.clasp.protocol.SetEncoder;
+import to.clasp.protocol.SubscribeEncoder;
+
+/**
+ * The core pipeline for one SET on the core thread: inbound event → decode → validate → ParamStore write → match
+ * (cached) → encode the broadcast once → copy into each subscriber's OutboundQueue → end of batch (one
+ * outboundReady per recipient). The benchmark thread plays the core thread (no ring hand-off) and also drains the
+ * queues, as the edges would, so queues stay at steady state.
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar CorePipelineBenchmark -prof gc
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
+public class CorePipelineBenchmark
+{
+    @Param({"1", "100"})
+    public int subscribers;
+
+    private static final EdgeConnection NO_OP_EDGE = new EdgeConnection()
+    {
+        public void outboundReady()
+        {
+        }
+
+        public void close(final int closeCode, final String reason)
+        {
+        }
+
+        public String remoteAddress()
+        {
+            return "bench";
+        }
+
+        public String transport()
+        {
+            return "bench";
+        }
+    };
+
+    private static final OutboundQueue.FrameHandler SINK = (DirectBuffer buffer, int offset, int length) -> { };
+
+    private RouterCore core;
+    private InboundEvent setEvent;
+    private OutboundQueue[] queues;
+    private long writerId;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        final Router.Context ctx = new Router.Context().idleTimeoutNs(0).conclude();
+        core = new RouterCore(ctx, new RouterMetrics());
+        final InboundEvent event = new InboundEvent(2048);
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+        queues = new OutboundQueue[subscribers + 1];
+        for (int i = 0; i <= subscribers; i++)
+        {
+            final long id = i + 1;
+            queues[i] = new OutboundQueue(id, 16 * 1024, 4L << 20);
+            event.connect(id, System.nanoTime(), NO_OP_EDGE, queues[i]);
+            core.onEvent(event);
+            int length = HelloEncoder.encode(scratch, 0, 1, 0xE0, "bench-" + i, null);
+            event.frame(id, System.nanoTime(), scratch, 0, length);
+            core.onEvent(event);
+            if (i < subscribers)
+            {
+                length = SubscribeEncoder.encode(scratch, 0, 0, 1, "/bench/**", 0xFF, null, null, null, null);
+                event.frame(id, System.nanoTime(), scratch, 0, length);
+                core.onEvent(event);
+            }
+        }
+        writerId = subscribers + 1;
+        core.endOfCycle();
+        drain();
+
+        // The writer's SET, QoS 0 (no ACK), f64, to an address every subscriber matches.
+        final int length = SetEncoder.encode(scratch, 0, 0, "/bench/mixer/ch1/gain", 0.75, 0, 0, 0);
+        setEvent = new InboundEvent(2048);
+        setEvent.frame(writerId, System.nanoTime(), scratch, 0, length);
+    }
+
+    @Benchmark
+    public void set()
+    {
+        core.onEvent(setEvent);
+        core.endOfCycle();
+        drain();
+    }
+
+    private void drain()
+    {
+        final OutboundQueue[] qs = queues;
+        for (int i = 0; i < qs.length; i++)
+        {
+            qs[i].drain(SINK, Integer.MAX_VALUE);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        core.close();
+    }
+}
