@@ -33,8 +33,8 @@ public final class BenchCommand implements Callable<Integer>
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--targets", split = ",", paramLabel = "T",
-        description = "Routers to drive, in order; figures are reported as ratios to the first: clasp-ws, nats, " +
-            "mosquitto (default: clasp-ws).")
+        description = "Routers to drive, in order; figures are reported as ratios to the first: clasp-ws, " +
+            "clasp-aeron, nats, mosquitto (default: clasp-ws).")
     List<String> targets = new ArrayList<>(List.of("clasp-ws"));
 
     @Option(names = "--kinds", split = ",", paramLabel = "K",
@@ -168,6 +168,11 @@ public final class BenchCommand implements Callable<Integer>
         {
             for (final Scenario scenario : scenarioList)
             {
+                if (!target.supports(scenario))
+                {
+                    console.printf("== %s %s: not applicable, skipped%n", target.label(), scenario.label());
+                    continue;
+                }
                 final List<MessageKind> runKinds = target.hasKinds() && scenario != Scenario.CONNECTIONS ?
                     kindList : java.util.Collections.singletonList(null);
                 for (final MessageKind kind : runKinds)

@@ -13,8 +13,8 @@ import to.clasp.protocol.ValueType;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every CLASP frame the generator sends, made once with the codec's own encoders and already wrapped in a client
- * WebSocket header ({@link WsClientFrames}). Messages to topic {@code t} are templates whose {@link Payload} sits
+ * Every CLASP frame the generator sends, made once with the codec's own encoders and, for raw WebSocket writes,
+ * already wrapped in a client WebSocket header ({@link WsClientFrames}). Messages to topic {@code t} are templates whose {@link Payload} sits
  * at {@link #payloadOffset(int)}; a sender copies the template and patches the two times, nothing else.
  * Immutable after construction, so every connection shares one instance.
  */
@@ -34,6 +34,15 @@ public final class ClaspFrames
      * @param topics      how many topics to prepare.
      */
     public ClaspFrames(final MessageKind kind, final int payloadSize, final int topics)
+    {
+        this(kind, payloadSize, topics, true);
+    }
+
+    /**
+     * @param webSocket whether each message carries a client WebSocket header (for raw socket writes) or is the bare
+     *                  CLASP frame (for a {@link to.clasp.client.ClientTransport} link such as Aeron's).
+     */
+    public ClaspFrames(final MessageKind kind, final int payloadSize, final int topics, final boolean webSocket)
     {
         if (payloadSize < Payload.MIN_SIZE || payloadSize > 60_000)
         {
@@ -55,25 +64,25 @@ public final class ClaspFrames
                 SetEncoder.encode(frame, 0, Qos.FIRE, a, 0, address.length, value, 0, value.capacity(), 0, 0, 0) :
                 PublishEncoder.encode(frame, 0, Qos.FIRE, SignalType.EVENT, 0, a, 0, address.length, 1,
                     value, 0, value.capacity(), null, false, 0, false, 0, false, 0);
-            messages[t] = wrap(frame, length);
+            messages[t] = wrap(frame, length, webSocket);
             // Both encodings end with the value when no revision, TTL, timestamp or id is asked for.
             payloadOffsets[t] = messages[t].length - payloadSize;
         }
     }
 
     /** HELLO naming the generator, no token. */
-    public static byte[] hello(final String name)
+    public static byte[] hello(final String name, final boolean webSocket)
     {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
-        return wrap(frame, HelloEncoder.encode(frame, 0, 1, HelloEncoder.DEFAULT_FEATURES, name, null));
+        return wrap(frame, HelloEncoder.encode(frame, 0, 1, HelloEncoder.DEFAULT_FEATURES, name, null), webSocket);
     }
 
     /** SUBSCRIBE to {@code pattern}, every signal type. */
-    public static byte[] subscribe(final int id, final String pattern)
+    public static byte[] subscribe(final int id, final String pattern, final boolean webSocket)
     {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
         return wrap(frame, SubscribeEncoder.encode(frame, 0, Qos.FIRE, id, pattern, SignalType.ALL_TYPES_MASK,
-            null, null, null, null));
+            null, null, null, null), webSocket);
     }
 
     public int topics()
@@ -86,7 +95,7 @@ public final class ClaspFrames
         return payloadSize;
     }
 
-    /** The WebSocket message (header + CLASP frame) for topic {@code t}; do not modify. */
+    /** The message (WebSocket header if asked for, then the CLASP frame) for topic {@code t}; do not modify. */
     public byte[] message(final int topic)
     {
         return messages[topic];
@@ -98,11 +107,17 @@ public final class ClaspFrames
         return payloadOffsets[topic];
     }
 
-    private static byte[] wrap(final UnsafeBuffer frame, final int length)
+    private static byte[] wrap(final UnsafeBuffer frame, final int length, final boolean webSocket)
     {
         if (length <= 0)
         {
             throw new IllegalStateException("frame does not fit");
+        }
+        if (!webSocket)
+        {
+            final byte[] bare = new byte[length];
+            frame.getBytes(0, bare);
+            return bare;
         }
         final UnsafeBuffer out = new UnsafeBuffer(new byte[WsClientFrames.headerLength(length) + length]);
         WsClientFrames.write(out, 0, frame, 0, length);

@@ -22,16 +22,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.Frame;
-import to.clasp.protocol.FrameDecoder;
-import to.clasp.protocol.MessageType;
-import to.clasp.protocol.ValueType;
-import to.clasp.protocol.ValueView;
 import to.clasp.transport.ws.NettyClientTransport;
 
 import java.net.URI;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +46,7 @@ public final class ClaspWsTransport implements Transport
     private final EventLoopGroup group;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicInteger connectionIds = new AtomicInteger();
-    private final byte[] hello = ClaspFrames.hello("clasp-bench");
+    private final byte[] hello = ClaspFrames.hello("clasp-bench", true);
 
     /**
      * @param ioThreads event loop threads shared by every connection (1 keeps the generator off the router's core).
@@ -77,8 +71,8 @@ public final class ClaspWsTransport implements Transport
 
     public Endpoint connect(final Receiver receiver) throws Exception
     {
-        final CompletableFuture<Void> welcomed = new CompletableFuture<>();
-        final Inbound inbound = new Inbound(receiver, welcomed, errors, hello);
+        final ClaspInbound clasp = new ClaspInbound(receiver, errors);
+        final Inbound inbound = new Inbound(clasp, hello);
         final WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
             .webSocketUri(uri)
             .subprotocol("clasp")
@@ -109,7 +103,7 @@ public final class ClaspWsTransport implements Transport
         final ChannelHandlerContext raw = channel.pipeline().context("raw-out");
         try
         {
-            welcomed.get(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            clasp.welcomed.get(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
         catch (final Exception ex)
         {
@@ -145,13 +139,13 @@ public final class ClaspWsTransport implements Transport
         public void subscribeAll()
         {
             raw.writeAndFlush(Unpooled.wrappedBuffer(
-                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.WILDCARD)));
+                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.WILDCARD, true)));
         }
 
         public void subscribe(final int topic)
         {
             raw.writeAndFlush(Unpooled.wrappedBuffer(
-                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.PREFIX + topic)));
+                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.PREFIX + topic, true)));
         }
 
         public void send(final int topic, final long intendedNs, final long sentNs)
@@ -195,22 +189,16 @@ public final class ClaspWsTransport implements Transport
         }
     }
 
-    /** Receiving side, on the event loop: WELCOME completes the handshake; SET and PUBLISH go to the receiver. */
+    /** Receiving side, on the event loop: the WebSocket part; the CLASP part is {@link ClaspInbound}. */
     private static final class Inbound extends ChannelInboundHandlerAdapter
     {
-        private final Receiver receiver;
-        private final CompletableFuture<Void> welcomed;
-        private final AtomicLong errors;
-        private final FrameDecoder decoder = new FrameDecoder();
+        private final ClaspInbound clasp;
         private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         private final byte[] hello;
 
-        Inbound(final Receiver receiver, final CompletableFuture<Void> welcomed, final AtomicLong errors,
-            final byte[] hello)
+        Inbound(final ClaspInbound clasp, final byte[] hello)
         {
-            this.receiver = receiver;
-            this.welcomed = welcomed;
-            this.errors = errors;
+            this.clasp = clasp;
             this.hello = hello;
         }
 
@@ -246,7 +234,7 @@ public final class ClaspWsTransport implements Transport
                         content.getBytes(content.readerIndex(), copy);
                         view.wrap(copy);
                     }
-                    onFrame(length);
+                    clasp.onFrame(view, 0, length);
                 }
             }
             finally
@@ -255,51 +243,15 @@ public final class ClaspWsTransport implements Transport
             }
         }
 
-        private void onFrame(final int length)
-        {
-            if (decoder.decode(view, 0, length) != DecodeError.OK)
-            {
-                errors.incrementAndGet();
-                return;
-            }
-            final ValueView value;
-            switch (decoder.type())
-            {
-                case MessageType.SET:
-                    value = decoder.set().value();
-                    break;
-                case MessageType.PUBLISH:
-                    value = decoder.publish().value();
-                    break;
-                case MessageType.WELCOME:
-                    welcomed.complete(null);
-                    return;
-                case MessageType.ERROR:
-                    errors.incrementAndGet();
-                    return;
-                default:
-                    return;
-            }
-            if (value.type() == ValueType.BYTES && value.contentLength() >= Payload.MIN_SIZE)
-            {
-                final int offset = value.contentOffset();
-                receiver.onMessage(Payload.intendedNs(value.buffer(), offset), Payload.sentNs(value.buffer(), offset));
-            }
-        }
-
         public void channelInactive(final ChannelHandlerContext ctx)
         {
-            if (!welcomed.isDone())
-            {
-                welcomed.completeExceptionally(new java.io.IOException("closed before WELCOME"));
-            }
+            clasp.onClosed();
             ctx.fireChannelInactive();
         }
 
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            errors.incrementAndGet();
-            welcomed.completeExceptionally(cause);
+            clasp.onError(cause);
             ctx.close();
         }
     }

@@ -1,5 +1,7 @@
 package to.clasp.benchmarks.load;
 
+import to.clasp.transport.aeron.AeronClientTransport;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +10,7 @@ import java.util.List;
 
 /**
  * A router the generator can start as a separate process on a loopback port and reach with a client transport:
- * this router over WebSocket, nats-server through jnats, Mosquitto through Paho. The commands are the ones a user
+ * this router over WebSocket or Aeron UDP, nats-server through jnats, Mosquitto through Paho. The commands are the ones a user
  * would type; only the listening address and the limits that would refuse the benchmark's own load are set.
  */
 public enum RouterTarget
@@ -35,6 +37,31 @@ public enum RouterTarget
         {
             return new ClaspWsTransport("ws://127.0.0.1:" + port + "/",
                 new ClaspFrames(kind, s.payloadSize(), s.topics()), 1);
+        }
+    },
+    CLASP_AERON("clasp-aeron")
+    {
+        List<String> command(final Options o, final int port, final Path dir) throws IOException
+        {
+            final List<String> cmd = new ArrayList<>(CLASP_WS.command(o, port, dir));
+            cmd.add("--aeron-endpoint");
+            cmd.add("127.0.0.1:" + aeronPort(port));
+            return cmd;
+        }
+
+        Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
+        {
+            // One client transport (one agent thread, one embedded INVOKER driver) for every link of the run.
+            return new ClaspLinkTransport(label(), new AeronClientTransport(
+                new AeronClientTransport.Context().routerEndpoint("127.0.0.1:" + aeronPort(port))),
+                new ClaspFrames(kind, s.payloadSize(), s.topics(), false));
+        }
+
+        boolean supports(final Scenario scenario)
+        {
+            // Every Aeron link maps its own publication and subscription log buffers (megabytes each): Aeron is
+            // this router's transport for a few clients on a LAN, not for 10 000 idle ones.
+            return scenario != Scenario.CONNECTIONS;
         }
     },
     NATS("nats")
@@ -94,7 +121,19 @@ public enum RouterTarget
     /** Whether the router has more than one message kind worth measuring (CLASP's SET and PUBLISH). */
     public boolean hasKinds()
     {
-        return this == CLASP_WS;
+        return this == CLASP_WS || this == CLASP_AERON;
+    }
+
+    /** Whether the scenario makes sense for this router and transport. */
+    boolean supports(final Scenario scenario)
+    {
+        return true;
+    }
+
+    /** The router's Aeron UDP port: beside the WebSocket port the generator waits on. */
+    static int aeronPort(final int port)
+    {
+        return port + 1000;
     }
 
     abstract List<String> command(Options o, int port, Path dir) throws IOException;
@@ -121,7 +160,7 @@ public enum RouterTarget
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown target '" + text + "' (clasp-ws, nats, mosquitto)");
+        throw new IllegalArgumentException("unknown target '" + text + "' (clasp-ws, clasp-aeron, nats, mosquitto)");
     }
 
     /** Where the programs are and how the CLASP server is run. */

@@ -1,0 +1,129 @@
+package to.clasp.benchmarks.load;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import to.clasp.client.ClientTransport;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CLASP over any {@link ClientTransport} link — here the Aeron client, whose {@code send} copies a frame into a
+ * ring that its agent drains in batches, so pre-encoded frames through it are already the cheap path. All links
+ * share the one transport (one agent thread and embedded media driver for the whole generator).
+ */
+public final class ClaspLinkTransport implements Transport
+{
+    private static final long TIMEOUT_MS = 10_000;
+
+    private final String name;
+    private final ClientTransport transport;
+    private final ClaspFrames frames;
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicInteger connectionIds = new AtomicInteger();
+    private final byte[] hello = ClaspFrames.hello("clasp-bench", false);
+
+    /** @param frames bare CLASP frames ({@code webSocket = false}). */
+    public ClaspLinkTransport(final String name, final ClientTransport transport, final ClaspFrames frames)
+    {
+        this.name = name;
+        this.transport = transport;
+        this.frames = frames;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public long errors()
+    {
+        return errors.get();
+    }
+
+    public Endpoint connect(final Receiver receiver) throws Exception
+    {
+        final ClaspInbound clasp = new ClaspInbound(receiver, errors);
+        final ClientTransport.Link link = transport.open(new ClientTransport.LinkHandler()
+        {
+            public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+            {
+                clasp.onFrame(buffer, offset, length);
+            }
+
+            public void onClosed(final int code, final String reason)
+            {
+                clasp.onClosed();
+            }
+        }).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        link.send(new UnsafeBuffer(hello), 0, hello.length);
+        try
+        {
+            clasp.welcomed.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception ex)
+        {
+            link.close();
+            throw ex;
+        }
+        return new LinkEndpoint(link, connectionIds.incrementAndGet() * 1000);
+    }
+
+    public void close()
+    {
+        transport.close();
+    }
+
+    private final class LinkEndpoint implements Endpoint
+    {
+        private final ClientTransport.Link link;
+        private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65_536]);
+        private int nextSubscription;
+
+        LinkEndpoint(final ClientTransport.Link link, final int subscriptionBase)
+        {
+            this.link = link;
+            this.nextSubscription = subscriptionBase;
+        }
+
+        public void subscribeAll()
+        {
+            sendBytes(ClaspFrames.subscribe(nextSubscription++, ClaspFrames.WILDCARD, false));
+        }
+
+        public void subscribe(final int topic)
+        {
+            sendBytes(ClaspFrames.subscribe(nextSubscription++, ClaspFrames.PREFIX + topic, false));
+        }
+
+        private void sendBytes(final byte[] frame)
+        {
+            if (!link.send(new UnsafeBuffer(frame), 0, frame.length))
+            {
+                errors.incrementAndGet();
+            }
+        }
+
+        public void send(final int topic, final long intendedNs, final long sentNs)
+        {
+            final byte[] message = frames.message(topic);
+            scratch.putBytes(0, message);
+            Payload.write(scratch, frames.payloadOffset(topic), intendedNs, sentNs);
+            if (!link.send(scratch, 0, message.length))
+            {
+                errors.incrementAndGet();
+            }
+        }
+
+        public void flush()
+        {
+            // the link's agent sends batches on its own duty cycle
+        }
+
+        public void close()
+        {
+            link.close();
+        }
+    }
+}
