@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side comparison in ONE run on this machine: the same scenarios, message size and rates against this
-# router, then nats-server (through jnats) and Mosquitto (through Paho), each started by the generator on a
-# loopback port and stopped by its PID. Figures are reported as ratios to this router.
+# router (over WebSocket, then Aeron), nats-server (through jnats) and Mosquitto (through Paho), each started by
+# the generator on a loopback port and stopped by its PID. Figures are reported as ratios to this router.
 #   benchmarks/compare.sh [scenarios] [generator flags]      (also: ./clasp bench compare ...)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,4 +20,4 @@ if ! have nats-server || ! have mosquitto; then
   # The package starts a system-wide mosquitto on port 1883; the comparison runs its own on another port.
 fi
 
-exec "$ROOT/clasp" bench --targets clasp-ws,nats,mosquitto "$@"
+exec "$ROOT/clasp" bench --targets clasp-ws,clasp-aeron,nats,mosquitto "$@"

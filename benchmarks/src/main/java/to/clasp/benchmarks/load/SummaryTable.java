@@ -87,7 +87,6 @@ public final class SummaryTable
                 runs.add(r.run());
             }
         }
-        final String baseline = runs.isEmpty() ? null : runs.get(0);
         final boolean ratios = runs.size() > 1;
         final StringBuilder out = new StringBuilder();
         out.append("| scenario | figure |");
@@ -104,6 +103,9 @@ public final class SummaryTable
             {
                 continue;
             }
+            // The baseline is the first run of this scenario (this router, first message kind): the connections
+            // scenario has no message kind, so its first column differs from the others'.
+            final String baseline = firstRun(runs, scenarioRuns);
             final ScenarioResult base = scenarioRuns.get(baseline);
             final Double baseValue = base == null || base.failure != null ? null : f.value.apply(base);
             final StringBuilder row = new StringBuilder();
@@ -153,9 +155,21 @@ public final class SummaryTable
         }
         if (ratios)
         {
-            out.append("\n(×r) = that router's figure ÷ the ").append(baseline)
-                .append(" figure in the same row.\n");
+            out.append("\n(×r) = that run's figure ÷ the figure of the first run of the same scenario (the ")
+                .append("leftmost filled column) in the same row.\n");
         }
         return out.toString();
+    }
+
+    private static String firstRun(final List<String> runs, final Map<String, ScenarioResult> scenarioRuns)
+    {
+        for (final String run : runs)
+        {
+            if (scenarioRuns.containsKey(run))
+            {
+                return run;
+            }
+        }
+        return null;
     }
 }

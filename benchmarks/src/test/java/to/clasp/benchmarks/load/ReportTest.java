@@ -95,6 +95,24 @@ class ReportTest
     }
 
     @Test
+    void connectionsRowsAreComparedWithThisRoutersOwnConnectionsRun()
+    {
+        final ScenarioResult clasp = new ScenarioResult();
+        clasp.target = "clasp-ws";
+        clasp.scenario = "connections";
+        clasp.connectOk = 10_000L;
+        clasp.rssBytes = 400L << 20;
+        final ScenarioResult nats = new ScenarioResult();
+        nats.target = "nats";
+        nats.scenario = "connections";
+        nats.connectOk = 10_000L;
+        nats.rssBytes = 200L << 20;
+        final String table = SummaryTable.render(List.of(result("clasp-ws", "publish", 1, 1), clasp, nats));
+        final String rss = table.lines().filter(l -> l.contains("router RSS")).findFirst().orElseThrow();
+        assertTrue(rss.contains("| 400.0 |") && rss.contains("200.0 (×0.50)"), rss);
+    }
+
+    @Test
     void aFailedRunShowsAsFailedWithItsReason()
     {
         final ScenarioResult failed = new ScenarioResult();
