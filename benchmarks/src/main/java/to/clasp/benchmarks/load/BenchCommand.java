@@ -143,6 +143,9 @@ public final class BenchCommand implements Callable<Integer>
         final Path dir = out != null ? out : Path.of("bench-results", started);
         Files.createDirectories(dir);
         final PrintStream console = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        final String loadAtStart = JsonReport.loadAverage();
+        console.println("load average at start: " + loadAtStart + " (" + Runtime.getRuntime().availableProcessors() +
+            " CPUs; every process on the machine competes with the router and the generator)");
         final LoadSettings settings = new LoadSettings()
             .durationMs((long)(durationSeconds * 1000))
             .warmupMs((long)(warmupSeconds * 1000))
@@ -188,9 +191,12 @@ public final class BenchCommand implements Callable<Integer>
         console.println();
         console.println(table);
         final Map<String, Object> settingsMap = settingsMap(started, scenarioList);
+        settingsMap.put("loadAverageAtStart", loadAtStart);
+        final String loadAtEnd = JsonReport.loadAverage();
         JsonReport.write(dir.resolve("result.json"), JsonReport.document(settingsMap, results));
         Files.writeString(dir.resolve("summary.md"), "# clasp bench " + started + "\n\n```\n" +
-            String.join(" ", commandLine()) + "\n```\n\n" + table);
+            String.join(" ", commandLine()) + "\n```\n\nLoad average at start " + loadAtStart + ", at end " +
+            loadAtEnd + ".\n\n" + table);
         for (final Scenario scenario : scenarioList)
         {
             if (scenario == Scenario.CONNECTIONS)

@@ -27,6 +27,9 @@ public final class JsonReport
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        // Other work on the machine moves every figure on 2 cores: keep the load next to them.
+        machine.put("loadAverageAtStart", settings.remove("loadAverageAtStart"));
+        machine.put("loadAverageAtEnd", loadAverage());
         final Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("generator", "clasp bench");
         doc.put("startedAt", settings.remove("startedAt"));
@@ -34,6 +37,20 @@ public final class JsonReport
         doc.put("settings", settings);
         doc.put("results", results);
         return doc;
+    }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown". */
+    public static String loadAverage()
+    {
+        try
+        {
+            final String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "unknown";
+        }
     }
 
     public static void write(final Path file, final Map<String, Object> document) throws IOException
