@@ -212,8 +212,8 @@ public final class BenchCommand implements Callable<Integer>
                 }
             }
             Files.writeString(dir.resolve("latency-" + scenario.label() + ".svg"),
-                SvgPlot.forScenario(scenario.label() + ": latency by percentile (solid: from intended send time, " +
-                    "dashed: from actual send time)", forScenario));
+                SvgPlot.forScenario(scenario.label() + ": latency by percentile (solid: from intended send, " +
+                    "dashed: from actual send)", forScenario));
         }
         console.println("results: " + dir.toAbsolutePath());
         boolean failed = false;

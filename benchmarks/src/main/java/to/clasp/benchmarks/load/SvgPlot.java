@@ -15,10 +15,10 @@ import java.util.Locale;
  */
 public final class SvgPlot
 {
-    private static final int WIDTH = 900;
+    private static final int WIDTH = 980;
     private static final int HEIGHT = 520;
     private static final int LEFT = 80;
-    private static final int RIGHT = 220;
+    private static final int RIGHT = 290;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
     /** Rightmost percentile shown: 99.999 %, five nines. */
