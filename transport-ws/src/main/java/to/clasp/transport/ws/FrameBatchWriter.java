@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * Why not one {@code BinaryWebSocketFrame} per message: that costs a frame object, a buffer and a trip through
  * Netty's encoder (which allocates a second buffer for the header) per message, and one {@code write} per message.
  * Server frames are unmasked, so the header is 2 bytes (payload ≤ 125), 4 bytes (≤ 65 535) or 10 bytes; writing it
- * ourselves lets a whole drain batch share one buffer and one {@code write} (see docs/benchmarks-e2e.md).
+ * ourselves lets a whole drain batch share one buffer and one {@code write} (see docs/benchmarks.md §4.5).
  * These raw buffers pass through Netty's WebSocket encoder untouched (it only encodes {@code WebSocketFrame}s), and
  * share the channel's ordering with the pongs and close frames Netty encodes.
  * <p>
@@ -29,7 +29,7 @@ final class FrameBatchWriter implements OutboundQueue.FrameHandler
     private static final int MAX_HEADER_LENGTH = 10;
     /**
      * Measurement switch only ({@code -Dclasp.ws.frameObjects=true}): write one {@code BinaryWebSocketFrame} per
-     * message through Netty's encoder instead, to compare (docs/benchmarks-e2e.md). Static final, so the JIT drops
+     * message through Netty's encoder instead, to compare (docs/benchmarks.md §4.5). Static final, so the JIT drops
      * the branch that is not taken.
      */
     static final boolean FRAME_OBJECTS = Boolean.getBoolean("clasp.ws.frameObjects");
