@@ -92,6 +92,11 @@ public final class BenchCommand implements Callable<Integer>
             "(costs a core; default: ${DEFAULT-VALUE}).")
     long spinUs;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+        description = "Run everything N times, routers interleaved, and tabulate each router's median round: " +
+            "evens out load from elsewhere on a shared machine (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "17400",
         description = "First loopback port for the routers; each run takes the next (default: ${DEFAULT-VALUE}).")
     int port;
@@ -167,27 +172,20 @@ public final class BenchCommand implements Callable<Integer>
 
         final List<ScenarioResult> results = new ArrayList<>();
         int nextPort = port;
-        for (final RouterTarget target : targetList)
+        for (int round = 1; round <= rounds; round++)
         {
-            for (final Scenario scenario : scenarioList)
+            if (rounds > 1)
             {
-                if (!target.supports(scenario))
-                {
-                    console.printf("== %s %s: not applicable, skipped%n", target.label(), scenario.label());
-                    continue;
-                }
-                final List<MessageKind> runKinds = target.hasKinds() && scenario != Scenario.CONNECTIONS ?
-                    kindList : java.util.Collections.singletonList(null);
-                for (final MessageKind kind : runKinds)
-                {
-                    final ScenarioResult r = runOne(target, scenario, kind, settings, options, nextPort++, dir,
-                        console);
-                    results.add(r);
-                }
+                console.printf("== round %d of %d%n", round, rounds);
             }
+            nextPort = runRound(round, targetList, scenarioList, kindList, settings, options, nextPort, dir, console,
+                results);
         }
 
-        final String table = SummaryTable.render(results);
+        final List<ScenarioResult> shown = rounds > 1 ? RoundSelector.medians(results) : results;
+        final String table = (rounds > 1 ? "Median of " + rounds + " interleaved rounds per router and scenario " +
+            "(throughput and fan-out by delivered/s, latency by p99 from intended, connections by RSS).\n\n" : "") +
+            SummaryTable.render(shown);
         console.println();
         console.println(table);
         final Map<String, Object> settingsMap = settingsMap(started, scenarioList);
@@ -204,7 +202,7 @@ public final class BenchCommand implements Callable<Integer>
                 continue;
             }
             final List<ScenarioResult> forScenario = new ArrayList<>();
-            for (final ScenarioResult r : results)
+            for (final ScenarioResult r : shown)
             {
                 if (r.scenario.equals(scenario.label()))
                 {
@@ -222,6 +220,35 @@ public final class BenchCommand implements Callable<Integer>
             failed |= r.failure != null;
         }
         return failed ? 1 : 0;
+    }
+
+    /** Every scenario against every router once; returns the next free port. */
+    private int runRound(final int round, final List<RouterTarget> targetList, final List<Scenario> scenarioList,
+        final List<MessageKind> kindList, final LoadSettings settings, final RouterTarget.Options options,
+        final int firstPort, final Path dir, final PrintStream console, final List<ScenarioResult> results)
+    {
+        int nextPort = firstPort;
+        for (final RouterTarget target : targetList)
+        {
+            for (final Scenario scenario : scenarioList)
+            {
+                if (!target.supports(scenario))
+                {
+                    console.printf("== %s %s: not applicable, skipped%n", target.label(), scenario.label());
+                    continue;
+                }
+                final List<MessageKind> runKinds = target.hasKinds() && scenario != Scenario.CONNECTIONS ?
+                    kindList : java.util.Collections.singletonList(null);
+                for (final MessageKind kind : runKinds)
+                {
+                    final ScenarioResult r = runOne(target, scenario, kind, settings, options, nextPort++, dir,
+                        console);
+                    r.round = round;
+                    results.add(r);
+                }
+            }
+        }
+        return nextPort;
     }
 
     private ScenarioResult runOne(final RouterTarget target, final Scenario scenario, final MessageKind kind,
@@ -311,6 +338,7 @@ public final class BenchCommand implements Callable<Integer>
         m.put("connections", connections);
         m.put("payloadBytes", size);
         m.put("topics", topics);
+        m.put("rounds", rounds);
         m.put("window", window);
         m.put("fanoutWindow", fanoutWindow);
         m.put("latencyRate", rate);

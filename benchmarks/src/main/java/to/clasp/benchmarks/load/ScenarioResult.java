@@ -13,6 +13,8 @@ public final class ScenarioResult
 {
     public String target;
     public String scenario;
+    /** Which round of {@code --rounds} this was (1-based). */
+    public int round = 1;
     /** CLASP message kind (set / publish); null for routers with one kind of message. */
     public String kind;
     public int publishers;

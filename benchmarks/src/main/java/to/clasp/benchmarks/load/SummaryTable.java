@@ -14,6 +14,9 @@ import java.util.function.Function;
  */
 public final class SummaryTable
 {
+    /** Pacing lag p99 above which a latency run is flagged as disturbed by the machine. */
+    static final double LATE_SENDER_US = 1_000;
+
     private SummaryTable()
     {
     }
@@ -151,6 +154,13 @@ public final class SummaryTable
             if (r.failure != null)
             {
                 out.append("\n").append(r.run()).append(' ').append(r.scenario).append(" failed: ").append(r.failure);
+            }
+            else if (r.pacingLag != null && r.pacingLag.count > 0 && r.pacingLag.p99 > LATE_SENDER_US)
+            {
+                // The sender itself was late: whatever delayed it (usually other work on the machine) may have
+                // delayed the router too, so this latency is not the router's alone.
+                out.append(String.format(Locale.ROOT, "%nNote: %s %s: the generator's pacing lag p99 was %,.0f µs; " +
+                    "the machine, not only the router, delayed these messages.", r.run(), r.scenario, r.pacingLag.p99));
             }
         }
         if (ratios)

@@ -173,6 +173,34 @@ class ReportTest
     }
 
     @Test
+    void roundsAreSummarisedByTheirMedianNotTheirBest()
+    {
+        final ScenarioResult slow = result("nats", null, 1, 3);
+        final ScenarioResult mid = result("nats", null, 1, 2);
+        final ScenarioResult fast = result("nats", null, 1, 1);
+        slow.round = 1;
+        mid.round = 2;
+        fast.round = 3;
+        final ScenarioResult failed = result("clasp-ws", "set", 1, 1);
+        failed.failure = "crashed";
+        final ScenarioResult good = result("clasp-ws", "set", 1, 5);
+        final List<ScenarioResult> shown = RoundSelector.medians(List.of(slow, failed, mid, fast, good));
+        assertEquals(2, shown.size());
+        assertEquals(2, shown.get(0).round, "median p99 of three rounds");
+        assertTrue(shown.get(1) == good, "a failed round is passed over while another succeeded");
+    }
+
+    @Test
+    void aLateGeneratorIsFlaggedUnderTheTable()
+    {
+        final ScenarioResult r = result("clasp-ws", "publish", 1, 1);
+        r.pacingLag = Percentiles.of(uniform(5)); // p99 ≈ 4.95 ms
+        assertTrue(SummaryTable.render(List.of(r)).contains("pacing lag p99 was 4,95"));
+        r.pacingLag = Percentiles.of(uniform(0)); // zero lag
+        assertFalse(SummaryTable.render(List.of(r)).contains("pacing lag p99 was"));
+    }
+
+    @Test
     void percentLabels()
     {
         assertEquals("90%", SvgPlot.percentLabel(1));
