@@ -43,6 +43,10 @@ public final class ScenarioResult
     /** Actual − intended send time: the generator's own lateness. */
     public Percentiles pacingLag;
 
+    /** CPU used during the measured window, % of one core (200 = this whole 2-core machine). */
+    public Double routerCpuPercent;
+    public Double generatorCpuPercent;
+
     public Long connectOk;
     public Long connectFailed;
     public Double connectSeconds;

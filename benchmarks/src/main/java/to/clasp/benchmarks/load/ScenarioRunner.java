@@ -110,6 +110,8 @@ public final class ScenarioRunner
             result.deliveredPerSecond = result.delivered / result.measuredSeconds;
             result.lost = Math.max(0, sender.sent * subscriberCount - m.delivered());
             result.stalls = sender.stalls;
+            result.routerCpuPercent = sender.routerCpuPercent;
+            result.generatorCpuPercent = sender.generatorCpuPercent;
             result.fromIntended = copy(m.fromIntended.total());
             result.fromSent = copy(m.fromSent.total());
             result.latencyFromIntended = Percentiles.of(result.fromIntended);
@@ -293,6 +295,10 @@ public final class ScenarioRunner
         private final double rate;
         private final int window;
         final AtomicLong sentVisible = new AtomicLong();
+        final CpuMeter routerCpu = new CpuMeter(routerPid);
+        final CpuMeter generatorCpu = new CpuMeter(ProcessHandle.current().pid());
+        Double routerCpuPercent;
+        Double generatorCpuPercent;
         long sent;
         long stalls;
         volatile long measureStartNs;
@@ -332,12 +338,16 @@ public final class ScenarioRunner
                 markStart(measureFrom);
             }
             measureEndNs = System.nanoTime();
+            routerCpuPercent = routerCpu.percentSinceStart();
+            generatorCpuPercent = generatorCpu.percentSinceStart();
             sentAtEnd = sent;
             deliveredAtEnd = m.delivered();
         }
 
         private void markStart(final long now)
         {
+            routerCpu.start();
+            generatorCpu.start();
             sentAtStart = sent;
             deliveredAtStart = m.delivered();
             measureStartNs = now;

@@ -201,6 +201,22 @@ class ReportTest
     }
 
     @Test
+    void cpuOfThisProcessIsMeasured()
+    {
+        final CpuMeter meter = new CpuMeter(ProcessHandle.current().pid());
+        meter.start();
+        final long until = System.nanoTime() + 300_000_000L;
+        long spins = 0;
+        while (System.nanoTime() < until)
+        {
+            spins++;
+        }
+        final Double percent = meter.percentSinceStart();
+        assertTrue(spins > 0 && percent != null && percent > 0, "busy 300 ms, measured " + percent + " %");
+        assertEquals(null, new CpuMeter(-1).percentSinceStart(), "no process, no figure");
+    }
+
+    @Test
     void percentLabels()
     {
         assertEquals("90%", SvgPlot.percentLabel(1));
