@@ -48,6 +48,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     public int doWork() throws Exception
     {
         batchCount = 0;
+        core.beginCycle();
         poller.poll(this);
         int work = batchCount;
         final long now = clock.nanoTime();

@@ -25,7 +25,7 @@ public final class RouterCore implements AutoCloseable
 
     private final Router.Context ctx;
     private final RouterMetrics metrics;
-    private final RouterClock clock;
+    private final CycleClock clock;
     private final SessionTable table = new SessionTable();
     private final TimerQueue timers = new TimerQueue();
     private final FrameDecoder decoder = new FrameDecoder();
@@ -52,7 +52,7 @@ public final class RouterCore implements AutoCloseable
         ctx.conclude();
         this.ctx = ctx;
         this.metrics = metrics;
-        this.clock = ctx.clock();
+        this.clock = new CycleClock(ctx.clock());
         this.store = new ParamStore(new ParamStore.Context()
             .maxParams(ctx.maxParams())
             .defaultTtlSeconds(ctx.paramTtlSeconds()));
@@ -88,7 +88,7 @@ public final class RouterCore implements AutoCloseable
                 timers.schedule(this, nowNs + ctx.ttlCheckIntervalNs());
             }
         };
-        timers.schedule(ttlTimer, clock.nanoTime() + ctx.ttlCheckIntervalNs());
+        timers.schedule(ttlTimer, clock.source().nanoTime() + ctx.ttlCheckIntervalNs());
     }
 
     /**
@@ -206,10 +206,12 @@ public final class RouterCore implements AutoCloseable
                 break;
             case MessageType.SYNC:
             {
-                final long nowMicros = clock.epochMicros();
-                final long receivedMicros = nowMicros - Math.max(0, nowNs - event.receiveNanos) / 1000;
+                // Exact readings, not the cycle's cached time: SYNC exists to measure clock offsets.
+                final RouterClock exact = clock.source();
+                final long nowMicros = exact.epochMicros();
+                final long receivedMicros = nowMicros - Math.max(0, exact.nanoTime() - event.receiveNanos) / 1000;
                 replies.send(s, SyncEncoder.reply(replies.scratch(), 0, d.sync().t1(), receivedMicros,
-                    clock.epochMicros()));
+                    exact.epochMicros()));
                 break;
             }
             case MessageType.ANNOUNCE:
@@ -234,7 +236,19 @@ public final class RouterCore implements AutoCloseable
      */
     public int doTimers(final long nowNs)
     {
+        // The rest of the cycle (timers, end-of-cycle flushes) runs at this later reading.
+        clock.nanoTime(nowNs);
         return timers.poll(nowNs);
+    }
+
+    /**
+     * Start of a duty cycle: the cycle's clock readings are taken afresh on first use. {@link #endOfCycle()} does
+     * the same, so callers that always end their batches need not call this; the agent calls it because it reads
+     * time between cycles ({@link #nextDeadlineNs()}) and may have idled since.
+     */
+    public void beginCycle()
+    {
+        clock.advance();
     }
 
     /**
@@ -267,6 +281,7 @@ public final class RouterCore implements AutoCloseable
         metrics.connections(table.connectionCount());
         metrics.subscriptions(index.size());
         metrics.params(store.size());
+        clock.advance();
     }
 
     /**
@@ -277,7 +292,7 @@ public final class RouterCore implements AutoCloseable
         final long next = timers.nextDeadlineNs();
         if (!outbox.congested().isEmpty())
         {
-            return Math.min(next, clock.nanoTime() + CONGESTED_RECHECK_NS);
+            return Math.min(next, clock.source().nanoTime() + CONGESTED_RECHECK_NS);
         }
         return next;
     }
