@@ -24,6 +24,7 @@ import to.clasp.state.WriteResult;
 final class ParamHandler
 {
     private final ParamStore store;
+    private final ParamDirectory directory;
     private final FanOut fanOut;
     private final Replies replies;
     private final SnapshotSender snapshots;
@@ -33,10 +34,11 @@ final class ParamHandler
     private final UnsafeBuffer broadcast = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private long lastRevision;
 
-    ParamHandler(final ParamStore store, final FanOut fanOut, final Replies replies, final SnapshotSender snapshots,
+    ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies, final SnapshotSender snapshots,
         final Outbox outbox, final RouterClock clock)
     {
         this.store = store;
+        this.directory = directory;
         this.fanOut = fanOut;
         this.replies = replies;
         this.snapshots = snapshots;
@@ -134,6 +136,7 @@ final class ParamHandler
         {
             return id;
         }
+        directory.onWrite(id);
         final long revision = store.revision(id);
         lastRevision = revision;
         final int length = SetEncoder.broadcast(set, revision, broadcast, 0);

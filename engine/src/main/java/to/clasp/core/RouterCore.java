@@ -12,6 +12,7 @@ import to.clasp.protocol.FrameDecoder;
 import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SyncEncoder;
+import to.clasp.state.ExpiryHandler;
 import to.clasp.state.ParamStore;
 
 /**
@@ -30,6 +31,7 @@ public final class RouterCore implements AutoCloseable
     private final TimerQueue timers = new TimerQueue();
     private final FrameDecoder decoder = new FrameDecoder();
     private final ParamStore store;
+    private final ParamDirectory directory;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final Outbox outbox;
     private final Replies replies;
@@ -58,20 +60,22 @@ public final class RouterCore implements AutoCloseable
             .defaultTtlSeconds(ctx.paramTtlSeconds()));
         this.outbox = new Outbox(metrics, ctx.outboundSoftLimit(), ctx.outboundHardLimit());
         this.replies = new Replies(outbox, metrics);
-        this.snapshots = new SnapshotSender(store, outbox);
+        this.directory = new ParamDirectory(store);
+        this.snapshots = new SnapshotSender(store, outbox, directory);
         final SubscriptionFilters filters = new SubscriptionFilters(timers);
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
         final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs());
         this.rateLimiter = new RateLimiter(ctx.rateLimit());
         this.lifecycle = new SessionLifecycle(ctx, table, timers, outbox, replies, snapshots, index, filters,
             gestures, store, rateLimiter, metrics);
-        this.params = new ParamHandler(store, fanOut, replies, snapshots, outbox, clock);
+        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock);
         this.subscribes = new SubscribeHandler(index, filters, snapshots, replies,
             ctx.maxSubscriptionsPerSession());
         this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies);
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
             ctx.maxBundleAheadMicros());
         this.announces = new AnnounceRegistry(replies);
+        final ExpiryHandler forget = directory::remove; // expired params leave the snapshot index too
         this.ttlTimer = new CoreTimer()
         {
             void onTimer(final long nowNs)
@@ -79,7 +83,7 @@ public final class RouterCore implements AutoCloseable
                 final long nowMicros = clock.epochMicros();
                 if (store.nextExpiryCheckMicros() <= nowMicros)
                 {
-                    final int expired = store.expire(nowMicros, null, 10_000);
+                    final int expired = store.expire(nowMicros, forget, 10_000);
                     if (expired > 0)
                     {
                         metrics.expired(expired);
