@@ -256,6 +256,15 @@ public final class RouterCore implements AutoCloseable
     }
 
     /**
+     * The first event of a batch is about to be handled and the caller has just read the monotonic clock: the core
+     * uses that reading as this cycle's time instead of reading the clock again.
+     */
+    void startBatch(final long nowNs)
+    {
+        clock.nanoTime(nowNs);
+    }
+
+    /**
      * End of a batch: resume snapshot and conflation work for congested sessions that drained, signal every edge
      * connection that got frames (once each), then complete deferred closes.
      */
