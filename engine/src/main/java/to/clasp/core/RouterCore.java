@@ -74,7 +74,7 @@ public final class RouterCore implements AutoCloseable
         this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies);
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
             ctx.maxBundleAheadMicros());
-        this.announces = new AnnounceRegistry(replies);
+        this.announces = new AnnounceRegistry(replies, metrics);
         final ExpiryHandler forget = directory::remove; // expired params leave the snapshot index too
         this.ttlTimer = new CoreTimer()
         {
@@ -222,7 +222,7 @@ public final class RouterCore implements AutoCloseable
                 announces.onAnnounce(s, d.announce(), payload, d.qos());
                 break;
             case MessageType.QUERY:
-                announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength());
+                announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength(), nowNs);
                 break;
             case MessageType.REPLAY:
                 replies.error(s, 501, Replies.NO_JOURNAL);

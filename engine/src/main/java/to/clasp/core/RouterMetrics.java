@@ -39,7 +39,8 @@ public final class RouterMetrics
     private static final int BYTES_OUT = 13;
     private static final int EXPIRED_PARAMS = 14;
     private static final int CONNECTIONS = 15;
-    private static final int MESSAGES_IN = 16;                  // 128 slots by type code
+    private static final int QUERY_RESULTS_TRUNCATED = 16;
+    private static final int MESSAGES_IN = 17;                  // 128 slots by type code
     private static final int ERRORS = MESSAGES_IN + 128;         // one slot per ERROR_CODES entry
     private static final int FAN_OUT = ERRORS + ERROR_CODES.length;
     private static final int RING_WAIT = FAN_OUT + FAN_OUT_BOUNDS.length;  // LATENCY_BUCKETS slots, then the sum
@@ -146,6 +147,12 @@ public final class RouterMetrics
     public long expiredParams()
     {
         return values.get(EXPIRED_PARAMS);
+    }
+
+    /** @return QUERY answers whose matching definitions did not all fit the one RESULT frame (65 535 bytes). */
+    public long queryResultsTruncated()
+    {
+        return values.get(QUERY_RESULTS_TRUNCATED);
     }
 
     /**
@@ -371,6 +378,11 @@ public final class RouterMetrics
     {
         inc(FRAMES_OUT);
         values.lazySet(BYTES_OUT, values.get(BYTES_OUT) + bytes);
+    }
+
+    void queryResultTruncated()
+    {
+        inc(QUERY_RESULTS_TRUNCATED);
     }
 
     void messageIn(final int type)
