@@ -48,7 +48,8 @@ final class CycleClock implements RouterClock
     {
         if (!haveEpochMicros)
         {
-            epochMicros = clock.epochMicros();
+            // With this cycle's monotonic reading in hand, the system clock derives wall time from it: no second read.
+            epochMicros = haveNanoTime ? clock.epochMicros(nanoTime) : clock.epochMicros();
             haveEpochMicros = true;
         }
         return epochMicros;
