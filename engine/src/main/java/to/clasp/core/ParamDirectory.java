@@ -16,8 +16,9 @@ import to.clasp.state.ParamStore;
  * A pattern's leading literal segments (those before the first segment containing {@code '*'}, not counting its
  * last segment) fix a directory D that every matching address is in or below — or is D itself, when the rest of the
  * pattern is {@code **}. So the candidates are the params of D's subtree plus the param at D, each then checked
- * with {@link Pattern#matches}; an exact pattern (no {@code '*'}) is one {@link ParamStore#find} lookup. Patterns
- * without a literal prefix ({@code /*}/x, {@code /**}) still look at everything.
+ * with {@link Pattern#matches}; an exact pattern (no {@code '*'}) is one {@link ParamStore#find} lookup. When the
+ * subtree holds more than half of all params (always for patterns without a literal prefix, {@code /*}/x,
+ * {@code /**}) the caller scans the whole store instead, as before.
  * <p>
  * Structure: a tree of directory nodes (found by a 64-bit hash of the directory's bytes, chained on collision),
  * each holding an intrusive doubly linked list of its params' ids in two int arrays indexed by id. Adding or
@@ -40,6 +41,7 @@ final class ParamDirectory
         Dir nextSibling;
         int firstParam = NONE;
         int paramCount;
+        int subtreeParams;  // params in this directory and all below it
 
         Dir(final byte[] path, final long hash, final Dir parent)
         {
@@ -116,6 +118,10 @@ final class ParamDirectory
             prev[n] = p;
         }
         d.paramCount--;
+        for (Dir x = d; null != x; x = x.parent)
+        {
+            x.subtreeParams--;
+        }
 
         // Drop directories left empty, up to the root.
         while (d != root && 0 == d.paramCount && null == d.firstChild)
@@ -128,9 +134,13 @@ final class ParamDirectory
 
     /**
      * Add to {@code out} every live param id that can match {@code pattern} (a superset of the matches; the caller
-     * checks each with {@link Pattern#matches} when it reads the param).
+     * checks each with {@link Pattern#matches} when it reads the param) — unless that would be most of the store.
+     *
+     * @return {@code false}, with nothing added, when the candidates would be more than half of all params (no
+     * literal prefix, or a prefix most params share): scanning the store in id order is then as cheap and needs no
+     * list of ids.
      */
-    void candidates(final Pattern pattern, final IntArrayList out)
+    boolean candidates(final Pattern pattern, final IntArrayList out)
     {
         final DirectBuffer bytes = pattern.bytes();
         final int length = bytes.capacity();
@@ -141,10 +151,15 @@ final class ParamDirectory
             {
                 out.addInt(id);
             }
-            return;
+            return true;
         }
 
         final int prefixLength = literalDirectoryPrefix(bytes, length);
+        final Dir start = prefixLength == 0 ? root : find(bytes, 0, prefixLength);
+        if (null != start && start.subtreeParams > store.size() / 2)
+        {
+            return false;
+        }
         if (prefixLength > 0)
         {
             final int id = store.find(bytes, 0, prefixLength); // "/a/**" matches "/a" itself
@@ -153,10 +168,9 @@ final class ParamDirectory
                 out.addInt(id);
             }
         }
-        final Dir start = prefixLength == 0 ? root : find(bytes, 0, prefixLength);
         if (null == start)
         {
-            return;
+            return true;
         }
         Dir d = start;
         while (true)
@@ -176,7 +190,7 @@ final class ParamDirectory
             }
             if (d == start)
             {
-                return;
+                return true;
             }
             d = d.nextSibling;
         }
@@ -232,6 +246,10 @@ final class ParamDirectory
         }
         d.firstParam = id;
         d.paramCount++;
+        for (Dir x = d; null != x; x = x.parent)
+        {
+            x.subtreeParams++;
+        }
     }
 
     private Dir find(final DirectBuffer path, final int offset, final int length)

@@ -58,8 +58,8 @@ final class SnapshotSender
             // Only params the pattern can match (its literal prefix's subtree), not the whole store. Params created
             // after this point are not added: like the full scan's cursor, a snapshot may or may not include a param
             // created while it is being sent (live updates for it go out anyway: the subscription is registered).
-            job.candidates = new IntArrayList();
-            directory.candidates(pattern, job.candidates);
+            final IntArrayList candidates = new IntArrayList();
+            job.candidates = directory.candidates(pattern, candidates) ? candidates : null;
         }
         s.snapshotJobs.addLast(job);
         pump(s);

@@ -50,7 +50,13 @@ class ParamDirectoryTest
     private TreeSet<String> indexed(final Pattern pattern)
     {
         final IntArrayList candidates = new IntArrayList();
-        directory.candidates(pattern, candidates);
+        if (!directory.candidates(pattern, candidates))
+        {
+            assertEquals(0, candidates.size(), "nothing listed when it says: scan");
+            assertTrue(ParamDirectory.literalDirectoryPrefix(pattern.bytes(), pattern.bytes().capacity()) == 0 ||
+                2 * scannedUnder(pattern) > store.size(), "scan only when the subtree is most of the store");
+            return scanned(pattern);
+        }
         final TreeSet<String> out = new TreeSet<>();
         for (int i = 0; i < candidates.size(); i++)
         {
@@ -64,6 +70,22 @@ class ParamDirectoryTest
             out.remove(address);
         }
         return out;
+    }
+
+    /** Params at or under the pattern's literal directory prefix. */
+    private int scannedUnder(final Pattern pattern)
+    {
+        final String prefix = pattern.text().substring(0,
+            ParamDirectory.literalDirectoryPrefix(pattern.bytes(), pattern.bytes().capacity()));
+        final int[] n = {0};
+        store.forEachLive(id ->
+        {
+            if (store.address(id).startsWith(prefix + "/"))
+            {
+                n[0]++;
+            }
+        });
+        return n[0];
     }
 
     /** The reference: every param in the store, checked with the pattern. */
@@ -157,8 +179,11 @@ class ParamDirectoryTest
         }
         write("/sensors/room7");
         IntArrayList candidates = new IntArrayList();
-        directory.candidates(Pattern.compile("/sensors/room7/*"), candidates);
+        assertTrue(directory.candidates(Pattern.compile("/sensors/room7/*"), candidates));
         assertEquals(11, candidates.size(), "room7's 10 params and /sensors/room7 itself, not all 501");
+        assertTrue(!directory.candidates(Pattern.compile("/sensors/*/p1"), new IntArrayList()),
+            "all params are under /sensors: scan instead");
+        assertTrue(!directory.candidates(Pattern.compile("/*/room7"), new IntArrayList()), "no literal prefix");
         candidates = new IntArrayList();
         directory.candidates(Pattern.compile("/sensors/room7/p3"), candidates);
         assertEquals(1, candidates.size());
