@@ -74,9 +74,10 @@ final class FanOut implements SubscriptionFilters.Delivery
 
     /**
      * A session with several matching subscriptions (allowing the type) gets the frame if ANY of them would deliver
-     * it now: one without options, or a filtered one whose rule lets it through. Every filter is offered the update
-     * (so each keeps its own epsilon/maxRate state as if it were alone); when the frame goes, all of them record it as
-     * delivered, so none later sends an older value it held back.
+     * it now: one without options, or a filtered one whose rule lets it through. Unless one without options already
+     * decided it, every filter is offered the update (so each keeps its own epsilon/maxRate state by its own rule);
+     * when the frame goes, all of the session's matching filters record it as delivered, so none later sends an
+     * older value it held back.
      */
     private boolean passesFilters(final MatchResult m, final int i, final int typeBit, final DirectBuffer address,
         final int addressOffset, final int addressLength, final ValueView value, final DirectBuffer frame,
