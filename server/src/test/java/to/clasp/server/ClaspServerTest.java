@@ -60,6 +60,11 @@ final class ClaspServerTest
                 assertMetric(metrics, "clasp_fanout_count", 1);
                 assertTrue(metrics.contains("clasp_dropped_messages_total"), metrics);
                 assertTrue(metrics.contains("# TYPE clasp_fanout histogram"), metrics);
+                // Connect, HELLO, SUBSCRIBE and two SETs went through the ring and the core before the ERROR came back.
+                assertTrue(metricValue(metrics, "clasp_ring_wait_seconds_count") >= 5, metrics);
+                assertTrue(metricValue(metrics, "clasp_core_service_seconds_count") >= 5, metrics);
+                assertTrue(metricValue(metrics, "clasp_core_service_seconds_sum") > 0, metrics);
+                assertMetric(metrics, "clasp_query_results_truncated_total", 0);
             }
         }
     }
@@ -237,6 +242,18 @@ final class ClaspServerTest
     {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double metricValue(final String exposition, final String name)
+    {
+        for (final String line : exposition.split("\n"))
+        {
+            if (line.startsWith(name + " "))
+            {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError(name + " not found in:\n" + exposition);
     }
 
     private static void assertMetric(final String exposition, final String name, final double expected)
