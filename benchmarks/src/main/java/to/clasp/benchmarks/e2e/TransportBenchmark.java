@@ -21,6 +21,7 @@ import to.clasp.transport.aeron.AeronClientTransport;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.aeron.DriverOptions;
 import to.clasp.transport.aeron.IdleStrategies;
+import to.clasp.transport.aeron.TimerSlack;
 import to.clasp.transport.ws.WebSocketClaspClient;
 import to.clasp.transport.ws.WebSocketEdge;
 
@@ -59,6 +60,8 @@ public final class TransportBenchmark
         opts.put("idle", IdleStrategies.DEFAULT);
         opts.put("threading", "INVOKER");
         opts.put("wait", "block");
+        opts.put("slack", "0");
+        opts.put("pacing", "park");
         for (final String arg : args)
         {
             if ("--help".equals(arg) || !arg.startsWith("--") || !arg.contains("="))
@@ -118,6 +121,13 @@ public final class TransportBenchmark
         final long warmup = (long)rate * Long.parseLong(opts.get("warmup"));
         final long measured = (long)rate * Long.parseLong(opts.get("seconds"));
         final long intervalNs = 1_000_000_000L / rate;
+        final boolean spinPacing = "spin".equals(opts.get("pacing"));
+        if (!spinPacing)
+        {
+            // Precise parks for the publisher alone, so pacing needs no spinning that would take a core from the
+            // transports being measured (the same for both).
+            TimerSlack.applyToCurrentThread(1_000);
+        }
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         for (long i = 0; i < warmup + measured; i++)
         {
@@ -126,7 +136,11 @@ public final class TransportBenchmark
             while ((now = System.nanoTime()) < intended)
             {
                 final long gap = intended - now;
-                if (gap > 60_000)
+                if (!spinPacing)
+                {
+                    LockSupport.parkNanos(gap);
+                }
+                else if (gap > 60_000)
                 {
                     LockSupport.parkNanos(gap - 55_000); // park overshoots by ~55 µs here; spin the rest
                 }
@@ -160,7 +174,7 @@ public final class TransportBenchmark
         {
             while (i - received.get() >= window)
             {
-                Thread.yield();
+                LockSupport.parkNanos(20_000); // window full: let the transports run
             }
             setup.publisher.emit("/bench/tp", i);
         }
@@ -233,14 +247,15 @@ public final class TransportBenchmark
         private DriverOptions driver()
         {
             return new DriverOptions().idleStrategy(opts.get("idle"))
-                .threadingMode(ThreadingMode.valueOf(opts.get("threading").toUpperCase(Locale.ROOT)));
+                .threadingMode(ThreadingMode.valueOf(opts.get("threading").toUpperCase(Locale.ROOT)))
+                .timerSlackNs(Long.parseLong(opts.get("slack")));
         }
 
         String describe()
         {
             return "aeron".equals(transport) ?
-                "  [aeron idle " + opts.get("idle") + ", driver " + opts.get("threading") + ", core wait " +
-                    opts.get("wait") + "]" :
+                "  [aeron idle " + opts.get("idle") + ", driver " + opts.get("threading") + ", timer slack " +
+                    opts.get("slack") + " ns, core wait " + opts.get("wait") + "]" :
                 "  [ws, core wait " + opts.get("wait") + "]";
         }
 

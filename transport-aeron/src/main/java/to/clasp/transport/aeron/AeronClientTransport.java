@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -30,6 +29,7 @@ public final class AeronClientTransport implements ClientTransport
 
     private final Context ctx;
     private final AeronRuntime runtime;
+    private final WakeableIdleStrategy idle;
     private final ClientAgent agent;
     private final AgentRunner runner;
 
@@ -42,9 +42,9 @@ public final class AeronClientTransport implements ClientTransport
     {
         this.ctx = ctx.conclude();
         this.runtime = AeronRuntime.start(ctx.driver(), "clasp-client", t -> LOG.warn("aeron client error", t));
+        this.idle = new WakeableIdleStrategy(IdleStrategies.parse(ctx.driver().idleStrategy()));
         this.agent = new ClientAgent();
-        this.runner = new AgentRunner(IdleStrategies.parse(ctx.driver().idleStrategy()),
-            t -> LOG.warn("aeron client agent error", t), null, agent);
+        this.runner = new AgentRunner(idle, t -> LOG.warn("aeron client agent error", t), null, agent);
         AgentRunner.startOnThread(runner, r ->
         {
             final Thread t = new Thread(r, ctx.agentName());
@@ -112,20 +112,14 @@ public final class AeronClientTransport implements ClientTransport
 
         final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
         final ArrayList<AeronClientLink> links = new ArrayList<>();
-        private volatile Thread thread;
-
         void wake()
         {
-            final Thread t = thread;
-            if (null != t)
-            {
-                LockSupport.unpark(t);
-            }
+            idle.wake();
         }
 
         public void onStart()
         {
-            thread = Thread.currentThread();
+            TimerSlack.applyToCurrentThread(ctx.driver().timerSlackNs());
         }
 
         public int doWork()

@@ -33,6 +33,7 @@ public final class AeronEdge implements AutoCloseable
 
     private final Context ctx;
     private final AeronRuntime runtime;
+    private final WakeableIdleStrategy idle;
     private final AeronEdgeAgent agent;
     private final AgentRunner runner;
     private final AtomicInteger openSessions = new AtomicInteger();
@@ -44,7 +45,8 @@ public final class AeronEdge implements AutoCloseable
         this.runtime = AeronRuntime.start(ctx.driver(), "clasp-edge", ctx.errorHandler()::accept);
         try
         {
-            this.agent = new AeronEdgeAgent(ctx, runtime, inboundPort, openSessions);
+            this.idle = new WakeableIdleStrategy(IdleStrategies.parse(ctx.driver().idleStrategy()));
+            this.agent = new AeronEdgeAgent(ctx, runtime, inboundPort, openSessions, idle);
             this.localEndpoint = resolveEndpoint(agent.subscription());
         }
         catch (final RuntimeException ex)
@@ -52,8 +54,7 @@ public final class AeronEdge implements AutoCloseable
             runtime.close();
             throw ex;
         }
-        this.runner = new AgentRunner(IdleStrategies.parse(ctx.driver().idleStrategy()),
-            ctx.errorHandler()::accept, null, agent);
+        this.runner = new AgentRunner(idle, ctx.errorHandler()::accept, null, agent);
     }
 
     /**

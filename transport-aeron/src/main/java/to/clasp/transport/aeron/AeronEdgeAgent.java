@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.ChannelUri;
 import io.aeron.Image;
@@ -60,7 +59,7 @@ final class AeronEdgeAgent implements Agent
     private final long connectTimeoutNs;
     private final long closeTimeoutNs;
     private volatile boolean accepting = true;
-    private volatile Thread thread;
+    private final WakeableIdleStrategy idle;
     private AeronSession current;
     private long nowNs;
     private long nextTimerNs;
@@ -69,8 +68,10 @@ final class AeronEdgeAgent implements Agent
         final AeronEdge.Context ctx,
         final AeronRuntime runtime,
         final InboundPort inboundPort,
-        final AtomicInteger openSessions)
+        final AtomicInteger openSessions,
+        final WakeableIdleStrategy idle)
     {
+        this.idle = idle;
         this.ctx = ctx;
         this.runtime = runtime;
         this.inboundPort = inboundPort;
@@ -102,7 +103,7 @@ final class AeronEdgeAgent implements Agent
 
     public void onStart()
     {
-        thread = Thread.currentThread();
+        TimerSlack.applyToCurrentThread(ctx.driver().timerSlackNs());
     }
 
     public int doWork()
@@ -153,11 +154,7 @@ final class AeronEdgeAgent implements Agent
         {
             signalOverflow.set(true);
         }
-        final Thread t = thread;
-        if (null != t)
-        {
-            LockSupport.unpark(t);
-        }
+        idle.wake();
     }
 
     private int serviceSignalled()
