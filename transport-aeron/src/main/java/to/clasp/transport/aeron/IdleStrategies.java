@@ -25,7 +25,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 public final class IdleStrategies
 {
     /** Default for the edge and client duty cycles (see docs/benchmarks-aeron.md for how it was chosen). */
-    public static final String DEFAULT = "park:50";
+    public static final String DEFAULT = "park:1000";
 
     private IdleStrategies()
     {
