@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.driver.ThreadingMode;
+import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Histogram;
 
 import to.clasp.client.ClaspClient;
@@ -22,6 +23,7 @@ import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.aeron.DriverOptions;
 import to.clasp.transport.aeron.IdleStrategies;
 import to.clasp.transport.aeron.TimerSlack;
+import to.clasp.transport.ws.NettyClientTransport;
 import to.clasp.transport.ws.WebSocketClaspClient;
 import to.clasp.transport.ws.WebSocketEdge;
 
@@ -62,6 +64,7 @@ public final class TransportBenchmark
         opts.put("wait", "block");
         opts.put("slack", "0");
         opts.put("pacing", "park");
+        opts.put("shared", "true");
         for (final String arg : args)
         {
             if ("--help".equals(arg) || !arg.startsWith("--") || !arg.contains("="))
@@ -211,6 +214,8 @@ public final class TransportBenchmark
         final AeronEdge aeronEdge;
         final ClaspClient publisher;
         final ClaspClient subscriber;
+        final EventLoopGroup wsClientLoop;
+        final AeronClientTransport aeronClients;
 
         Setup(final String transport)
         {
@@ -223,18 +228,41 @@ public final class TransportBenchmark
                     router.inboundPort());
                 aeronEdge = null;
                 final String url = "ws://127.0.0.1:" + wsEdge.localAddress().getPort() + "/";
-                publisher = WebSocketClaspClient.create(url, options);
-                subscriber = WebSocketClaspClient.create(url, options);
+                aeronClients = null;
+                if (shared())
+                {
+                    wsClientLoop = NettyClientTransport.newEventLoopGroup(1);
+                    publisher = WebSocketClaspClient.create(url, options, wsClientLoop);
+                    subscriber = WebSocketClaspClient.create(url, options, wsClientLoop);
+                }
+                else
+                {
+                    wsClientLoop = null;
+                    publisher = WebSocketClaspClient.create(url, options);
+                    subscriber = WebSocketClaspClient.create(url, options);
+                }
             }
             else if ("aeron".equals(transport))
             {
                 wsEdge = null;
                 aeronEdge = AeronEdge.launch(new AeronEdge.Context().endpoint("127.0.0.1:0").driver(driver()),
                     router.inboundPort());
-                publisher = AeronClaspClient.create(options, new AeronClientTransport.Context()
-                    .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-publisher"));
-                subscriber = AeronClaspClient.create(options, new AeronClientTransport.Context()
-                    .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-subscriber"));
+                wsClientLoop = null;
+                if (shared())
+                {
+                    aeronClients = new AeronClientTransport(new AeronClientTransport.Context()
+                        .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-clients"));
+                    publisher = AeronClaspClient.create(options, aeronClients);
+                    subscriber = AeronClaspClient.create(options, aeronClients);
+                }
+                else
+                {
+                    aeronClients = null;
+                    publisher = AeronClaspClient.create(options, new AeronClientTransport.Context()
+                        .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-publisher"));
+                    subscriber = AeronClaspClient.create(options, new AeronClientTransport.Context()
+                        .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-subscriber"));
+                }
             }
             else
             {
@@ -242,6 +270,11 @@ public final class TransportBenchmark
             }
             publisher.connect();
             subscriber.connect();
+        }
+
+        private boolean shared()
+        {
+            return Boolean.parseBoolean(opts.get("shared"));
         }
 
         private DriverOptions driver()
@@ -253,10 +286,12 @@ public final class TransportBenchmark
 
         String describe()
         {
+            final String clients = shared() ? "clients share one " + ("aeron".equals(transport) ?
+                "transport+driver" : "event loop") : "one transport per client";
             return "aeron".equals(transport) ?
-                "  [aeron idle " + opts.get("idle") + ", driver " + opts.get("threading") + ", timer slack " +
+                "  [" + clients + ", aeron idle " + opts.get("idle") + ", driver " + opts.get("threading") + ", timer slack " +
                     opts.get("slack") + " ns, core wait " + opts.get("wait") + "]" :
-                "  [ws, core wait " + opts.get("wait") + "]";
+                "  [" + clients + ", core wait " + opts.get("wait") + "]";
         }
 
         void roundTrip() throws Exception
@@ -271,6 +306,14 @@ public final class TransportBenchmark
         {
             publisher.close();
             subscriber.close();
+            if (null != aeronClients)
+            {
+                aeronClients.close();
+            }
+            if (null != wsClientLoop)
+            {
+                wsClientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
             if (null != wsEdge)
             {
                 wsEdge.stopAccepting();

@@ -84,6 +84,27 @@ public final class AeronClientTransport implements ClientTransport
         return result;
     }
 
+    /**
+     * @return a view of this transport for one more client: it opens links here but does not close the transport
+     * when that client closes (the owner of this transport closes it once, after its clients).
+     */
+    public ClientTransport shared()
+    {
+        final AeronClientTransport owner = this;
+        return new ClientTransport()
+        {
+            public CompletableFuture<Link> open(final LinkHandler handler)
+            {
+                return owner.open(handler);
+            }
+
+            public void close()
+            {
+                // the owner closes the transport
+            }
+        };
+    }
+
     /** @return the driver directory in use (embedded or external). */
     public String aeronDirectory()
     {
