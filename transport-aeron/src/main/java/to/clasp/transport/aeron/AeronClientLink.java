@@ -127,6 +127,14 @@ final class AeronClientLink implements ClientTransport.Link
             {
                 return false;
             }
+            if (agent.isAgentThread())
+            {
+                // A listener sending from the agent's own thread: nobody else will drain the ring, so do it here
+                // (offer what is queued, let the driver send) instead of waiting for ourselves.
+                flush();
+                runtime.invoke();
+                continue;
+            }
             agent.wake();
             LockSupport.parkNanos(10_000); // the agent is behind or the router back-pressures: wait for room
         }
@@ -281,8 +289,13 @@ final class AeronClientLink implements ClientTransport.Link
         return work;
     }
 
+    /** Agent thread only. */
     private int flush()
     {
+        if (State.OPEN != state)
+        {
+            return 0;
+        }
         int sent = 0;
         for (int i = 0; i < 64; i++)
         {

@@ -133,14 +133,23 @@ public final class AeronClientTransport implements ClientTransport
 
         final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
         final ArrayList<AeronClientLink> links = new ArrayList<>();
+        private volatile Thread thread;
+
         void wake()
         {
             idle.wake();
         }
 
+        /** @return whether the caller is this agent's thread (a listener running inside the duty cycle). */
+        boolean isAgentThread()
+        {
+            return Thread.currentThread() == thread;
+        }
+
         public void onStart()
         {
             TimerSlack.applyToCurrentThread(ctx.driver().timerSlackNs());
+            thread = Thread.currentThread();
         }
 
         public int doWork()
