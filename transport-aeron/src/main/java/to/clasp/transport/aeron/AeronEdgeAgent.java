@@ -35,6 +35,7 @@ final class AeronEdgeAgent implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(AeronEdgeAgent.class);
     private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long QUIET_TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final AeronEdge.Context ctx;
     private final AeronRuntime runtime;
@@ -61,6 +62,7 @@ final class AeronEdgeAgent implements Agent
     private volatile boolean accepting = true;
     private final WakeableIdleStrategy idle;
     private AeronSession current;
+    private int transitioning;
     private long nowNs;
     private long nextTimerNs;
 
@@ -124,8 +126,10 @@ final class AeronEdgeAgent implements Agent
         }
         if (nowNs - nextTimerNs >= 0)
         {
-            nextTimerNs = nowNs + TIMER_INTERVAL_NS;
             work += checkTimers();
+            // Connects and closes in progress are advanced every millisecond; otherwise only heartbeats and
+            // timeouts are due, and a scan of every session each millisecond would cost more than they need.
+            nextTimerNs = nowNs + (transitioning > 0 ? TIMER_INTERVAL_NS : QUIET_TIMER_INTERVAL_NS);
         }
         return work;
     }
@@ -139,6 +143,11 @@ final class AeronEdgeAgent implements Agent
                 sendDisconnect(s, 1001, "going away");
                 finish(s, "edge closed");
             }
+        }
+        if (runtime.embedded())
+        {
+            // The embedded driver sends only while invoked: let the Disconnects leave before it stops.
+            runtime.invokeFor(20_000);
         }
         runtime.close();
     }
@@ -451,6 +460,7 @@ final class AeronEdgeAgent implements Agent
         s.lastInboundNs = nowNs;
         sessions.put(sessionId, s);
         openSessions.incrementAndGet();
+        nextTimerNs = nowNs; // advance this connect from the next duty cycle on, at the 1 ms pace
         LOG.debug("aeron connect session={} remote={} response={} stream={} name={}",
             sessionId, remote, channel, streamId, name);
     }
@@ -484,12 +494,14 @@ final class AeronEdgeAgent implements Agent
     private int checkTimers()
     {
         int work = 0;
+        transitioning = 0;
         for (final AeronSession s : sessions.values())
         {
             switch (s.state)
             {
                 case CONNECTING:
                     work += progressConnect(s);
+                    transitioning += AeronSession.State.CONNECTING == s.state ? 1 : 0;
                     break;
                 case ACTIVE:
                     if (nowNs - s.lastInboundNs > heartbeatTimeoutNs)
@@ -517,6 +529,10 @@ final class AeronEdgeAgent implements Agent
                     {
                         finish(s, "close timeout");
                         work++;
+                    }
+                    else
+                    {
+                        transitioning++;
                     }
                     break;
                 default:
