@@ -225,7 +225,7 @@ final class ClaspServerTest
     @Test
     void aeronEndpointServesAeronClientsBesideWebSocketAndShutdownSaysGoingAway() throws Exception
     {
-        final ClaspServer server = start("--aeron-endpoint", "127.0.0.1:0");
+        final ClaspServer server = start("--aeron-endpoint", "127.0.0.1:0", "--metrics-port", "0");
         final to.clasp.client.ClaspClient ws = to.clasp.transport.ws.WebSocketClaspClient.create(
             "ws://127.0.0.1:" + server.wsPort() + "/", new to.clasp.client.ClientOptions().reconnect(false));
         final to.clasp.transport.aeron.AeronClaspClient aeron = to.clasp.transport.aeron.AeronClaspClient.create(
@@ -244,6 +244,10 @@ final class ClaspServerTest
             assertEquals(6.5, ws.get("/both/y").get(5, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(6.5, aeron.get("/both/y").get(5, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(2, server.router().metrics().sessions());
+            final String scrape = get(server.metricsPort(), "/metrics").body();
+            assertTrue(scrape.contains("clasp_aeron_sessions 1"), scrape);
+            assertTrue(scrape.matches("(?s).*clasp_aeron_bytes_received_total [1-9].*"), "driver counters exported");
+            assertTrue(scrape.contains("clasp_aeron_naks_sent_total"), scrape);
 
             server.close();
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);

@@ -25,6 +25,7 @@ final class AeronRuntime implements AutoCloseable
     private final AgentInvoker driverInvoker;
     private final AgentInvoker conductorInvoker;
     private final String directory;
+    private boolean closed;
 
     private AeronRuntime(final MediaDriver driver, final Aeron aeron, final String directory)
     {
@@ -172,14 +173,16 @@ final class AeronRuntime implements AutoCloseable
      * @param counterId one of {@code io.aeron.AeronCounters.SYSTEM_COUNTER_ID_*}.
      * @return the driver's system counter (NAKs, retransmits, bytes, errors); any thread, while open.
      */
-    long systemCounter(final int counterId)
+    synchronized long systemCounter(final int counterId)
     {
-        return aeron.countersReader().getCounterValue(counterId);
+        // Synchronized with close(): after close the counters' memory is unmapped and must not be read.
+        return closed ? 0 : aeron.countersReader().getCounterValue(counterId);
     }
 
     /** Close the client, then the embedded driver (which deletes its directory). */
-    public void close()
+    public synchronized void close()
     {
+        closed = true;
         CloseHelper.quietClose(aeron);
         CloseHelper.quietClose(driver);
     }
