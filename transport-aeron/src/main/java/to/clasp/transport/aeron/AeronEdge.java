@@ -187,6 +187,7 @@ public final class AeronEdge implements AutoCloseable
         private int fragmentLimit = 64;
         private int drainBudget = 64;
         private int signalQueueCapacity = 16_384;
+        private int maxPendingConnects = 256;
         private String agentName = "clasp-aeron-edge";
         private java.util.function.Consumer<Throwable> errorHandler = t -> LOG.error("aeron edge error", t);
 
@@ -218,7 +219,8 @@ public final class AeronEdge implements AutoCloseable
             {
                 throw new IllegalArgumentException("batchLength must be 64..65536: " + batchLength);
             }
-            if (connectTimeoutMs <= 0 || closeTimeoutMs <= 0 || fragmentLimit <= 0 || drainBudget <= 0)
+            if (connectTimeoutMs <= 0 || closeTimeoutMs <= 0 || fragmentLimit <= 0 || drainBudget <= 0 ||
+                maxPendingConnects <= 0)
             {
                 throw new IllegalArgumentException("timeouts and limits must be > 0");
             }
@@ -390,6 +392,23 @@ public final class AeronEdge implements AutoCloseable
         public int signalQueueCapacity()
         {
             return signalQueueCapacity;
+        }
+
+        /**
+         * @return Connects whose response publication is not yet connected that the edge holds at once (256); more
+         * are dropped (the client retries). Bounds what a flood of Connects can make the edge allocate.
+         */
+        public int maxPendingConnects()
+        {
+            return maxPendingConnects;
+        }
+
+        /** @param max pending Connects held at once. @return this. */
+        public Context maxPendingConnects(final int max)
+        {
+            checkMutable();
+            this.maxPendingConnects = max;
+            return this;
         }
 
         /** @return the edge thread's name ({@code clasp-aeron-edge}). */

@@ -63,6 +63,7 @@ final class AeronEdgeAgent implements Agent
     private final WakeableIdleStrategy idle;
     private AeronSession current;
     private int transitioning;
+    private int connecting;
     private long nowNs;
     private long nextTimerNs;
 
@@ -436,6 +437,12 @@ final class AeronEdgeAgent implements Agent
             return;
         }
 
+        if (connecting >= ctx.maxPendingConnects())
+        {
+            // Bounded like everything else: a flood of Connects cannot make the edge hold unlimited publications.
+            LOG.warn("aeron connect from session {} dropped: {} connects already pending", sessionId, connecting);
+            return;
+        }
         final Image image = subscription.imageBySessionId(sessionId);
         final String remote = null == image ? "?" : image.sourceIdentity();
         final AeronSession s = new AeronSession(this, sessionId, channel, streamId, name, remote);
@@ -460,6 +467,7 @@ final class AeronEdgeAgent implements Agent
         s.lastInboundNs = nowNs;
         sessions.put(sessionId, s);
         openSessions.incrementAndGet();
+        connecting++;
         nextTimerNs = nowNs; // advance this connect from the next duty cycle on, at the 1 ms pace
         LOG.debug("aeron connect session={} remote={} response={} stream={} name={}",
             sessionId, remote, channel, streamId, name);
@@ -573,6 +581,7 @@ final class AeronEdgeAgent implements Agent
                 s.queue = inboundPort.connect(s);
                 s.connectionId = s.queue.connectionId();
                 s.state = AeronSession.State.ACTIVE;
+                connecting--;
                 s.lastInboundNs = nowNs;
                 s.lastOutboundNs = nowNs;
                 LOG.info("connect aeron id={} remote={} session={} response={} name={}",
@@ -613,6 +622,10 @@ final class AeronEdgeAgent implements Agent
             return;
         }
         final boolean wasActive = s.connectionId > 0;
+        if (AeronSession.State.CONNECTING == s.state)
+        {
+            connecting--;
+        }
         s.state = AeronSession.State.CLOSED;
         if (wasActive)
         {

@@ -135,6 +135,24 @@ class HostileEnvelopeTest
         assertEquals(0, fixture.edge().openConnections());
     }
 
+    @Test
+    void pendingConnectsAreBoundedAndExpire() throws Exception
+    {
+        fixture.close();
+        fixture = AeronRouterFixture.start(r -> r, e -> e.maxPendingConnects(1).connectTimeoutMs(1_000));
+        final EnvelopeEncoder envelope = new EnvelopeEncoder();
+        // Two clients (two images) name response endpoints where nobody listens: their publications never connect.
+        final ExclusivePublication first = connectedPublication();
+        offer(first, envelope.buffer(), envelope.connect("aeron:udp?endpoint=127.0.0.1:9", 1002, "one"));
+        await(() -> 1 == fixture.edge().openConnections());
+        final ExclusivePublication second = connectedPublication();
+        offer(second, envelope.buffer(), envelope.connect("aeron:udp?endpoint=127.0.0.1:9", 1002, "two"));
+        Thread.sleep(300);
+        assertEquals(1, fixture.edge().openConnections(), "the second Connect is dropped while one is pending");
+        await(() -> 0 == fixture.edge().openConnections()); // the pending one times out after 1 s
+        assertEquals(0, fixture.router().metrics().connections(), "nothing ever reached the core");
+    }
+
     private ExclusivePublication connectedPublication() throws InterruptedException
     {
         final ExclusivePublication pub = aeron.addExclusivePublication(
