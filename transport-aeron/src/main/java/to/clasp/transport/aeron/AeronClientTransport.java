@@ -278,7 +278,13 @@ public final class AeronClientTransport implements ClientTransport
                 }
                 socket.connect(new InetSocketAddress(router, Math.max(port, 1)));
                 final InetAddress local = socket.getLocalAddress();
-                return local.isAnyLocalAddress() ? "127.0.0.1" : local.getHostAddress();
+                if (local.isAnyLocalAddress())
+                {
+                    return "127.0.0.1";
+                }
+                // Aeron channel URIs write IPv6 literals in brackets, as in [fe80::1]:7332.
+                return local instanceof java.net.Inet6Address ?
+                    "[" + local.getHostAddress().replaceFirst("%.*$", "") + "]" : local.getHostAddress();
             }
             catch (final IOException ex)
             {

@@ -132,6 +132,35 @@ class EnvelopeTest
         IdleStrategies.parse(IdleStrategies.DEFAULT);
     }
 
+    @Test
+    void responseAddressIsTheInterfaceTowardsTheRouter()
+    {
+        assertEquals("127.0.0.1", AeronClientTransport.Context.localAddressTowards("127.0.0.1:7331"));
+        assertEquals("127.0.0.1", AeronClientTransport.Context.localAddressTowards("0.0.0.0:7331"));
+        if (hasIpv6Loopback())
+        {
+            assertEquals("[0:0:0:0:0:0:0:1]", AeronClientTransport.Context.localAddressTowards("[::1]:7331"),
+                "IPv6 in brackets, as Aeron channel URIs need");
+        }
+        else
+        {
+            System.out.println("EnvelopeTest: no IPv6 loopback on this host; the IPv6 response address is not checked");
+        }
+    }
+
+    private static boolean hasIpv6Loopback()
+    {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(
+            new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 0)))
+        {
+            return true;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+    }
+
     private static byte[] frame(final int seq, final int length)
     {
         final byte[] bytes = new byte[length];
