@@ -261,8 +261,9 @@ final class AeronClientLink implements ClientTransport.Link
             {
                 offerControl(envelope.disconnect(1000, "client closed"));
                 finish(1000, "client closed");
+                return work + 1;
             }
-            return work + 1;
+            return work; // back-pressured: idle until the next try rather than spin for the close timeout
         }
         if (imageLost && 0 == subscription.imageCount())
         {
