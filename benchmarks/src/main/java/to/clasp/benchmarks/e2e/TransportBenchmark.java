@@ -64,7 +64,7 @@ public final class TransportBenchmark
         opts.put("wait", "block");
         opts.put("slack", "0");
         opts.put("pacing", "park");
-        opts.put("shared", "true");
+        opts.put("shared", "false");
         for (final String arg : args)
         {
             if ("--help".equals(arg) || !arg.startsWith("--") || !arg.contains("="))
