@@ -3,6 +3,7 @@ package to.clasp.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
+import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.io.IOException;
@@ -10,7 +11,8 @@ import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
- * The wiring of one router process: the core ({@link Router}), the WebSocket edge, and the optional health and
+ * The wiring of one router process: the core ({@link Router}), the WebSocket edge, the optional Aeron UDP edge,
+ * and the optional health and
  * metrics HTTP endpoints. Owns their start order (health first, so readiness can say "starting"; the edge last, so
  * no client connects to a half-built router) and their shutdown order (readiness off, stop accepting, close every
  * session with 1001, wait for the sockets to drain, stop).
@@ -23,6 +25,7 @@ public final class ClaspServer implements AutoCloseable
     private HealthEndpoint health;
     private Router router;
     private WebSocketEdge edge;
+    private AeronEdge aeronEdge;
     private MetricsEndpoint metrics;
     private volatile boolean live;
     private volatile boolean ready;
@@ -60,9 +63,13 @@ public final class ClaspServer implements AutoCloseable
         }
         router = Router.launch(ctx.router());
         edge = WebSocketEdge.launch(ctx.edge(), router.inboundPort());
+        if (ctx.aeron() != null)
+        {
+            aeronEdge = AeronEdge.launch(ctx.aeron(), router.inboundPort());
+        }
         if (ctx.metricsPort() != Context.OFF)
         {
-            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics());
+            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge);
         }
         live = true;
         ready = true;
@@ -71,6 +78,18 @@ public final class ClaspServer implements AutoCloseable
             .append("clasp server '").append(ctx.router().name()).append("' ready: WebSocket ws://")
             .append(host).append(':').append(wsPort())
             .append(" (").append(ctx.edge().useEpoll() ? "epoll" : "nio").append(", any path, subprotocol clasp)");
+        if (aeronEdge != null)
+        {
+            line.append(", Aeron udp ").append(aeronEdge.localEndpoint()).append(" stream ")
+                .append(ctx.aeron().streamId()).append(" (driver ")
+                .append(ctx.aeron().driver().aeronDir() == null ?
+                    "embedded " + ctx.aeron().driver().threadingMode() : "external " + ctx.aeron().driver().aeronDir())
+                .append(", idle ").append(ctx.aeron().driver().idleStrategy()).append(')');
+        }
+        else
+        {
+            line.append(", Aeron off");
+        }
         if (health != null)
         {
             line.append(", health http://").append(host).append(':').append(health.port()).append("/healthz /readyz");
@@ -94,6 +113,12 @@ public final class ClaspServer implements AutoCloseable
     public int wsPort()
     {
         return edge.localAddress().getPort();
+    }
+
+    /** @return the Aeron edge, or null when {@code --aeron-endpoint} is not given. */
+    public AeronEdge aeronEdge()
+    {
+        return aeronEdge;
     }
 
     /** @return the health port actually bound, or -1 when off. */
@@ -138,6 +163,10 @@ public final class ClaspServer implements AutoCloseable
             {
                 edge.stopAccepting();
             }
+            if (aeronEdge != null)
+            {
+                aeronEdge.stopAccepting();
+            }
             if (router != null)
             {
                 router.close();
@@ -150,6 +179,15 @@ public final class ClaspServer implements AutoCloseable
                         ctx.drainTimeoutMs());
                 }
                 edge.close();
+            }
+            if (aeronEdge != null)
+            {
+                if (!aeronEdge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                {
+                    LOG.warn("{} Aeron session(s) still open after {} ms; closing them",
+                        aeronEdge.openConnections(), ctx.drainTimeoutMs());
+                }
+                aeronEdge.close();
             }
         }
         catch (final InterruptedException ex)
@@ -183,6 +221,7 @@ public final class ClaspServer implements AutoCloseable
 
         private Router.Context router = new Router.Context();
         private WebSocketEdge.Context edge = new WebSocketEdge.Context();
+        private AeronEdge.Context aeron;
         private int healthPort = OFF;
         private int metricsPort = OFF;
         private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
@@ -192,6 +231,10 @@ public final class ClaspServer implements AutoCloseable
             Objects.requireNonNull(router, "router");
             Objects.requireNonNull(edge, "edge");
             edge.conclude();
+            if (aeron != null)
+            {
+                aeron.conclude();
+            }
             return this;
         }
 
@@ -214,6 +257,18 @@ public final class ClaspServer implements AutoCloseable
         public Context edge(final WebSocketEdge.Context edge)
         {
             this.edge = edge;
+            return this;
+        }
+
+        public AeronEdge.Context aeron()
+        {
+            return aeron;
+        }
+
+        /** The Aeron UDP edge's settings; null (default) = no Aeron edge. */
+        public Context aeron(final AeronEdge.Context aeron)
+        {
+            this.aeron = aeron;
             return this;
         }
 

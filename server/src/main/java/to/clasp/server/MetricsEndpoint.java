@@ -7,7 +7,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.aeron.AeronCounters;
 import to.clasp.core.RouterMetrics;
+import to.clasp.transport.aeron.AeronEdge;
 
 import java.io.IOException;
 import java.util.function.IntToLongFunction;
@@ -51,6 +53,51 @@ final class MetricsEndpoint implements AutoCloseable
     MetricsEndpoint(final String host, final int port, final RouterMetrics metrics) throws IOException
     {
         this(host, port, register(new PrometheusRegistry(), metrics));
+    }
+
+    /**
+     * @param aeron the Aeron edge whose sessions and media-driver counters are exported too, or null.
+     */
+    MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron)
+        throws IOException
+    {
+        this(host, port, registerAeron(register(new PrometheusRegistry(), metrics), aeron));
+    }
+
+    /**
+     * Register the Aeron edge's metrics (read at scrape time; nothing is counted on the edge's thread).
+     *
+     * @return the registry.
+     */
+    static PrometheusRegistry registerAeron(final PrometheusRegistry registry, final AeronEdge edge)
+    {
+        if (null == edge)
+        {
+            return registry;
+        }
+        GaugeWithCallback.builder().name("clasp_aeron_sessions")
+            .help("Aeron sessions connecting or open at the edge.")
+            .callback(cb -> cb.call(edge.openConnections())).register(registry);
+        aeronCounter(registry, edge, "clasp_aeron_naks_sent", "NAKs the media driver sent (loss it asked to repair).",
+            AeronCounters.SYSTEM_COUNTER_ID_NAK_MESSAGES_SENT);
+        aeronCounter(registry, edge, "clasp_aeron_naks_received", "NAKs the media driver received from clients.",
+            AeronCounters.SYSTEM_COUNTER_ID_NAK_MESSAGES_RECEIVED);
+        aeronCounter(registry, edge, "clasp_aeron_retransmits_sent", "Retransmissions the media driver sent.",
+            AeronCounters.SYSTEM_COUNTER_ID_RETRANSMITS_SENT);
+        aeronCounter(registry, edge, "clasp_aeron_bytes_sent", "UDP payload bytes the media driver sent.",
+            AeronCounters.SYSTEM_COUNTER_ID_BYTES_SENT);
+        aeronCounter(registry, edge, "clasp_aeron_bytes_received", "UDP payload bytes the media driver received.",
+            AeronCounters.SYSTEM_COUNTER_ID_BYTES_RECEIVED);
+        aeronCounter(registry, edge, "clasp_aeron_driver_errors", "Errors the media driver recorded.",
+            AeronCounters.SYSTEM_COUNTER_ID_ERRORS);
+        return registry;
+    }
+
+    private static void aeronCounter(
+        final PrometheusRegistry registry, final AeronEdge edge, final String name, final String help, final int id)
+    {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(edge.driverCounter(id)))
+            .register(registry);
     }
 
     private MetricsEndpoint(final String host, final int port, final PrometheusRegistry registry) throws IOException

@@ -5,6 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import to.clasp.core.Router;
 import to.clasp.core.WaitStrategy;
+import io.aeron.driver.ThreadingMode;
+import to.clasp.transport.aeron.AeronEdge;
+import to.clasp.transport.aeron.DriverOptions;
+import to.clasp.transport.aeron.IdleStrategies;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.time.Duration;
@@ -82,6 +86,33 @@ public final class ServerCommand implements Callable<Integer>
             "(spin = lowest latency, burns a core) (default: ${DEFAULT-VALUE}).")
     WaitStrategy waitStrategy;
 
+    @Option(names = "--aeron-endpoint", paramLabel = "HOST:PORT",
+        description = "Also serve CLASP over Aeron UDP (unicast) on this endpoint, e.g. 0.0.0.0:7331; " +
+            "port 0 picks a free one (default: off).")
+    String aeronEndpoint;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "Attach to an external Aeron media driver in DIR instead of embedding one (default: embedded).")
+    String aeronDir;
+
+    @Option(names = "--aeron-threading", paramLabel = "MODE", defaultValue = "invoker",
+        converter = Converters.Threading.class,
+        description = "Embedded driver threading: invoker (driver runs inside the edge's thread, no extra threads), " +
+            "shared, shared-network or dedicated (default: ${DEFAULT-VALUE}).")
+    ThreadingMode aeronThreading;
+
+    @Option(names = "--aeron-idle", paramLabel = "STRATEGY", defaultValue = IdleStrategies.DEFAULT,
+        converter = Converters.Idle.class,
+        description = "Idle strategy of the Aeron edge (and of the driver's threads outside invoker mode): " +
+            "spin, yield, backoff, park[:MAX_US] or sleep:US (default: ${DEFAULT-VALUE}).")
+    String aeronIdle;
+
+    @Option(names = "--aeron-heartbeat-timeout", paramLabel = "DURATION", defaultValue = "5s",
+        converter = DurationConverter.class,
+        description = "Inbound silence after which an Aeron session is dropped and its locks released; heartbeats " +
+            "go every fifth of it (default: ${DEFAULT-VALUE}).")
+    Duration aeronHeartbeatTimeout;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.Log.class,
         description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
     LogSetup.Format logFormat;
@@ -125,9 +156,20 @@ public final class ServerCommand implements Callable<Integer>
             .host(host)
             .port(port)
             .ioThreads(ioThreads);
+        AeronEdge.Context aeron = null;
+        if (aeronEndpoint != null)
+        {
+            final int timeoutMs = (int)aeronHeartbeatTimeout.toMillis();
+            aeron = new AeronEdge.Context()
+                .endpoint(aeronEndpoint)
+                .heartbeatTimeoutMs(timeoutMs)
+                .heartbeatIntervalMs(Math.max(1, timeoutMs / 5))
+                .driver(new DriverOptions().aeronDir(aeronDir).threadingMode(aeronThreading).idleStrategy(aeronIdle));
+        }
         return new ClaspServer.Context()
             .router(router)
             .edge(edge)
+            .aeron(aeron)
             .healthPort(healthPort == null ? ClaspServer.Context.OFF : healthPort)
             .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort);
     }
@@ -146,6 +188,38 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--idle-timeout': at most 365 days");
+        }
+        if (aeronDir != null && aeronEndpoint == null)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Option '--aeron-dir' needs '--aeron-endpoint' (the Aeron edge is off without it)");
+        }
+        if (aeronEndpoint != null)
+        {
+            final int colon = aeronEndpoint.lastIndexOf(':');
+            boolean valid = colon > 0;
+            if (valid)
+            {
+                try
+                {
+                    final int p = Integer.parseInt(aeronEndpoint.substring(colon + 1));
+                    valid = p >= 0 && p <= 65_535;
+                }
+                catch (final NumberFormatException ex)
+                {
+                    valid = false;
+                }
+            }
+            if (!valid)
+            {
+                throw new CommandLine.ParameterException(commandLine,
+                    "Invalid value for option '--aeron-endpoint': '" + aeronEndpoint + "' is not HOST:PORT");
+            }
+        }
+        if (aeronHeartbeatTimeout.toMillis() < 100 || aeronHeartbeatTimeout.toMillis() > 3_600_000)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--aeron-heartbeat-timeout': 100ms..1h");
         }
         if (host.isBlank())
         {
@@ -241,6 +315,43 @@ public final class ServerCommand implements Callable<Integer>
                 {
                     throw new CommandLine.TypeConversionException(
                         "'" + value + "' is not one of block, sleep, yield, spin");
+                }
+            }
+        }
+
+        static final class Threading implements CommandLine.ITypeConverter<ThreadingMode>
+        {
+            public ThreadingMode convert(final String value)
+            {
+                switch (value.trim().toLowerCase(Locale.ROOT))
+                {
+                    case "invoker":
+                        return ThreadingMode.INVOKER;
+                    case "shared":
+                        return ThreadingMode.SHARED;
+                    case "shared-network":
+                        return ThreadingMode.SHARED_NETWORK;
+                    case "dedicated":
+                        return ThreadingMode.DEDICATED;
+                    default:
+                        throw new CommandLine.TypeConversionException(
+                            "'" + value + "' is not one of invoker, shared, shared-network, dedicated");
+                }
+            }
+        }
+
+        static final class Idle implements CommandLine.ITypeConverter<String>
+        {
+            public String convert(final String value)
+            {
+                try
+                {
+                    IdleStrategies.parse(value);
+                    return value.trim();
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new CommandLine.TypeConversionException(ex.getMessage());
                 }
             }
         }

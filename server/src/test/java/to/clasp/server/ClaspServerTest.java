@@ -227,6 +227,50 @@ final class ClaspServerTest
 
     // ---------------------------------------------------------------------------------------------------------
 
+    @Test
+    void aeronEndpointServesAeronClientsBesideWebSocketAndShutdownSaysGoingAway() throws Exception
+    {
+        final ClaspServer server = start("--aeron-endpoint", "127.0.0.1:0", "--metrics-port", "0");
+        final to.clasp.client.ClaspClient ws = to.clasp.transport.ws.WebSocketClaspClient.create(
+            "ws://127.0.0.1:" + server.wsPort() + "/", new to.clasp.client.ClientOptions().reconnect(false));
+        final to.clasp.transport.aeron.AeronClaspClient aeron = to.clasp.transport.aeron.AeronClaspClient.create(
+            new to.clasp.client.ClientOptions().reconnect(false),
+            new to.clasp.transport.aeron.AeronClientTransport.Context()
+                .routerEndpoint(server.aeronEdge().localEndpoint()));
+        try
+        {
+            ws.connect();
+            aeron.connect();
+            // Each writer reads its own write back first: order holds per connection, not across them.
+            aeron.set("/both/x", 5L);
+            assertEquals(5L, aeron.get("/both/x").get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(5L, ws.get("/both/x").get(5, java.util.concurrent.TimeUnit.SECONDS));
+            ws.set("/both/y", 6.5);
+            assertEquals(6.5, ws.get("/both/y").get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(6.5, aeron.get("/both/y").get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(2, server.router().metrics().sessions());
+            final String scrape = get(server.metricsPort(), "/metrics").body();
+            assertTrue(scrape.contains("clasp_aeron_sessions 1"), scrape);
+            assertTrue(scrape.matches("(?s).*clasp_aeron_bytes_received_total [1-9].*"), "driver counters exported");
+            assertTrue(scrape.contains("clasp_aeron_naks_sent_total"), scrape);
+
+            server.close();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (aeron.isConnected() && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertTrue(!aeron.isConnected(), "the Aeron client was told the server went away");
+            assertEquals(0, server.aeronEdge().openConnections());
+        }
+        finally
+        {
+            aeron.close();
+            ws.close();
+            server.close();
+        }
+    }
+
     static ClaspServer start(final String... flags)
     {
         final String[] args = new String[flags.length + 4];

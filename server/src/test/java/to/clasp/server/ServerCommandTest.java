@@ -6,6 +6,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 import to.clasp.core.Router;
 import to.clasp.core.WaitStrategy;
+import io.aeron.driver.ThreadingMode;
+import to.clasp.transport.aeron.AeronEdge;
+import to.clasp.transport.aeron.IdleStrategies;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.io.PrintWriter;
@@ -39,6 +42,29 @@ final class ServerCommandTest
         assertEquals(ClaspServer.Context.OFF, ctx.healthPort());
         assertEquals(ClaspServer.Context.OFF, ctx.metricsPort());
         assertEquals(LogSetup.Format.TEXT, parse().logFormat);
+        assertEquals(null, ctx.aeron(), "Aeron is off unless --aeron-endpoint is given");
+    }
+
+    @Test
+    void aeronFlagsReachTheEdgeAndDriverSettings()
+    {
+        final AeronEdge.Context defaults = parse("--aeron-endpoint", "0.0.0.0:7331").context().aeron();
+        assertEquals("0.0.0.0:7331", defaults.endpoint());
+        assertEquals(null, defaults.driver().aeronDir(), "embedded driver by default");
+        assertEquals(ThreadingMode.INVOKER, defaults.driver().threadingMode());
+        assertEquals(IdleStrategies.DEFAULT, defaults.driver().idleStrategy());
+        assertEquals(5_000, defaults.heartbeatTimeoutMs());
+        assertEquals(1_000, defaults.heartbeatIntervalMs());
+
+        final AeronEdge.Context set = parse("--aeron-endpoint", "10.0.0.5:9000", "--aeron-dir", "/dev/shm/aeron-x",
+            "--aeron-threading", "shared", "--aeron-idle", "sleep:200", "--aeron-heartbeat-timeout", "2s")
+            .context().aeron();
+        assertEquals("10.0.0.5:9000", set.endpoint());
+        assertEquals("/dev/shm/aeron-x", set.driver().aeronDir());
+        assertEquals(ThreadingMode.SHARED, set.driver().threadingMode());
+        assertEquals("sleep:200", set.driver().idleStrategy());
+        assertEquals(2_000, set.heartbeatTimeoutMs());
+        assertEquals(400, set.heartbeatIntervalMs());
     }
 
     @Test
@@ -79,7 +105,9 @@ final class ServerCommandTest
     @ValueSource(strings = {
         "--port=70000", "--port=abc", "--port=-1", "--max-sessions=-1", "--rate-limit=x", "--idle-timeout=5x",
         "--idle-timeout=-5s", "--param-ttl=1500ms", "--max-params=0", "--io-threads=0", "--io-threads=65",
-        "--wait=fast", "--log-format=xml", "--health-port=99999", "--metrics-port=http", "--bogus", "--name="
+        "--wait=fast", "--log-format=xml", "--health-port=99999", "--metrics-port=http", "--bogus", "--name=",
+        "--aeron-endpoint=7331", "--aeron-endpoint=host:99999", "--aeron-dir=/tmp/x", "--aeron-threading=turbo",
+        "--aeron-idle=nap", "--aeron-idle=park:0", "--aeron-heartbeat-timeout=10ms"
     })
     void badValuesPrintOneLineAndExit2(final String arg)
     {
@@ -109,13 +137,15 @@ final class ServerCommandTest
         final String help = out.toString().replaceAll("\\s+", " ");
         for (final String flag : new String[] {"--host", "--port", "--name", "--max-sessions", "--rate-limit",
             "--idle-timeout", "--param-ttl", "--max-params", "--health-port", "--metrics-port", "--io-threads",
-            "--wait", "--log-format"})
+            "--wait", "--log-format", "--aeron-endpoint", "--aeron-dir", "--aeron-threading", "--aeron-idle",
+            "--aeron-heartbeat-timeout"})
         {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
         for (final String def : new String[] {"(default: 0.0.0.0)", "(default: 7330)", "(default: Clasp Router)",
             "(default: 10000)", "(default: 300s)", "(default: 1000000)", "(default: off)", "(default: 1)",
-            "(default: block)", "(default: text)"})
+            "(default: block)", "(default: text)", "(default: invoker)", "(default: " + IdleStrategies.DEFAULT + ")",
+            "(default: 5s)", "(default: embedded)"})
         {
             assertTrue(help.contains(def), def + " missing from --help: " + help);
         }

@@ -1,0 +1,98 @@
+package to.clasp.transport.aeron;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * Idle strategies by name, so the edge's and the client's duty cycles (and an embedded driver's own threads) are
+ * chosen by configuration:
+ * <ul>
+ *     <li>{@code spin}: never gives up the core (lowest latency; needs a core to itself).</li>
+ *     <li>{@code yield}: {@code Thread.yield()}; on a 2-core machine shared with the core thread and the drivers this
+ *     still burns a core, which is what made Aeron's own UDP ping-pong take milliseconds there.</li>
+ *     <li>{@code backoff}: Aeron's default: 10 spins, 5 yields, then parks from 1 µs doubling to 1 ms.</li>
+ *     <li>{@code park} or {@code park:MAX_US}: no spins or yields, parks from 1 µs doubling to {@code MAX_US}
+ *     (default 50 µs). Idles politely yet re-polls within tens of microseconds.</li>
+ *     <li>{@code sleep:US}: parks a fixed {@code US} µs every idle cycle.</li>
+ * </ul>
+ */
+public final class IdleStrategies
+{
+    /** Default for the edge and client duty cycles (see docs/benchmarks-aeron.md for how it was chosen). */
+    public static final String DEFAULT = "park:1000";
+
+    private IdleStrategies()
+    {
+    }
+
+    /**
+     * @param spec a name as listed in the class comment.
+     * @return a new idle strategy (each thread needs its own instance).
+     * @throws IllegalArgumentException for an unknown name or a bad number.
+     */
+    public static IdleStrategy parse(final String spec)
+    {
+        final String s = spec.trim().toLowerCase(Locale.ROOT);
+        final int colon = s.indexOf(':');
+        final String name = colon < 0 ? s : s.substring(0, colon);
+        final String arg = colon < 0 ? null : s.substring(colon + 1);
+        switch (name)
+        {
+            case "spin":
+                noArg(spec, arg);
+                return new BusySpinIdleStrategy();
+            case "yield":
+                noArg(spec, arg);
+                return new YieldingIdleStrategy();
+            case "backoff":
+                noArg(spec, arg);
+                return new BackoffIdleStrategy();
+            case "park":
+            {
+                final long maxUs = null == arg ? 50 : micros(spec, arg);
+                return new BackoffIdleStrategy(0, 0, TimeUnit.MICROSECONDS.toNanos(1),
+                    TimeUnit.MICROSECONDS.toNanos(maxUs));
+            }
+            case "sleep":
+                if (null == arg)
+                {
+                    throw new IllegalArgumentException("sleep needs a period in µs, e.g. sleep:100: " + spec);
+                }
+                return new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(micros(spec, arg)));
+            default:
+                throw new IllegalArgumentException(
+                    "unknown idle strategy '" + spec + "' (spin, yield, backoff, park[:MAX_US], sleep:US)");
+        }
+    }
+
+    private static void noArg(final String spec, final String arg)
+    {
+        if (null != arg)
+        {
+            throw new IllegalArgumentException("idle strategy takes no argument: " + spec);
+        }
+    }
+
+    private static long micros(final String spec, final String arg)
+    {
+        try
+        {
+            final long v = Long.parseLong(arg);
+            if (v < 1 || v > 1_000_000)
+            {
+                throw new IllegalArgumentException("idle period must be 1..1000000 µs: " + spec);
+            }
+            return v;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("bad idle period in '" + spec + "'", ex);
+        }
+    }
+}
