@@ -3,6 +3,8 @@ package to.clasp.core;
 import java.util.LinkedHashMap;
 
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import to.clasp.address.AddressRules;
 import to.clasp.address.Pattern;
@@ -15,7 +17,12 @@ import to.clasp.protocol.SignalEntryDecoder;
  * Signal definitions registered by ANNOUNCE, answered by QUERY with a RESULT of the definitions whose address
  * matches the pattern (the same matcher as subscriptions). Definitions outlive the announcing session, as in the
  * reference; re-announcing an address replaces its definition. Bounded: past {@link #MAX_DEFINITIONS} new
- * addresses are ignored. A RESULT holds what fits one frame (≤ 65 535 payload bytes).
+ * addresses are ignored.
+ * <p>
+ * A QUERY is answered by exactly one RESULT frame: the Python client resolves one pending query per RESULT, so
+ * splitting an answer over several frames would break it. When the matching definitions do not fit one frame
+ * (payload ≤ 65 535 bytes, ≤ 65 535 entries), the RESULT holds the first ones in announce order that fit; the
+ * truncation is counted ({@link RouterMetrics#queryResultsTruncated()}) and logged (at most one line per 10 s).
  */
 final class AnnounceRegistry
 {
@@ -37,13 +44,19 @@ final class AnnounceRegistry
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(AnnounceRegistry.class);
+    private static final long TRUNCATION_LOG_INTERVAL_NS = 10_000_000_000L;
+
     private final LinkedHashMap<String, Definition> definitions = new LinkedHashMap<>();
     private final Replies replies;
+    private final RouterMetrics metrics;
     private final ResultEncoder result = new ResultEncoder();
+    private long lastTruncationLogNs;
 
-    AnnounceRegistry(final Replies replies)
+    AnnounceRegistry(final Replies replies, final RouterMetrics metrics)
     {
         this.replies = replies;
+        this.metrics = metrics;
     }
 
     void onAnnounce(final Session s, final AnnounceDecoder announce, final DirectBuffer payload, final int qos)
@@ -69,7 +82,8 @@ final class AnnounceRegistry
         }
     }
 
-    void onQuery(final Session s, final DirectBuffer payload, final int patternOffset, final int patternLength)
+    void onQuery(final Session s, final DirectBuffer payload, final int patternOffset, final int patternLength,
+        final long nowNs)
     {
         if (AddressRules.VALID != AddressRules.validatePattern(payload, patternOffset, patternLength))
         {
@@ -78,14 +92,29 @@ final class AnnounceRegistry
         }
         final Pattern pattern = Pattern.compile(payload, patternOffset, patternLength);
         result.begin(replies.scratch(), 0, Qos.FIRE);
+        int omitted = 0;
         for (final Definition d : definitions.values())
         {
-            if (pattern.matches(d.address) && !result.addEntry(d.address, d.signal, d.datatype, d.access))
+            if (pattern.matches(d.address) && (omitted > 0 || !result.addEntry(d.address, d.signal, d.datatype,
+                d.access)))
             {
-                break;
+                omitted++; // keep counting, for the log line
             }
         }
         replies.send(s, result.finish());
+        if (omitted > 0)
+        {
+            // One RESULT per QUERY, always: the Python client resolves one pending query per RESULT frame, so a
+            // second frame would answer its next query. What does not fit one frame is left out, counted and logged.
+            metrics.queryResultTruncated();
+            if (0 == lastTruncationLogNs || nowNs - lastTruncationLogNs >= TRUNCATION_LOG_INTERVAL_NS)
+            {
+                lastTruncationLogNs = nowNs;
+                LOG.warn("QUERY {} from session {}: RESULT holds {} of {} matching definitions (one frame, " +
+                    "payload <= 65535 bytes); at most one such line per 10 s", pattern.text(), s.id,
+                    result.count(), result.count() + omitted);
+            }
+        }
     }
 
     int size()

@@ -73,33 +73,70 @@ final class FanOut implements SubscriptionFilters.Delivery
     }
 
     /**
-     * A session with several matching subscriptions gets the frame if any unfiltered one allows the type; otherwise
-     * the first filtered one decides.
+     * A session with several matching subscriptions (allowing the type) gets the frame if ANY of them would deliver
+     * it now: one without options, or a filtered one whose rule lets it through. Unless one without options already
+     * decided it, every filter is offered the update (so each keeps its own epsilon/maxRate state by its own rule);
+     * when the frame goes, all of the session's matching filters record it as delivered, so none later sends an
+     * older value it held back.
      */
     private boolean passesFilters(final MatchResult m, final int i, final int typeBit, final DirectBuffer address,
         final int addressOffset, final int addressLength, final ValueView value, final DirectBuffer frame,
         final int frameOffset, final int frameLength, final int cls, final int paramId, final long nowNs)
     {
-        SubscriptionFilters.Filter first = null;
+        final int start = m.sessionFirstSubscription(i);
+        final int end = start + m.sessionSubscriptionCount(i);
+        boolean deliver = false;
+        boolean anyFiltered = false;
+        for (int j = start; j < end; j++)
+        {
+            if ((m.subscriptionTypeMask(j) & typeBit) != 0)
+            {
+                if (null == filters.get(m.subscription(j)))
+                {
+                    deliver = true;
+                }
+                else
+                {
+                    anyFiltered = true;
+                }
+            }
+        }
+        if (!deliver)
+        {
+            for (int j = start; j < end; j++)
+            {
+                if ((m.subscriptionTypeMask(j) & typeBit) != 0 &&
+                    filters.get(m.subscription(j)).offer(nowNs, address, addressOffset, addressLength, typeBit, value,
+                    frame, frameOffset, frameLength, cls, paramId))
+                {
+                    deliver = true;
+                }
+            }
+        }
+        if (deliver && anyFiltered)
+        {
+            final boolean numeric = null != value && value.isNumeric();
+            markDelivered(m, i, typeBit, address, addressOffset, addressLength, numeric,
+                numeric ? value.asDouble() : 0, nowNs);
+        }
+        return deliver;
+    }
+
+    private void markDelivered(final MatchResult m, final int i, final int typeBit, final DirectBuffer address,
+        final int addressOffset, final int addressLength, final boolean numeric, final double v, final long nowNs)
+    {
         final int start = m.sessionFirstSubscription(i);
         for (int j = start, end = start + m.sessionSubscriptionCount(i); j < end; j++)
         {
-            if ((m.subscriptionTypeMask(j) & typeBit) == 0)
+            if ((m.subscriptionTypeMask(j) & typeBit) != 0)
             {
-                continue;
-            }
-            final SubscriptionFilters.Filter f = filters.get(m.subscription(j));
-            if (null == f)
-            {
-                return true;
-            }
-            if (null == first)
-            {
-                first = f;
+                final SubscriptionFilters.Filter f = filters.get(m.subscription(j));
+                if (null != f)
+                {
+                    f.delivered(nowNs, address, addressOffset, addressLength, numeric, v);
+                }
             }
         }
-        return null == first || first.offer(nowNs, address, addressOffset, addressLength, value, frame,
-            frameOffset, frameLength, cls, paramId);
     }
 
     /**
@@ -120,13 +157,27 @@ final class FanOut implements SubscriptionFilters.Delivery
         return false;
     }
 
-    public void deliver(final int sessionIndex, final DirectBuffer frame, final int length, final int cls,
-        final int paramId)
+    public void deliver(final SubscriptionFilters.Entry entry, final DirectBuffer frame, final int length,
+        final int cls, final int paramId)
     {
+        final int sessionIndex = entry.filter.sessionIndex;
         final Session s = sessions.byIndex(sessionIndex);
-        if (null != s && s.isOpen())
+        if (null == s || !s.isOpen())
         {
-            outbox.send(s, frame, 0, length, cls, paramId);
+            return;
+        }
+        outbox.send(s, frame, 0, length, cls, paramId);
+        // The session now has this value: the other filters of the session on this address count it as delivered
+        // (and drop the same value if they held it back too).
+        final MatchResult m = subscriptions.match(entry.address, 0, entry.addressLength);
+        for (int i = 0, n = m.sessionCount(); i < n; i++)
+        {
+            if (m.session(i) == sessionIndex)
+            {
+                markDelivered(m, i, entry.pendingTypeBit, entry.address, 0, entry.addressLength,
+                    entry.pendingNumeric, entry.pendingValue, entry.lastSentNs);
+                break;
+            }
         }
     }
 }

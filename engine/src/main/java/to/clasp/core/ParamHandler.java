@@ -11,6 +11,8 @@ import to.clasp.protocol.GetDecoder;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SetDecoder;
 import to.clasp.protocol.SetEncoder;
+import to.clasp.protocol.ValueType;
+import to.clasp.protocol.ValueView;
 import to.clasp.state.ParamStore;
 import to.clasp.state.WriteResult;
 
@@ -22,6 +24,7 @@ import to.clasp.state.WriteResult;
 final class ParamHandler
 {
     private final ParamStore store;
+    private final ParamDirectory directory;
     private final FanOut fanOut;
     private final Replies replies;
     private final SnapshotSender snapshots;
@@ -31,10 +34,11 @@ final class ParamHandler
     private final UnsafeBuffer broadcast = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private long lastRevision;
 
-    ParamHandler(final ParamStore store, final FanOut fanOut, final Replies replies, final SnapshotSender snapshots,
+    ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies, final SnapshotSender snapshots,
         final Outbox outbox, final RouterClock clock)
     {
         this.store = store;
+        this.directory = directory;
         this.fanOut = fanOut;
         this.replies = replies;
         this.snapshots = snapshots;
@@ -107,15 +111,32 @@ final class ParamHandler
         final DirectBuffer payload = set.payloadBuffer();
         final int addressOffset = set.addressOffset();
         final int addressLength = set.addressLength();
-        final int valueLength = set.value().copyCanonical(value, 0);
-        final int id = store.write(payload, addressOffset, addressLength, value, 0, valueLength,
-            s.index, s.idBytes, 0, Session.ID_LENGTH,
-            set.hasRevision(), set.revision(), set.lock(), set.unlock(),
-            set.hasTtl(), set.ttl(), clock.epochMicros());
+        final ValueView v = set.value();
+        final int rawType = v.rawType();
+        final int id;
+        if (ValueType.widen(rawType) == rawType && ValueType.ARRAY != rawType && ValueType.MAP != rawType)
+        {
+            // Already canonical on the wire (the common case: f64, i64, string, bool): the store copies the data
+            // straight from the frame, no intermediate copy.
+            id = store.write(payload, addressOffset, addressLength, rawType, v.buffer(), v.dataOffset(),
+                v.dataLength(), s.index, s.idBytes, 0, Session.ID_LENGTH,
+                set.hasRevision(), set.revision(), set.lock(), set.unlock(),
+                set.hasTtl(), set.ttl(), clock.epochMicros());
+        }
+        else
+        {
+            // Narrow numbers (i8/i16/i32/f32), possibly nested in arrays/maps, are widened first.
+            final int valueLength = v.copyCanonical(value, 0);
+            id = store.write(payload, addressOffset, addressLength, value, 0, valueLength,
+                s.index, s.idBytes, 0, Session.ID_LENGTH,
+                set.hasRevision(), set.revision(), set.lock(), set.unlock(),
+                set.hasTtl(), set.ttl(), clock.epochMicros());
+        }
         if (id < 0)
         {
             return id;
         }
+        directory.onWrite(id);
         final long revision = store.revision(id);
         lastRevision = revision;
         final int length = SetEncoder.broadcast(set, revision, broadcast, 0);

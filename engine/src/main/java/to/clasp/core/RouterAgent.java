@@ -19,7 +19,9 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     private final RouterInboundPort port;
     private final int batchLimit;
     private final java.util.function.Consumer<Throwable> errorHandler;
+    private final RouterMetrics metrics;
     private int batchCount;
+    private long batchStartNs;
 
     RouterAgent(final RingBuffer<InboundEvent> ring, final RouterCore core, final CoreIdleStrategy idle,
         final Router.Context ctx, final RouterInboundPort port)
@@ -28,6 +30,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
         this.core = core;
+        this.metrics = core.metrics();
         this.idle = idle;
         this.clock = ctx.clock();
         this.port = port;
@@ -48,9 +51,14 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     public int doWork() throws Exception
     {
         batchCount = 0;
+        core.beginCycle();
         poller.poll(this);
         int work = batchCount;
         final long now = clock.nanoTime();
+        if (work > 0)
+        {
+            metrics.serviceTime(now - batchStartNs, work);
+        }
         work += core.doTimers(now);
         core.endOfCycle();
         if (0 == work)
@@ -64,6 +72,14 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
 
     public boolean onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
     {
+        if (0 == batchCount)
+        {
+            // One clock reading starts the batch: it is the dequeue time for ring wait, the start of the service
+            // time, and the core's time for this cycle (so the core need not read the clock again).
+            batchStartNs = clock.nanoTime();
+            core.startBatch(batchStartNs);
+        }
+        metrics.ringWait(batchStartNs - event.receiveNanos);
         try
         {
             core.onEvent(event);

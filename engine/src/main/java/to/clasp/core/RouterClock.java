@@ -7,25 +7,29 @@ package to.clasp.core;
  */
 public interface RouterClock
 {
-    /** The system clocks. */
-    RouterClock SYSTEM = new RouterClock()
-    {
-        public long epochMicros()
-        {
-            final java.time.Instant now = java.time.Instant.now();
-            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000L;
-        }
-
-        public long nanoTime()
-        {
-            return System.nanoTime();
-        }
-    };
+    /**
+     * The system clocks: {@link System#nanoTime()}, and wall time derived from it (see {@link SystemRouterClock}).
+     * Thread-safe.
+     */
+    RouterClock SYSTEM = new SystemRouterClock();
 
     /**
      * @return microseconds since the Unix epoch.
      */
     long epochMicros();
+
+    /**
+     * Wall time at a monotonic reading just taken from {@link #nanoTime()}: lets a caller that already read the
+     * monotonic clock get wall time without a second clock read. The default ignores the argument and reads
+     * {@link #epochMicros()}.
+     *
+     * @param nanoTime a recent value of {@link #nanoTime()}.
+     * @return microseconds since the Unix epoch.
+     */
+    default long epochMicros(final long nanoTime)
+    {
+        return epochMicros();
+    }
 
     /**
      * @return a monotonic time in nanoseconds (arbitrary origin), as {@link System#nanoTime()}.

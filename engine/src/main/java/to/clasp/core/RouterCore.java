@@ -12,6 +12,7 @@ import to.clasp.protocol.FrameDecoder;
 import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SyncEncoder;
+import to.clasp.state.ExpiryHandler;
 import to.clasp.state.ParamStore;
 
 /**
@@ -25,11 +26,12 @@ public final class RouterCore implements AutoCloseable
 
     private final Router.Context ctx;
     private final RouterMetrics metrics;
-    private final RouterClock clock;
+    private final CycleClock clock;
     private final SessionTable table = new SessionTable();
     private final TimerQueue timers = new TimerQueue();
     private final FrameDecoder decoder = new FrameDecoder();
     private final ParamStore store;
+    private final ParamDirectory directory;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final Outbox outbox;
     private final Replies replies;
@@ -52,26 +54,28 @@ public final class RouterCore implements AutoCloseable
         ctx.conclude();
         this.ctx = ctx;
         this.metrics = metrics;
-        this.clock = ctx.clock();
+        this.clock = new CycleClock(ctx.clock());
         this.store = new ParamStore(new ParamStore.Context()
             .maxParams(ctx.maxParams())
             .defaultTtlSeconds(ctx.paramTtlSeconds()));
         this.outbox = new Outbox(metrics, ctx.outboundSoftLimit(), ctx.outboundHardLimit());
         this.replies = new Replies(outbox, metrics);
-        this.snapshots = new SnapshotSender(store, outbox);
+        this.directory = new ParamDirectory(store);
+        this.snapshots = new SnapshotSender(store, outbox, directory);
         final SubscriptionFilters filters = new SubscriptionFilters(timers);
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
         final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs());
         this.rateLimiter = new RateLimiter(ctx.rateLimit());
         this.lifecycle = new SessionLifecycle(ctx, table, timers, outbox, replies, snapshots, index, filters,
             gestures, store, rateLimiter, metrics);
-        this.params = new ParamHandler(store, fanOut, replies, snapshots, outbox, clock);
+        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock);
         this.subscribes = new SubscribeHandler(index, filters, snapshots, replies,
             ctx.maxSubscriptionsPerSession());
         this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies);
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
             ctx.maxBundleAheadMicros());
-        this.announces = new AnnounceRegistry(replies);
+        this.announces = new AnnounceRegistry(replies, metrics);
+        final ExpiryHandler forget = directory::remove; // expired params leave the snapshot index too
         this.ttlTimer = new CoreTimer()
         {
             void onTimer(final long nowNs)
@@ -79,7 +83,7 @@ public final class RouterCore implements AutoCloseable
                 final long nowMicros = clock.epochMicros();
                 if (store.nextExpiryCheckMicros() <= nowMicros)
                 {
-                    final int expired = store.expire(nowMicros, null, 10_000);
+                    final int expired = store.expire(nowMicros, forget, 10_000);
                     if (expired > 0)
                     {
                         metrics.expired(expired);
@@ -88,7 +92,7 @@ public final class RouterCore implements AutoCloseable
                 timers.schedule(this, nowNs + ctx.ttlCheckIntervalNs());
             }
         };
-        timers.schedule(ttlTimer, clock.nanoTime() + ctx.ttlCheckIntervalNs());
+        timers.schedule(ttlTimer, clock.source().nanoTime() + ctx.ttlCheckIntervalNs());
     }
 
     /**
@@ -206,17 +210,19 @@ public final class RouterCore implements AutoCloseable
                 break;
             case MessageType.SYNC:
             {
-                final long nowMicros = clock.epochMicros();
-                final long receivedMicros = nowMicros - Math.max(0, nowNs - event.receiveNanos) / 1000;
+                // Exact readings, not the cycle's cached time: SYNC exists to measure clock offsets.
+                final RouterClock exact = clock.source();
+                final long nowMicros = exact.epochMicros();
+                final long receivedMicros = nowMicros - Math.max(0, exact.nanoTime() - event.receiveNanos) / 1000;
                 replies.send(s, SyncEncoder.reply(replies.scratch(), 0, d.sync().t1(), receivedMicros,
-                    clock.epochMicros()));
+                    exact.epochMicros()));
                 break;
             }
             case MessageType.ANNOUNCE:
                 announces.onAnnounce(s, d.announce(), payload, d.qos());
                 break;
             case MessageType.QUERY:
-                announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength());
+                announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength(), nowNs);
                 break;
             case MessageType.REPLAY:
                 replies.error(s, 501, Replies.NO_JOURNAL);
@@ -234,7 +240,28 @@ public final class RouterCore implements AutoCloseable
      */
     public int doTimers(final long nowNs)
     {
+        // The rest of the cycle (timers, end-of-cycle flushes) runs at this later reading.
+        clock.nanoTime(nowNs);
         return timers.poll(nowNs);
+    }
+
+    /**
+     * Start of a duty cycle: the cycle's clock readings are taken afresh on first use. {@link #endOfCycle()} does
+     * the same, so callers that always end their batches need not call this; the agent calls it because it reads
+     * time between cycles ({@link #nextDeadlineNs()}) and may have idled since.
+     */
+    public void beginCycle()
+    {
+        clock.advance();
+    }
+
+    /**
+     * The first event of a batch is about to be handled and the caller has just read the monotonic clock: the core
+     * uses that reading as this cycle's time instead of reading the clock again.
+     */
+    void startBatch(final long nowNs)
+    {
+        clock.nanoTime(nowNs);
     }
 
     /**
@@ -267,6 +294,7 @@ public final class RouterCore implements AutoCloseable
         metrics.connections(table.connectionCount());
         metrics.subscriptions(index.size());
         metrics.params(store.size());
+        clock.advance();
     }
 
     /**
@@ -277,7 +305,7 @@ public final class RouterCore implements AutoCloseable
         final long next = timers.nextDeadlineNs();
         if (!outbox.congested().isEmpty())
         {
-            return Math.min(next, clock.nanoTime() + CONGESTED_RECHECK_NS);
+            return Math.min(next, clock.source().nanoTime() + CONGESTED_RECHECK_NS);
         }
         return next;
     }

@@ -15,6 +15,14 @@ public final class RouterMetrics
     /** Upper bounds (inclusive) of the fan-out histogram buckets; the last bucket is unbounded. */
     private static final long[] FAN_OUT_BOUNDS = {0, 1, 4, 16, 64, 256, 1024, Long.MAX_VALUE};
 
+    /**
+     * Log2 latency buckets, in ns: bucket 0 holds 0 (and clamped negative readings), bucket b ≥ 1 holds
+     * [2^(b-1), 2^b - 1], the last bucket everything from 2^(LATENCY_BUCKETS-2) ns (≈ 137 s) up. Fixed buckets cost
+     * one increment per sample, allocate nothing, and a reader on any thread sees plain counters (no HdrHistogram,
+     * no copying, no locks). Resolution is a factor of two, which is what a latency overview needs.
+     */
+    private static final int LATENCY_BUCKETS = 39;
+
     private static final int SESSIONS = 0;
     private static final int SUBSCRIPTIONS = 1;
     private static final int PARAMS = 2;
@@ -31,10 +39,15 @@ public final class RouterMetrics
     private static final int BYTES_OUT = 13;
     private static final int EXPIRED_PARAMS = 14;
     private static final int CONNECTIONS = 15;
-    private static final int MESSAGES_IN = 16;                  // 128 slots by type code
+    private static final int QUERY_RESULTS_TRUNCATED = 16;
+    private static final int MESSAGES_IN = 17;                  // 128 slots by type code
     private static final int ERRORS = MESSAGES_IN + 128;         // one slot per ERROR_CODES entry
     private static final int FAN_OUT = ERRORS + ERROR_CODES.length;
-    private static final int LENGTH = FAN_OUT + FAN_OUT_BOUNDS.length;
+    private static final int RING_WAIT = FAN_OUT + FAN_OUT_BOUNDS.length;  // LATENCY_BUCKETS slots, then the sum
+    private static final int RING_WAIT_SUM = RING_WAIT + LATENCY_BUCKETS;
+    private static final int SERVICE_TIME = RING_WAIT_SUM + 1;              // LATENCY_BUCKETS slots, then the sum
+    private static final int SERVICE_TIME_SUM = SERVICE_TIME + LATENCY_BUCKETS;
+    private static final int LENGTH = SERVICE_TIME_SUM + 1;
 
     private final AtomicLongArray values = new AtomicLongArray(LENGTH);
 
@@ -136,6 +149,12 @@ public final class RouterMetrics
         return values.get(EXPIRED_PARAMS);
     }
 
+    /** @return QUERY answers whose matching definitions did not all fit the one RESULT frame (65 535 bytes). */
+    public long queryResultsTruncated()
+    {
+        return values.get(QUERY_RESULTS_TRUNCATED);
+    }
+
     /**
      * @param type message type code (0x01 … 0x61).
      * @return inbound messages of that type that decoded (bundle items counted under their own type too).
@@ -185,7 +204,105 @@ public final class RouterMetrics
         return values.get(FAN_OUT + i);
     }
 
+    /** @return how many latency buckets each per-stage latency histogram has. */
+    public static int latencyBucketCount()
+    {
+        return LATENCY_BUCKETS;
+    }
+
+    /**
+     * @return inclusive upper bound of latency bucket i in ns: 0, 1, 3, 7, … 2^i - 1; {@code Long.MAX_VALUE} for the
+     * last.
+     */
+    public static long latencyBucketUpperBoundNs(final int i)
+    {
+        return i >= LATENCY_BUCKETS - 1 ? Long.MAX_VALUE : (1L << i) - 1;
+    }
+
+    static int latencyBucket(final long ns)
+    {
+        return ns <= 0 ? 0 : Math.min(64 - Long.numberOfLeadingZeros(ns), LATENCY_BUCKETS - 1);
+    }
+
+    /**
+     * Ring wait: time from the edge's receive timestamp of an inbound event (frame, connect, disconnect) to the start
+     * of the core batch that handles it — time spent queued in the inbound ring.
+     *
+     * @return events whose ring wait fell in latency bucket i (non-cumulative).
+     */
+    public long ringWaitBucket(final int i)
+    {
+        return values.get(RING_WAIT + i);
+    }
+
+    /** @return inbound events with a ring wait recorded (the sum of the buckets). */
+    public long ringWaitCount()
+    {
+        return sum(RING_WAIT);
+    }
+
+    /** @return sum of all recorded ring waits, ns. */
+    public long ringWaitTotalNs()
+    {
+        return values.get(RING_WAIT_SUM);
+    }
+
+    /**
+     * Core service time per event: the core's processing time for a batch (decode, state, fan-out into the outbound
+     * queues) divided by the batch's event count, recorded once per event. Two clock readings per batch, none per
+     * event, so it is the mean within each batch, not each event's own time.
+     *
+     * @return events whose service time fell in latency bucket i (non-cumulative).
+     */
+    public long serviceTimeBucket(final int i)
+    {
+        return values.get(SERVICE_TIME + i);
+    }
+
+    /** @return inbound events with a service time recorded (the sum of the buckets). */
+    public long serviceTimeCount()
+    {
+        return sum(SERVICE_TIME);
+    }
+
+    /** @return total core processing time of all recorded batches, ns. */
+    public long serviceTimeTotalNs()
+    {
+        return values.get(SERVICE_TIME_SUM);
+    }
+
+    private long sum(final int first)
+    {
+        long total = 0;
+        for (int i = 0; i < LATENCY_BUCKETS; i++)
+        {
+            total += values.get(first + i);
+        }
+        return total;
+    }
+
     // ---- writers (core thread only) ----
+
+    void ringWait(final long ns)
+    {
+        inc(RING_WAIT + latencyBucket(ns));
+        add(RING_WAIT_SUM, Math.max(0, ns));
+    }
+
+    void serviceTime(final long batchNs, final int events)
+    {
+        if (events > 0)
+        {
+            final int bucket = SERVICE_TIME + latencyBucket(batchNs / events);
+            values.lazySet(bucket, values.get(bucket) + events);
+            add(SERVICE_TIME_SUM, Math.max(0, batchNs));
+        }
+    }
+
+    private void add(final int index, final long delta)
+    {
+        values.lazySet(index, values.get(index) + delta);
+    }
 
     void sessions(final long v)
     {
@@ -261,6 +378,11 @@ public final class RouterMetrics
     {
         inc(FRAMES_OUT);
         values.lazySet(BYTES_OUT, values.get(BYTES_OUT) + bytes);
+    }
+
+    void queryResultTruncated()
+    {
+        inc(QUERY_RESULTS_TRUNCATED);
     }
 
     void messageIn(final int type)

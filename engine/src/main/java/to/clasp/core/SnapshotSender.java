@@ -1,5 +1,6 @@
 package to.clasp.core;
 
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.address.Pattern;
@@ -16,24 +17,29 @@ import to.clasp.state.ParamStore;
  */
 final class SnapshotSender
 {
+    private static final int END = -1;
+
     /** One pending snapshot for one session. */
     static final class Job
     {
         Pattern pattern;        // null = everything
-        int cursor;             // next param id to look at
+        IntArrayList candidates; // ids that may match (from the ParamDirectory); null = scan every param
+        int cursor;             // next param id (full scan) or candidates position to look at
         boolean sendEvenIfEmpty;
         boolean sentAny;
     }
 
     private final ParamStore store;
     private final Outbox outbox;
+    private final ParamDirectory directory;
     private final SnapshotEncoder encoder = new SnapshotEncoder();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
 
-    SnapshotSender(final ParamStore store, final Outbox outbox)
+    SnapshotSender(final ParamStore store, final Outbox outbox, final ParamDirectory directory)
     {
         this.store = store;
         this.outbox = outbox;
+        this.directory = directory;
     }
 
     /**
@@ -47,6 +53,14 @@ final class SnapshotSender
         final Job job = new Job();
         job.pattern = pattern;
         job.sendEvenIfEmpty = sendEvenIfEmpty;
+        if (null != pattern)
+        {
+            // Only params the pattern can match (its literal prefix's subtree), not the whole store. Params created
+            // after this point are not added: like the full scan's cursor, a snapshot may or may not include a param
+            // created while it is being sent (live updates for it go out anyway: the subscription is registered).
+            final IntArrayList candidates = new IntArrayList();
+            job.candidates = directory.candidates(pattern, candidates) ? candidates : null;
+        }
         s.snapshotJobs.addLast(job);
         pump(s);
     }
@@ -87,10 +101,11 @@ final class SnapshotSender
     private boolean sendChunk(final Session s, final Job job)
     {
         encoder.begin(scratch, 0);
-        int id = store.nextLive(job.cursor);
+        int position = seek(job, job.cursor);
         final Pattern pattern = job.pattern;
-        while (ParamStore.NULL_ID != id)
+        while (END != position)
         {
+            final int id = null == job.candidates ? position : job.candidates.getInt(position);
             final int addressOffset = store.addressOffset(id);
             final int addressLength = store.addressLength(id);
             if (null == pattern || pattern.matches(store.addressBuffer(), addressOffset, addressLength))
@@ -110,10 +125,10 @@ final class SnapshotSender
                     // sent at all; skip it rather than loop on it.
                 }
             }
-            id = store.nextLive(id + 1);
+            position = seek(job, position + 1);
         }
-        final boolean done = ParamStore.NULL_ID == id;
-        job.cursor = done ? Integer.MAX_VALUE : id;
+        final boolean done = END == position;
+        job.cursor = done ? Integer.MAX_VALUE : position;
         if (encoder.count() > 0 || (done && job.sendEvenIfEmpty && !job.sentAny))
         {
             final int length = encoder.finish();
@@ -121,6 +136,30 @@ final class SnapshotSender
             job.sentAny = true;
         }
         return done;
+    }
+
+    /**
+     * @return the first position at or after {@code from} holding a live param: an id for a full scan, an index into
+     * the candidates otherwise; {@link #END} when there is none. A candidate may have been removed (or its id reused
+     * by another address) since the job started: the liveness check here and the pattern check in the caller cover
+     * both.
+     */
+    private int seek(final Job job, final int from)
+    {
+        final IntArrayList candidates = job.candidates;
+        if (null == candidates)
+        {
+            final int id = store.nextLive(from);
+            return ParamStore.NULL_ID == id ? END : id;
+        }
+        for (int i = from, n = candidates.size(); i < n; i++)
+        {
+            if (store.isLive(candidates.getInt(i)))
+            {
+                return i;
+            }
+        }
+        return END;
     }
 
     /**

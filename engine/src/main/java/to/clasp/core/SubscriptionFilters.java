@@ -18,13 +18,22 @@ import to.clasp.protocol.ValueView;
  * </ul>
  * Subscriptions without options have no filter and cost nothing (the fan-out checks a per-session counter first).
  * State is created per (subscription, address) on first use; it lives until the subscription goes.
+ * <p>
+ * When several subscriptions of one session match an address, {@link FanOut} offers each update to every one of
+ * them (each applies its own rule and keeps its own state) and the session gets it, once, if any lets it through
+ * (or any matching subscription has no options). Whenever the session does get a value — at once or later from a
+ * held-back one — every matching filter of that session records it as delivered ({@link Filter#delivered}): the
+ * value epsilon compares against, the start of a new maxRate interval, and the end of anything it held back.
  */
 final class SubscriptionFilters
 {
     interface Delivery
     {
-        /** Deliver a deferred frame to the session now. */
-        void deliver(int sessionIndex, DirectBuffer frame, int length, int cls, int paramId);
+        /**
+         * Deliver a deferred frame to the session now. The entry's address, type bit and value say what it was, so
+         * the session's other filters on that address can count it as delivered.
+         */
+        void deliver(Entry entry, DirectBuffer frame, int length, int cls, int paramId);
     }
 
     /** One subscription's options and per-address state. */
@@ -47,23 +56,10 @@ final class SubscriptionFilters
          * @return {@code true} to deliver now; {@code false} if skipped or deferred.
          */
         boolean offer(final long nowNs, final DirectBuffer address, final int addressOffset, final int addressLength,
-            final ValueView value, final DirectBuffer frame, final int frameOffset, final int frameLength,
-            final int cls, final int paramId)
+            final int typeBit, final ValueView value, final DirectBuffer frame, final int frameOffset,
+            final int frameLength, final int cls, final int paramId)
         {
-            final long hash = AddressKey.hash(address, addressOffset, addressLength);
-            Entry e = entries.get(hash);
-            while (null != e && !e.sameAddress(address, addressOffset, addressLength))
-            {
-                e = (Entry)e.nextInChain;
-            }
-            if (null == e)
-            {
-                e = new Entry(this);
-                e.setAddress(address, addressOffset, addressLength, hash);
-                e.nextInChain = entries.get(hash);
-                entries.put(hash, e);
-            }
-
+            final Entry e = entry(address, addressOffset, addressLength);
             final boolean numeric = null != value && value.isNumeric();
             final double v = numeric ? value.asDouble() : 0;
             if (!Double.isNaN(epsilon) && numeric && e.hasLastValue && Math.abs(v - e.lastValue) < epsilon)
@@ -77,6 +73,7 @@ final class SubscriptionFilters
             {
                 e.pending = AddressKey.copy(e.pending, frame, frameOffset, frameLength);
                 e.pendingLength = frameLength;
+                e.pendingTypeBit = typeBit;
                 e.pendingClass = cls;
                 e.pendingParamId = paramId;
                 e.pendingNumeric = numeric;
@@ -91,6 +88,41 @@ final class SubscriptionFilters
             e.pendingLength = 0;
             timers.cancel(e);
             return true;
+        }
+
+        /**
+         * The session received this update (through this or another of its subscriptions): it is now the last
+         * delivered value for epsilon, starts a new maxRate interval, and supersedes anything this filter held back
+         * for the address (which is older), so nothing older or duplicate follows.
+         */
+        void delivered(final long nowNs, final DirectBuffer address, final int addressOffset, final int addressLength,
+            final boolean numeric, final double value)
+        {
+            final Entry e = entry(address, addressOffset, addressLength);
+            e.sentOnce = true;
+            e.lastSentNs = nowNs;
+            e.hasLastValue = numeric;
+            e.lastValue = value;
+            e.pendingLength = 0;
+            timers.cancel(e);
+        }
+
+        private Entry entry(final DirectBuffer address, final int addressOffset, final int addressLength)
+        {
+            final long hash = AddressKey.hash(address, addressOffset, addressLength);
+            Entry e = entries.get(hash);
+            while (null != e && !e.sameAddress(address, addressOffset, addressLength))
+            {
+                e = (Entry)e.nextInChain;
+            }
+            if (null == e)
+            {
+                e = new Entry(this);
+                e.setAddress(address, addressOffset, addressLength, hash);
+                e.nextInChain = entries.get(hash);
+                entries.put(hash, e);
+            }
+            return e;
         }
 
         void deactivate()
@@ -118,6 +150,7 @@ final class SubscriptionFilters
         double lastValue;
         UnsafeBuffer pending;
         int pendingLength;
+        int pendingTypeBit;
         int pendingClass;
         int pendingParamId;
         boolean pendingNumeric;
@@ -140,7 +173,7 @@ final class SubscriptionFilters
             lastSentNs = nowNs;
             hasLastValue = pendingNumeric;
             lastValue = pendingValue;
-            delivery.deliver(filter.sessionIndex, pending, length, pendingClass, pendingParamId);
+            delivery.deliver(this, pending, length, pendingClass, pendingParamId);
         }
     }
 

@@ -1,5 +1,7 @@
 package to.clasp.edge;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.agrona.BitUtil;
@@ -84,9 +86,28 @@ public final class OutboundQueue
     private int headPosition;
     private long consumedBytes;
 
-    // Published counters, read by the other side.
+    // Published counters, read by the other side (volatile reads). Written with release (ordered) stores: a volatile
+    // store is a full StoreLoad fence on x86, paid by the core once per frame per recipient, and nothing here needs
+    // one — frames become visible through their ordered headers, and these counts only bound the queue.
     private volatile long publishedProducedBytes;
     private volatile long publishedConsumedBytes;
+
+    private static final VarHandle PUBLISHED_PRODUCED;
+    private static final VarHandle PUBLISHED_CONSUMED;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PUBLISHED_PRODUCED = lookup.findVarHandle(OutboundQueue.class, "publishedProducedBytes", long.class);
+            PUBLISHED_CONSUMED = lookup.findVarHandle(OutboundQueue.class, "publishedConsumedBytes", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * @param connectionId the connection this queue belongs to.
@@ -169,7 +190,7 @@ public final class OutboundQueue
         buffer.putIntOrdered(position, length);
         tailPosition = position + recordLength;
         producedBytes += length;
-        publishedProducedBytes = producedBytes;
+        PUBLISHED_PRODUCED.setRelease(this, producedBytes);
         return true;
     }
 
@@ -236,7 +257,7 @@ public final class OutboundQueue
         {
             if (count > 0)
             {
-                publishedConsumedBytes = consumedBytes;
+                PUBLISHED_CONSUMED.setRelease(this, consumedBytes);
             }
         }
         return count;

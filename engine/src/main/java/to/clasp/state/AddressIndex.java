@@ -62,9 +62,22 @@ final class AddressIndex
             h = (h ^ buffer.getLong(offset + i, ByteOrder.LITTLE_ENDIAN)) * 0xFF51AFD7ED558CCDL;
             h ^= h >>> 29;
         }
-        for (; i < length; i++)
+        if (i < length)
         {
-            h = (h ^ (buffer.getByte(offset + i) & 0xFF)) * 0x100000001B3L;
+            if (length >= 8)
+            {
+                // The tail as the last eight bytes, overlapping what was already mixed (the length is in the seed):
+                // one step instead of up to seven byte steps with a bounds check each.
+                h = (h ^ buffer.getLong(offset + length - 8, ByteOrder.LITTLE_ENDIAN)) * 0xFF51AFD7ED558CCDL;
+                h ^= h >>> 29;
+            }
+            else
+            {
+                for (; i < length; i++)
+                {
+                    h = (h ^ (buffer.getByte(offset + i) & 0xFF)) * 0x100000001B3L;
+                }
+            }
         }
         h ^= h >>> 33;
         h *= 0xC4CEB9FE1A85EC53L;
@@ -82,6 +95,11 @@ final class AddressIndex
             {
                 return false;
             }
+        }
+        if (length >= 8)
+        {
+            // The tail as the last eight bytes, overlapping what was already compared.
+            return i == length || a.getLong(aOffset + length - 8) == b.getLong(bOffset + length - 8);
         }
         for (; i < length; i++)
         {

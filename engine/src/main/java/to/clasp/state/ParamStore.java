@@ -288,6 +288,85 @@ public final class ParamStore implements AutoCloseable
         final long ttlRaw,
         final long nowMicros)
     {
+        final int id = writeRecord(address, addrOffset, addrLength, valueLength, sessionIndex,
+            writer, writerOffset, writerLength, hasExpectedRevision, expectedRevision, lock, unlock, hasTtl, ttlRaw,
+            nowMicros);
+        if (id >= 0)
+        {
+            arena.buffer().putBytes(records.valueOffset(id), value, valueOffset, valueLength);
+        }
+        return id;
+    }
+
+    /**
+     * As {@link #write(DirectBuffer, int, int, DirectBuffer, int, int, int, DirectBuffer, int, int, boolean, long,
+     * boolean, boolean, boolean, long, long)} with the canonical value given as its type byte and data apart, as a
+     * decoded SET has them (the type lives in the SET flags): the data is copied straight from the frame into the
+     * store, with no intermediate copy. Only for values whose wire form already is canonical (no narrow numbers to
+     * widen, no nested array or map); the caller checks that.
+     *
+     * @param valueType  the canonical type code, stored as the value's first byte.
+     * @param dataLength data bytes after the type byte; the stored value is {@code 1 + dataLength} bytes.
+     */
+    public int write(
+        final DirectBuffer address,
+        final int addrOffset,
+        final int addrLength,
+        final int valueType,
+        final DirectBuffer data,
+        final int dataOffset,
+        final int dataLength,
+        final int sessionIndex,
+        final DirectBuffer writer,
+        final int writerOffset,
+        final int writerLength,
+        final boolean hasExpectedRevision,
+        final long expectedRevision,
+        final boolean lock,
+        final boolean unlock,
+        final boolean hasTtl,
+        final long ttlRaw,
+        final long nowMicros)
+    {
+        final int id = writeRecord(address, addrOffset, addrLength, 1 + dataLength, sessionIndex,
+            writer, writerOffset, writerLength, hasExpectedRevision, expectedRevision, lock, unlock, hasTtl, ttlRaw,
+            nowMicros);
+        if (id >= 0)
+        {
+            final MutableDirectBuffer buffer = arena.buffer();
+            final int at = records.valueOffset(id);
+            buffer.putByte(at, (byte)valueType);
+            if (dataLength > 0)
+            {
+                buffer.putBytes(at + 1, data, dataOffset, dataLength);
+            }
+        }
+        return id;
+    }
+
+    /**
+     * Everything a write does except copying the value bytes: checks, id and slot placement, revision, length,
+     * timestamp, writer, lock bits, TTL.
+     *
+     * @return the param id, whose value slot holds {@code valueLength} bytes, or the negated refusal code.
+     */
+    private int writeRecord(
+        final DirectBuffer address,
+        final int addrOffset,
+        final int addrLength,
+        final int valueLength,
+        final int sessionIndex,
+        final DirectBuffer writer,
+        final int writerOffset,
+        final int writerLength,
+        final boolean hasExpectedRevision,
+        final long expectedRevision,
+        final boolean lock,
+        final boolean unlock,
+        final boolean hasTtl,
+        final long ttlRaw,
+        final long nowMicros)
+    {
         validate(addrLength, valueLength, writerLength, lock, sessionIndex, hasTtl, ttlRaw);
 
         final int hash = AddressIndex.hash(address, addrOffset, addrLength);
@@ -321,7 +400,6 @@ public final class ParamStore implements AutoCloseable
             records.revision(id, records.revision(id) + 1);
         }
 
-        arena.buffer().putBytes(records.valueOffset(id), value, valueOffset, valueLength);
         records.valueLength(id, valueLength);
         records.timestamp(id, nowMicros);
         records.writer(id, writer, writerOffset, writerLength);

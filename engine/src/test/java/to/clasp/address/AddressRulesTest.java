@@ -184,4 +184,37 @@ class AddressRulesTest
         assertEquals(MAX_ADDRESS_LENGTH, s.getBytes(StandardCharsets.UTF_8).length);
         assertEquals(VALID, AddressRules.validateAddress(s));
     }
+
+    /**
+     * The buffer check scans eight bytes per step; compare it with the String overload (a plain char loop) over
+     * random strings of '/', '*', 'a' and a multi-byte letter, at every alignment, so a slip at a word boundary (a
+     * "//" or '*' straddling two words, a tail shorter than a word) cannot hide.
+     */
+    @Test
+    void wordAtATimeScanAgreesWithTheCharScanAtEveryLengthAndAlignment()
+    {
+        final java.util.Random random = new java.util.Random(42);
+        final char[] alphabet = {'/', '/', '*', 'a', 'b', '\u00e9'};
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        for (int n = 0; n < 200_000; n++)
+        {
+            final int length = random.nextInt(40);
+            final StringBuilder sb = new StringBuilder();
+            if (random.nextInt(8) != 0)
+            {
+                sb.append('/');
+            }
+            while (sb.length() < length)
+            {
+                sb.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            final String s = sb.toString();
+            final byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            final int offset = random.nextInt(16);
+            buffer.setMemory(0, buffer.capacity(), (byte)'/');
+            buffer.putBytes(offset, utf8);
+            assertEquals(AddressRules.validateAddress(s), AddressRules.validateAddress(buffer, offset, utf8.length),
+                () -> "disagree on '" + s + "' at offset " + offset);
+        }
+    }
 }

@@ -69,7 +69,7 @@ public final class ClaspServer implements AutoCloseable
         }
         if (ctx.metricsPort() != Context.OFF)
         {
-            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics());
+            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge);
         }
         live = true;
         ready = true;

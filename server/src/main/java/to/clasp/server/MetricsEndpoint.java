@@ -7,9 +7,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.aeron.AeronCounters;
 import to.clasp.core.RouterMetrics;
+import to.clasp.transport.aeron.AeronEdge;
 
 import java.io.IOException;
+import java.util.function.IntToLongFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -50,6 +53,51 @@ final class MetricsEndpoint implements AutoCloseable
     MetricsEndpoint(final String host, final int port, final RouterMetrics metrics) throws IOException
     {
         this(host, port, register(new PrometheusRegistry(), metrics));
+    }
+
+    /**
+     * @param aeron the Aeron edge whose sessions and media-driver counters are exported too, or null.
+     */
+    MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron)
+        throws IOException
+    {
+        this(host, port, registerAeron(register(new PrometheusRegistry(), metrics), aeron));
+    }
+
+    /**
+     * Register the Aeron edge's metrics (read at scrape time; nothing is counted on the edge's thread).
+     *
+     * @return the registry.
+     */
+    static PrometheusRegistry registerAeron(final PrometheusRegistry registry, final AeronEdge edge)
+    {
+        if (null == edge)
+        {
+            return registry;
+        }
+        GaugeWithCallback.builder().name("clasp_aeron_sessions")
+            .help("Aeron sessions connecting or open at the edge.")
+            .callback(cb -> cb.call(edge.openConnections())).register(registry);
+        aeronCounter(registry, edge, "clasp_aeron_naks_sent", "NAKs the media driver sent (loss it asked to repair).",
+            AeronCounters.SYSTEM_COUNTER_ID_NAK_MESSAGES_SENT);
+        aeronCounter(registry, edge, "clasp_aeron_naks_received", "NAKs the media driver received from clients.",
+            AeronCounters.SYSTEM_COUNTER_ID_NAK_MESSAGES_RECEIVED);
+        aeronCounter(registry, edge, "clasp_aeron_retransmits_sent", "Retransmissions the media driver sent.",
+            AeronCounters.SYSTEM_COUNTER_ID_RETRANSMITS_SENT);
+        aeronCounter(registry, edge, "clasp_aeron_bytes_sent", "UDP payload bytes the media driver sent.",
+            AeronCounters.SYSTEM_COUNTER_ID_BYTES_SENT);
+        aeronCounter(registry, edge, "clasp_aeron_bytes_received", "UDP payload bytes the media driver received.",
+            AeronCounters.SYSTEM_COUNTER_ID_BYTES_RECEIVED);
+        aeronCounter(registry, edge, "clasp_aeron_driver_errors", "Errors the media driver recorded.",
+            AeronCounters.SYSTEM_COUNTER_ID_ERRORS);
+        return registry;
+    }
+
+    private static void aeronCounter(
+        final PrometheusRegistry registry, final AeronEdge edge, final String name, final String help, final int id)
+    {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(edge.driverCounter(id)))
+            .register(registry);
     }
 
     private MetricsEndpoint(final String host, final int port, final PrometheusRegistry registry) throws IOException
@@ -126,6 +174,10 @@ final class MetricsEndpoint implements AutoCloseable
             .register(registry);
 
         registry.register(() -> fanOut(m));
+        registry.register(() -> ringWait(m));
+        registry.register(() -> serviceTime(m));
+        counter(registry, "clasp_query_results_truncated", "RESULT replies cut at one frame (65 535 bytes).", m,
+            RouterMetrics::queryResultsTruncated);
         return registry;
     }
 
@@ -134,22 +186,61 @@ final class MetricsEndpoint implements AutoCloseable
      */
     private static MetricSnapshot fanOut(final RouterMetrics m)
     {
-        final int n = RouterMetrics.fanOutBucketCount();
+        return histogram("clasp_fanout", "Recipients per broadcast SET or PUBLISH.",
+            RouterMetrics.fanOutBucketCount(), RouterMetrics::fanOutBucketUpperBound, m::fanOutBucket, 1.0, -1);
+    }
+
+    /**
+     * Per-stage latency (router-behaviour.md §8), in seconds as Prometheus expects; the core keeps log2 buckets of
+     * nanoseconds, so the bounds are 2^i - 1 ns.
+     */
+    private static MetricSnapshot ringWait(final RouterMetrics m)
+    {
+        return histogram("clasp_ring_wait_seconds",
+            "Time from the edge receiving a frame to the core starting the batch that handles it.",
+            RouterMetrics.latencyBucketCount(), RouterMetrics::latencyBucketUpperBoundNs, m::ringWaitBucket,
+            1e-9, m.ringWaitTotalNs());
+    }
+
+    private static MetricSnapshot serviceTime(final RouterMetrics m)
+    {
+        return histogram("clasp_core_service_seconds",
+            "Core processing time per inbound event (its batch's time divided by the batch's events).",
+            RouterMetrics.latencyBucketCount(), RouterMetrics::latencyBucketUpperBoundNs, m::serviceTimeBucket,
+            1e-9, m.serviceTimeTotalNs());
+    }
+
+    /**
+     * A classic histogram from the core's non-cumulative buckets.
+     *
+     * @param scale multiplies bucket bounds and the sum (ns to s for latencies).
+     * @param sum   total of all observations in the core's unit, or negative when the core keeps none.
+     */
+    private static MetricSnapshot histogram(
+        final String name,
+        final String help,
+        final int n,
+        final IntToLongFunction upperBound,
+        final IntToLongFunction bucket,
+        final double scale,
+        final long sum)
+    {
         final double[] bounds = new double[n];
         final long[] counts = new long[n];
         for (int i = 0; i < n; i++)
         {
-            final long bound = RouterMetrics.fanOutBucketUpperBound(i);
-            bounds[i] = bound == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : bound;
-            counts[i] = m.fanOutBucket(i);
+            final long bound = upperBound.applyAsLong(i);
+            bounds[i] = bound == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : bound * scale;
+            counts[i] = bucket.applyAsLong(i);
         }
-        return HistogramSnapshot.builder()
-            .name("clasp_fanout")
-            .help("Recipients per broadcast SET or PUBLISH.")
-            .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                .build())
-            .build();
+        final HistogramSnapshot.HistogramDataPointSnapshot.Builder point =
+            HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts));
+        if (sum >= 0)
+        {
+            point.sum(sum * scale);
+        }
+        return HistogramSnapshot.builder().name(name).help(help).dataPoint(point.build()).build();
     }
 
     private static void gauge(

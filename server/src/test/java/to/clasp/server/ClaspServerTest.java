@@ -60,6 +60,11 @@ final class ClaspServerTest
                 assertMetric(metrics, "clasp_fanout_count", 1);
                 assertTrue(metrics.contains("clasp_dropped_messages_total"), metrics);
                 assertTrue(metrics.contains("# TYPE clasp_fanout histogram"), metrics);
+                // Connect, HELLO, SUBSCRIBE and two SETs went through the ring and the core before the ERROR came back.
+                assertTrue(metricValue(metrics, "clasp_ring_wait_seconds_count") >= 5, metrics);
+                assertTrue(metricValue(metrics, "clasp_core_service_seconds_count") >= 5, metrics);
+                assertTrue(metricValue(metrics, "clasp_core_service_seconds_sum") > 0, metrics);
+                assertMetric(metrics, "clasp_query_results_truncated_total", 0);
             }
         }
     }
@@ -225,7 +230,7 @@ final class ClaspServerTest
     @Test
     void aeronEndpointServesAeronClientsBesideWebSocketAndShutdownSaysGoingAway() throws Exception
     {
-        final ClaspServer server = start("--aeron-endpoint", "127.0.0.1:0");
+        final ClaspServer server = start("--aeron-endpoint", "127.0.0.1:0", "--metrics-port", "0");
         final to.clasp.client.ClaspClient ws = to.clasp.transport.ws.WebSocketClaspClient.create(
             "ws://127.0.0.1:" + server.wsPort() + "/", new to.clasp.client.ClientOptions().reconnect(false));
         final to.clasp.transport.aeron.AeronClaspClient aeron = to.clasp.transport.aeron.AeronClaspClient.create(
@@ -244,6 +249,10 @@ final class ClaspServerTest
             assertEquals(6.5, ws.get("/both/y").get(5, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(6.5, aeron.get("/both/y").get(5, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(2, server.router().metrics().sessions());
+            final String scrape = get(server.metricsPort(), "/metrics").body();
+            assertTrue(scrape.contains("clasp_aeron_sessions 1"), scrape);
+            assertTrue(scrape.matches("(?s).*clasp_aeron_bytes_received_total [1-9].*"), "driver counters exported");
+            assertTrue(scrape.contains("clasp_aeron_naks_sent_total"), scrape);
 
             server.close();
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
@@ -277,6 +286,18 @@ final class ClaspServerTest
     {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double metricValue(final String exposition, final String name)
+    {
+        for (final String line : exposition.split("\n"))
+        {
+            if (line.startsWith(name + " "))
+            {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError(name + " not found in:\n" + exposition);
     }
 
     private static void assertMetric(final String exposition, final String name, final double expected)

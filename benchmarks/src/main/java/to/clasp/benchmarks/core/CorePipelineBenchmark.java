@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -34,6 +35,15 @@ import to.clasp.protocol.SubscribeEncoder;
  * (cached) → encode the broadcast once → copy into each subscriber's OutboundQueue → end of batch (one
  * outboundReady per recipient). The benchmark thread plays the core thread (no ring hand-off) and also drains the
  * queues, as the edges would, so queues stay at steady state.
+ * <ul>
+ * <li>{@code set}: a batch of one — one SET, then {@code endOfCycle()}, then the drain. The worst case: every
+ *     per-cycle cost (clock readings, edge signalling, gauges) is paid by one SET.</li>
+ * <li>{@code setBatch}: {@value #BATCH} SETs to {@value #BATCH} different addresses per cycle, then one
+ *     {@code endOfCycle()} and one drain, as the core runs under load (it polls up to 256 events per cycle). Scores
+ *     are per SET.</li>
+ * </ul>
+ * The drain stays in the measured time (it is the edges' work, done on other threads in the router), so both
+ * variants understate what the core thread alone sustains; it is one pass over each queue per cycle.
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar CorePipelineBenchmark -prof gc
  * </pre>
@@ -46,6 +56,9 @@ import to.clasp.protocol.SubscribeEncoder;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class CorePipelineBenchmark
 {
+    /** SETs per cycle in {@link #setBatch()}. */
+    public static final int BATCH = 64;
+
     @Param({"1", "100"})
     public int subscribers;
 
@@ -74,6 +87,7 @@ public class CorePipelineBenchmark
 
     private RouterCore core;
     private InboundEvent setEvent;
+    private InboundEvent[] batchEvents;
     private OutboundQueue[] queues;
     private long writerId;
 
@@ -109,12 +123,33 @@ public class CorePipelineBenchmark
         final int length = SetEncoder.encode(scratch, 0, 0, "/bench/mixer/ch1/gain", 0.75, 0, 0, 0);
         setEvent = new InboundEvent(2048);
         setEvent.frame(writerId, System.nanoTime(), scratch, 0, length);
+
+        batchEvents = new InboundEvent[BATCH];
+        for (int i = 0; i < BATCH; i++)
+        {
+            final int n = SetEncoder.encode(scratch, 0, 0, "/bench/mixer/ch" + i + "/gain", 0.5 + i, 0, 0, 0);
+            batchEvents[i] = new InboundEvent(2048);
+            batchEvents[i].frame(writerId, System.nanoTime(), scratch, 0, n);
+        }
     }
 
     @Benchmark
     public void set()
     {
         core.onEvent(setEvent);
+        core.endOfCycle();
+        drain();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void setBatch()
+    {
+        final InboundEvent[] events = batchEvents;
+        for (int i = 0; i < events.length; i++)
+        {
+            core.onEvent(events[i]);
+        }
         core.endOfCycle();
         drain();
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.driver.ThreadingMode;
+import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Histogram;
 
 import to.clasp.client.ClaspClient;
@@ -21,6 +22,8 @@ import to.clasp.transport.aeron.AeronClientTransport;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.aeron.DriverOptions;
 import to.clasp.transport.aeron.IdleStrategies;
+import to.clasp.transport.aeron.TimerSlack;
+import to.clasp.transport.ws.NettyClientTransport;
 import to.clasp.transport.ws.WebSocketClaspClient;
 import to.clasp.transport.ws.WebSocketEdge;
 
@@ -35,7 +38,7 @@ import to.clasp.transport.ws.WebSocketEdge;
  *     <li><b>throughput</b>: the publisher emits as fast as the subscriber keeps up, with at most {@code --window}
  *     events in flight (so nothing is dropped by the slow-consumer policy); reported: delivered events per second.</li>
  * </ul>
- * Run {@code --help} for options; docs/benchmarks-aeron.md has the commands and figures.
+ * Run {@code --help} for options; docs/benchmarks.md §6 has the commands and figures.
  */
 public final class TransportBenchmark
 {
@@ -59,6 +62,9 @@ public final class TransportBenchmark
         opts.put("idle", IdleStrategies.DEFAULT);
         opts.put("threading", "INVOKER");
         opts.put("wait", "block");
+        opts.put("slack", "0");
+        opts.put("pacing", "park");
+        opts.put("shared", "false");
         for (final String arg : args)
         {
             if ("--help".equals(arg) || !arg.startsWith("--") || !arg.contains("="))
@@ -118,6 +124,13 @@ public final class TransportBenchmark
         final long warmup = (long)rate * Long.parseLong(opts.get("warmup"));
         final long measured = (long)rate * Long.parseLong(opts.get("seconds"));
         final long intervalNs = 1_000_000_000L / rate;
+        final boolean spinPacing = "spin".equals(opts.get("pacing"));
+        if (!spinPacing)
+        {
+            // Precise parks for the publisher alone, so pacing needs no spinning that would take a core from the
+            // transports being measured (the same for both).
+            TimerSlack.applyToCurrentThread(1_000);
+        }
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         for (long i = 0; i < warmup + measured; i++)
         {
@@ -126,7 +139,11 @@ public final class TransportBenchmark
             while ((now = System.nanoTime()) < intended)
             {
                 final long gap = intended - now;
-                if (gap > 60_000)
+                if (!spinPacing)
+                {
+                    LockSupport.parkNanos(gap);
+                }
+                else if (gap > 60_000)
                 {
                     LockSupport.parkNanos(gap - 55_000); // park overshoots by ~55 µs here; spin the rest
                 }
@@ -160,7 +177,7 @@ public final class TransportBenchmark
         {
             while (i - received.get() >= window)
             {
-                Thread.yield();
+                LockSupport.parkNanos(20_000); // window full: let the transports run
             }
             setup.publisher.emit("/bench/tp", i);
         }
@@ -197,6 +214,8 @@ public final class TransportBenchmark
         final AeronEdge aeronEdge;
         final ClaspClient publisher;
         final ClaspClient subscriber;
+        final EventLoopGroup wsClientLoop;
+        final AeronClientTransport aeronClients;
 
         Setup(final String transport)
         {
@@ -209,18 +228,41 @@ public final class TransportBenchmark
                     router.inboundPort());
                 aeronEdge = null;
                 final String url = "ws://127.0.0.1:" + wsEdge.localAddress().getPort() + "/";
-                publisher = WebSocketClaspClient.create(url, options);
-                subscriber = WebSocketClaspClient.create(url, options);
+                aeronClients = null;
+                if (shared())
+                {
+                    wsClientLoop = NettyClientTransport.newEventLoopGroup(1);
+                    publisher = WebSocketClaspClient.create(url, options, wsClientLoop);
+                    subscriber = WebSocketClaspClient.create(url, options, wsClientLoop);
+                }
+                else
+                {
+                    wsClientLoop = null;
+                    publisher = WebSocketClaspClient.create(url, options);
+                    subscriber = WebSocketClaspClient.create(url, options);
+                }
             }
             else if ("aeron".equals(transport))
             {
                 wsEdge = null;
                 aeronEdge = AeronEdge.launch(new AeronEdge.Context().endpoint("127.0.0.1:0").driver(driver()),
                     router.inboundPort());
-                publisher = AeronClaspClient.create(options, new AeronClientTransport.Context()
-                    .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-publisher"));
-                subscriber = AeronClaspClient.create(options, new AeronClientTransport.Context()
-                    .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-subscriber"));
+                wsClientLoop = null;
+                if (shared())
+                {
+                    aeronClients = new AeronClientTransport(new AeronClientTransport.Context()
+                        .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-clients"));
+                    publisher = AeronClaspClient.create(options, aeronClients);
+                    subscriber = AeronClaspClient.create(options, aeronClients);
+                }
+                else
+                {
+                    aeronClients = null;
+                    publisher = AeronClaspClient.create(options, new AeronClientTransport.Context()
+                        .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-publisher"));
+                    subscriber = AeronClaspClient.create(options, new AeronClientTransport.Context()
+                        .routerEndpoint(aeronEdge.localEndpoint()).driver(driver()).agentName("bench-subscriber"));
+                }
             }
             else
             {
@@ -230,18 +272,26 @@ public final class TransportBenchmark
             subscriber.connect();
         }
 
+        private boolean shared()
+        {
+            return Boolean.parseBoolean(opts.get("shared"));
+        }
+
         private DriverOptions driver()
         {
             return new DriverOptions().idleStrategy(opts.get("idle"))
-                .threadingMode(ThreadingMode.valueOf(opts.get("threading").toUpperCase(Locale.ROOT)));
+                .threadingMode(ThreadingMode.valueOf(opts.get("threading").toUpperCase(Locale.ROOT)))
+                .timerSlackNs(Long.parseLong(opts.get("slack")));
         }
 
         String describe()
         {
+            final String clients = shared() ? "clients share one " + ("aeron".equals(transport) ?
+                "transport+driver" : "event loop") : "one transport per client";
             return "aeron".equals(transport) ?
-                "  [aeron idle " + opts.get("idle") + ", driver " + opts.get("threading") + ", core wait " +
-                    opts.get("wait") + "]" :
-                "  [ws, core wait " + opts.get("wait") + "]";
+                "  [" + clients + ", aeron idle " + opts.get("idle") + ", driver " + opts.get("threading") + ", timer slack " +
+                    opts.get("slack") + " ns, core wait " + opts.get("wait") + "]" :
+                "  [" + clients + ", core wait " + opts.get("wait") + "]";
         }
 
         void roundTrip() throws Exception
@@ -256,6 +306,14 @@ public final class TransportBenchmark
         {
             publisher.close();
             subscriber.close();
+            if (null != aeronClients)
+            {
+                aeronClients.close();
+            }
+            if (null != wsClientLoop)
+            {
+                wsClientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
             if (null != wsEdge)
             {
                 wsEdge.stopAccepting();

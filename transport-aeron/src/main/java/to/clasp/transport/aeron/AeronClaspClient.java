@@ -51,6 +51,16 @@ public final class AeronClaspClient implements ClaspClient
         return new AeronClaspClient(new ClientSession(options, aeron), aeron);
     }
 
+    /**
+     * A client that shares {@code transport} (its agent thread and media driver) with other clients: one thread and
+     * one driver for many sessions in one process. Closing this client closes its session only; close the transport
+     * after its clients.
+     */
+    public static AeronClaspClient create(final ClientOptions options, final AeronClientTransport transport)
+    {
+        return new AeronClaspClient(new ClientSession(options, transport.shared()), transport);
+    }
+
     /** @return the transport-independent session (counters such as ACKs received, the last router ERROR). */
     public ClientSession session()
     {

@@ -127,6 +127,14 @@ final class AeronClientLink implements ClientTransport.Link
             {
                 return false;
             }
+            if (agent.isAgentThread())
+            {
+                // A listener sending from the agent's own thread: nobody else will drain the ring, so do it here
+                // (offer what is queued, let the driver send) instead of waiting for ourselves.
+                flush();
+                runtime.invoke();
+                continue;
+            }
             agent.wake();
             LockSupport.parkNanos(10_000); // the agent is behind or the router back-pressures: wait for room
         }
@@ -253,8 +261,9 @@ final class AeronClientLink implements ClientTransport.Link
             {
                 offerControl(envelope.disconnect(1000, "client closed"));
                 finish(1000, "client closed");
+                return work + 1;
             }
-            return work + 1;
+            return work; // back-pressured: idle until the next try rather than spin for the close timeout
         }
         if (imageLost && 0 == subscription.imageCount())
         {
@@ -281,8 +290,13 @@ final class AeronClientLink implements ClientTransport.Link
         return work;
     }
 
+    /** Agent thread only. */
     private int flush()
     {
+        if (State.OPEN != state)
+        {
+            return 0;
+        }
         int sent = 0;
         for (int i = 0; i < 64; i++)
         {

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -30,6 +29,7 @@ public final class AeronClientTransport implements ClientTransport
 
     private final Context ctx;
     private final AeronRuntime runtime;
+    private final WakeableIdleStrategy idle;
     private final ClientAgent agent;
     private final AgentRunner runner;
 
@@ -42,9 +42,9 @@ public final class AeronClientTransport implements ClientTransport
     {
         this.ctx = ctx.conclude();
         this.runtime = AeronRuntime.start(ctx.driver(), "clasp-client", t -> LOG.warn("aeron client error", t));
+        this.idle = new WakeableIdleStrategy(IdleStrategies.parse(ctx.driver().idleStrategy()));
         this.agent = new ClientAgent();
-        this.runner = new AgentRunner(IdleStrategies.parse(ctx.driver().idleStrategy()),
-            t -> LOG.warn("aeron client agent error", t), null, agent);
+        this.runner = new AgentRunner(idle, t -> LOG.warn("aeron client agent error", t), null, agent);
         AgentRunner.startOnThread(runner, r ->
         {
             final Thread t = new Thread(r, ctx.agentName());
@@ -84,6 +84,27 @@ public final class AeronClientTransport implements ClientTransport
         return result;
     }
 
+    /**
+     * @return a view of this transport for one more client: it opens links here but does not close the transport
+     * when that client closes (the owner of this transport closes it once, after its clients).
+     */
+    public ClientTransport shared()
+    {
+        final AeronClientTransport owner = this;
+        return new ClientTransport()
+        {
+            public CompletableFuture<Link> open(final LinkHandler handler)
+            {
+                return owner.open(handler);
+            }
+
+            public void close()
+            {
+                // the owner closes the transport
+            }
+        };
+    }
+
     /** @return the driver directory in use (embedded or external). */
     public String aeronDirectory()
     {
@@ -116,15 +137,18 @@ public final class AeronClientTransport implements ClientTransport
 
         void wake()
         {
-            final Thread t = thread;
-            if (null != t)
-            {
-                LockSupport.unpark(t);
-            }
+            idle.wake();
+        }
+
+        /** @return whether the caller is this agent's thread (a listener running inside the duty cycle). */
+        boolean isAgentThread()
+        {
+            return Thread.currentThread() == thread;
         }
 
         public void onStart()
         {
+            TimerSlack.applyToCurrentThread(ctx.driver().timerSlackNs());
             thread = Thread.currentThread();
         }
 
@@ -254,7 +278,13 @@ public final class AeronClientTransport implements ClientTransport
                 }
                 socket.connect(new InetSocketAddress(router, Math.max(port, 1)));
                 final InetAddress local = socket.getLocalAddress();
-                return local.isAnyLocalAddress() ? "127.0.0.1" : local.getHostAddress();
+                if (local.isAnyLocalAddress())
+                {
+                    return "127.0.0.1";
+                }
+                // Aeron channel URIs write IPv6 literals in brackets, as in [fe80::1]:7332.
+                return local instanceof java.net.Inet6Address ?
+                    "[" + local.getHostAddress().replaceFirst("%.*$", "") + "]" : local.getHostAddress();
             }
             catch (final IOException ex)
             {

@@ -33,6 +33,7 @@ public final class AeronEdge implements AutoCloseable
 
     private final Context ctx;
     private final AeronRuntime runtime;
+    private final WakeableIdleStrategy idle;
     private final AeronEdgeAgent agent;
     private final AgentRunner runner;
     private final AtomicInteger openSessions = new AtomicInteger();
@@ -44,7 +45,8 @@ public final class AeronEdge implements AutoCloseable
         this.runtime = AeronRuntime.start(ctx.driver(), "clasp-edge", ctx.errorHandler()::accept);
         try
         {
-            this.agent = new AeronEdgeAgent(ctx, runtime, inboundPort, openSessions);
+            this.idle = new WakeableIdleStrategy(IdleStrategies.parse(ctx.driver().idleStrategy()));
+            this.agent = new AeronEdgeAgent(ctx, runtime, inboundPort, openSessions, idle);
             this.localEndpoint = resolveEndpoint(agent.subscription());
         }
         catch (final RuntimeException ex)
@@ -52,8 +54,7 @@ public final class AeronEdge implements AutoCloseable
             runtime.close();
             throw ex;
         }
-        this.runner = new AgentRunner(IdleStrategies.parse(ctx.driver().idleStrategy()),
-            ctx.errorHandler()::accept, null, agent);
+        this.runner = new AgentRunner(idle, ctx.errorHandler()::accept, null, agent);
     }
 
     /**
@@ -186,6 +187,7 @@ public final class AeronEdge implements AutoCloseable
         private int fragmentLimit = 64;
         private int drainBudget = 64;
         private int signalQueueCapacity = 16_384;
+        private int maxPendingConnects = 256;
         private String agentName = "clasp-aeron-edge";
         private java.util.function.Consumer<Throwable> errorHandler = t -> LOG.error("aeron edge error", t);
 
@@ -217,7 +219,8 @@ public final class AeronEdge implements AutoCloseable
             {
                 throw new IllegalArgumentException("batchLength must be 64..65536: " + batchLength);
             }
-            if (connectTimeoutMs <= 0 || closeTimeoutMs <= 0 || fragmentLimit <= 0 || drainBudget <= 0)
+            if (connectTimeoutMs <= 0 || closeTimeoutMs <= 0 || fragmentLimit <= 0 || drainBudget <= 0 ||
+                maxPendingConnects <= 0)
             {
                 throw new IllegalArgumentException("timeouts and limits must be > 0");
             }
@@ -389,6 +392,23 @@ public final class AeronEdge implements AutoCloseable
         public int signalQueueCapacity()
         {
             return signalQueueCapacity;
+        }
+
+        /**
+         * @return Connects whose response publication is not yet connected that the edge holds at once (256); more
+         * are dropped (the client retries). Bounds what a flood of Connects can make the edge allocate.
+         */
+        public int maxPendingConnects()
+        {
+            return maxPendingConnects;
+        }
+
+        /** @param max pending Connects held at once. @return this. */
+        public Context maxPendingConnects(final int max)
+        {
+            checkMutable();
+            this.maxPendingConnects = max;
+            return this;
         }
 
         /** @return the edge thread's name ({@code clasp-aeron-edge}). */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.ChannelUri;
 import io.aeron.Image;
@@ -36,6 +35,7 @@ final class AeronEdgeAgent implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(AeronEdgeAgent.class);
     private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long QUIET_TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final AeronEdge.Context ctx;
     private final AeronRuntime runtime;
@@ -60,8 +60,10 @@ final class AeronEdgeAgent implements Agent
     private final long connectTimeoutNs;
     private final long closeTimeoutNs;
     private volatile boolean accepting = true;
-    private volatile Thread thread;
+    private final WakeableIdleStrategy idle;
     private AeronSession current;
+    private int transitioning;
+    private int connecting;
     private long nowNs;
     private long nextTimerNs;
 
@@ -69,8 +71,10 @@ final class AeronEdgeAgent implements Agent
         final AeronEdge.Context ctx,
         final AeronRuntime runtime,
         final InboundPort inboundPort,
-        final AtomicInteger openSessions)
+        final AtomicInteger openSessions,
+        final WakeableIdleStrategy idle)
     {
+        this.idle = idle;
         this.ctx = ctx;
         this.runtime = runtime;
         this.inboundPort = inboundPort;
@@ -102,7 +106,7 @@ final class AeronEdgeAgent implements Agent
 
     public void onStart()
     {
-        thread = Thread.currentThread();
+        TimerSlack.applyToCurrentThread(ctx.driver().timerSlackNs());
     }
 
     public int doWork()
@@ -123,8 +127,10 @@ final class AeronEdgeAgent implements Agent
         }
         if (nowNs - nextTimerNs >= 0)
         {
-            nextTimerNs = nowNs + TIMER_INTERVAL_NS;
             work += checkTimers();
+            // Connects and closes in progress are advanced every millisecond; otherwise only heartbeats and
+            // timeouts are due, and a scan of every session each millisecond would cost more than they need.
+            nextTimerNs = nowNs + (transitioning > 0 ? TIMER_INTERVAL_NS : QUIET_TIMER_INTERVAL_NS);
         }
         return work;
     }
@@ -138,6 +144,11 @@ final class AeronEdgeAgent implements Agent
                 sendDisconnect(s, 1001, "going away");
                 finish(s, "edge closed");
             }
+        }
+        if (runtime.embedded())
+        {
+            // The embedded driver sends only while invoked: let the Disconnects leave before it stops.
+            runtime.invokeFor(20_000);
         }
         runtime.close();
     }
@@ -153,11 +164,7 @@ final class AeronEdgeAgent implements Agent
         {
             signalOverflow.set(true);
         }
-        final Thread t = thread;
-        if (null != t)
-        {
-            LockSupport.unpark(t);
-        }
+        idle.wake();
     }
 
     private int serviceSignalled()
@@ -430,6 +437,12 @@ final class AeronEdgeAgent implements Agent
             return;
         }
 
+        if (connecting >= ctx.maxPendingConnects())
+        {
+            // Bounded like everything else: a flood of Connects cannot make the edge hold unlimited publications.
+            LOG.warn("aeron connect from session {} dropped: {} connects already pending", sessionId, connecting);
+            return;
+        }
         final Image image = subscription.imageBySessionId(sessionId);
         final String remote = null == image ? "?" : image.sourceIdentity();
         final AeronSession s = new AeronSession(this, sessionId, channel, streamId, name, remote);
@@ -454,6 +467,8 @@ final class AeronEdgeAgent implements Agent
         s.lastInboundNs = nowNs;
         sessions.put(sessionId, s);
         openSessions.incrementAndGet();
+        connecting++;
+        nextTimerNs = nowNs; // advance this connect from the next duty cycle on, at the 1 ms pace
         LOG.debug("aeron connect session={} remote={} response={} stream={} name={}",
             sessionId, remote, channel, streamId, name);
     }
@@ -487,12 +502,14 @@ final class AeronEdgeAgent implements Agent
     private int checkTimers()
     {
         int work = 0;
+        transitioning = 0;
         for (final AeronSession s : sessions.values())
         {
             switch (s.state)
             {
                 case CONNECTING:
                     work += progressConnect(s);
+                    transitioning += AeronSession.State.CONNECTING == s.state ? 1 : 0;
                     break;
                 case ACTIVE:
                     if (nowNs - s.lastInboundNs > heartbeatTimeoutNs)
@@ -520,6 +537,10 @@ final class AeronEdgeAgent implements Agent
                     {
                         finish(s, "close timeout");
                         work++;
+                    }
+                    else
+                    {
+                        transitioning++;
                     }
                     break;
                 default:
@@ -560,6 +581,7 @@ final class AeronEdgeAgent implements Agent
                 s.queue = inboundPort.connect(s);
                 s.connectionId = s.queue.connectionId();
                 s.state = AeronSession.State.ACTIVE;
+                connecting--;
                 s.lastInboundNs = nowNs;
                 s.lastOutboundNs = nowNs;
                 LOG.info("connect aeron id={} remote={} session={} response={} name={}",
@@ -600,6 +622,10 @@ final class AeronEdgeAgent implements Agent
             return;
         }
         final boolean wasActive = s.connectionId > 0;
+        if (AeronSession.State.CONNECTING == s.state)
+        {
+            connecting--;
+        }
         s.state = AeronSession.State.CLOSED;
         if (wasActive)
         {

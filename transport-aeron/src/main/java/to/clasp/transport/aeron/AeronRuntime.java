@@ -25,6 +25,7 @@ final class AeronRuntime implements AutoCloseable
     private final AgentInvoker driverInvoker;
     private final AgentInvoker conductorInvoker;
     private final String directory;
+    private boolean closed;
 
     private AeronRuntime(final MediaDriver driver, final Aeron aeron, final String directory)
     {
@@ -48,6 +49,7 @@ final class AeronRuntime implements AutoCloseable
         final String dir;
         if (null == options.aeronDir())
         {
+            sweepStaleDirectories(new File(options.embeddedDirParent()));
             dir = new File(options.embeddedDirParent(),
                 namePrefix + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8))
                 .getPath();
@@ -96,6 +98,30 @@ final class AeronRuntime implements AutoCloseable
             throw ex;
         }
     }
+
+    /**
+     * Delete embedded driver directories left by processes that no longer exist (killed with SIGKILL, so they could
+     * not clean up). The directory name carries the owner's pid: {@code clasp-<role>-<pid>-<random>}. Best effort.
+     */
+    static void sweepStaleDirectories(final File parent)
+    {
+        final File[] candidates = parent.listFiles((d, name) -> STALE_NAME.matcher(name).matches());
+        if (null == candidates)
+        {
+            return;
+        }
+        for (final File candidate : candidates)
+        {
+            final java.util.regex.Matcher m = STALE_NAME.matcher(candidate.getName());
+            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty())
+            {
+                org.agrona.IoUtil.delete(candidate, true);
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern STALE_NAME =
+        java.util.regex.Pattern.compile("clasp-(?:edge|client)-(\\d{1,10})-[0-9a-f]{8}");
 
     Aeron aeron()
     {
@@ -147,14 +173,16 @@ final class AeronRuntime implements AutoCloseable
      * @param counterId one of {@code io.aeron.AeronCounters.SYSTEM_COUNTER_ID_*}.
      * @return the driver's system counter (NAKs, retransmits, bytes, errors); any thread, while open.
      */
-    long systemCounter(final int counterId)
+    synchronized long systemCounter(final int counterId)
     {
-        return aeron.countersReader().getCounterValue(counterId);
+        // Synchronized with close(): after close the counters' memory is unmapped and must not be read.
+        return closed ? 0 : aeron.countersReader().getCounterValue(counterId);
     }
 
     /** Close the client, then the embedded driver (which deletes its directory). */
-    public void close()
+    public synchronized void close()
     {
+        closed = true;
         CloseHelper.quietClose(aeron);
         CloseHelper.quietClose(driver);
     }

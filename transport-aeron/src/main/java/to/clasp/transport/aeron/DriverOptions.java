@@ -14,7 +14,7 @@ import io.aeron.driver.ThreadingMode;
  *     then the external driver's business).</li>
  *     <li>{@link #threadingMode()}: embedded driver threading, default {@link ThreadingMode#INVOKER}: the driver has
  *     no thread of its own; its duty cycle runs inside the owner's agent, so on a 2-core machine the driver, the
- *     edge and the router core do not fight for cores (see docs/benchmarks-aeron.md).</li>
+ *     edge and the router core do not fight for cores (see docs/benchmarks.md §6).</li>
  *     <li>{@link #idleStrategy()}: for the owner's duty cycle and, outside INVOKER mode, the driver's threads;
  *     default {@value IdleStrategies#DEFAULT} (see {@link IdleStrategies}).</li>
  *     <li>{@link #termLength()}: term buffer length of the publications this component creates (power of two,
@@ -35,6 +35,7 @@ public final class DriverOptions
     private int termLength = Integer.getInteger("clasp.aeron.term.length", 1024 * 1024);
     private int mtu = Integer.getInteger("clasp.aeron.mtu", 1408);
     private String embeddedDirParent = System.getProperty("clasp.aeron.embedded.parent");
+    private long timerSlackNs = Long.getLong("clasp.aeron.timer.slack.ns", 0);
 
     /** Check values; called by the owner's {@code conclude()}. */
     DriverOptions conclude()
@@ -129,6 +130,23 @@ public final class DriverOptions
         }
         final File shm = new File("/dev/shm");
         return shm.isDirectory() && shm.canWrite() ? shm.getPath() : System.getProperty("java.io.tmpdir");
+    }
+
+    /**
+     * @return Linux timer slack for the owner's agent thread (default 0 = leave the kernel's 50 µs). A smaller slack
+     * makes short parks short (see {@link TimerSlack}) but wakes the agent far more often: on a 2-core machine that
+     * cost more latency than it saved (docs/benchmarks.md §6), so it is off by default.
+     */
+    public long timerSlackNs()
+    {
+        return timerSlackNs;
+    }
+
+    /** @param nanos timer slack for the agent thread; 0 = leave as is. @return this. */
+    public DriverOptions timerSlackNs(final long nanos)
+    {
+        this.timerSlackNs = nanos;
+        return this;
     }
 
     /** @param dir parent directory for embedded driver directories. @return this. */

@@ -24,8 +24,8 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  */
 public final class IdleStrategies
 {
-    /** Default for the edge and client duty cycles (see docs/benchmarks-aeron.md for how it was chosen). */
-    public static final String DEFAULT = "park:50";
+    /** Default for the edge and client duty cycles (see docs/benchmarks.md §6 for how it was chosen). */
+    public static final String DEFAULT = "park:1000";
 
     private IdleStrategies()
     {

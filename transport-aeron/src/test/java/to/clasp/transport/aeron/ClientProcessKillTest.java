@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClientProcessKillTest
 {
-    private static final int HEARTBEAT_TIMEOUT_MS = 1_500;
+    private static final int HEARTBEAT_TIMEOUT_MS = 2_500;
 
     @Test
     void killedClientIsNoticedWithinTheHeartbeatTimeoutAndItsLockReleased() throws Exception

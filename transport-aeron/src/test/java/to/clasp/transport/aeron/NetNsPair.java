@@ -94,9 +94,17 @@ final class NetNsPair implements AutoCloseable
     /** @return whether this machine can build namespaces (root, iproute2, nftables), with the reason if not. */
     static String unavailableReason()
     {
-        if (!"root".equals(System.getProperty("user.name")))
+        try
         {
-            return "not running as root (user " + System.getProperty("user.name") + ")";
+            final String uid = run("id", "-u").trim();
+            if (!"0".equals(uid))
+            {
+                return "not running as root (uid " + uid + ")";
+            }
+        }
+        catch (final Exception ex)
+        {
+            return "cannot tell the user id: " + ex.getMessage();
         }
         for (final String tool : new String[]{"ip", "nft"})
         {

@@ -34,6 +34,13 @@ public final class RemoteRouterMain
             new ClientOptions().name("observer").reconnect(false),
             new AeronClientTransport.Context().routerEndpoint(edge.localEndpoint()).responseHost(host));
         observer.connect();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            // SIGTERM from the test: leave no driver directory behind.
+            observer.close();
+            router.close();
+            edge.close();
+        }));
         final List<Long> seen = new ArrayList<>();
         observer.subscribe("/lan/seq", (address, value, revision, signal) ->
         {

@@ -65,7 +65,7 @@ class SlowConsumerTest
             System.out.println("while the subscriber was blocked: " + conflated + " updates conflated, worst round " +
                 "trip for the fast client " + worstRoundTripMs + " ms");
             assertTrue(conflated > 0, "the blocked publication pushed the session into the slow-consumer policy");
-            assertTrue(worstRoundTripMs < 2_000, "the core kept serving the fast client: " + worstRoundTripMs);
+            assertTrue(worstRoundTripMs < 3_000, "the core kept serving the fast client: " + worstRoundTripMs);
             assertEquals(2, fixture.router().metrics().sessions(), "a slow subscriber is conflated, not dropped");
 
             release.countDown();
