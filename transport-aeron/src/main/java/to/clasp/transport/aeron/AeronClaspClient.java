@@ -1,15 +1,9 @@
 package to.clasp.transport.aeron;
 
-import to.clasp.client.BundleItem;
 import to.clasp.client.ClaspClient;
 import to.clasp.client.ClientOptions;
 import to.clasp.client.ClientSession;
-import to.clasp.client.SetOptions;
-import to.clasp.client.SubscribeOptions;
-import to.clasp.client.SubscriptionListener;
-
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import to.clasp.client.SessionBackedClient;
 
 /**
  * The Java CLASP client over Aeron UDP: the same {@link ClaspClient} API and the same transport-independent
@@ -24,14 +18,13 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  */
-public final class AeronClaspClient implements ClaspClient
+public final class AeronClaspClient extends SessionBackedClient
 {
-    private final ClientSession session;
     private final AeronClientTransport transport;
 
     private AeronClaspClient(final ClientSession session, final AeronClientTransport transport)
     {
-        this.session = session;
+        super(session);
         this.transport = transport;
     }
 
@@ -61,100 +54,9 @@ public final class AeronClaspClient implements ClaspClient
         return new AeronClaspClient(new ClientSession(options, transport.shared()), transport);
     }
 
-    /** @return the transport-independent session (counters such as ACKs received, the last router ERROR). */
-    public ClientSession session()
-    {
-        return session;
-    }
-
     /** @return the Aeron transport (driver directory, driver counters). */
     public AeronClientTransport transport()
     {
         return transport;
-    }
-
-    public void connect()
-    {
-        session.connect();
-    }
-
-    public boolean isConnected()
-    {
-        return session.isConnected();
-    }
-
-    public String sessionId()
-    {
-        return session.sessionId();
-    }
-
-    public long routerTimeMicros()
-    {
-        return session.routerTimeMicros();
-    }
-
-    public void set(final String address, final Object value)
-    {
-        session.set(address, value);
-    }
-
-    public void set(final String address, final Object value, final SetOptions options)
-    {
-        session.set(address, value, options);
-    }
-
-    public CompletableFuture<Object> get(final String address)
-    {
-        return session.get(address);
-    }
-
-    public Object cached(final String address)
-    {
-        return session.cached(address);
-    }
-
-    public void emit(final String address, final Object payload)
-    {
-        session.emit(address, payload);
-    }
-
-    public void stream(final String address, final Object value)
-    {
-        session.stream(address, value);
-    }
-
-    public void gesture(final String address, final long gestureId, final int phase, final Object payload)
-    {
-        session.gesture(address, gestureId, phase, payload);
-    }
-
-    public void bundle(final List<BundleItem> items)
-    {
-        session.bundle(items);
-    }
-
-    public void bundle(final List<BundleItem> items, final long atMicros)
-    {
-        session.bundle(items, atMicros);
-    }
-
-    public int subscribe(final String pattern, final SubscriptionListener listener)
-    {
-        return session.subscribe(pattern, listener);
-    }
-
-    public int subscribe(final String pattern, final SubscriptionListener listener, final SubscribeOptions options)
-    {
-        return session.subscribe(pattern, listener, options);
-    }
-
-    public void unsubscribe(final int subscriptionId)
-    {
-        session.unsubscribe(subscriptionId);
-    }
-
-    public void close()
-    {
-        session.close();
     }
 }
