@@ -251,55 +251,60 @@ public final class ServerCommand implements Callable<Integer>
             }
         }
 
-        static final class Port implements CommandLine.ITypeConverter<Integer>
+        /** A whole number within [min, max]; the message names what the flag expects. */
+        abstract static class BoundedInt implements CommandLine.ITypeConverter<Integer>
         {
-            public Integer convert(final String value)
-            {
-                final int port = parseInt(value, "a port number (0..65535)");
-                if (port < 0 || port > 65_535)
-                {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a port number (0..65535)");
-                }
-                return port;
-            }
-        }
+            private final int min;
+            private final int max;
+            private final String what;
 
-        static final class NonNegativeInt implements CommandLine.ITypeConverter<Integer>
-        {
+            BoundedInt(final int min, final int max, final String what)
+            {
+                this.min = min;
+                this.max = max;
+                this.what = what;
+            }
+
             public Integer convert(final String value)
             {
-                final int n = parseInt(value, "a whole number >= 0");
-                if (n < 0)
+                final int n = parseInt(value, what);
+                if (n < min || n > max)
                 {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number >= 0");
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not " + what);
                 }
                 return n;
             }
         }
 
-        static final class PositiveInt implements CommandLine.ITypeConverter<Integer>
+        static final class Port extends BoundedInt
         {
-            public Integer convert(final String value)
+            Port()
             {
-                final int n = parseInt(value, "a whole number >= 1");
-                if (n < 1)
-                {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number >= 1");
-                }
-                return n;
+                super(0, 65_535, "a port number (0..65535)");
             }
         }
 
-        static final class IoThreads implements CommandLine.ITypeConverter<Integer>
+        static final class NonNegativeInt extends BoundedInt
         {
-            public Integer convert(final String value)
+            NonNegativeInt()
             {
-                final int n = parseInt(value, "a thread count (1..64)");
-                if (n < 1 || n > 64)
-                {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a thread count (1..64)");
-                }
-                return n;
+                super(0, Integer.MAX_VALUE, "a whole number >= 0");
+            }
+        }
+
+        static final class PositiveInt extends BoundedInt
+        {
+            PositiveInt()
+            {
+                super(1, Integer.MAX_VALUE, "a whole number >= 1");
+            }
+        }
+
+        static final class IoThreads extends BoundedInt
+        {
+            IoThreads()
+            {
+                super(1, 64, "a thread count (1..64)");
             }
         }
 
