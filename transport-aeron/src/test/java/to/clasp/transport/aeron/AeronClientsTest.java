@@ -104,6 +104,10 @@ class AeronClientsTest
 
         try (AeronClaspClient carol = fixture.client("carol"))
         {
+            // connect() returns on WELCOME; the SNAPSHOT of the whole state follows it and would also reach a
+            // listener registered now. A GET is answered after it (per-session FIFO), so once it resolves only the
+            // SUBSCRIBE snapshot can reach the listener below.
+            assertEquals(1L, carol.get("/elsewhere").get(WAIT_MS, TimeUnit.MILLISECONDS));
             final Recorder late = new Recorder();
             carol.subscribe("/studio/**", late);
             final List<Recorder.Delivery> snapshot = late.await(2, WAIT_MS);
