@@ -21,6 +21,8 @@ final class CoreIdleStrategy
     private final org.agrona.concurrent.IdleStrategy delegate;
     private volatile Thread coreThread;
     private volatile boolean sleeping;
+    /** Set when the core is hosted ({@link CoreThreading#SHARED}): wakes the host instead of unparking a thread. */
+    private volatile Runnable hostWaker;
 
     CoreIdleStrategy(final WaitStrategy strategy)
     {
@@ -47,6 +49,15 @@ final class CoreIdleStrategy
     }
 
     /**
+     * The core runs on a host's thread: idling is the host's business (its own poll), and producers wake the host.
+     */
+    void host(final Thread thread, final Runnable waker)
+    {
+        coreThread = thread;
+        hostWaker = waker;
+    }
+
+    /**
      * Wait after an empty duty cycle.
      *
      * @param hasWork       re-checked after announcing sleep, so a publish racing with this call is never missed.
@@ -54,6 +65,10 @@ final class CoreIdleStrategy
      */
     void idle(final java.util.function.BooleanSupplier hasWork, final long parkLimitNs)
     {
+        if (null != hostWaker)
+        {
+            return;
+        }
         if (null != delegate)
         {
             delegate.idle(0);
@@ -81,6 +96,16 @@ final class CoreIdleStrategy
     /** Called by producers after publishing. */
     void wake()
     {
+        final Runnable waker = hostWaker;
+        if (null != waker)
+        {
+            // The host wakes itself when it finds work; a wake-up from its own thread would only cost a syscall.
+            if (Thread.currentThread() != coreThread)
+            {
+                waker.run();
+            }
+            return;
+        }
         if (sleeping)
         {
             final Thread t = coreThread;

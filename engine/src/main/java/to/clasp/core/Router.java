@@ -32,6 +32,7 @@ public final class Router implements AutoCloseable
     private final RouterInboundPort inboundPort;
     private final RouterAgent agent;
     private final AgentRunner runner;
+    private final SharedCore sharedCore;
 
     private Router(final Context ctx)
     {
@@ -47,11 +48,21 @@ public final class Router implements AutoCloseable
         inboundPort = new RouterInboundPort(ring, idle, ctx.clock(), Frame.MAX_FRAME_LENGTH,
             ctx.outboundSegmentSize(), ctx.outboundHardLimit() + ctx.outboundReserve());
         agent = new RouterAgent(ring, core, idle, ctx, inboundPort);
-        runner = new AgentRunner(new NoOpIdleStrategy(), ctx.errorHandler()::accept, null, agent);
+        if (ctx.coreThreading() == CoreThreading.SHARED)
+        {
+            runner = null;
+            sharedCore = new SharedCore(agent, idle, ctx);
+        }
+        else
+        {
+            runner = new AgentRunner(new NoOpIdleStrategy(), ctx.errorHandler()::accept, null, agent);
+            sharedCore = null;
+        }
     }
 
     /**
-     * Validate the context, build the router and start its core thread.
+     * Validate the context, build the router and start its core thread ({@link CoreThreading#DEDICATED}; with
+     * {@link CoreThreading#SHARED} the core waits for a host to {@link SharedCore#attach attach}).
      *
      * @param ctx settings; concluded here.
      * @return the running router.
@@ -60,6 +71,10 @@ public final class Router implements AutoCloseable
     {
         ctx.conclude();
         final Router router = new Router(ctx);
+        if (null == router.runner)
+        {
+            return router;
+        }
         AgentRunner.startOnThread(router.runner, r ->
         {
             final Thread t = new Thread(r, ctx.coreThreadName());
@@ -75,6 +90,15 @@ public final class Router implements AutoCloseable
     public InboundPort inboundPort()
     {
         return inboundPort;
+    }
+
+    /**
+     * @return the core's duty cycle for a host thread to run, when {@link Context#coreThreading()} is
+     * {@link CoreThreading#SHARED}; null with a dedicated core thread.
+     */
+    public SharedCore sharedCore()
+    {
+        return sharedCore;
     }
 
     /**
@@ -99,7 +123,14 @@ public final class Router implements AutoCloseable
     public void close()
     {
         inboundPort.close();
-        runner.close();
+        if (null != runner)
+        {
+            runner.close();
+        }
+        else
+        {
+            sharedCore.close();
+        }
     }
 
     /**
@@ -139,6 +170,8 @@ public final class Router implements AutoCloseable
             RouterConfiguration.OUTBOUND_SEGMENT_SIZE_PROP, RouterConfiguration.OUTBOUND_SEGMENT_SIZE_DEFAULT);
         private WaitStrategy waitStrategy = WaitStrategy.parse(RouterConfiguration.string(
             RouterConfiguration.WAIT_STRATEGY_PROP, RouterConfiguration.WAIT_STRATEGY_DEFAULT.name()));
+        private CoreThreading coreThreading = CoreThreading.parse(RouterConfiguration.string(
+            RouterConfiguration.CORE_THREADING_PROP, RouterConfiguration.CORE_THREADING_DEFAULT.name()));
         private long gestureIntervalNs = RouterConfiguration.millisAsNanos(
             RouterConfiguration.GESTURE_INTERVAL_PROP, RouterConfiguration.GESTURE_INTERVAL_DEFAULT_NS);
         private long ttlCheckIntervalNs = RouterConfiguration.millisAsNanos(
@@ -199,6 +232,13 @@ public final class Router implements AutoCloseable
             }
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(waitStrategy, "waitStrategy");
+            Objects.requireNonNull(coreThreading, "coreThreading");
+            if (coreThreading == CoreThreading.SHARED &&
+                (waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD))
+            {
+                throw new IllegalArgumentException(
+                    "a shared core waits in its host's poll (block or spin), not " + waitStrategy);
+            }
             Objects.requireNonNull(errorHandler, "errorHandler");
             concluded = true;
             return this;
@@ -444,6 +484,25 @@ public final class Router implements AutoCloseable
         {
             checkMutable();
             this.waitStrategy = strategy;
+            return this;
+        }
+
+        /**
+         * @return which thread runs the core (default {@link CoreThreading#DEDICATED}; the server picks its own).
+         */
+        public CoreThreading coreThreading()
+        {
+            return coreThreading;
+        }
+
+        /**
+         * @param threading which thread runs the core; with {@link CoreThreading#SHARED} a transport must host it
+         *                  ({@link Router#sharedCore()}). @return this.
+         */
+        public Context coreThreading(final CoreThreading threading)
+        {
+            checkMutable();
+            this.coreThreading = threading;
             return this;
         }
 

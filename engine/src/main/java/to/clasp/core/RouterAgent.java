@@ -96,9 +96,14 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         return ++batchCount < batchLimit;
     }
 
-    private boolean hasInbound()
+    boolean hasInbound()
     {
         return ring.getCursor() > poller.getSequence().get();
+    }
+
+    long nextDeadlineNs()
+    {
+        return core.nextDeadlineNs();
     }
 
     public void onClose()

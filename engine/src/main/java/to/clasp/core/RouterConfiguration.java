@@ -75,6 +75,11 @@ public final class RouterConfiguration
     public static final String WAIT_STRATEGY_PROP = "clasp.router.wait";
     public static final WaitStrategy WAIT_STRATEGY_DEFAULT = WaitStrategy.BLOCK;
 
+    /** Which thread runs the core: {@code dedicated} or {@code shared}. Property {@code clasp.router.core.threading}. */
+    public static final String CORE_THREADING_PROP = "clasp.router.core.threading";
+    /** A router embedded without a hosting transport needs its own core thread. */
+    public static final CoreThreading CORE_THREADING_DEFAULT = CoreThreading.DEDICATED;
+
     /** Minimum spacing of forwarded gesture moves, ms. Property {@code clasp.router.gesture.interval.ms}, 16. */
     public static final String GESTURE_INTERVAL_PROP = "clasp.router.gesture.interval.ms";
     public static final long GESTURE_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(16);

@@ -51,6 +51,7 @@ public final class InProcessEdge
         private volatile int closeCode = NOT_CLOSED;
         private volatile String closeReason;
         private volatile long readySignals;
+        private volatile Thread lastSignallingThread;
         private byte[] received;
 
         Connection(final InboundPort port, final String remote)
@@ -229,8 +230,18 @@ public final class InProcessEdge
 
         // ---- EdgeConnection: called by the core thread; never blocks ----
 
+        /**
+         * @return the thread that last signalled this connection (outbound ready or close): the thread running the
+         * core, whichever it is.
+         */
+        public Thread lastSignallingThread()
+        {
+            return lastSignallingThread;
+        }
+
         public void outboundReady()
         {
+            lastSignallingThread = Thread.currentThread();
             readySignals++; // single writer: the core thread
             final Thread t = reader;
             if (null != t)
@@ -244,6 +255,7 @@ public final class InProcessEdge
             // What is already queued stays readable, as a socket transport flushes before closing. The disconnect
             // goes to the router from the reading thread (never from the core thread, which must not publish into
             // its own ring).
+            lastSignallingThread = Thread.currentThread();
             if (NOT_CLOSED == this.closeCode)
             {
                 this.closeReason = reason;

@@ -32,6 +32,9 @@ abstract class RouterFixture
 
     final ShiftableClock clock = new ShiftableClock();
     Router router;
+    /** Set by subclasses that run the same behaviour with the core on a host thread (CoreThreading.SHARED). */
+    boolean sharedCore;
+    TestHost host;
 
     Router.Context baseContext()
     {
@@ -51,8 +54,16 @@ abstract class RouterFixture
     Router start(final Consumer<Router.Context> customise)
     {
         final Router.Context ctx = baseContext();
+        if (sharedCore)
+        {
+            ctx.coreThreading(CoreThreading.SHARED);
+        }
         customise.accept(ctx);
         router = Router.launch(ctx);
+        if (null != router.sharedCore())
+        {
+            host = new TestHost(router.sharedCore());
+        }
         return router;
     }
 
@@ -87,6 +98,72 @@ abstract class RouterFixture
         if (null != router)
         {
             router.close();
+        }
+        if (null != host)
+        {
+            host.close();
+        }
+    }
+
+    /**
+     * The smallest correct host for a shared core: run a duty cycle, and when the core has nothing to do park until
+     * its next timer or until a producer's wake-up unparks this thread (a permit given before the park is kept, so a
+     * wake-up is never lost).
+     */
+    static final class TestHost implements AutoCloseable
+    {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        TestHost(final SharedCore core)
+        {
+            final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+            thread = new Thread(() ->
+            {
+                final Thread self = Thread.currentThread();
+                core.attach(() -> java.util.concurrent.locks.LockSupport.unpark(self));
+                attached.countDown();
+                while (running)
+                {
+                    core.doWork();
+                    if (!core.hasWork())
+                    {
+                        java.util.concurrent.locks.LockSupport.parkNanos(
+                            Math.min(core.nanosToNextTimer(), TimeUnit.SECONDS.toNanos(30)));
+                    }
+                }
+                core.detach();
+            }, "test-core-host");
+            thread.setDaemon(true);
+            thread.start();
+            try
+            {
+                attached.await(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        Thread thread()
+        {
+            return thread;
+        }
+
+        /** Stop running the core (without closing it) and wait for the thread to end. */
+        public void close()
+        {
+            running = false;
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

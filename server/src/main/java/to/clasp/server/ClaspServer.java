@@ -3,6 +3,7 @@ package to.clasp.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
+import to.clasp.core.WaitStrategy;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.ws.WebSocketEdge;
 
@@ -62,6 +63,11 @@ public final class ClaspServer implements AutoCloseable
             health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
         }
         router = Router.launch(ctx.router());
+        if (router.sharedCore() != null)
+        {
+            // The core runs on the WebSocket edge's first event loop (CoreThreading.SHARED).
+            ctx.edge().sharedCore(router.sharedCore()).spinSharedCore(ctx.router().waitStrategy() == WaitStrategy.SPIN);
+        }
         edge = WebSocketEdge.launch(ctx.edge(), router.inboundPort());
         if (ctx.aeron() != null)
         {

@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import to.clasp.core.Router;
+import to.clasp.core.CoreThreading;
 import to.clasp.core.WaitStrategy;
 import io.aeron.driver.ThreadingMode;
 import to.clasp.transport.aeron.AeronEdge;
@@ -86,6 +87,13 @@ public final class ServerCommand implements Callable<Integer>
             "(spin = lowest latency, burns a core) (default: ${DEFAULT-VALUE}).")
     WaitStrategy waitStrategy;
 
+    @Option(names = "--core-thread", paramLabel = "MODE", converter = Converters.CoreThread.class,
+        description = "Which thread runs the core: shared (the first WebSocket I/O thread runs it between socket " +
+            "polls, so a frame is routed and its fan-out written without waking another thread; waits with --wait " +
+            "block or spin) or dedicated (a thread of its own, fed through the ring) " +
+            "(default: shared; dedicated with --wait sleep or yield).")
+    CoreThreading coreThreading;
+
     @Option(names = "--aeron-endpoint", paramLabel = "HOST:PORT",
         description = "Also serve CLASP over Aeron UDP (unicast) on this endpoint, e.g. 0.0.0.0:7331; " +
             "port 0 picks a free one (default: off).")
@@ -151,7 +159,8 @@ public final class ServerCommand implements Callable<Integer>
             .idleTimeoutNs(idleTimeout.toNanos())
             .paramTtlSeconds((int)paramTtl.getSeconds())
             .maxParams(maxParams)
-            .waitStrategy(waitStrategy);
+            .waitStrategy(waitStrategy)
+            .coreThreading(coreThreading());
         final WebSocketEdge.Context edge = new WebSocketEdge.Context()
             .host(host)
             .port(port)
@@ -172,6 +181,20 @@ public final class ServerCommand implements Callable<Integer>
             .aeron(aeron)
             .healthPort(healthPort == null ? ClaspServer.Context.OFF : healthPort)
             .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort);
+    }
+
+    /**
+     * @return the core threading asked for, or the default for the wait strategy: a core that sleeps or yields needs
+     * a thread of its own.
+     */
+    CoreThreading coreThreading()
+    {
+        if (coreThreading != null)
+        {
+            return coreThreading;
+        }
+        return waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD ?
+            CoreThreading.DEDICATED : CoreThreading.SHARED;
     }
 
     /**
@@ -220,6 +243,13 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--aeron-heartbeat-timeout': 100ms..1h");
+        }
+        if (coreThreading == CoreThreading.SHARED &&
+            (waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD))
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Option '--wait " + waitStrategy.name().toLowerCase(java.util.Locale.ROOT) +
+                "' needs '--core-thread dedicated' (a shared core waits in the event loop's poll: block or spin)");
         }
         if (host.isBlank())
         {
@@ -305,6 +335,21 @@ public final class ServerCommand implements Callable<Integer>
             IoThreads()
             {
                 super(1, 64, "a thread count (1..64)");
+            }
+        }
+
+        static final class CoreThread implements CommandLine.ITypeConverter<CoreThreading>
+        {
+            public CoreThreading convert(final String value)
+            {
+                try
+                {
+                    return CoreThreading.parse(value);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not one of shared, dedicated");
+                }
             }
         }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
+import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
 import to.clasp.core.WaitStrategy;
 import io.aeron.driver.ThreadingMode;
@@ -39,6 +40,7 @@ final class ServerCommandTest
         assertEquals(0, router.paramTtlSeconds());
         assertEquals(1_000_000, router.maxParams());
         assertEquals(WaitStrategy.BLOCK, router.waitStrategy());
+        assertEquals(CoreThreading.SHARED, router.coreThreading());
         assertEquals(ClaspServer.Context.OFF, ctx.healthPort());
         assertEquals(ClaspServer.Context.OFF, ctx.metricsPort());
         assertEquals(LogSetup.Format.TEXT, parse().logFormat);
@@ -91,6 +93,18 @@ final class ServerCommandTest
     }
 
     @Test
+    void coreThreadingFollowsTheFlagOrTheWaitStrategy()
+    {
+        assertEquals(CoreThreading.DEDICATED, parse("--core-thread", "dedicated").context().router().coreThreading());
+        assertEquals(CoreThreading.SHARED, parse("--wait", "spin").context().router().coreThreading());
+        assertEquals(CoreThreading.DEDICATED, parse("--wait", "yield").context().router().coreThreading(),
+            "a yielding core needs its own thread");
+        assertEquals(CoreThreading.DEDICATED, parse("--wait", "sleep").context().router().coreThreading());
+        assertEquals(CoreThreading.DEDICATED, parse("--wait", "yield", "--core-thread", "dedicated").context().router()
+            .coreThreading());
+    }
+
+    @Test
     void durationsAcceptUnits()
     {
         assertEquals(TimeUnit.MILLISECONDS.toNanos(250), parse("--idle-timeout", "250ms").context().router()
@@ -107,7 +121,7 @@ final class ServerCommandTest
         "--idle-timeout=-5s", "--param-ttl=1500ms", "--max-params=0", "--io-threads=0", "--io-threads=65",
         "--wait=fast", "--log-format=xml", "--health-port=99999", "--metrics-port=http", "--bogus", "--name=",
         "--aeron-endpoint=7331", "--aeron-endpoint=host:99999", "--aeron-dir=/tmp/x", "--aeron-threading=turbo",
-        "--aeron-idle=nap", "--aeron-idle=park:0", "--aeron-heartbeat-timeout=10ms"
+        "--aeron-idle=nap", "--aeron-idle=park:0", "--aeron-heartbeat-timeout=10ms", "--core-thread=both"
     })
     void badValuesPrintOneLineAndExit2(final String arg)
     {
@@ -119,6 +133,17 @@ final class ServerCommandTest
         assertEquals(1, text.lines().count(), "exactly one line: " + text);
         assertTrue(text.startsWith("clasp: "), text);
         assertEquals("", out.toString());
+    }
+
+    @Test
+    void aSharedCoreThatWouldYieldIsAUsageError()
+    {
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "server",
+            "--core-thread", "shared", "--wait", "yield");
+        assertEquals(2, code);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--core-thread dedicated"), err.toString());
     }
 
     @Test
@@ -138,14 +163,14 @@ final class ServerCommandTest
         for (final String flag : new String[] {"--host", "--port", "--name", "--max-sessions", "--rate-limit",
             "--idle-timeout", "--param-ttl", "--max-params", "--health-port", "--metrics-port", "--io-threads",
             "--wait", "--log-format", "--aeron-endpoint", "--aeron-dir", "--aeron-threading", "--aeron-idle",
-            "--aeron-heartbeat-timeout"})
+            "--aeron-heartbeat-timeout", "--core-thread"})
         {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
         for (final String def : new String[] {"(default: 0.0.0.0)", "(default: 7330)", "(default: Clasp Router)",
             "(default: 10000)", "(default: 300s)", "(default: 1000000)", "(default: off)", "(default: 1)",
             "(default: block)", "(default: text)", "(default: invoker)", "(default: " + IdleStrategies.DEFAULT + ")",
-            "(default: 5s)", "(default: embedded)"})
+            "(default: 5s)", "(default: embedded)", "(default: shared; dedicated with --wait sleep or yield)"})
         {
             assertTrue(help.contains(def), def + " missing from --help: " + help);
         }

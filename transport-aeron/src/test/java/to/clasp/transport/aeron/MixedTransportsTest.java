@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import to.clasp.client.ClaspClient;
 import to.clasp.client.ClientOptions;
 import to.clasp.client.Signal;
+import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
 import to.clasp.transport.ws.WebSocketClaspClient;
 import to.clasp.transport.ws.WebSocketEdge;
@@ -26,6 +27,9 @@ class MixedTransportsTest
 {
     private static final int COUNT = 3_000;
 
+    /** The server's default: the core runs on the WebSocket edge's event loop, and the Aeron edge wakes it. */
+    CoreThreading threading = CoreThreading.SHARED;
+
     private Router router;
     private WebSocketEdge wsEdge;
     private AeronEdge aeronEdge;
@@ -35,8 +39,9 @@ class MixedTransportsTest
     @BeforeEach
     void start()
     {
-        router = Router.launch(new Router.Context());
-        wsEdge = WebSocketEdge.launch(new WebSocketEdge.Context().host("127.0.0.1").port(0), router.inboundPort());
+        router = Router.launch(new Router.Context().coreThreading(threading));
+        wsEdge = WebSocketEdge.launch(new WebSocketEdge.Context().host("127.0.0.1").port(0)
+            .sharedCore(router.sharedCore()), router.inboundPort());
         aeronEdge = AeronEdge.launch(new AeronEdge.Context().endpoint("127.0.0.1:0"), router.inboundPort());
         wsClient = WebSocketClaspClient.create("ws://127.0.0.1:" + wsEdge.localAddress().getPort() + "/",
             new ClientOptions().name("ws").reconnect(false));

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import to.clasp.core.SharedCore;
 import to.clasp.edge.InboundPort;
 
 import java.net.InetSocketAddress;
@@ -53,10 +54,17 @@ public final class WebSocketEdge implements AutoCloseable
     {
         this.ctx = ctx;
         final boolean epoll = ctx.useEpoll();
-        final IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final IoHandlerFactory plain = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final IoHandlerFactory ioHandler = ctx.sharedCore() == null ? plain :
+            CoreHostingIoHandler.factory(plain, ctx.sharedCore(), ctx.spinSharedCore());
         final Class<? extends ServerChannel> channelClass =
             epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         group = new MultiThreadIoEventLoopGroup(ctx.ioThreads(), new DefaultThreadFactory("clasp-ws-io", true), ioHandler);
+        if (ctx.sharedCore() != null)
+        {
+            // Loops start lazily; the one hosting the core (the first created) must run before any frame arrives.
+            group.iterator().next().execute(() -> { });
+        }
 
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
@@ -228,6 +236,8 @@ public final class WebSocketEdge implements AutoCloseable
         private int writeBufferLowWaterMark = WRITE_BUFFER_LOW_DEFAULT;
         private int writeBufferHighWaterMark = WRITE_BUFFER_HIGH_DEFAULT;
         private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
+        private SharedCore sharedCore;
+        private boolean spinSharedCore;
         private boolean useEpoll;
 
         /**
@@ -294,6 +304,36 @@ public final class WebSocketEdge implements AutoCloseable
         public Context ioThreads(final int ioThreads)
         {
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public SharedCore sharedCore()
+        {
+            return sharedCore;
+        }
+
+        /**
+         * Run the router core on the first event loop ({@link to.clasp.core.CoreThreading#SHARED}); null (default)
+         * when the core has a thread of its own.
+         */
+        public Context sharedCore(final SharedCore sharedCore)
+        {
+            this.sharedCore = sharedCore;
+            return this;
+        }
+
+        public boolean spinSharedCore()
+        {
+            return spinSharedCore;
+        }
+
+        /**
+         * With a shared core: poll the sockets without blocking, so the hosting loop never sleeps (the {@code spin}
+         * wait strategy; burns a core). Default false: the loop blocks in epoll when the core is idle.
+         */
+        public Context spinSharedCore(final boolean spin)
+        {
+            this.spinSharedCore = spin;
             return this;
         }
 

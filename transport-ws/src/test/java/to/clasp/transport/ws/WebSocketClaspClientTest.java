@@ -11,6 +11,7 @@ import to.clasp.client.GesturePhases;
 import to.clasp.client.SetOptions;
 import to.clasp.client.Signal;
 import to.clasp.client.SubscribeOptions;
+import to.clasp.core.CoreThreading;
 import to.clasp.transport.ws.testing.RouterFixture;
 
 import java.util.Arrays;
@@ -35,14 +36,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Java client over a real WebSocket against a real router.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-final class WebSocketClaspClientTest
+class WebSocketClaspClientTest
 {
-    private static RouterFixture fixture;
+
+    /** Shared by the tests of a class; the {@code …DedicatedCoreTest} subclass starts its own (hiding start()). */
+    static RouterFixture fixture;
 
     @BeforeAll
     static void start()
     {
-        fixture = RouterFixture.start();
+        fixture = RouterFixture.start(CoreThreading.SHARED);
+    }
+
+    /** The threading of the class's router, for tests that start a router of their own. */
+    static CoreThreading threading()
+    {
+        return fixture.router().context().coreThreading();
     }
 
     @AfterAll
@@ -266,7 +275,7 @@ final class WebSocketClaspClientTest
     @Test
     void reconnectsWithBackoffAndResubscribes() throws Exception
     {
-        RouterFixture first = RouterFixture.start();
+        RouterFixture first = RouterFixture.start(threading());
         final int port = first.port();
         final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
         try (WebSocketClaspClient client = WebSocketClaspClient.create(first.url(),
@@ -283,7 +292,7 @@ final class WebSocketClaspClientTest
             }
             assertFalse(client.isConnected());
             Thread.sleep(600); // a few failed attempts while nothing listens
-            first = RouterFixture.start(r -> r, e -> e.port(port));
+            first = RouterFixture.start(threading(), r -> r, e -> e.port(port));
             final long reconnectDeadline = System.currentTimeMillis() + 10_000;
             while (!client.isConnected() && System.currentTimeMillis() < reconnectDeadline)
             {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import to.clasp.transport.ws.testing.Hex;
+import to.clasp.core.CoreThreading;
 import to.clasp.transport.ws.testing.RouterFixture;
 import to.clasp.transport.ws.testing.TestWsClient;
 
@@ -34,18 +35,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * message rules (binary only, one frame per message, fragments aggregated, size limit), the HTTP probe and pings.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-final class WebSocketEdgeTest
+class WebSocketEdgeTest
 {
+
     static final String EMPTY_SNAPSHOT = "53 01 00 03 23 00 00";
     static final String PING = "53 01 00 01 41";
     static final String PONG = "53 01 00 01 42";
 
-    private static RouterFixture fixture;
+    /** Shared by the tests of a class; the {@code …DedicatedCoreTest} subclass starts its own (hiding start()). */
+    static RouterFixture fixture;
 
     @BeforeAll
     static void start()
     {
-        fixture = RouterFixture.start();
+        fixture = RouterFixture.start(CoreThreading.SHARED);
+    }
+
+    /** The threading of the class's router, for tests that start a router of their own. */
+    static CoreThreading threading()
+    {
+        return fixture.router().context().coreThreading();
     }
 
     @AfterAll
@@ -109,7 +118,7 @@ final class WebSocketEdgeTest
     @Test
     void helloGetsWelcomeThenEmptySnapshotWithExactBytes() throws Exception
     {
-        try (RouterFixture empty = RouterFixture.start(); TestWsClient client = TestWsClient.connect(empty.port()))
+        try (RouterFixture empty = RouterFixture.start(threading()); TestWsClient client = TestWsClient.connect(empty.port()))
         {
             final long before = System.currentTimeMillis() * 1000;
             final byte[][] reply = client.helloAsPython();
@@ -228,12 +237,31 @@ final class WebSocketEdgeTest
     @Test
     void routerCloseSendsGoingAway() throws Exception
     {
-        final RouterFixture own = RouterFixture.start();
+        final RouterFixture own = RouterFixture.start(threading());
         try (TestWsClient client = TestWsClient.connect(own.port()))
         {
             client.helloAsPython();
             own.router().close();
             assertEquals(1001, client.awaitClose(5_000));
+        }
+        finally
+        {
+            own.close();
+        }
+    }
+
+    @Test
+    void coreTimersFireWhileTheEdgeIsIdle() throws Exception
+    {
+        // No other timer for an hour: only the hello deadline can end the event loop's wait (shared core) or the
+        // core thread's park (dedicated), and it must close the silent connection.
+        final RouterFixture own = RouterFixture.start(threading(), r -> r
+            .helloTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300))
+            .ttlCheckIntervalNs(TimeUnit.HOURS.toNanos(1))
+            .idleTimeoutNs(0), e -> e);
+        try (TestWsClient silent = TestWsClient.connect(own.port()))
+        {
+            assertEquals(1008, silent.awaitClose(5_000), "closed by the hello timeout");
         }
         finally
         {

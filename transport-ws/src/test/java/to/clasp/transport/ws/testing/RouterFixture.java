@@ -1,5 +1,6 @@
 package to.clasp.transport.ws.testing;
 
+import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
 import to.clasp.transport.ws.WebSocketEdge;
 
@@ -18,6 +19,8 @@ public final class RouterFixture implements AutoCloseable
         router = Router.launch(routerContext);
         try
         {
+            // As the server wires it: a shared core runs on the edge's first event loop.
+            edgeContext.sharedCore(router.sharedCore());
             edge = WebSocketEdge.launch(edgeContext, router.inboundPort());
         }
         catch (final RuntimeException ex)
@@ -27,15 +30,27 @@ public final class RouterFixture implements AutoCloseable
         }
     }
 
+    /** A router with the server's default threading: the core shared with the edge's event loop. */
     public static RouterFixture start()
     {
-        return start(c -> c, c -> c);
+        return start(CoreThreading.SHARED);
+    }
+
+    public static RouterFixture start(final CoreThreading threading)
+    {
+        return start(threading, c -> c, c -> c);
     }
 
     public static RouterFixture start(
         final UnaryOperator<Router.Context> router, final UnaryOperator<WebSocketEdge.Context> edge)
     {
-        return new RouterFixture(router.apply(new Router.Context()),
+        return start(CoreThreading.SHARED, router, edge);
+    }
+
+    public static RouterFixture start(final CoreThreading threading,
+        final UnaryOperator<Router.Context> router, final UnaryOperator<WebSocketEdge.Context> edge)
+    {
+        return new RouterFixture(router.apply(new Router.Context().coreThreading(threading)),
             edge.apply(new WebSocketEdge.Context().host("127.0.0.1").port(0)));
     }
 
