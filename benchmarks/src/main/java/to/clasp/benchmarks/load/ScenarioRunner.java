@@ -97,7 +97,15 @@ public final class ScenarioRunner
             try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
                 progressLine(label, second, sender, m, subscriberCount)))
             {
-                sender.run();
+                final java.util.concurrent.Executor sendingThread = transport.sendingThread();
+                if (sendingThread == null)
+                {
+                    sender.run();
+                }
+                else
+                {
+                    java.util.concurrent.CompletableFuture.runAsync(sender::run, sendingThread).join();
+                }
             }
             drain(m, sender.sent * subscriberCount);
             m.fromIntended.interval(); // take the last partial second into the totals
@@ -286,7 +294,7 @@ public final class ScenarioRunner
         }
     }
 
-    /** The sending loop and its counters; runs on the caller's thread, read by the progress thread. */
+    /** The sending loop and its counters; runs on the caller's thread (or the transport's sending thread), read by the progress thread. */
     private final class Sender
     {
         private final Endpoint[] publishers;

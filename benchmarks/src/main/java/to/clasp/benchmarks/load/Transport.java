@@ -17,6 +17,16 @@ public interface Transport extends AutoCloseable
      */
     Endpoint connect(Receiver receiver) throws Exception;
 
+    /**
+     * The thread that should run the sending loop, when the transport has one that owns the publishers' sockets
+     * (so each send is written on the sending thread, with no hand-off to an I/O thread); null (default) to send
+     * from the generator's own thread through the client library.
+     */
+    default java.util.concurrent.Executor sendingThread()
+    {
+        return null;
+    }
+
     /** Failures seen since start: error replies, undecodable messages, connections lost, rejected sends. */
     long errors();
 
