@@ -45,6 +45,8 @@ public final class ClaspWsTransport implements Transport
     private final ClaspFrames frames;
     private final EventLoopGroup group;
     private final EventLoopGroup publisherGroup;
+    private final io.netty.channel.EventLoop publisherLoop;
+    private volatile boolean subscribersOnSendingLoop;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicInteger connectionIds = new AtomicInteger();
     private final byte[] hello = ClaspFrames.hello("clasp-bench", true);
@@ -58,18 +60,24 @@ public final class ClaspWsTransport implements Transport
         this.frames = frames;
         this.group = NettyClientTransport.newEventLoopGroup(ioThreads);
         this.publisherGroup = NettyClientTransport.newEventLoopGroup(1);
+        this.publisherLoop = publisherGroup.next();
     }
 
     /**
      * Publishers' connections live on an event loop of their own, and the sending loop runs on that loop's thread:
      * every flush is a {@code write} on the sending thread itself, as in a client that owns its socket, instead of a
      * task handed to an I/O thread that must first be woken (on this 2-vCPU VM a wake-up across vCPUs costs tens of
-     * microseconds, more than the router's own share of a hop). Publishers read nothing while the loop runs: with
-     * QoS Fire the router sends them nothing after WELCOME.
+     * microseconds, more than the router's own share of a hop). Publishers read nothing while a blocking sending loop
+     * runs: with QoS Fire the router sends them nothing after WELCOME.
      */
-    public java.util.concurrent.Executor sendingThread()
+    public java.util.concurrent.ScheduledExecutorService sendingLoop()
     {
-        return publisherGroup.next();
+        return publisherLoop;
+    }
+
+    public void subscribersOnSendingLoop(final boolean shared)
+    {
+        this.subscribersOnSendingLoop = shared;
     }
 
     public String name()
@@ -83,7 +91,7 @@ public final class ClaspWsTransport implements Transport
         return errors.get();
     }
 
-    /** {@link Receiver#NONE} marks a publisher: it goes on the sending thread's loop. */
+    /** {@link Receiver#NONE} marks a publisher: it goes on the sending loop, and so do subscribers when asked. */
     public Endpoint connect(final Receiver receiver) throws Exception
     {
         final ClaspInbound clasp = new ClaspInbound(receiver, errors);
@@ -97,7 +105,7 @@ public final class ClaspWsTransport implements Transport
             .build();
         final ChannelOutboundHandlerAdapter rawOut = new ChannelOutboundHandlerAdapter();
         final Bootstrap bootstrap = new Bootstrap()
-            .group(receiver == Receiver.NONE ? publisherGroup : group)
+            .group(receiver == Receiver.NONE || subscribersOnSendingLoop ? publisherLoop : group)
             .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)

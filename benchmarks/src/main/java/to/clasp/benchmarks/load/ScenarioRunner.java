@@ -78,6 +78,10 @@ public final class ScenarioRunner
         final List<Endpoint> subscribers = new ArrayList<>();
         final List<Endpoint> publishers = new ArrayList<>();
         final long errorsBefore = transport.errors();
+        // A paced run without spinning can run on the transport's sending loop as timer tasks, never blocking it, so
+        // the subscribers share that loop: one generator thread sends and receives.
+        final boolean onLoop = rate > 0 && settings.spinNs == 0 && transport.sendingLoop() != null;
+        transport.subscribersOnSendingLoop(onLoop);
         try
         {
             for (int i = 0; i < subscriberCount; i++)
@@ -97,15 +101,7 @@ public final class ScenarioRunner
             try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
                 progressLine(label, second, sender, m, subscriberCount)))
             {
-                final java.util.concurrent.Executor sendingThread = transport.sendingThread();
-                if (sendingThread == null)
-                {
-                    sender.run();
-                }
-                else
-                {
-                    java.util.concurrent.CompletableFuture.runAsync(sender::run, sendingThread).join();
-                }
+                sender.run(transport.sendingLoop(), onLoop);
             }
             drain(m, sender.sent * subscriberCount);
             m.fromIntended.interval(); // take the last partial second into the totals
@@ -327,7 +323,33 @@ public final class ScenarioRunner
             this.rate = rate;
         }
 
-        void run()
+        /**
+         * @param loop   the transport's sending loop, or null to send from this thread.
+         * @param onLoop run a paced send as timer tasks on the loop (which then also serves the subscribers);
+         *               otherwise the whole sending loop runs as one task on it (or here without a loop).
+         */
+        void run(final java.util.concurrent.ScheduledExecutorService loop, final boolean onLoop)
+        {
+            if (loop == null)
+            {
+                run(null);
+            }
+            else if (onLoop)
+            {
+                java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                {
+                    final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                    run(new LoopPacing(loop, done));
+                    return done;
+                }, loop).join().join();
+            }
+            else
+            {
+                java.util.concurrent.CompletableFuture.runAsync(() -> run(null), loop).join();
+            }
+        }
+
+        private void run(final LoopPacing loopPacing)
         {
             final long startNs = System.nanoTime();
             final long measureFrom = startNs + settings.warmupNs;
@@ -335,12 +357,24 @@ public final class ScenarioRunner
             m.measureFrom(measureFrom);
             if (rate > 0)
             {
-                paced(startNs, measureFrom, endNs);
+                final PacedRun paced = new PacedRun(startNs, measureFrom, endNs);
+                if (loopPacing != null)
+                {
+                    // Completes later, on the loop; the figures below are taken when it has.
+                    loopPacing.start(paced, () -> finish(measureFrom));
+                    return;
+                }
+                paced.runHere();
             }
             else
             {
                 windowed(measureFrom, endNs);
             }
+            finish(measureFrom);
+        }
+
+        private void finish(final long measureFrom)
+        {
             if (measureStartNs == 0)
             {
                 markStart(measureFrom);
@@ -362,25 +396,60 @@ public final class ScenarioRunner
         }
 
         /** Fixed rate: every message has an intended time; a late sender sends what is due at once. */
-        private void paced(final long startNs, final long measureFrom, final long endNs)
+        private final class PacedRun
         {
-            final Pacer pacer = new Pacer(startNs, rate, settings.spinNs);
-            final IdleStrategy idle = backoff();
-            final long cap = (long)window * 100;
-            long i = 0;
-            while (true)
+            private final Pacer pacer;
+            private final long measureFrom;
+            private final long endNs;
+            /** A router that cannot keep up must not grow the generator's memory without bound. */
+            private final long cap = (long)window * 100;
+            private long i;
+
+            PacedRun(final long startNs, final long measureFrom, final long endNs)
+            {
+                this.pacer = new Pacer(startNs, rate, settings.spinNs);
+                this.measureFrom = measureFrom;
+                this.endNs = endNs;
+            }
+
+            /** Block this thread between sends (parking, or spinning the last {@code --spin-us}). */
+            void runHere()
+            {
+                final IdleStrategy idle = backoff();
+                long next = pacer.intendedNs(0);
+                while (next < endNs)
+                {
+                    long now = pacer.awaitUntil(next);
+                    // Wait for the router, and let the wait show in the latency from the intended time.
+                    while (overCap() && (now = System.nanoTime()) < endNs)
+                    {
+                        idle.idle();
+                    }
+                    next = sendDue(now);
+                }
+            }
+
+            boolean overCap()
+            {
+                return inFlight() > cap;
+            }
+
+            long intendedNs(final long index)
+            {
+                return pacer.intendedNs(index);
+            }
+
+            /**
+             * Send every message due at {@code now} (at most a batch), flush once.
+             *
+             * @return the intended time of the next message ({@code >= endNs} when the run is over).
+             */
+            long sendDue(final long now)
             {
                 final long intended = pacer.intendedNs(i);
                 if (intended >= endNs)
                 {
-                    break;
-                }
-                long now = pacer.awaitUntil(intended);
-                // A router that cannot keep up must not grow the generator's memory without bound: wait, and let
-                // the wait show in the latency from the intended time.
-                while (inFlight() > cap && (now = System.nanoTime()) < endNs)
-                {
-                    idle.idle();
+                    return intended;
                 }
                 if (measureStartNs == 0 && intended >= measureFrom)
                 {
@@ -405,6 +474,69 @@ public final class ScenarioRunner
                 while (i < due);
                 flushAll();
                 sentVisible.lazySet(sent);
+                return pacer.intendedNs(i);
+            }
+
+            long endNs()
+            {
+                return endNs;
+            }
+        }
+
+        /**
+         * A paced run as timer tasks on the sending loop: each task sends what is due and schedules the next at the
+         * next intended time, so the loop serves its sockets (the subscribers' reads) in between.
+         */
+        private final class LoopPacing implements Runnable
+        {
+            private static final long OVER_CAP_RETRY_NS = 50_000;
+            private final java.util.concurrent.ScheduledExecutorService loop;
+            private final java.util.concurrent.CompletableFuture<Void> done;
+            private PacedRun run;
+            private Runnable onEnd;
+
+            LoopPacing(final java.util.concurrent.ScheduledExecutorService loop,
+                final java.util.concurrent.CompletableFuture<Void> done)
+            {
+                this.loop = loop;
+                this.done = done;
+            }
+
+            void start(final PacedRun run, final Runnable onEnd)
+            {
+                this.run = run;
+                this.onEnd = onEnd;
+                schedule(run.intendedNs(0));
+            }
+
+            public void run()
+            {
+                try
+                {
+                    final long now = System.nanoTime();
+                    if (now < run.endNs() && run.overCap())
+                    {
+                        loop.schedule(this, OVER_CAP_RETRY_NS, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        return;
+                    }
+                    final long next = run.sendDue(now);
+                    if (next >= run.endNs())
+                    {
+                        onEnd.run();
+                        done.complete(null);
+                        return;
+                    }
+                    schedule(next);
+                }
+                catch (final Throwable t)
+                {
+                    done.completeExceptionally(t);
+                }
+            }
+
+            private void schedule(final long intendedNs)
+            {
+                loop.schedule(this, Math.max(0, intendedNs - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
 

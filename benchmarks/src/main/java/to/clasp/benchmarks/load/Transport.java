@@ -18,13 +18,22 @@ public interface Transport extends AutoCloseable
     Endpoint connect(Receiver receiver) throws Exception;
 
     /**
-     * The thread that should run the sending loop, when the transport has one that owns the publishers' sockets
+     * The event loop that should run the sending loop, when the transport has one that owns the publishers' sockets
      * (so each send is written on the sending thread, with no hand-off to an I/O thread); null (default) to send
      * from the generator's own thread through the client library.
      */
-    default java.util.concurrent.Executor sendingThread()
+    default java.util.concurrent.ScheduledExecutorService sendingLoop()
     {
         return null;
+    }
+
+    /**
+     * Whether subscribers connected from now on share the {@link #sendingLoop()} (one generator thread sends and
+     * receives: a paced run that never blocks the loop) or have loops of their own (a sending loop that waits for
+     * deliveries must not starve their reads). Ignored by transports without a sending loop.
+     */
+    default void subscribersOnSendingLoop(final boolean shared)
+    {
     }
 
     /** Failures seen since start: error replies, undecodable messages, connections lost, rejected sends. */

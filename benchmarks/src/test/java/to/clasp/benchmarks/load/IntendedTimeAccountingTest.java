@@ -2,9 +2,12 @@ package to.clasp.benchmarks.load;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -20,12 +23,26 @@ class IntendedTimeAccountingTest
     private static final class StallingTransport implements Transport
     {
         private final long stallAt;
+        private final ScheduledExecutorService loop;
         private final AtomicLong sends = new AtomicLong();
-        private Receiver subscriber = Receiver.NONE;
+        private volatile Receiver subscriber = Receiver.NONE;
+        volatile boolean subscribersOnLoop;
+        volatile Thread sendingThread;
 
-        StallingTransport(final long stallAt)
+        StallingTransport(final long stallAt, final ScheduledExecutorService loop)
         {
             this.stallAt = stallAt;
+            this.loop = loop;
+        }
+
+        public ScheduledExecutorService sendingLoop()
+        {
+            return loop;
+        }
+
+        public void subscribersOnSendingLoop(final boolean shared)
+        {
+            subscribersOnLoop = shared;
         }
 
         public String name()
@@ -48,6 +65,7 @@ class IntendedTimeAccountingTest
 
                 public void send(final int topic, final long intendedNs, final long sentNs)
                 {
+                    sendingThread = Thread.currentThread();
                     subscriber.onMessage(intendedNs, sentNs);
                 }
 
@@ -83,12 +101,57 @@ class IntendedTimeAccountingTest
     @Test
     void aStallIsChargedToEveryMessageItDelayedFromTheIntendedTimeOnly() throws Exception
     {
+        final StallingTransport transport = new StallingTransport(400, null);
+        assertStallCharged(run(transport));
+        assertEquals(Thread.currentThread(), transport.sendingThread, "no sending loop: sent from the caller");
+    }
+
+    @Test
+    void onASendingLoopTheScheduleAndTheStallAccountingAreTheSame() throws Exception
+    {
+        final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "loop"));
+        try
+        {
+            final StallingTransport transport = new StallingTransport(400, loop);
+            assertStallCharged(run(transport));
+            assertEquals("loop", transport.sendingThread.getName(), "paced sends run as tasks on the loop");
+            assertTrue(transport.subscribersOnLoop, "a paced run never blocks the loop, so subscribers share it");
+        }
+        finally
+        {
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWindowedRunBlocksTheSendingLoopSoSubscribersStayOff() throws Exception
+    {
+        final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "loop"));
+        try
+        {
+            final StallingTransport transport = new StallingTransport(Long.MAX_VALUE, loop);
+            final ScenarioResult r = new ScenarioRunner(new LoadSettings().warmupMs(50).durationMs(200)
+                .progress(null), transport, null, () -> -1, -1).run(Scenario.THROUGHPUT);
+            assertTrue(r.delivered > 0);
+            assertEquals("loop", transport.sendingThread.getName());
+            assertFalse(transport.subscribersOnLoop);
+        }
+        finally
+        {
+            loop.shutdownNow();
+        }
+    }
+
+    private static ScenarioResult run(final StallingTransport transport) throws Exception
+    {
         final int rate = 1_000; // 1 ms apart: the 200 ms stall holds back about 200 messages
         final LoadSettings settings = new LoadSettings().warmupMs(100).durationMs(1_000).latencyRate(rate)
             .progress(null);
-        final ScenarioResult r = new ScenarioRunner(settings, new StallingTransport(400), null, () -> -1, -1)
-            .run(Scenario.LATENCY);
+        return new ScenarioRunner(settings, transport, null, () -> -1, -1).run(Scenario.LATENCY);
+    }
 
+    private static void assertStallCharged(final ScenarioResult r)
+    {
         assertEquals(0, r.lost);
         assertEquals(r.sent, r.delivered);
         assertEquals(1_000, r.sent, 20, "the schedule is kept on average: the sender catches up after the stall");
