@@ -119,6 +119,17 @@ public final class SharedCore
     }
 
     /**
+     * Host thread: the core's next timer as an absolute time, for hosts that convert it into their own clock once
+     * and reuse the result while it stays the same.
+     *
+     * @return a {@link RouterClock#nanoTime()} deadline, or {@link Long#MAX_VALUE} when no timer is set.
+     */
+    public long nextTimerDeadlineNs()
+    {
+        return state.get() == ATTACHED ? agent.nextDeadlineNs() : Long.MAX_VALUE;
+    }
+
+    /**
      * Host thread, when it stops: it will not run the core again. A close already requested runs now; otherwise the
      * router's close runs the core's close on the closing thread.
      */

@@ -63,9 +63,14 @@ public final class ClaspServer implements AutoCloseable
             health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
         }
         router = Router.launch(ctx.router());
-        if (router.sharedCore() != null)
+        if (router.sharedCore() != null && ctx.coreOnAeron())
         {
-            // The core runs on the WebSocket edge's first event loop (CoreThreading.SHARED).
+            // The Aeron edge's agent hosts the core (--core-thread aeron).
+            ctx.aeron().sharedCore(router.sharedCore());
+        }
+        else if (router.sharedCore() != null)
+        {
+            // The core runs on the WebSocket edge's first event loop (--core-thread shared).
             ctx.edge().sharedCore(router.sharedCore()).spinSharedCore(ctx.router().waitStrategy() == WaitStrategy.SPIN);
         }
         edge = WebSocketEdge.launch(ctx.edge(), router.inboundPort());
@@ -231,11 +236,16 @@ public final class ClaspServer implements AutoCloseable
         private int healthPort = OFF;
         private int metricsPort = OFF;
         private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
+        private boolean coreOnAeron;
 
         Context conclude()
         {
             Objects.requireNonNull(router, "router");
             Objects.requireNonNull(edge, "edge");
+            if (coreOnAeron && aeron == null)
+            {
+                throw new IllegalArgumentException("the core can run on the Aeron edge only when it is on");
+            }
             edge.conclude();
             if (aeron != null)
             {
@@ -263,6 +273,21 @@ public final class ClaspServer implements AutoCloseable
         public Context edge(final WebSocketEdge.Context edge)
         {
             this.edge = edge;
+            return this;
+        }
+
+        public boolean coreOnAeron()
+        {
+            return coreOnAeron;
+        }
+
+        /**
+         * With a shared core ({@link to.clasp.core.CoreThreading#SHARED}): host it on the Aeron edge's agent instead
+         * of the first WebSocket event loop (default false).
+         */
+        public Context coreOnAeron(final boolean onAeron)
+        {
+            this.coreOnAeron = onAeron;
             return this;
         }
 

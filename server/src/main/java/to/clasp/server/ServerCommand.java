@@ -4,7 +4,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import to.clasp.core.Router;
-import to.clasp.core.CoreThreading;
 import to.clasp.core.WaitStrategy;
 import io.aeron.driver.ThreadingMode;
 import to.clasp.transport.aeron.AeronEdge;
@@ -87,12 +86,13 @@ public final class ServerCommand implements Callable<Integer>
             "(spin = lowest latency, burns a core) (default: ${DEFAULT-VALUE}).")
     WaitStrategy waitStrategy;
 
-    @Option(names = "--core-thread", paramLabel = "MODE", converter = Converters.CoreThread.class,
+    @Option(names = "--core-thread", paramLabel = "MODE", converter = Converters.CoreThreadMode.class,
         description = "Which thread runs the core: shared (the first WebSocket I/O thread runs it between socket " +
             "polls, so a frame is routed and its fan-out written without waking another thread; waits with --wait " +
-            "block or spin) or dedicated (a thread of its own, fed through the ring) " +
-            "(default: shared; dedicated with --wait sleep or yield).")
-    CoreThreading coreThreading;
+            "block or spin), aeron (the Aeron edge's agent runs it, for LAN deployments whose traffic is mostly " +
+            "Aeron; needs --aeron-endpoint, waits per --aeron-idle) or dedicated (a thread of its own, fed through " +
+            "the ring) (default: shared; dedicated with --wait sleep or yield).")
+    CoreThread coreThread;
 
     @Option(names = "--aeron-endpoint", paramLabel = "HOST:PORT",
         description = "Also serve CLASP over Aeron UDP (unicast) on this endpoint, e.g. 0.0.0.0:7331; " +
@@ -160,7 +160,7 @@ public final class ServerCommand implements Callable<Integer>
             .paramTtlSeconds((int)paramTtl.getSeconds())
             .maxParams(maxParams)
             .waitStrategy(waitStrategy)
-            .coreThreading(coreThreading());
+            .coreThreading(coreThread().threading());
         final WebSocketEdge.Context edge = new WebSocketEdge.Context()
             .host(host)
             .port(port)
@@ -176,6 +176,7 @@ public final class ServerCommand implements Callable<Integer>
                 .driver(new DriverOptions().aeronDir(aeronDir).threadingMode(aeronThreading).idleStrategy(aeronIdle));
         }
         return new ClaspServer.Context()
+            .coreOnAeron(coreThread() == CoreThread.AERON)
             .router(router)
             .edge(edge)
             .aeron(aeron)
@@ -184,17 +185,17 @@ public final class ServerCommand implements Callable<Integer>
     }
 
     /**
-     * @return the core threading asked for, or the default for the wait strategy: a core that sleeps or yields needs
-     * a thread of its own.
+     * @return where the core runs: as asked, or the default for the wait strategy (a core that sleeps or yields
+     * needs a thread of its own).
      */
-    CoreThreading coreThreading()
+    CoreThread coreThread()
     {
-        if (coreThreading != null)
+        if (coreThread != null)
         {
-            return coreThreading;
+            return coreThread;
         }
         return waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD ?
-            CoreThreading.DEDICATED : CoreThreading.SHARED;
+            CoreThread.DEDICATED : CoreThread.SHARED;
     }
 
     /**
@@ -244,12 +245,22 @@ public final class ServerCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--aeron-heartbeat-timeout': 100ms..1h");
         }
-        if (coreThreading == CoreThreading.SHARED &&
+        if (coreThread == CoreThread.SHARED &&
             (waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD))
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Option '--wait " + waitStrategy.name().toLowerCase(java.util.Locale.ROOT) +
                 "' needs '--core-thread dedicated' (a shared core waits in the event loop's poll: block or spin)");
+        }
+        if (coreThread == CoreThread.AERON && aeronEndpoint == null)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Option '--core-thread aeron' needs '--aeron-endpoint' (the Aeron edge is off without it)");
+        }
+        if (coreThread == CoreThread.AERON && waitStrategy != WaitStrategy.BLOCK)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Option '--core-thread aeron' waits as the Aeron agent does (--aeron-idle); drop '--wait'");
         }
         if (host.isBlank())
         {
@@ -338,17 +349,18 @@ public final class ServerCommand implements Callable<Integer>
             }
         }
 
-        static final class CoreThread implements CommandLine.ITypeConverter<CoreThreading>
+        static final class CoreThreadMode implements CommandLine.ITypeConverter<CoreThread>
         {
-            public CoreThreading convert(final String value)
+            public CoreThread convert(final String value)
             {
                 try
                 {
-                    return CoreThreading.parse(value);
+                    return CoreThread.parse(value);
                 }
                 catch (final IllegalArgumentException ex)
                 {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not one of shared, dedicated");
+                    throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not one of shared, aeron, dedicated");
                 }
             }
         }

@@ -2,6 +2,8 @@ package to.clasp.server;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import to.clasp.transport.ws.testing.Hex;
 import to.clasp.transport.ws.testing.TestWsClient;
 
@@ -227,10 +229,13 @@ final class ClaspServerTest
 
     // ---------------------------------------------------------------------------------------------------------
 
-    @Test
-    void aeronEndpointServesAeronClientsBesideWebSocketAndShutdownSaysGoingAway() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "aeron", "dedicated"})
+    void aeronEndpointServesAeronClientsBesideWebSocketAndShutdownSaysGoingAway(final String coreThread)
+        throws Exception
     {
-        final ClaspServer server = start("--aeron-endpoint", "127.0.0.1:0", "--metrics-port", "0");
+        final ClaspServer server = start("--aeron-endpoint", "127.0.0.1:0", "--metrics-port", "0",
+            "--core-thread", coreThread);
         final to.clasp.client.ClaspClient ws = to.clasp.transport.ws.WebSocketClaspClient.create(
             "ws://127.0.0.1:" + server.wsPort() + "/", new to.clasp.client.ClientOptions().reconnect(false));
         final to.clasp.transport.aeron.AeronClaspClient aeron = to.clasp.transport.aeron.AeronClaspClient.create(

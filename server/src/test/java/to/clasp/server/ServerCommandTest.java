@@ -41,6 +41,7 @@ final class ServerCommandTest
         assertEquals(1_000_000, router.maxParams());
         assertEquals(WaitStrategy.BLOCK, router.waitStrategy());
         assertEquals(CoreThreading.SHARED, router.coreThreading());
+        assertEquals(false, ctx.coreOnAeron(), "a shared core runs on the WebSocket event loop");
         assertEquals(ClaspServer.Context.OFF, ctx.healthPort());
         assertEquals(ClaspServer.Context.OFF, ctx.metricsPort());
         assertEquals(LogSetup.Format.TEXT, parse().logFormat);
@@ -90,6 +91,25 @@ final class ServerCommandTest
         assertEquals(9002, ctx.healthPort());
         assertEquals(9003, ctx.metricsPort());
         assertEquals(LogSetup.Format.JSON, command.logFormat);
+    }
+
+    @Test
+    void theCoreCanRunOnTheAeronEdge()
+    {
+        final ClaspServer.Context ctx = parse("--aeron-endpoint", "127.0.0.1:7331", "--core-thread", "aeron").context();
+        assertEquals(CoreThreading.SHARED, ctx.router().coreThreading());
+        assertTrue(ctx.coreOnAeron());
+        assertEquals(false, parse("--aeron-endpoint", "127.0.0.1:7331").context().coreOnAeron());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--core-thread=aeron", "--core-thread=aeron --aeron-endpoint=127.0.0.1:7331 --wait=spin"})
+    void aCoreOnAeronNeedsTheEdgeAndItsIdleStrategy(final String flags)
+    {
+        final StringWriter err = new StringWriter();
+        final String[] args = ("server " + flags).split(" ");
+        assertEquals(2, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), args));
+        assertEquals(1, err.toString().lines().count(), err.toString());
     }
 
     @Test

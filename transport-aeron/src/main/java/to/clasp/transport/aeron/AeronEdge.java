@@ -9,6 +9,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import to.clasp.core.SharedCore;
 import to.clasp.edge.InboundPort;
 
 /**
@@ -45,7 +46,9 @@ public final class AeronEdge implements AutoCloseable
         this.runtime = AeronRuntime.start(ctx.driver(), "clasp-edge", ctx.errorHandler()::accept);
         try
         {
-            this.idle = new WakeableIdleStrategy(IdleStrategies.parse(ctx.driver().idleStrategy()));
+            final String idleSpec = ctx.driver().idleStrategy();
+            this.idle = new WakeableIdleStrategy(
+                IdleStrategies.parse(idleSpec), IdleStrategies.maxIdleNs(idleSpec), ctx.sharedCore());
             this.agent = new AeronEdgeAgent(ctx, runtime, inboundPort, openSessions, idle);
             this.localEndpoint = resolveEndpoint(agent.subscription());
         }
@@ -190,6 +193,7 @@ public final class AeronEdge implements AutoCloseable
         private int maxPendingConnects = 256;
         private String agentName = "clasp-aeron-edge";
         private java.util.function.Consumer<Throwable> errorHandler = t -> LOG.error("aeron edge error", t);
+        private SharedCore sharedCore;
 
         /** Validate; called by {@link AeronEdge#launch}. @return this. */
         public Context conclude()
@@ -432,6 +436,25 @@ public final class AeronEdge implements AutoCloseable
         }
 
         /** @param handler error handler. @return this. */
+        public SharedCore sharedCore()
+        {
+            return sharedCore;
+        }
+
+        /**
+         * Run the router core on this edge's agent thread ({@link to.clasp.core.CoreThreading#SHARED}): an Aeron
+         * message is routed and its fan-out offered to the publications in the same duty cycle. The agent then waits
+         * per its idle strategy, never past the core's next timer. Null (default): the core runs elsewhere. Set
+         * before {@link AeronEdge#launch} (the router, which owns the core, is launched first).
+         *
+         * @return this.
+         */
+        public Context sharedCore(final SharedCore core)
+        {
+            this.sharedCore = core;
+            return this;
+        }
+
         public Context errorHandler(final java.util.function.Consumer<Throwable> handler)
         {
             checkMutable();

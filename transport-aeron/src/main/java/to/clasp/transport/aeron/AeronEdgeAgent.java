@@ -21,6 +21,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import to.clasp.core.SharedCore;
 import to.clasp.edge.InboundPort;
 import to.clasp.transport.aeron.sbe.ConnectDecoder;
 import to.clasp.transport.aeron.sbe.FramesDecoder;
@@ -61,6 +62,7 @@ final class AeronEdgeAgent implements Agent
     private final long closeTimeoutNs;
     private volatile boolean accepting = true;
     private final WakeableIdleStrategy idle;
+    private final SharedCore core;
     private AeronSession current;
     private int transitioning;
     private int connecting;
@@ -75,6 +77,7 @@ final class AeronEdgeAgent implements Agent
         final WakeableIdleStrategy idle)
     {
         this.idle = idle;
+        this.core = ctx.sharedCore();
         this.ctx = ctx;
         this.runtime = runtime;
         this.inboundPort = inboundPort;
@@ -107,6 +110,10 @@ final class AeronEdgeAgent implements Agent
     public void onStart()
     {
         TimerSlack.applyToCurrentThread(ctx.driver().timerSlackNs());
+        if (null != core)
+        {
+            core.attach(idle::wake);
+        }
     }
 
     public int doWork()
@@ -114,6 +121,11 @@ final class AeronEdgeAgent implements Agent
         nowNs = System.nanoTime();
         int work = runtime.invoke();
         work += subscription.poll(assembler, ctx.fragmentLimit());
+        if (null != core)
+        {
+            // Route what was just polled; the sessions it signals are serviced below, in this same cycle.
+            work += core.doWork();
+        }
         final int sent = serviceSignalled() + serviceBacklog();
         if (sent > 0)
         {
@@ -137,6 +149,10 @@ final class AeronEdgeAgent implements Agent
 
     public void onClose()
     {
+        if (null != core)
+        {
+            core.detach();
+        }
         for (final AeronSession s : sessions.values())
         {
             if (AeronSession.State.CLOSED != s.state)

@@ -71,6 +71,30 @@ public final class IdleStrategies
         }
     }
 
+    /**
+     * @param spec a name as listed in the class comment (already valid).
+     * @return the longest single wait of that strategy, in ns (0 for spin and yield); a host of the router core must
+     * not wait that long when a core timer is due sooner.
+     */
+    public static long maxIdleNs(final String spec)
+    {
+        final String s = spec.trim().toLowerCase(Locale.ROOT);
+        final int colon = s.indexOf(':');
+        final String name = colon < 0 ? s : s.substring(0, colon);
+        final String arg = colon < 0 ? null : s.substring(colon + 1);
+        switch (name)
+        {
+            case "park":
+                return TimeUnit.MICROSECONDS.toNanos(null == arg ? 50 : micros(spec, arg));
+            case "sleep":
+                return TimeUnit.MICROSECONDS.toNanos(micros(spec, arg));
+            case "backoff":
+                return BackoffIdleStrategy.DEFAULT_MAX_PARK_PERIOD_NS;
+            default:
+                return 0;
+        }
+    }
+
     private static void noArg(final String spec, final String arg)
     {
         if (null != arg)

@@ -4,6 +4,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.IdleStrategy;
 
+import to.clasp.core.SharedCore;
+
 /**
  * An idle strategy that other threads can cut short. The agent's thread publishes that it is about to idle; a
  * producer that has just handed it work calls {@link #wake()}, which unparks the thread only when it is idling, so a
@@ -14,11 +16,27 @@ import org.agrona.concurrent.IdleStrategy;
 final class WakeableIdleStrategy implements IdleStrategy
 {
     private final IdleStrategy delegate;
+    private final SharedCore core;
+    /** The delegate's longest wait: a core timer due sooner is waited for exactly instead. */
+    private final long delegateMaxIdleNs;
     private volatile Thread idler;
 
     WakeableIdleStrategy(final IdleStrategy delegate)
     {
+        this(delegate, 0, null);
+    }
+
+    /**
+     * @param delegateMaxIdleNs the delegate's longest single wait ({@link IdleStrategies#maxIdleNs}).
+     * @param core the router core this agent hosts, or null. With a core, a wake-up is never lost: the agent
+     *             announces its idle, then re-checks the core's ring (producers publish, then read the announcement),
+     *             and it never sleeps past the core's next timer.
+     */
+    WakeableIdleStrategy(final IdleStrategy delegate, final long delegateMaxIdleNs, final SharedCore core)
+    {
         this.delegate = delegate;
+        this.delegateMaxIdleNs = delegateMaxIdleNs;
+        this.core = core;
     }
 
     /** Any thread: the agent has work; unpark it if it is idling. */
@@ -44,8 +62,27 @@ final class WakeableIdleStrategy implements IdleStrategy
     public void idle()
     {
         idler = Thread.currentThread();
-        delegate.idle();
-        idler = null;
+        try
+        {
+            if (null != core)
+            {
+                if (core.hasWork())
+                {
+                    return;
+                }
+                final long untilTimer = core.nanosToNextTimer();
+                if (untilTimer < delegateMaxIdleNs)
+                {
+                    LockSupport.parkNanos(this, untilTimer);
+                    return;
+                }
+            }
+            delegate.idle();
+        }
+        finally
+        {
+            idler = null;
+        }
     }
 
     public void reset()

@@ -25,6 +25,8 @@ class AeronClientsTest
 {
     private static final long WAIT_MS = 5_000;
 
+    /** Set by {@link AeronClientsCoreOnEdgeTest}: the same tests with the core on the edge's agent. */
+    boolean coreOnEdge;
     private AeronRouterFixture fixture;
     private AeronClaspClient alice;
     private AeronClaspClient bob;
@@ -32,9 +34,14 @@ class AeronClientsTest
     @BeforeEach
     void start()
     {
-        fixture = AeronRouterFixture.start();
+        fixture = coreOnEdge ? AeronRouterFixture.startWithCoreOnEdge(e -> e) : AeronRouterFixture.start();
         alice = fixture.client("alice");
         bob = fixture.client("bob");
+    }
+
+    AeronRouterFixture fixture()
+    {
+        return fixture;
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package to.clasp.transport.aeron;
 import java.util.function.UnaryOperator;
 
 import to.clasp.client.ClientOptions;
+import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
 
 /**
@@ -19,7 +20,8 @@ final class AeronRouterFixture implements AutoCloseable
         router = Router.launch(routerContext);
         try
         {
-            edge = AeronEdge.launch(edgeContext, router.inboundPort());
+            // A shared core runs on the edge's agent (as `clasp server --core-thread aeron` wires it).
+            edge = AeronEdge.launch(edgeContext.sharedCore(router.sharedCore()), router.inboundPort());
         }
         catch (final RuntimeException ex)
         {
@@ -31,6 +33,12 @@ final class AeronRouterFixture implements AutoCloseable
     static AeronRouterFixture start()
     {
         return start(c -> c, c -> c);
+    }
+
+    /** The core on the Aeron edge's agent thread ({@code CoreThreading.SHARED}). */
+    static AeronRouterFixture startWithCoreOnEdge(final UnaryOperator<AeronEdge.Context> edge)
+    {
+        return start(r -> r.coreThreading(CoreThreading.SHARED), edge);
     }
 
     static AeronRouterFixture start(

@@ -29,6 +29,8 @@ class MixedTransportsTest
 
     /** The server's default: the core runs on the WebSocket edge's event loop, and the Aeron edge wakes it. */
     CoreThreading threading = CoreThreading.SHARED;
+    /** With a shared core: host it on the Aeron edge's agent instead ({@code --core-thread aeron}). */
+    boolean coreOnAeron;
 
     private Router router;
     private WebSocketEdge wsEdge;
@@ -41,8 +43,9 @@ class MixedTransportsTest
     {
         router = Router.launch(new Router.Context().coreThreading(threading));
         wsEdge = WebSocketEdge.launch(new WebSocketEdge.Context().host("127.0.0.1").port(0)
-            .sharedCore(router.sharedCore()), router.inboundPort());
-        aeronEdge = AeronEdge.launch(new AeronEdge.Context().endpoint("127.0.0.1:0"), router.inboundPort());
+            .sharedCore(coreOnAeron ? null : router.sharedCore()), router.inboundPort());
+        aeronEdge = AeronEdge.launch(new AeronEdge.Context().endpoint("127.0.0.1:0")
+            .sharedCore(coreOnAeron ? router.sharedCore() : null), router.inboundPort());
         wsClient = WebSocketClaspClient.create("ws://127.0.0.1:" + wsEdge.localAddress().getPort() + "/",
             new ClientOptions().name("ws").reconnect(false));
         wsClient.connect();

@@ -102,6 +102,9 @@ final class CoreHostingIoHandler implements IoHandler
     private final class HostContext implements IoHandlerContext
     {
         IoHandlerContext outer;
+        /** The core deadline last translated, and its value in the loop's time base. */
+        private long convertedCoreDeadline = Long.MIN_VALUE;
+        private long convertedDeadline;
 
         public boolean canBlock()
         {
@@ -116,13 +119,20 @@ final class CoreHostingIoHandler implements IoHandler
         public long deadlineNanos()
         {
             final long loopDeadline = outer.deadlineNanos();
-            final long coreDelay = core.nanosToNextTimer();
-            if (coreDelay == Long.MAX_VALUE || loopDeadline == -1)
+            final long coreDeadline = core.nextTimerDeadlineNs();
+            if (coreDeadline == Long.MAX_VALUE || loopDeadline == -1)
             {
                 return loopDeadline;
             }
-            final long loopDelay = outer.delayNanos(System.nanoTime());
-            return coreDelay < loopDelay ? loopDeadline - (loopDelay - coreDelay) : loopDeadline;
+            if (coreDeadline != convertedCoreDeadline)
+            {
+                // Translate once per core deadline: a value that jittered by the nanoseconds between clock readings
+                // would make Netty re-arm its timerfd (a syscall) on every wait.
+                convertedCoreDeadline = coreDeadline;
+                final long loopDelay = outer.delayNanos(System.nanoTime());
+                convertedDeadline = loopDeadline - loopDelay + core.nanosToNextTimer();
+            }
+            return Math.min(loopDeadline, convertedDeadline);
         }
 
         public void reportActiveIoTime(final long activeNanos)
