@@ -254,11 +254,12 @@ class WebSocketEdgeTest
     void coreTimersFireWhileTheEdgeIsIdle() throws Exception
     {
         // No other timer for an hour: only the hello deadline can end the event loop's wait (shared core) or the
-        // core thread's park (dedicated), and it must close the silent connection.
+        // core thread's park (dedicated), and it must close the silent connection. Same transport (epoll or NIO)
+        // as the class's router.
         final RouterFixture own = RouterFixture.start(threading(), r -> r
             .helloTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300))
             .ttlCheckIntervalNs(TimeUnit.HOURS.toNanos(1))
-            .idleTimeoutNs(0), e -> e);
+            .idleTimeoutNs(0), e -> e.epoll(fixture.edge().context().epoll()));
         try (TestWsClient silent = TestWsClient.connect(own.port()))
         {
             assertEquals(1008, silent.awaitClose(5_000), "closed by the hello timeout");
