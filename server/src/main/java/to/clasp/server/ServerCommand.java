@@ -349,35 +349,44 @@ public final class ServerCommand implements Callable<Integer>
             }
         }
 
-        static final class CoreThreadMode implements CommandLine.ITypeConverter<CoreThread>
+        /** One of an enum's names, any case; the message lists the choices. */
+        abstract static class Choice<E extends Enum<E>> implements CommandLine.ITypeConverter<E>
         {
-            public CoreThread convert(final String value)
+            private final java.util.function.Function<String, E> parse;
+            private final String choices;
+
+            Choice(final java.util.function.Function<String, E> parse, final String choices)
+            {
+                this.parse = parse;
+                this.choices = choices;
+            }
+
+            public E convert(final String value)
             {
                 try
                 {
-                    return CoreThread.parse(value);
+                    return parse.apply(value);
                 }
                 catch (final IllegalArgumentException ex)
                 {
-                    throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not one of shared, aeron, dedicated");
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not one of " + choices);
                 }
             }
         }
 
-        static final class Wait implements CommandLine.ITypeConverter<WaitStrategy>
+        static final class CoreThreadMode extends Choice<CoreThread>
         {
-            public WaitStrategy convert(final String value)
+            CoreThreadMode()
             {
-                try
-                {
-                    return WaitStrategy.parse(value);
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not one of block, sleep, yield, spin");
-                }
+                super(CoreThread::parse, "shared, aeron, dedicated");
+            }
+        }
+
+        static final class Wait extends Choice<WaitStrategy>
+        {
+            Wait()
+            {
+                super(WaitStrategy::parse, "block, sleep, yield, spin");
             }
         }
 

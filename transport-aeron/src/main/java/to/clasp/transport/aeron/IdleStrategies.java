@@ -38,10 +38,8 @@ public final class IdleStrategies
      */
     public static IdleStrategy parse(final String spec)
     {
-        final String s = spec.trim().toLowerCase(Locale.ROOT);
-        final int colon = s.indexOf(':');
-        final String name = colon < 0 ? s : s.substring(0, colon);
-        final String arg = colon < 0 ? null : s.substring(colon + 1);
+        final String name = name(spec);
+        final String arg = argument(spec);
         switch (name)
         {
             case "spin":
@@ -78,11 +76,8 @@ public final class IdleStrategies
      */
     public static long maxIdleNs(final String spec)
     {
-        final String s = spec.trim().toLowerCase(Locale.ROOT);
-        final int colon = s.indexOf(':');
-        final String name = colon < 0 ? s : s.substring(0, colon);
-        final String arg = colon < 0 ? null : s.substring(colon + 1);
-        switch (name)
+        final String arg = argument(spec);
+        switch (name(spec))
         {
             case "park":
                 return TimeUnit.MICROSECONDS.toNanos(null == arg ? 50 : micros(spec, arg));
@@ -93,6 +88,22 @@ public final class IdleStrategies
             default:
                 return 0;
         }
+    }
+
+    /** {@code "park:1000"} → {@code "park"}. */
+    private static String name(final String spec)
+    {
+        final String s = spec.trim().toLowerCase(Locale.ROOT);
+        final int colon = s.indexOf(':');
+        return colon < 0 ? s : s.substring(0, colon);
+    }
+
+    /** {@code "park:1000"} → {@code "1000"}; null without a colon. */
+    private static String argument(final String spec)
+    {
+        final String s = spec.trim().toLowerCase(Locale.ROOT);
+        final int colon = s.indexOf(':');
+        return colon < 0 ? null : s.substring(colon + 1);
     }
 
     private static void noArg(final String spec, final String arg)

@@ -133,6 +133,18 @@ class EnvelopeTest
     }
 
     @Test
+    void longestIdleOfEachStrategyBoundsAHostedCoresTimerWait()
+    {
+        assertEquals(1_000_000, IdleStrategies.maxIdleNs(IdleStrategies.DEFAULT), "park:1000 parks at most 1 ms");
+        assertEquals(50_000, IdleStrategies.maxIdleNs("park"));
+        assertEquals(20_000, IdleStrategies.maxIdleNs(" Park:20 "));
+        assertEquals(1_000_000_000L, IdleStrategies.maxIdleNs("sleep:1000000"));
+        assertEquals(BackoffIdleStrategy.DEFAULT_MAX_PARK_PERIOD_NS, IdleStrategies.maxIdleNs("backoff"));
+        assertEquals(0, IdleStrategies.maxIdleNs("spin"));
+        assertEquals(0, IdleStrategies.maxIdleNs("yield"));
+    }
+
+    @Test
     void responseAddressIsTheInterfaceTowardsTheRouter()
     {
         assertEquals("127.0.0.1", AeronClientTransport.Context.localAddressTowards("127.0.0.1:7331"));
