@@ -117,6 +117,9 @@ public final class ClaspServer implements AutoCloseable
         {
             line.append(", metrics off");
         }
+        line.append(", core ").append(router.sharedCore() == null ?
+            "on its own thread (wait " + ctx.router().waitStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")" :
+            ctx.coreOnAeron() ? "on the Aeron edge's agent" : "on the WebSocket event loop");
         LOG.info("{}", line);
     }
 
