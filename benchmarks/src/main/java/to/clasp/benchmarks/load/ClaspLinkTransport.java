@@ -3,6 +3,7 @@ package to.clasp.benchmarks.load;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import to.clasp.client.ClientTransport;
+import to.clasp.transport.aeron.AeronClientTransport;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,6 +69,37 @@ public final class ClaspLinkTransport implements Transport
             throw ex;
         }
         return new LinkEndpoint(link, connectionIds.incrementAndGet() * 1000);
+    }
+
+    /**
+     * With the Aeron client, paced runs send from its agent thread (the thread that owns the links), as the WebSocket
+     * generator sends from its event loop; max-rate runs keep a generator thread, since blocking the agent would stop
+     * it receiving.
+     */
+    public SendingLoop sendingLoop()
+    {
+        if (!(transport instanceof AeronClientTransport))
+        {
+            return null;
+        }
+        final AeronClientTransport aeron = (AeronClientTransport)transport;
+        return new SendingLoop()
+        {
+            public void execute(final Runnable task)
+            {
+                aeron.schedule(task, 0);
+            }
+
+            public void schedule(final Runnable task, final long delayNs)
+            {
+                aeron.schedule(task, delayNs);
+            }
+
+            public boolean mayBlock()
+            {
+                return false;
+            }
+        };
     }
 
     public void close()

@@ -70,9 +70,10 @@ public final class ClaspWsTransport implements Transport
      * microseconds, more than the router's own share of a hop). Publishers read nothing while a blocking sending loop
      * runs: with QoS Fire the router sends them nothing after WELCOME.
      */
-    public java.util.concurrent.ScheduledExecutorService sendingLoop()
+    public SendingLoop sendingLoop()
     {
-        return publisherLoop;
+        // A max-rate sender may block this loop: its subscribers are then on the other group.
+        return SendingLoop.of(publisherLoop, true);
     }
 
     public void subscribersOnSendingLoop(final boolean shared)

@@ -328,24 +328,44 @@ public final class ScenarioRunner
          * @param onLoop run a paced send as timer tasks on the loop (which then also serves the subscribers);
          *               otherwise the whole sending loop runs as one task on it (or here without a loop).
          */
-        void run(final java.util.concurrent.ScheduledExecutorService loop, final boolean onLoop)
+        void run(final SendingLoop loop, final boolean onLoop)
         {
-            if (loop == null)
+            if (loop == null || (!onLoop && !loop.mayBlock()))
             {
                 run(null);
             }
             else if (onLoop)
             {
-                java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                loop.execute(() ->
                 {
-                    final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-                    run(new LoopPacing(loop, done));
-                    return done;
-                }, loop).join().join();
+                    try
+                    {
+                        run(new LoopPacing(loop, done));
+                    }
+                    catch (final Throwable t)
+                    {
+                        done.completeExceptionally(t);
+                    }
+                });
+                done.join();
             }
             else
             {
-                java.util.concurrent.CompletableFuture.runAsync(() -> run(null), loop).join();
+                final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                loop.execute(() ->
+                {
+                    try
+                    {
+                        run(null);
+                        done.complete(null);
+                    }
+                    catch (final Throwable t)
+                    {
+                        done.completeExceptionally(t);
+                    }
+                });
+                done.join();
             }
         }
 
@@ -490,12 +510,12 @@ public final class ScenarioRunner
         private final class LoopPacing implements Runnable
         {
             private static final long OVER_CAP_RETRY_NS = 50_000;
-            private final java.util.concurrent.ScheduledExecutorService loop;
+            private final SendingLoop loop;
             private final java.util.concurrent.CompletableFuture<Void> done;
             private PacedRun run;
             private Runnable onEnd;
 
-            LoopPacing(final java.util.concurrent.ScheduledExecutorService loop,
+            LoopPacing(final SendingLoop loop,
                 final java.util.concurrent.CompletableFuture<Void> done)
             {
                 this.loop = loop;
@@ -516,7 +536,7 @@ public final class ScenarioRunner
                     final long now = System.nanoTime();
                     if (now < run.endNs() && run.overCap())
                     {
-                        loop.schedule(this, OVER_CAP_RETRY_NS, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        loop.schedule(this, OVER_CAP_RETRY_NS);
                         return;
                     }
                     final long next = run.sendDue(now);
@@ -536,7 +556,7 @@ public final class ScenarioRunner
 
             private void schedule(final long intendedNs)
             {
-                loop.schedule(this, Math.max(0, intendedNs - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                loop.schedule(this, Math.max(0, intendedNs - System.nanoTime()));
             }
         }
 

@@ -22,7 +22,7 @@ public interface Transport extends AutoCloseable
      * (so each send is written on the sending thread, with no hand-off to an I/O thread); null (default) to send
      * from the generator's own thread through the client library.
      */
-    default java.util.concurrent.ScheduledExecutorService sendingLoop()
+    default SendingLoop sendingLoop()
     {
         return null;
     }

@@ -35,9 +35,9 @@ class IntendedTimeAccountingTest
             this.loop = loop;
         }
 
-        public ScheduledExecutorService sendingLoop()
+        public SendingLoop sendingLoop()
         {
-            return loop;
+            return loop == null ? null : SendingLoop.of(loop, true);
         }
 
         public void subscribersOnSendingLoop(final boolean shared)

@@ -42,8 +42,10 @@ public final class AeronClientTransport implements ClientTransport
     {
         this.ctx = ctx.conclude();
         this.runtime = AeronRuntime.start(ctx.driver(), "clasp-client", t -> LOG.warn("aeron client error", t));
-        this.idle = new WakeableIdleStrategy(IdleStrategies.parse(ctx.driver().idleStrategy()));
         this.agent = new ClientAgent();
+        final String idleSpec = ctx.driver().idleStrategy();
+        this.idle = new WakeableIdleStrategy(IdleStrategies.parse(idleSpec), IdleStrategies.maxIdleNs(idleSpec),
+            () -> !agent.commands.isEmpty(), agent::nanosToNextTask);
         this.runner = new AgentRunner(idle, t -> LOG.warn("aeron client agent error", t), null, agent);
         AgentRunner.startOnThread(runner, r ->
         {
@@ -105,6 +107,27 @@ public final class AeronClientTransport implements ClientTransport
         };
     }
 
+    /**
+     * Run {@code task} on this transport's agent thread, no sooner than {@code delayNs} from now (0: in the next duty
+     * cycle), for code that must share the thread that owns the links: a frame a task sends is offered and put on
+     * the wire in the same duty cycle, with no hand-off. The agent's wait is cut short for the earliest task; how
+     * late a task runs is the agent's wake-up lateness (tens of µs on a VM). Never block in a task.
+     *
+     * @param task    what to run; an exception it throws is logged.
+     * @param delayNs how long to wait first.
+     */
+    public void schedule(final Runnable task, final long delayNs)
+    {
+        final long deadlineNs = System.nanoTime() + Math.max(0, delayNs);
+        if (agent.isAgentThread())
+        {
+            agent.addTask(task, deadlineNs);
+            return;
+        }
+        agent.commands.offer(() -> agent.addTask(task, deadlineNs));
+        agent.wake();
+    }
+
     /** @return the driver directory in use (embedded or external). */
     public String aeronDirectory()
     {
@@ -133,7 +156,42 @@ public final class AeronClientTransport implements ClientTransport
 
         final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
         final ArrayList<AeronClientLink> links = new ArrayList<>();
+        /** Scheduled tasks by deadline, then by order of scheduling; agent thread only. */
+        private final java.util.PriorityQueue<ScheduledTask> tasks = new java.util.PriorityQueue<>();
+        private long taskSequence;
         private volatile Thread thread;
+
+        void addTask(final Runnable task, final long deadlineNs)
+        {
+            tasks.add(new ScheduledTask(task, deadlineNs, taskSequence++));
+        }
+
+        /** Agent thread: nanoseconds until the earliest scheduled task (0 when due), or Long.MAX_VALUE. */
+        long nanosToNextTask()
+        {
+            final ScheduledTask next = tasks.peek();
+            return null == next ? Long.MAX_VALUE : Math.max(0, next.deadlineNs - System.nanoTime());
+        }
+
+        private int runDueTasks()
+        {
+            int work = 0;
+            ScheduledTask next;
+            while (null != (next = tasks.peek()) && next.deadlineNs - System.nanoTime() <= 0)
+            {
+                tasks.poll();
+                try
+                {
+                    next.task.run();
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.warn("aeron client task failed", ex);
+                }
+                work++;
+            }
+            return work;
+        }
 
         void wake()
         {
@@ -160,6 +218,10 @@ public final class AeronClientTransport implements ClientTransport
             {
                 command.run();
                 work++;
+            }
+            if (!tasks.isEmpty())
+            {
+                work += runDueTasks();
             }
             if (!links.isEmpty())
             {
@@ -202,6 +264,27 @@ public final class AeronClientTransport implements ClientTransport
         public String roleName()
         {
             return ctx.agentName();
+        }
+    }
+
+    /** A task for the agent and when it is due. */
+    private static final class ScheduledTask implements Comparable<ScheduledTask>
+    {
+        final Runnable task;
+        final long deadlineNs;
+        final long sequence;
+
+        ScheduledTask(final Runnable task, final long deadlineNs, final long sequence)
+        {
+            this.task = task;
+            this.deadlineNs = deadlineNs;
+            this.sequence = sequence;
+        }
+
+        public int compareTo(final ScheduledTask other)
+        {
+            final int byTime = Long.compare(deadlineNs - other.deadlineNs, 0);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
         }
     }
 

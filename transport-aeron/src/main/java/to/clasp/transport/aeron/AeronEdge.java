@@ -47,8 +47,10 @@ public final class AeronEdge implements AutoCloseable
         try
         {
             final String idleSpec = ctx.driver().idleStrategy();
-            this.idle = new WakeableIdleStrategy(
-                IdleStrategies.parse(idleSpec), IdleStrategies.maxIdleNs(idleSpec), ctx.sharedCore());
+            final SharedCore core = ctx.sharedCore();
+            this.idle = null == core ? new WakeableIdleStrategy(IdleStrategies.parse(idleSpec)) :
+                new WakeableIdleStrategy(IdleStrategies.parse(idleSpec), IdleStrategies.maxIdleNs(idleSpec),
+                    core::hasWork, core::nanosToNextTimer);
             this.agent = new AeronEdgeAgent(ctx, runtime, inboundPort, openSessions, idle);
             this.localEndpoint = resolveEndpoint(agent.subscription());
         }

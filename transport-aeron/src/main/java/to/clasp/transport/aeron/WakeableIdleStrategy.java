@@ -4,7 +4,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.IdleStrategy;
 
-import to.clasp.core.SharedCore;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * An idle strategy that other threads can cut short. The agent's thread publishes that it is about to idle; a
@@ -16,27 +17,32 @@ import to.clasp.core.SharedCore;
 final class WakeableIdleStrategy implements IdleStrategy
 {
     private final IdleStrategy delegate;
-    private final SharedCore core;
-    /** The delegate's longest wait: a core timer due sooner is waited for exactly instead. */
+    private final BooleanSupplier hasWork;
+    private final LongSupplier nanosToNextTimer;
+    /** The delegate's longest wait: a timer due sooner is waited for exactly instead. */
     private final long delegateMaxIdleNs;
     private volatile Thread idler;
 
     WakeableIdleStrategy(final IdleStrategy delegate)
     {
-        this(delegate, 0, null);
+        this(delegate, 0, null, null);
     }
 
     /**
      * @param delegateMaxIdleNs the delegate's longest single wait ({@link IdleStrategies#maxIdleNs}).
-     * @param core the router core this agent hosts, or null. With a core, a wake-up is never lost: the agent
-     *             announces its idle, then re-checks the core's ring (producers publish, then read the announcement),
-     *             and it never sleeps past the core's next timer.
+     * @param hasWork          work other threads handed over without the agent having seen it yet (the router
+     *                         core's ring, a task queue), or null. A wake-up is then never lost: the agent announces
+     *                         its idle, then re-checks (producers hand over, then read the announcement).
+     * @param nanosToNextTimer how long until the agent's next timer (a core timer, a scheduled task), or null; the
+     *                         agent never sleeps past it.
      */
-    WakeableIdleStrategy(final IdleStrategy delegate, final long delegateMaxIdleNs, final SharedCore core)
+    WakeableIdleStrategy(final IdleStrategy delegate, final long delegateMaxIdleNs, final BooleanSupplier hasWork,
+        final LongSupplier nanosToNextTimer)
     {
         this.delegate = delegate;
         this.delegateMaxIdleNs = delegateMaxIdleNs;
-        this.core = core;
+        this.hasWork = hasWork;
+        this.nanosToNextTimer = nanosToNextTimer;
     }
 
     /** Any thread: the agent has work; unpark it if it is idling. */
@@ -64,13 +70,13 @@ final class WakeableIdleStrategy implements IdleStrategy
         idler = Thread.currentThread();
         try
         {
-            if (null != core)
+            if (null != hasWork && hasWork.getAsBoolean())
             {
-                if (core.hasWork())
-                {
-                    return;
-                }
-                final long untilTimer = core.nanosToNextTimer();
+                return;
+            }
+            if (null != nanosToNextTimer)
+            {
+                final long untilTimer = nanosToNextTimer.getAsLong();
                 if (untilTimer < delegateMaxIdleNs)
                 {
                     LockSupport.parkNanos(this, untilTimer);
