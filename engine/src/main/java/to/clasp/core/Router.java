@@ -233,8 +233,7 @@ public final class Router implements AutoCloseable
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(waitStrategy, "waitStrategy");
             Objects.requireNonNull(coreThreading, "coreThreading");
-            if (coreThreading == CoreThreading.SHARED &&
-                (waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD))
+            if (coreThreading == CoreThreading.SHARED && !waitStrategy.canShareThread())
             {
                 throw new IllegalArgumentException(
                     "a shared core waits in its host's poll (block or spin), not " + waitStrategy);

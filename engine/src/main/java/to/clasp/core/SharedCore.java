@@ -100,7 +100,7 @@ public final class SharedCore
         {
             return false;
         }
-        return closeRequested || agent.hasInbound() || agent.nextDeadlineNs() - clock.nanoTime() <= 0;
+        return closeRequested || agent.hasInbound() || 0 == nanosToNextTimer();
     }
 
     /**

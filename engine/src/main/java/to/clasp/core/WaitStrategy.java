@@ -18,6 +18,15 @@ public enum WaitStrategy
     SPIN;
 
     /**
+     * @return whether a host thread's own poll can wait this way ({@link CoreThreading#SHARED}): it blocks or
+     * spins; it cannot sleep in naps or yield between polls, which need the core's own thread.
+     */
+    public boolean canShareThread()
+    {
+        return this == BLOCK || this == SPIN;
+    }
+
+    /**
      * @param name {@code block}, {@code sleep}, {@code yield} or {@code spin} (any case).
      * @return the strategy.
      */

@@ -194,8 +194,7 @@ public final class ServerCommand implements Callable<Integer>
         {
             return coreThread;
         }
-        return waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD ?
-            CoreThread.DEDICATED : CoreThread.SHARED;
+        return waitStrategy.canShareThread() ? CoreThread.SHARED : CoreThread.DEDICATED;
     }
 
     /**
@@ -245,8 +244,7 @@ public final class ServerCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--aeron-heartbeat-timeout': 100ms..1h");
         }
-        if (coreThread == CoreThread.SHARED &&
-            (waitStrategy == WaitStrategy.SLEEP || waitStrategy == WaitStrategy.YIELD))
+        if (coreThread == CoreThread.SHARED && !waitStrategy.canShareThread())
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Option '--wait " + waitStrategy.name().toLowerCase(java.util.Locale.ROOT) +

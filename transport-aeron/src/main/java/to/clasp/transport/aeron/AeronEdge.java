@@ -437,7 +437,6 @@ public final class AeronEdge implements AutoCloseable
             return errorHandler;
         }
 
-        /** @param handler error handler. @return this. */
         public SharedCore sharedCore()
         {
             return sharedCore;
@@ -457,6 +456,7 @@ public final class AeronEdge implements AutoCloseable
             return this;
         }
 
+        /** @param handler error handler. @return this. */
         public Context errorHandler(final java.util.function.Consumer<Throwable> handler)
         {
             checkMutable();

@@ -38,9 +38,9 @@ public final class IdleStrategies
      */
     public static IdleStrategy parse(final String spec)
     {
-        final String name = name(spec);
-        final String arg = argument(spec);
-        switch (name)
+        final Spec parsed = Spec.of(spec);
+        final String arg = parsed.arg;
+        switch (parsed.name)
         {
             case "spin":
                 noArg(spec, arg);
@@ -76,8 +76,9 @@ public final class IdleStrategies
      */
     public static long maxIdleNs(final String spec)
     {
-        final String arg = argument(spec);
-        switch (name(spec))
+        final Spec parsed = Spec.of(spec);
+        final String arg = parsed.arg;
+        switch (parsed.name)
         {
             case "park":
                 return TimeUnit.MICROSECONDS.toNanos(null == arg ? 50 : micros(spec, arg));
@@ -90,20 +91,15 @@ public final class IdleStrategies
         }
     }
 
-    /** {@code "park:1000"} → {@code "park"}. */
-    private static String name(final String spec)
+    /** {@code "park:1000"} → name {@code "park"}, arg {@code "1000"} (null without a colon). */
+    private record Spec(String name, String arg)
     {
-        final String s = spec.trim().toLowerCase(Locale.ROOT);
-        final int colon = s.indexOf(':');
-        return colon < 0 ? s : s.substring(0, colon);
-    }
-
-    /** {@code "park:1000"} → {@code "1000"}; null without a colon. */
-    private static String argument(final String spec)
-    {
-        final String s = spec.trim().toLowerCase(Locale.ROOT);
-        final int colon = s.indexOf(':');
-        return colon < 0 ? null : s.substring(colon + 1);
+        static Spec of(final String spec)
+        {
+            final String s = spec.trim().toLowerCase(Locale.ROOT);
+            final int colon = s.indexOf(':');
+            return colon < 0 ? new Spec(s, null) : new Spec(s.substring(0, colon), s.substring(colon + 1));
+        }
     }
 
     private static void noArg(final String spec, final String arg)
