@@ -28,23 +28,9 @@ public final class Main implements Runnable
 
     public static void main(final String[] args)
     {
-        disableNettyLeakDetectionUnlessAsked();
+        // The router is the production process: no sampling leak detector on its I/O threads.
+        to.clasp.transport.ws.NettyLeakDetection.disableUnlessAsked();
         System.exit(run(args));
-    }
-
-    /**
-     * Netty's default leak detector samples one buffer in 128 and captures a stack trace for it on the I/O thread:
-     * tens of microseconds, and with two buffers per routed message about 1.6 % of messages paid it, right at the
-     * p99 (docs/benchmarks.md §3.6). The router is the production process, so it runs without; tests keep Netty's
-     * default, and {@code -Dio.netty.leakDetection.level=simple} (or higher) brings it back.
-     */
-    static void disableNettyLeakDetectionUnlessAsked()
-    {
-        if (System.getProperty("io.netty.leakDetection.level") == null &&
-            System.getProperty("io.netty.leakDetectionLevel") == null)
-        {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-        }
     }
 
     /**

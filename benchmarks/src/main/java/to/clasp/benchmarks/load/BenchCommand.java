@@ -128,12 +128,8 @@ public final class BenchCommand implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        // As in the server: Netty's sampling leak detector captures a stack trace on the I/O thread for one buffer in
-        // 128, which would show in the generator's receive path as router latency. The tests keep it on.
-        if (System.getProperty("io.netty.leakDetection.level") == null)
-        {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-        }
+        // As in the server: the sampling leak detector would show in the generator's receive path as router latency.
+        to.clasp.transport.ws.NettyLeakDetection.disableUnlessAsked();
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 

@@ -1,11 +1,11 @@
-package to.clasp.server;
+package to.clasp.transport.ws;
 
 import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The server process turns Netty's sampling leak detector off, unless the operator asked for a level. */
+/** Production processes turn Netty's sampling leak detector off, unless the operator asked for a level. */
 final class NettyLeakDetectionTest
 {
     private static final String PROPERTY = "io.netty.leakDetection.level";
@@ -19,12 +19,12 @@ final class NettyLeakDetectionTest
         {
             System.clearProperty(PROPERTY);
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-            Main.disableNettyLeakDetectionUnlessAsked();
+            NettyLeakDetection.disableUnlessAsked();
             assertEquals(ResourceLeakDetector.Level.DISABLED, ResourceLeakDetector.getLevel());
 
             System.setProperty(PROPERTY, "paranoid");
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-            Main.disableNettyLeakDetectionUnlessAsked();
+            NettyLeakDetection.disableUnlessAsked();
             assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel(), "the operator's level");
         }
         finally
