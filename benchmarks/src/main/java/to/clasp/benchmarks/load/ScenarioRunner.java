@@ -336,37 +336,36 @@ public final class ScenarioRunner
             }
             else if (onLoop)
             {
-                final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-                loop.execute(() ->
-                {
-                    try
-                    {
-                        run(new LoopPacing(loop, done));
-                    }
-                    catch (final Throwable t)
-                    {
-                        done.completeExceptionally(t);
-                    }
-                });
-                done.join();
+                // LoopPacing completes `done` from its last timer task.
+                runOnLoopAndWait(loop, done -> run(new LoopPacing(loop, done)));
             }
             else
             {
-                final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-                loop.execute(() ->
+                runOnLoopAndWait(loop, done ->
                 {
-                    try
-                    {
-                        run(null);
-                        done.complete(null);
-                    }
-                    catch (final Throwable t)
-                    {
-                        done.completeExceptionally(t);
-                    }
+                    run(null);
+                    done.complete(null);
                 });
-                done.join();
             }
+        }
+
+        /** Start {@code body} on the loop's thread and wait until it (or a task it left behind) completes the run. */
+        private void runOnLoopAndWait(final SendingLoop loop,
+            final java.util.function.Consumer<java.util.concurrent.CompletableFuture<Void>> body)
+        {
+            final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() ->
+            {
+                try
+                {
+                    body.accept(done);
+                }
+                catch (final Throwable t)
+                {
+                    done.completeExceptionally(t);
+                }
+            });
+            done.join();
         }
 
         private void run(final LoopPacing loopPacing)
