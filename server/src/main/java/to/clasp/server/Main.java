@@ -2,6 +2,10 @@ package to.clasp.server;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import to.clasp.server.cli.EmitCommand;
+import to.clasp.server.cli.GetCommand;
+import to.clasp.server.cli.PubCommand;
+import to.clasp.server.cli.SubCommand;
 import to.clasp.server.config.ConfigDefaults;
 import to.clasp.server.config.ConfigFile;
 
@@ -13,8 +17,9 @@ import to.clasp.server.config.ConfigFile;
     name = "clasp",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {ServerCommand.class},
-    description = "CLASP router (Creative Low-Latency Application Streaming Protocol).")
+    subcommands = {ServerCommand.class, SubCommand.class, PubCommand.class, GetCommand.class, EmitCommand.class},
+    description = {"CLASP router (Creative Low-Latency Application Streaming Protocol) and command-line client.",
+        "'clasp server' runs the router; sub, pub (set), get and emit talk to one."})
 public final class Main implements Runnable
 {
     /** Exit code for a usage error (a bad flag or value). */
@@ -25,7 +30,7 @@ public final class Main implements Runnable
 
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server', 'clasp sub', 'clasp pub', 'clasp get' or 'clasp emit'");
     }
 
     public static void main(final String[] args)
