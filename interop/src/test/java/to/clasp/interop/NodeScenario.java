@@ -82,6 +82,13 @@ final class NodeScenario implements AutoCloseable
 
     static NodeScenario start(final String script, final String url, final String... args) throws IOException
     {
+        return start(40_000, script, url, args);
+    }
+
+    /** As {@link #start(String, String, String...)} with the scenario's own watchdog set to {@code timeoutMs}. */
+    static NodeScenario start(final long timeoutMs, final String script, final String url, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(List.of(
             "node", "--experimental-websocket", "--no-warnings", "scenarios/" + script + ".mjs", url));
         command.addAll(List.of(args));
@@ -90,7 +97,7 @@ final class NodeScenario implements AutoCloseable
         final ProcessBuilder builder = new ProcessBuilder(command)
             .directory(interopDir().toFile())
             .redirectError(stderr.toFile());
-        builder.environment().put("SCENARIO_TIMEOUT_MS", "40000");
+        builder.environment().put("SCENARIO_TIMEOUT_MS", String.valueOf(timeoutMs));
         return new NodeScenario(script, builder.start(), stderr);
     }
 
@@ -199,6 +206,8 @@ final class NodeScenario implements AutoCloseable
     {
         if (process.isAlive())
         {
+            // A scenario may have started a browser: end it too.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }

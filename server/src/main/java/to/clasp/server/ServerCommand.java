@@ -127,6 +127,12 @@ public final class ServerCommand implements Callable<Integer>
         description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
     LogSetup.Format logFormat;
 
+    // ---- web inspector (#15) ----
+
+    @Option(names = "--no-inspector",
+        description = "Do not serve the web inspector at http://HOST:PORT/inspector/ (default: served).")
+    boolean noInspector;
+
     // ---- configuration file (#15): read by ConfigDefaults for every option above, never per flag ----
 
     @Option(names = ConfigDefaults.CONFIG_FLAG, paramLabel = "FILE",
@@ -203,7 +209,8 @@ public final class ServerCommand implements Callable<Integer>
             .edge(edge)
             .aeron(aeron)
             .healthPort(healthPort == null ? ClaspServer.Context.OFF : healthPort)
-            .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort);
+            .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort)
+            .inspector(!noInspector);
     }
 
     /**
