@@ -73,15 +73,25 @@ async function liveValues(page) {
   await waitForCell(page, '/sensors/from-form', 1, '7');
   out({ event: 'form-set', value: readBack, result: await page.$eval('#write-result', (el) => el.textContent) });
 
-  // Sessions and rates come from the JSON endpoint.
-  await page.waitForFunction(() => [...document.querySelectorAll('#sessions tbody tr')]
-    .some((tr) => tr.cells[0].textContent === 'inspector-test-writer'));
-  await page.waitForFunction(() => [...document.querySelectorAll('#rates tbody tr')]
-    .some((tr) => tr.cells[0].textContent === 'SET'));
+  // Sessions, rates and the busiest addresses come from the JSON endpoint: keep writing until the page shows the
+  // writer's session, a SET rate above zero and /sensors/temperature among the busiest addresses.
+  let t = 22.5;
+  const ticker = setInterval(() => writer.set('/sensors/temperature', t += 0.1), 50);
+  try {
+    await page.waitForFunction(() => [...document.querySelectorAll('#sessions tbody tr')]
+      .some((tr) => tr.cells[0].textContent === 'inspector-test-writer'));
+    await page.waitForFunction(() => [...document.querySelectorAll('#rates tbody tr')]
+      .some((tr) => tr.cells[0].textContent === 'SET' && parseFloat(tr.cells[1].textContent) > 0));
+    await page.waitForFunction(() => [...document.querySelectorAll('#top tbody tr')]
+      .some((tr) => tr.cells[0].textContent === '/sensors/temperature'));
+  } finally {
+    clearInterval(ticker);
+  }
   out({
     event: 'stats',
     sessions: await page.$$eval('#sessions tbody tr', (rows) => rows.map((r) => r.cells[0].textContent)),
     rates: await page.$$eval('#rates tbody tr', (rows) => rows.map((r) => r.cells[0].textContent)),
+    top: await page.$$eval('#top tbody tr', (rows) => rows.map((r) => r.cells[0].textContent)),
   });
 
   await page.screenshot({ path: screenshot });

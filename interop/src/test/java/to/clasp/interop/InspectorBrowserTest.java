@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The web inspector in a real browser: Debian's headless Chromium, driven by puppeteer-core from
  * {@code scenarios/inspector.mjs}, against the built server jar, with the real JS client writing. The page loads,
- * shows a value a JS client SETs (and flashes it), filters by pattern, SETs from its form, shows sessions and rates,
+ * shows a value a JS client SETs (and flashes it), filters by pattern, SETs from its form, shows sessions, rates and
+ * the busiest addresses,
  * and keeps 100 000 params in a virtualised table. Screenshot: {@code interop/target/inspector.png}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -79,6 +80,7 @@ final class InspectorBrowserTest
             assertTrue(strings(stats.path("sessions")).contains("inspector-test-writer"), stats.toString());
             assertTrue(strings(stats.path("sessions")).contains("CLASP Inspector"), stats.toString());
             assertTrue(strings(stats.path("rates")).contains("SET"), stats.toString());
+            assertTrue(strings(stats.path("top")).contains("/sensors/temperature"), stats.toString());
 
             page.await("screenshot", 30_000);
             assertTrue(Files.size(screenshot) > 10_000, "a screenshot was written to " + screenshot);

@@ -11,11 +11,14 @@ import java.util.Map;
 
 /**
  * The JSON of {@code GET /inspector/api/stats}: a {@link RouterStats.Snapshot} cut to what the caller may see
- * (sessions only for admin over everything; busiest addresses only where it may read).
+ * (sessions only for admin over everything, at most {@link #MAX_SESSIONS} of them, the busiest; busiest addresses
+ * only where it may read).
  */
 final class StatsJson
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most sessions listed (the busiest by messages/s); {@code sessionCount} counts them all. */
+    static final int MAX_SESSIONS = 500;
 
     private StatsJson()
     {
@@ -46,8 +49,19 @@ final class StatsJson
             }
         }
         out.put("topAddresses", top);
-        out.put("sessions", view.seesSessions() ? snapshot.sessions() : null);
+        out.put("sessions", view.seesSessions() ? busiest(snapshot.sessions()) : null);
         return bytes(out);
+    }
+
+    private static List<RouterStats.SessionInfo> busiest(final List<RouterStats.SessionInfo> sessions)
+    {
+        if (sessions.size() <= MAX_SESSIONS)
+        {
+            return sessions;
+        }
+        final List<RouterStats.SessionInfo> sorted = new ArrayList<>(sessions);
+        sorted.sort((a, b) -> Double.compare(b.messagesPerSecond(), a.messagesPerSecond()));
+        return sorted.subList(0, MAX_SESSIONS);
     }
 
     static byte[] bytes(final Object value)
