@@ -164,6 +164,36 @@ final class InspectorEndpointTest
     }
 
     @Test
+    void aBurstOfPipelinedRequestsInOneWriteIsAnsweredAndClientsStillConnect() throws Exception
+    {
+        try (ClaspServer server = ClaspServerTest.start())
+        {
+            final int requests = 200;
+            final StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < requests; i++)
+            {
+                burst.append(i % 2 == 0 ? "GET /inspector/api/stats" : "GET /inspector/clasp.js")
+                    .append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+            burst.append("BLAH\r\n\r\n"); // garbage at the end: 400 and close
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.wsPort()))
+            {
+                socket.getOutputStream().write(burst.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                try (TestWsClient client = TestWsClient.connect(server.wsPort()))
+                {
+                    assertEquals(0x02, client.helloAsPython()[0][4], "a WebSocket client is served meanwhile");
+                }
+                final String answers = new String(socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertEquals(requests, answers.split("HTTP/1.1 200 OK", -1).length - 1, "every request answered");
+                assertTrue(answers.contains(" 400 Bad Request"), "then the garbage refused: " +
+                    answers.substring(Math.max(0, answers.length() - 300)));
+            }
+        }
+    }
+
+    @Test
     void noInspectorServesNoPage() throws Exception
     {
         try (ClaspServer server = ClaspServerTest.start("--no-inspector"))

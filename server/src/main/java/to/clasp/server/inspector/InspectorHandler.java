@@ -49,6 +49,12 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
     private final RouterStats stats;
     private final InspectorAccess access;
     private final byte[] info;
+    /** The open view's JSON of the latest snapshot: one rendering per snapshot however many pages poll. */
+    private volatile Rendered rendered;
+
+    private record Rendered(RouterStats.Snapshot snapshot, byte[] json)
+    {
+    }
 
     /**
      * @param stats      the core's published snapshots.
@@ -152,8 +158,7 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
                     send(ctx, request, denied);
                     return;
                 }
-                respond(ctx, request, HttpResponseStatus.OK, "application/json",
-                    StatsJson.render(stats.latest(), view));
+                respond(ctx, request, HttpResponseStatus.OK, "application/json", statsJson(view));
                 return;
             default:
                 final byte[] file = files.get(name);
@@ -166,6 +171,23 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
                     respond(ctx, request, HttpResponseStatus.OK, types.get(name), file);
                 }
         }
+    }
+
+    private byte[] statsJson(final InspectorAccess.View view)
+    {
+        final RouterStats.Snapshot snapshot = stats.latest();
+        if (view != InspectorAccess.View.EVERYTHING || snapshot == null)
+        {
+            return StatsJson.render(snapshot, view);
+        }
+        final Rendered last = rendered;
+        if (last != null && last.snapshot() == snapshot)
+        {
+            return last.json();
+        }
+        final byte[] json = StatsJson.render(snapshot, view);
+        rendered = new Rendered(snapshot, json);
+        return json;
     }
 
     private static String bearer(final FullHttpRequest request)
