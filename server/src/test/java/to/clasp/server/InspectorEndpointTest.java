@@ -30,7 +30,7 @@ final class InspectorEndpointTest
     @Test
     void servesThePageItsFilesAndLeavesProbesAndUpgradesAlone() throws Exception
     {
-        try (ClaspServer server = ClaspServerTest.start())
+        try (ClaspServer server = start())
         {
             final int port = server.wsPort();
             final HttpResponse<String> page = get(port, "/inspector/", null);
@@ -67,7 +67,7 @@ final class InspectorEndpointTest
     @Test
     void infoAndStatsDescribeTheRouter() throws Exception
     {
-        try (ClaspServer server = ClaspServerTest.start("--name", "Studio A"))
+        try (ClaspServer server = start("--name", "Studio A"))
         {
             final int port = server.wsPort();
             final JsonNode info = JSON.readTree(get(port, "/inspector/api/info", null).body());
@@ -126,8 +126,7 @@ final class InspectorEndpointTest
                 };
             }
         };
-        final ClaspServer.Context ctx = ServerCommandTest.parse("--host", "127.0.0.1", "--port", "0").context()
-            .inspectorAccess(access);
+        final ClaspServer.Context ctx = ClaspServerTest.context().inspectorAccess(access).drainTimeoutMs(DRAIN_MS);
         try (ClaspServer server = ClaspServer.start(ctx))
         {
             final int port = server.wsPort();
@@ -166,7 +165,7 @@ final class InspectorEndpointTest
     @Test
     void aBurstOfPipelinedRequestsInOneWriteIsAnsweredAndClientsStillConnect() throws Exception
     {
-        try (ClaspServer server = ClaspServerTest.start())
+        try (ClaspServer server = start())
         {
             final int requests = 200;
             final StringBuilder burst = new StringBuilder();
@@ -196,13 +195,21 @@ final class InspectorEndpointTest
     @Test
     void noInspectorServesNoPage() throws Exception
     {
-        try (ClaspServer server = ClaspServerTest.start("--no-inspector"))
+        try (ClaspServer server = start("--no-inspector"))
         {
             final HttpResponse<String> page = get(server.wsPort(), "/inspector/", null);
             assertEquals(200, page.statusCode(), "the probe answers every plain GET");
             assertEquals("ok", page.body());
             assertEquals("ok", get(server.wsPort(), "/inspector/api/stats", null).body());
         }
+    }
+
+    /** The HTTP client keeps its connections open: shutdown need not wait the default 5 s for them. */
+    private static final long DRAIN_MS = 200;
+
+    private static ClaspServer start(final String... flags)
+    {
+        return ClaspServer.start(ClaspServerTest.context(flags).drainTimeoutMs(DRAIN_MS));
     }
 
     private static JsonNode awaitStats(final int port, final String token,
