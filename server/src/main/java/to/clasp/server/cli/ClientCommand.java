@@ -98,13 +98,29 @@ abstract class ClientCommand implements Callable<Integer>
     abstract int run(WebSocketClaspClient client) throws InterruptedException;
 
     /**
+     * Wait until the router has handled everything this command sent, and report a refusal.
+     *
+     * @return 0 when the router answered and refused nothing; {@link #FAILED} (after printing why) when it refused
+     * something or did not answer in time.
+     */
+    int awaitHandled(final WebSocketClaspClient client) throws InterruptedException
+    {
+        final int refusals = refusalsBefore(client);
+        if (refusals < 0)
+        {
+            return fail("no answer from " + server + " within " + timeout.toMillis() + " ms");
+        }
+        return refusals > 0 ? fail("refused: " + errors.get(0).getMessage()) : 0;
+    }
+
+    /**
      * Wait until the router has handled everything sent so far: GET an address of this command's own (the router
      * answers every GET at QoS Confirm, in order, with a SNAPSHOT or an ERROR naming it), so every ERROR about the
      * earlier frames has arrived once that answer has.
      *
      * @return how many ERRORs answered the earlier frames, or -1 when the router did not answer in time.
      */
-    int refusalsBefore(final WebSocketClaspClient client) throws InterruptedException
+    private int refusalsBefore(final WebSocketClaspClient client) throws InterruptedException
     {
         final String barrier = "/clasp/cli/barrier/" + java.util.UUID.randomUUID();
         final Reply reply = request(client, barrier);

@@ -26,15 +26,6 @@ public final class EmitCommand extends ClientCommand
     int run(final WebSocketClaspClient client) throws InterruptedException
     {
         client.emit(address, value == null ? null : Values.parse(value, string));
-        final int refusals = refusalsBefore(client);
-        if (refusals < 0)
-        {
-            return fail("no answer from " + server + " within " + timeout.toMillis() + " ms");
-        }
-        if (refusals > 0)
-        {
-            return fail("refused: " + errors.get(0).getMessage());
-        }
-        return 0;
+        return awaitHandled(client);
     }
 }

@@ -29,14 +29,10 @@ public final class PubCommand extends ClientCommand
         final Object parsed = Values.parse(value, string);
         final long acks = client.session().acksReceived();
         client.set(address, parsed);
-        final int refusals = refusalsBefore(client);
-        if (refusals < 0)
+        final int handled = awaitHandled(client);
+        if (handled != 0)
         {
-            return fail("no answer from " + server + " within " + timeout.toMillis() + " ms");
-        }
-        if (refusals > 0)
-        {
-            return fail("refused: " + errors.get(0).getMessage());
+            return handled;
         }
         if (client.session().acksReceived() == acks)
         {

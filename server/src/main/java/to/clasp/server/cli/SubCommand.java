@@ -71,14 +71,10 @@ public final class SubCommand extends ClientCommand
                 done.countDown();
             }
         }, maxRate > 0 ? SubscribeOptions.all().maxRate(maxRate) : SubscribeOptions.all());
-        final int refusals = refusalsBefore(client);
-        if (refusals < 0)
+        final int handled = awaitHandled(client);
+        if (handled != 0)
         {
-            return fail("no answer from " + server + " within " + timeout.toMillis() + " ms");
-        }
-        if (refusals > 0)
-        {
-            return fail("refused: " + errors.get(0).getMessage());
+            return handled;
         }
         final java.io.PrintWriter err = spec.commandLine().getErr();
         err.println("clasp: subscribed to " + pattern + " on " + server);
