@@ -105,6 +105,17 @@ final class InspectorBrowserTest
         }
     }
 
+    @Test
+    void thePagesCodecMatchesTheSpecVectorsAndTheRoutersPatterns() throws Exception
+    {
+        // scenarios/inspector-codec.mjs imports the page's clasp.js into Node and checks it with node:assert.
+        try (NodeScenario codec = NodeScenario.start("inspector-codec", server.url()))
+        {
+            codec.await("vectors-ok", 30_000);
+            codec.awaitDone(10_000);
+        }
+    }
+
     private static List<String> strings(final JsonNode array)
     {
         final List<String> out = new ArrayList<>();

@@ -268,7 +268,14 @@ export function formatValue(v) {
  * '*' inside a segment is a glob within it; everything else is literal (as the router's matcher).
  */
 export function matches(pattern, address) {
-  return matchSegments(pattern.split('/').slice(1), 0, address.split('/').slice(1), 0);
+  return matcher(pattern)(address);
+}
+
+/** The pattern compiled once: a function of an address (for the page's every update). */
+export function matcher(pattern) {
+  const segments = pattern.split('/').slice(1);
+  if (pattern === '/**') return () => true;
+  return (address) => matchSegments(segments, 0, address.split('/').slice(1), 0);
 }
 
 function matchSegments(p, i, a, j) {

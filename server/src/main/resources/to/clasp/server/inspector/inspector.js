@@ -2,7 +2,7 @@
 // per-address maxRate, so the router does the filtering and caps what the page must draw; a virtualised table (only
 // the rows in view exist in the DOM, so 100 000 params scroll smoothly); sessions, rates and the busiest addresses
 // from the router's read-only JSON endpoint (api/stats), polled once a second.
-import { ClaspSession, parseValue, formatValue, matches } from './clasp.js';
+import { ClaspSession, parseValue, formatValue, matcher } from './clasp.js';
 
 const ROW = 24;
 const OVERSCAN = 8;
@@ -15,6 +15,7 @@ let fresh = [];             // addresses not yet placed in `sorted` (placed at t
 let session = null;
 let subscriptionId = 0;
 let pattern = '/**';
+let inPattern = matcher(pattern);
 let token = sessionStorage.getItem('clasp.token') || '';
 let dirty = true;
 const topHistory = new Map(); // address -> recent writes/s, for the busiest-address sparklines
@@ -87,12 +88,13 @@ function resubscribe() {
   dirty = true;
   subscriptionId++;
   pattern = $('filter').value.trim() || '/**';
+  inPattern = matcher(pattern);
   const maxRate = Math.max(0, parseInt($('max-rate').value, 10) || 0);
   session.subscribe(subscriptionId, pattern, { maxRate });
 }
 
 function onParam(m) {
-  if (!matches(pattern, m.address)) return; // still in flight from the pattern before the last change
+  if (!inPattern(m.address)) return; // still in flight from the pattern before the last change
   let p = params.get(m.address);
   if (!p) {
     p = { writer: null, writerRevision: null, updatedMs: 0, flashAt: 0 };
