@@ -77,7 +77,8 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider
             for (final OptionSpec option : configurable(fileCommand))
             {
                 keys.add(key(option));
-                if (option.isMultiValue())
+                // An array becomes one default string joined with ',': only for options that split on ','.
+                if (option.isMultiValue() && ",".equals(option.splitRegex()))
                 {
                     multi.add(key(option));
                 }

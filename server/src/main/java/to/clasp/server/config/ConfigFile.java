@@ -59,7 +59,8 @@ public final class ConfigFile
      *
      * @param path      the file.
      * @param knownKeys the keys the command accepts (its flags' names without dashes).
-     * @param multiValued the subset of keys whose flag takes several values (a TOML array, joined with ',').
+     * @param multiValued the subset of keys whose flag takes several values split on ',' (a TOML array is joined
+     *                    with ','); any other key takes one value.
      * @throws ConfigException naming the file and line of the first problem.
      */
     public static ConfigFile load(final Path path, final Set<String> knownKeys, final Set<String> multiValued)

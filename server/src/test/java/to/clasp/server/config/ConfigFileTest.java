@@ -116,6 +116,18 @@ final class ConfigFileTest
     }
 
     @Test
+    void flagsWithoutAValueTakeTrueOrFalse() throws IOException
+    {
+        final String fromEnv = printConfig(Map.of("CLASP_NO_INSPECTOR", "true"), "server");
+        assertTrue(fromEnv.matches("(?s).*\nno-inspector = true +# env CLASP_NO_INSPECTOR\n.*"), fromEnv);
+        final String fromFile = printConfig(Map.of(), "server", "--config", write("no-inspector = true\n").toString());
+        assertTrue(fromFile.matches("(?s).*\nno-inspector = true +# [^\n]* line 1\n.*"), fromFile);
+        final String flag = printConfig(Map.of(), "server", "--no-inspector");
+        assertTrue(flag.matches("(?s).*\nno-inspector = true +# flag\n.*"), flag);
+        assertTrue(printConfig(Map.of(), "server").matches("(?s).*\nno-inspector = false +# default\n.*"));
+    }
+
+    @Test
     void theConfigFileCanBeNamedInTheEnvironment() throws IOException
     {
         final Path file = write("rate-limit = 250\n");
