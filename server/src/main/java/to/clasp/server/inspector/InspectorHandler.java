@@ -48,7 +48,9 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
     private final Map<String, String> types = new HashMap<>();
     private final RouterStats stats;
     private final InspectorAccess access;
-    private final byte[] info;
+    private final String routerName;
+    /** api/info's JSON, made on the first request (JSON is not loaded at start-up for a page few open). */
+    private volatile byte[] info;
     /** The open view's JSON of the latest snapshot: one rendering per snapshot however many pages poll. */
     private volatile Rendered rendered;
 
@@ -70,10 +72,20 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
             files.put(file[0], load(file[0]));
             types.put(file[0], file[1]);
         }
-        final Map<String, Object> about = new java.util.LinkedHashMap<>();
-        about.put("name", routerName);
-        about.put("tokenRequired", access.tokenRequired());
-        info = StatsJson.bytes(about);
+        this.routerName = routerName;
+    }
+
+    private byte[] info()
+    {
+        byte[] json = info;
+        if (json == null)
+        {
+            final Map<String, Object> about = new java.util.LinkedHashMap<>();
+            about.put("name", routerName);
+            about.put("tokenRequired", access.tokenRequired());
+            info = json = StatsJson.bytes(about);
+        }
+        return json;
     }
 
     private static byte[] load(final String name)
@@ -146,7 +158,7 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
                 respond(ctx, request, HttpResponseStatus.OK, types.get("index.html"), files.get("index.html"));
                 return;
             case "api/info":
-                respond(ctx, request, HttpResponseStatus.OK, "application/json", info);
+                respond(ctx, request, HttpResponseStatus.OK, "application/json", info());
                 return;
             case "api/stats":
                 final InspectorAccess.View view = access.check(bearer(request));
