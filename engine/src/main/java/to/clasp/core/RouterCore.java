@@ -32,7 +32,7 @@ public final class RouterCore implements AutoCloseable
     private final FrameDecoder decoder = new FrameDecoder();
     private final ParamStore store;
     private final ParamDirectory directory;
-    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final SubscriptionIndex index;
     private final Outbox outbox;
     private final Replies replies;
     private final SnapshotSender snapshots;
@@ -56,16 +56,15 @@ public final class RouterCore implements AutoCloseable
         this.ctx = ctx;
         this.metrics = metrics;
         this.clock = new CycleClock(ctx.clock());
-        this.store = new ParamStore(new ParamStore.Context()
-            .maxParams(ctx.maxParams())
-            .defaultTtlSeconds(ctx.paramTtlSeconds()));
+        this.store = new ParamStore(ctx.paramStore());
+        this.index = new SubscriptionIndex(ctx.subscriptionIndex());
         this.outbox = new Outbox(metrics, ctx.outboundSoftLimit(), ctx.outboundHardLimit());
         this.replies = new Replies(outbox, metrics);
         this.directory = new ParamDirectory(store);
         this.snapshots = new SnapshotSender(store, outbox, directory);
-        final SubscriptionFilters filters = new SubscriptionFilters(timers);
+        final SubscriptionFilters filters = new SubscriptionFilters(timers, ctx.maxFilterAddresses());
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
-        final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs());
+        final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs(), fanOut);
         this.rateLimiter = new RateLimiter(ctx.rateLimit());
         this.lifecycle = new SessionLifecycle(ctx, table, timers, outbox, replies, snapshots, index, filters,
             gestures, store, rateLimiter, metrics);

@@ -2,11 +2,13 @@ package to.clasp.state;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import to.clasp.address.AddressView;
+
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Test helper that fills the arguments of {@link ParamStore#write} from readable values and applies them. Reusable:
+ * Test helper that fills a {@link ParamWrite} from readable values and applies or checks it. Reusable:
  * {@link #reset()} clears every field, and after the first use the buffers are reused, so the allocation test can
  * drive it in a loop.
  */
@@ -27,6 +29,11 @@ final class SetRequest
     private boolean hasTtl;
     private long ttlRaw;
     private long nowMicros;
+    private int pendingWrites;
+    private boolean checkedInBundle;
+    private final AddressView view = new AddressView();
+    private final ParamWrite write = new ParamWrite();
+    private final WriteResult result = new WriteResult();
 
     SetRequest(final ParamStore store)
     {
@@ -47,6 +54,8 @@ final class SetRequest
         hasTtl = false;
         ttlRaw = 0;
         nowMicros = 0;
+        pendingWrites = 0;
+        checkedInBundle = false;
         return this;
     }
 
@@ -150,17 +159,59 @@ final class SetRequest
         return this;
     }
 
-    /** @return what {@link ParamStore#write} returned: id, or negated {@link WriteResult}. */
+    /** Entries before this one in a bundle that write the same address (for {@link #check()}). */
+    SetRequest pending(final int earlierWrites)
+    {
+        pendingWrites = earlierWrites;
+        return this;
+    }
+
+    /** The write was checked with its bundle: it may use the arena's headroom. */
+    SetRequest inCheckedBundle()
+    {
+        checkedInBundle = true;
+        return this;
+    }
+
+    /** @return the param id when {@link ParamStore#write} accepted the write, else the negated refusal code. */
     int apply()
     {
-        return store.write(
-            address, 0, addressLength,
-            value, 0, valueLength,
-            session,
-            writer, 0, writerLength,
-            hasExpectedRevision, expectedRevision,
-            lock, unlock,
-            hasTtl, ttlRaw,
-            nowMicros);
+        final int code = store.write(fill(), result);
+        return WriteResult.OK == code ? result.id() : -code;
+    }
+
+    /** @return what {@link ParamStore#check} answers for this write. */
+    int check()
+    {
+        return store.check(fill(), result);
+    }
+
+    /** The store's last answer (for the actual revision of a conflict). */
+    WriteResult result()
+    {
+        return result;
+    }
+
+    private ParamWrite fill()
+    {
+        view.wrapValid(address, 0, addressLength);
+        write.reset()
+            .address(view)
+            .value(value, 0, valueLength)
+            .writer(session, writer, 0, writerLength)
+            .lock(lock)
+            .unlock(unlock)
+            .at(nowMicros)
+            .pendingWrites(pendingWrites)
+            .checkedInBundle(checkedInBundle);
+        if (hasExpectedRevision)
+        {
+            write.expectRevision(expectedRevision);
+        }
+        if (hasTtl)
+        {
+            write.ttl(ttlRaw);
+        }
+        return write;
     }
 }
