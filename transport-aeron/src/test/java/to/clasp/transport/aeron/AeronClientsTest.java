@@ -1,6 +1,7 @@
 package to.clasp.transport.aeron;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -145,7 +146,9 @@ class AeronClientsTest
 
         bob.emit("/cue/stop", 3L);
         assertEquals("/cue/stop", alices.await(1, WAIT_MS).get(0).address());
-        Thread.sleep(100);
+        // A round trip from each sender after its event: had the router sent the event back, it would be queued
+        // ahead of the GET's answer (per-recipient FIFO) and already in the recorder.
+        awaitSubscribed();
         assertEquals(1, bobs.size(), "the sender never gets its own event");
         assertEquals(1, alices.size());
     }
@@ -222,10 +225,12 @@ class AeronClientsTest
     @Test
     void unknownAddressFailsGetFast()
     {
-        final Exception ex = assertThrows(Exception.class,
+        // Fast means answered by the router (ERROR 201), not the client giving up after its GET timeout: a timeout
+        // fails the GET with a TimeoutException instead, or leaves it pending past WAIT_MS.
+        final ExecutionException ex = assertThrows(ExecutionException.class,
             () -> alice.get("/nothing/here").get(WAIT_MS, TimeUnit.MILLISECONDS));
-        assertTrue(ex.getCause() instanceof ClaspException || ex instanceof java.util.concurrent.TimeoutException,
-            ex.toString());
+        assertTrue(ex.getCause() instanceof ClaspException, ex.toString());
+        assertEquals(201, ((ClaspException)ex.getCause()).code(), ex.toString());
     }
 
     private static ClaspException awaitError(final AeronClaspClient client) throws InterruptedException
