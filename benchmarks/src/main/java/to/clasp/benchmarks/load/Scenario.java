@@ -10,7 +10,9 @@ public enum Scenario
     /** 1 publisher → N wildcard subscribers: deliveries/s and latency. */
     FANOUT,
     /** C clients connected and subscribed: handshakes that succeed, the router's memory. */
-    CONNECTIONS;
+    CONNECTIONS,
+    /** The fan-out scenario while other clients subscribe and unsubscribe ({@link SubscribeChurn}). */
+    CHURN;
 
     public String label()
     {

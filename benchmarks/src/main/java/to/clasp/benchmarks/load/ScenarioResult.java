@@ -54,6 +54,8 @@ public final class ScenarioResult
     public Long rssBeforeBytes;
     public Long rssBytes;
     public Double rssPerConnectionBytes;
+    /** The churn scenario: subscribe + unsubscribe pairs per second the churn clients achieved. */
+    public Double churnPairsPerSecond;
     /** Why a run failed, if it did (the table shows it instead of figures). */
     public String failure;
 

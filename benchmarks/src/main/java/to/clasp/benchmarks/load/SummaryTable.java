@@ -61,6 +61,16 @@ public final class SummaryTable
         new Figure("fanout", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)),
         new Figure("fanout", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent),
         new Figure("fanout", "generator CPU (% of a core)", "%,.0f", r -> r.generatorCpuPercent),
+        // At a fixed --fanout-rate the fan-out is paced: the figure to set beside the churn scenario's.
+        new Figure("fanout", "p99 from intended (µs)", "%,.0f", r -> r.targetRate == null ? null :
+            p(r.latencyFromIntended, 99)),
+        new Figure("churn", "subscribe + unsubscribe pairs/s", "%,.0f", r -> r.churnPairsPerSecond),
+        new Figure("churn", "deliveries/s", "%,.0f", r -> r.deliveredPerSecond),
+        new Figure("churn", "lost", "%,.0f", r -> (double)r.lost),
+        new Figure("churn", "p50 from intended (µs)", "%,.0f", r -> p(r.latencyFromIntended, 50)),
+        new Figure("churn", "p99 from intended (µs)", "%,.0f", r -> p(r.latencyFromIntended, 99)),
+        new Figure("churn", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)),
+        new Figure("churn", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent),
         new Figure("connections", "connected", "%,.0f", r -> r.connectOk == null ? null : (double)r.connectOk),
         new Figure("connections", "failed", "%,.0f", r -> r.connectFailed == null ? null : (double)r.connectFailed),
         new Figure("connections", "connect time (s)", "%,.1f", r -> r.connectSeconds),

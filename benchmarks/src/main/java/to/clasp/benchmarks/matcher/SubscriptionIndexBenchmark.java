@@ -23,15 +23,16 @@ import java.util.concurrent.TimeUnit;
  * {@code *} segment, 20 % ending in {@code **}, 20 % with in-segment globs. Every address used matches several
  * subscriptions of every kind.
  * <ul>
- *   <li>{@code cachedHit}: 1 024 addresses in rotation, all already matched under the current generation (the
- *   steady state).</li>
+ *   <li>{@code cachedHit}: 1 024 addresses in rotation, all already cached (the steady state).</li>
  *   <li>{@code cachedHitOneAddress}: the same address every time: the lookup's compute cost with everything in
  *   L1, for comparison with {@code cachedHit} (whose extra cost is memory).</li>
  *   <li>{@code missNewAddress}: an address never seen before on every call (cache enabled, so this includes
  *   storing the entry and, every 65 536 calls, clearing the full cache).</li>
  *   <li>{@code missNoCache}: the trie walk and result grouping alone (cache disabled).</li>
- *   <li>{@code missAfterResubscribe}: one unsubscribe + subscribe (generation bump) then a match, which
- *   recomputes the stale entry in place.</li>
+ *   <li>{@code resubscribeThenMatch}: one unsubscribe + subscribe of an exact pattern, which patches the one cached
+ *   address it matches, then a match of one of the 1 024 addresses (a hit). (Before the cache was patched this
+ *   benchmark was {@code missAfterResubscribe}: the resubscribe flushed every cached result and the match walked.)
+ *   {@link SubscriptionChurnBenchmark} varies the pattern and the number of cached addresses.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -143,7 +144,7 @@ public class SubscriptionIndexBenchmark
     }
 
     @Benchmark
-    public int missAfterResubscribe()
+    public int resubscribeThenMatch()
     {
         index.remove(SESSIONS + 1, 1);
         index.add(SESSIONS + 1, 1, churnPattern, 0);
