@@ -29,6 +29,10 @@ import static to.clasp.state.WriteResult.STATE_FULL;
  * <b>Allocation:</b> a write to an existing address, a lookup, a lock or unlock, and expiry allocate nothing. Creating
  * a param allocates only when a table has to grow (amortised, doubling, bounded by {@link #capacity()}).
  * <p>
+ * <b>Writes</b> come as a {@link ParamWrite} flyweight (address scanned and hashed once by the caller, value, writer,
+ * conditions, TTL, time) and are answered in a caller-owned {@link WriteResult}; {@link #check} and {@link #write}
+ * share one decision, so a revision conflict, a held lock or a full store is decided in one place.
+ * <p>
  * <b>Write semantics</b> (router-behaviour.md §3), checked in this order, all before anything changes:
  * <ol>
  *   <li>new address while {@link #size()} == {@link #capacity()} (or the value arena is full) → {@link

@@ -168,7 +168,7 @@ class MatcherProperties
         final Arbitrary<Op> add = Combinators.combine(session, id, patterns(), mask).as(Add::new);
         final Arbitrary<Op> remove = Combinators.combine(session, id).as(Remove::new);
         final Arbitrary<Op> removeSession = session.map(RemoveSession::new);
-        // A small fixed pool of addresses, so the same address is matched again under old and new generations.
+        // A small fixed pool of addresses, so the same address is matched again before and after subscriptions change.
         final Arbitrary<Op> match = Arbitraries.of(
             "/a", "/b", "/a/b", "/a/ab", "/ab/b/a", "/é", "/a/é/b", "/a/a/a", "/x/y", "/a/", "/", "/?/a", "/b/aab")
             .map(Match::new);
