@@ -121,16 +121,7 @@ public final class AddressDirectory
     public void add(final int id, final DirectBuffer address, final int offset, final int length)
     {
         ensureCapacity(id);
-        int lastSlash = 0;
-        for (int i = length - 1; i > 0; i--)
-        {
-            if (AddressRules.SLASH == address.getByte(offset + i))
-            {
-                lastSlash = i;
-                break;
-            }
-        }
-        final Dir d = findOrCreate(address, offset, lastSlash);
+        final Dir d = findOrCreate(address, offset, directoryLength(address, offset, length));
         dirOf[id] = d;
         prev[id] = NONE;
         next[id] = d.firstId;
@@ -280,16 +271,7 @@ public final class AddressDirectory
         {
             return existing;
         }
-        int parentLength = 0;
-        for (int i = length - 1; i > 0; i--)
-        {
-            if (AddressRules.SLASH == path.getByte(offset + i))
-            {
-                parentLength = i;
-                break;
-            }
-        }
-        final Dir parent = findOrCreate(path, offset, parentLength);
+        final Dir parent = findOrCreate(path, offset, directoryLength(path, offset, length));
         final byte[] bytes = new byte[length];
         path.getBytes(offset, bytes);
         final long hash = AddressHash.hash(path, offset, length);
@@ -305,6 +287,19 @@ public final class AddressDirectory
         directoryCount++;
         pathBytes += length;
         return d;
+    }
+
+    /** @return length of the directory of {@code path}: up to its last {@code '/'} after the first byte, else 0. */
+    private static int directoryLength(final DirectBuffer path, final int offset, final int length)
+    {
+        for (int i = length - 1; i > 0; i--)
+        {
+            if (AddressRules.SLASH == path.getByte(offset + i))
+            {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static void unlinkChild(final Dir d)

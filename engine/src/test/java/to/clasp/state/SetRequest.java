@@ -18,22 +18,12 @@ final class SetRequest
     private final UnsafeBuffer address = new UnsafeBuffer(new byte[2 * ParamStore.MAX_ADDRESS_LENGTH]);
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[ParamStore.MAX_VALUE_LENGTH + 1]);
     private final UnsafeBuffer writer = new UnsafeBuffer(new byte[2 * ParamStore.MAX_WRITER_LENGTH]);
-    private int addressLength;
-    private int valueLength;
-    private int writerLength;
-    private int session;
-    private boolean hasExpectedRevision;
-    private long expectedRevision;
-    private boolean lock;
-    private boolean unlock;
-    private boolean hasTtl;
-    private long ttlRaw;
-    private long nowMicros;
-    private int pendingWrites;
-    private boolean checkedInBundle;
     private final AddressView view = new AddressView();
     private final ParamWrite write = new ParamWrite();
     private final WriteResult result = new WriteResult();
+    private int addressLength;
+    private int session;
+    private int writerLength;
 
     SetRequest(final ParamStore store)
     {
@@ -41,21 +31,13 @@ final class SetRequest
         reset();
     }
 
+    /** No address, an empty value, session 0 with no writer id, no conditions, time 0. */
     SetRequest reset()
     {
         addressLength = 0;
-        valueLength = 0;
-        writerLength = 0;
         session = 0;
-        hasExpectedRevision = false;
-        expectedRevision = 0;
-        lock = false;
-        unlock = false;
-        hasTtl = false;
-        ttlRaw = 0;
-        nowMicros = 0;
-        pendingWrites = 0;
-        checkedInBundle = false;
+        writerLength = 0;
+        write.reset().value(value, 0, 0).at(0);
         return this;
     }
 
@@ -63,10 +45,10 @@ final class SetRequest
     SetRequest set(final String address)
     {
         reset();
-        addressLength = address(address);
+        address(address);
         writer("w0");
-        valueLength = 1;
         value.putByte(0, (byte)0x00);
+        write.value(value, 0, 1);
         return this;
     }
 
@@ -89,14 +71,14 @@ final class SetRequest
     {
         value.putByte(0, (byte)0x07);
         value.putDouble(1, v, ByteOrder.BIG_ENDIAN);
-        valueLength = 9;
+        write.value(value, 0, 9);
         return this;
     }
 
     SetRequest value(final byte[] bytes)
     {
         value.putBytes(0, bytes);
-        valueLength = bytes.length;
+        write.value(value, 0, bytes.length);
         return this;
     }
 
@@ -104,7 +86,7 @@ final class SetRequest
     SetRequest value(final int length, final byte fill)
     {
         value.setMemory(0, length, fill);
-        valueLength = length;
+        write.value(value, 0, length);
         return this;
     }
 
@@ -129,47 +111,45 @@ final class SetRequest
 
     SetRequest expect(final long revision)
     {
-        hasExpectedRevision = true;
-        expectedRevision = revision;
+        write.expectRevision(revision);
         return this;
     }
 
     SetRequest lock()
     {
-        lock = true;
+        write.lock(true);
         return this;
     }
 
     SetRequest unlock()
     {
-        unlock = true;
+        write.unlock(true);
         return this;
     }
 
     SetRequest ttl(final long raw)
     {
-        hasTtl = true;
-        ttlRaw = raw;
+        write.ttl(raw);
         return this;
     }
 
     SetRequest at(final long micros)
     {
-        nowMicros = micros;
+        write.at(micros);
         return this;
     }
 
     /** Entries before this one in a bundle that write the same address (for {@link #check()}). */
     SetRequest pending(final int earlierWrites)
     {
-        pendingWrites = earlierWrites;
+        write.pendingWrites(earlierWrites);
         return this;
     }
 
     /** The write was checked with its bundle: it may use the arena's headroom. */
     SetRequest inCheckedBundle()
     {
-        checkedInBundle = true;
+        write.checkedInBundle(true);
         return this;
     }
 
@@ -194,24 +174,6 @@ final class SetRequest
 
     private ParamWrite fill()
     {
-        view.wrapValid(address, 0, addressLength);
-        write.reset()
-            .address(view)
-            .value(value, 0, valueLength)
-            .writer(session, writer, 0, writerLength)
-            .lock(lock)
-            .unlock(unlock)
-            .at(nowMicros)
-            .pendingWrites(pendingWrites)
-            .checkedInBundle(checkedInBundle);
-        if (hasExpectedRevision)
-        {
-            write.expectRevision(expectedRevision);
-        }
-        if (hasTtl)
-        {
-            write.ttl(ttlRaw);
-        }
-        return write;
+        return write.address(view.wrapValid(address, 0, addressLength)).writer(session, writer, 0, writerLength);
     }
 }

@@ -32,8 +32,8 @@ import to.clasp.address.SubscriptionIndex;
  * </ul>
  * Patterns: {@code exact} one address ({@code /zone3/device17/param2}); {@code oneLevel} a {@code *} segment
  * ({@code /zone3/*&#47;param2}); {@code subtree} a trailing {@code **} ({@code /zone3/device17/**}); {@code everything}
- * ({@code /**}, every cached address patched). The API used is the index's public one, so the class also runs
- * against a build from before the cache was patched.
+ * ({@code /**}, every cached address patched). The API used is the index's public one, so the class (with
+ * {@link BenchmarkSubscriptions}) also runs against a build from before the cache was patched.
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar SubscriptionChurnBenchmark -prof gc
  * </pre>
@@ -46,11 +46,9 @@ import to.clasp.address.SubscriptionIndex;
 @State(Scope.Thread)
 public class SubscriptionChurnBenchmark
 {
-    private static final int SUBSCRIPTIONS = 10_000;
-    private static final int SESSIONS = 1_000;
-    private static final int ZONES = 10;
-    private static final int DEVICES = 100;
-    private static final int CHURN_SESSION = SESSIONS;
+    private static final int ZONES = BenchmarkSubscriptions.ZONES;
+    private static final int DEVICES = BenchmarkSubscriptions.DEVICES;
+    private static final int CHURN_SESSION = BenchmarkSubscriptions.SESSIONS;
 
     @Param({ "exact", "oneLevel", "subtree", "everything" })
     public String pattern;
@@ -68,30 +66,7 @@ public class SubscriptionChurnBenchmark
     @Setup
     public void setup()
     {
-        for (int i = 0; i < SUBSCRIPTIONS; i++)
-        {
-            final int zone = i % ZONES;
-            final int device = (i / ZONES) % DEVICES;
-            final int param = i % 7;
-            final String p;
-            switch (i % 5)
-            {
-                case 0:
-                case 1:
-                    p = "/zone" + zone + "/device" + device + "/param" + param;
-                    break;
-                case 2:
-                    p = "/zone" + zone + "/*/param" + param;
-                    break;
-                case 3:
-                    p = "/zone" + zone + "/device" + device + "/**";
-                    break;
-                default:
-                    p = "/zone" + zone + "/device" + (device % 10) + "*/param*";
-                    break;
-            }
-            index.add(i % SESSIONS, i, Pattern.compile(p), i % 3 == 0 ? 0 : 1 << (i % 5));
-        }
+        BenchmarkSubscriptions.addTo(index);
 
         // Distinct addresses: zone × device × param, then numbered params beyond the 7 subscribed ones.
         addresses = new UnsafeBuffer[cached];

@@ -43,10 +43,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class SubscriptionIndexBenchmark
 {
-    private static final int SUBSCRIPTIONS = 10_000;
-    private static final int SESSIONS = 1_000;
-    private static final int ZONES = 10;
-    private static final int DEVICES = 100;
+    private static final int SESSIONS = BenchmarkSubscriptions.SESSIONS;
+    private static final int ZONES = BenchmarkSubscriptions.ZONES;
+    private static final int DEVICES = BenchmarkSubscriptions.DEVICES;
     private static final int ADDRESSES = 1_024;
 
     private final SubscriptionIndex index = new SubscriptionIndex();
@@ -64,34 +63,7 @@ public class SubscriptionIndexBenchmark
     @Setup
     public void setup()
     {
-        for (int i = 0; i < SUBSCRIPTIONS; i++)
-        {
-            final int zone = i % ZONES;
-            final int device = (i / ZONES) % DEVICES;
-            final int param = i % 7;
-            final String pattern;
-            switch (i % 5)
-            {
-                case 0:
-                case 1:
-                    pattern = "/zone" + zone + "/device" + device + "/param" + param;
-                    break;
-                case 2:
-                    pattern = "/zone" + zone + "/*/param" + param;
-                    break;
-                case 3:
-                    pattern = "/zone" + zone + "/device" + device + "/**";
-                    break;
-                default:
-                    pattern = "/zone" + zone + "/device" + (device % 10) + "*/param*";
-                    break;
-            }
-            final Pattern compiled = Pattern.compile(pattern);
-            final int session = i % SESSIONS;
-            final int mask = i % 3 == 0 ? 0 : 1 << (i % 5);
-            index.add(session, i, compiled, mask);
-            uncached.add(session, i, compiled, mask);
-        }
+        BenchmarkSubscriptions.addTo(index, uncached);
 
         for (int i = 0; i < ADDRESSES; i++)
         {
