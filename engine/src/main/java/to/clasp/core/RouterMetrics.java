@@ -219,7 +219,7 @@ public final class RouterMetrics
         return i >= LATENCY_BUCKETS - 1 ? Long.MAX_VALUE : (1L << i) - 1;
     }
 
-    public static int latencyBucket(final long ns)
+    static int latencyBucket(final long ns)
     {
         return ns <= 0 ? 0 : Math.min(64 - Long.numberOfLeadingZeros(ns), LATENCY_BUCKETS - 1);
     }

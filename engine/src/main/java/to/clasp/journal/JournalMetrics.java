@@ -21,7 +21,7 @@ public final class JournalMetrics
     private static final int RECOVERY_NS = 10;
     private static final int RECOVERED_PARAMS = 11;
     private static final int REPLAYED_RECORDS = 12;
-    private static final int TRUNCATED_BYTES = 13;
+    private static final int TORN_TAILS = 13;
     private static final int REPLAY_REQUESTS = 14;
     private static final int REPLAY_FRAMES = 15;
     private static final int PURGED_SEGMENTS = 16;
@@ -99,12 +99,12 @@ public final class JournalMetrics
 
     // ------------------------------------------------------------------------------------------ start-up
 
-    void recovered(final long durationNs, final long params, final long records, final long truncatedBytes)
+    void recovered(final long durationNs, final long params, final long records, final long tornTails)
     {
         values.lazySet(RECOVERY_NS, durationNs);
         values.lazySet(RECOVERED_PARAMS, params);
         values.lazySet(REPLAYED_RECORDS, records);
-        values.lazySet(TRUNCATED_BYTES, truncatedBytes);
+        values.lazySet(TORN_TAILS, tornTails);
     }
 
     // ------------------------------------------------------------------------------------------ replay thread
@@ -196,9 +196,9 @@ public final class JournalMetrics
         return values.get(REPLAYED_RECORDS);
     }
 
-    public long truncatedBytes()
+    public long tornTails()
     {
-        return values.get(TRUNCATED_BYTES);
+        return values.get(TORN_TAILS);
     }
 
     public long replayRequests()

@@ -75,6 +75,19 @@ public final class JournalReader implements AutoCloseable
      */
     public Outcome read(final RecordingLayout layout, final long from, final long limit, final RecordHandler handler)
     {
+        return read(layout, from, limit, handler, false);
+    }
+
+    /**
+     * As {@link #read(RecordingLayout, long, long, RecordHandler)}; with {@code fromSegmentStart} the first frames
+     * may be the tail of a record that began in a purged segment, and are skipped rather than called invalid (reading
+     * from a recording's start after a purge).
+     */
+    public Outcome read(
+        final RecordingLayout layout, final long from, final long limit, final RecordHandler handler,
+        final boolean fromSegmentStart)
+    {
+        boolean head = fromSegmentStart;
         validEnd = from;
         records = 0;
         invalidReason = null;
@@ -126,6 +139,13 @@ public final class JournalReader implements AutoCloseable
                 final int payloadOffset = fileOffset + HEADER;
                 final int payloadLength = frameLength - HEADER;
                 final long next = position + aligned;
+                if (head && (FrameDescriptor.BEGIN_FRAG_FLAG & 0xFF & flags) == 0)
+                {
+                    position = next; // the rest of a record whose start was purged
+                    validEnd = position;
+                    continue;
+                }
+                head = false;
                 if ((FrameDescriptor.UNFRAGMENTED & 0xFF) == flags)
                 {
                     if (recordStart >= 0)
