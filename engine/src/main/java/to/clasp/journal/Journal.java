@@ -11,6 +11,7 @@ import io.aeron.Aeron;
 import io.aeron.ChannelUriStringBuilder;
 import io.aeron.ExclusivePublication;
 import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveMarkFile;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.codecs.SourceLocation;
@@ -78,6 +79,9 @@ public final class Journal implements AutoCloseable
         AeronArchive c = null;
         try
         {
+            // The data directory's own lock already guarantees that no other archive uses this directory; the mark file
+            // a killed archive left behind would otherwise keep this one from starting for its liveness timeout.
+            java.nio.file.Files.deleteIfExists(new File(ctx.directory(), ArchiveMarkFile.FILENAME).toPath());
             final String aeronDir = new File(ctx.aeronDirParent(),
                 "clasp-journal-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8))
                 .getPath();
@@ -121,6 +125,10 @@ public final class Journal implements AutoCloseable
                 .controlResponseChannel("aeron:ipc")
                 .agentInvoker(archiveInvoker)
                 .errorHandler(ctx.errorHandler()::accept));
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
@@ -309,6 +317,8 @@ public final class Journal implements AutoCloseable
         /** Bytes per term of the recorded publication; the core may run at most half of it ahead of the archive. */
         public static final String TERM_LENGTH_PROP = "clasp.journal.term.length";
         public static final int TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
+        /** Smallest term: its half (what the core may append ahead of the archive) holds several largest records. */
+        public static final int MIN_TERM_LENGTH = 512 * 1024;
         /** Bytes per segment file (a multiple of the term length). */
         public static final String SEGMENT_LENGTH_PROP = "clasp.journal.segment.length";
         public static final int SEGMENT_LENGTH_DEFAULT = 128 * 1024 * 1024;
@@ -341,9 +351,10 @@ public final class Journal implements AutoCloseable
             {
                 throw new IllegalArgumentException("fsyncInterval must be >= 0");
             }
-            if (Integer.bitCount(termLength) != 1 || termLength < 64 * 1024)
+            if (Integer.bitCount(termLength) != 1 || termLength < MIN_TERM_LENGTH)
             {
-                throw new IllegalArgumentException("termLength must be a power of two >= 64 KiB: " + termLength);
+                // The core may run half a term ahead of the archive; that must hold a few of the largest records.
+                throw new IllegalArgumentException("termLength must be a power of two >= 512 KiB: " + termLength);
             }
             if (Integer.bitCount(segmentLength) != 1 || segmentLength < termLength)
             {

@@ -47,7 +47,7 @@ class JournalTest
     private Journal.Context context(final FsyncPolicy policy)
     {
         return new Journal.Context().directory(dir.resolve("journal").toFile()).fsync(policy)
-            .termLength(1 << 16).segmentLength(1 << 18);
+            .termLength(1 << 19).segmentLength(1 << 20);
     }
 
     private static void awaitDurable(final Journal journal, final long position) throws InterruptedException
