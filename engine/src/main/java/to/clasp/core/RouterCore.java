@@ -70,6 +70,7 @@ public final class RouterCore implements AutoCloseable
         this.outbox = new Outbox(metrics, ctx.outboundSoftLimit(), ctx.outboundHardLimit());
         this.replies = new Replies(outbox, metrics);
         this.directory = new ParamDirectory(store);
+        store.forEachLive(directory::onWrite); // a recovered state: index it for subscribe snapshots
         this.snapshots = new SnapshotSender(store, outbox, directory);
         final SubscriptionFilters filters = new SubscriptionFilters(timers);
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);

@@ -167,9 +167,14 @@ class ReplayBehaviourTest extends RouterFixture
         }
         assertEquals(List.of("/r/a@1=1", "/r/a@2=2", "/r/b/c@1=4", "/r/a@3=5"), got);
 
-        // The state itself is the latest value: a replay does not change it.
+        // The state itself is the latest value: a replay does not change it; the recovered params are indexed for
+        // subscribe snapshots like written ones.
         c.send(Frames.get(Qos.CONFIRM, "/r/a"));
         assertEquals(3, c.expect(MessageType.SNAPSHOT).decoder().snapshot().entry(0).revision());
+        c.send(Frames.subscribe(1, "/r/b/*"));
+        final to.clasp.protocol.SnapshotDecoder snapshot = c.expect(MessageType.SNAPSHOT).decoder().snapshot();
+        assertEquals(1, snapshot.count());
+        assertEquals("/r/b/c", snapshot.entry(0).address());
     }
 
     @Test
