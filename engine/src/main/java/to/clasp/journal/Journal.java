@@ -20,8 +20,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.NoOpIdleStrategy;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,142 +54,177 @@ public final class Journal implements AutoCloseable
     private static final long SETUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Context ctx;
-    private final MediaDriver driver;
-    private final Archive archive;
-    private final Aeron aeron;
-    private final AeronArchive control;
-    private final ExclusivePublication publication;
-    private final long recordingSubscriptionId;
-    private final int recordingCounterId;
-    private final long recordingId;
-    private final RecordingLayout layout;
-    private final DurablePosition durable;
-    private final JournalWriter writer;
-    private final JournalAgent agent;
-    private final AgentRunner runner;
+    private final JournalRecording existing;
+    private final long resumePosition;
+    private final Thread thread;
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private volatile Throwable startFailure;
+    private volatile boolean running = true;
+    private volatile long closePosition = -1;
+
+    // Made on the journal thread during start-up; read by others only after `started`.
+    private MediaDriver driver;
+    private Archive archive;
+    private Aeron aeron;
+    private AeronArchive control;
+    private ExclusivePublication publication;
+    private long recordingSubscriptionId;
+    private int recordingCounterId;
+    private long recordingId;
+    private DurablePosition durable;
+    private JournalWriter writer;
+    private JournalAgent agent;
     private boolean closed;
 
     private Journal(final Context ctx, final JournalRecording existing, final long resumePosition)
     {
         this.ctx = ctx;
-        MediaDriver d = null;
-        Archive a = null;
-        Aeron client = null;
-        AeronArchive c = null;
-        try
-        {
-            // The data directory's own lock already guarantees that no other archive uses this directory; the mark file
-            // a killed archive left behind would otherwise keep this one from starting for its liveness timeout.
-            java.nio.file.Files.deleteIfExists(new File(ctx.directory(), ArchiveMarkFile.FILENAME).toPath());
-            final String aeronDir = new File(ctx.aeronDirParent(),
-                "clasp-journal-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .getPath();
-            d = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .threadingMode(ThreadingMode.INVOKER)
-                .ipcTermBufferLength(ctx.termLength())
-                .ipcMtuLength(ctx.mtu())
-                .termBufferSparseFile(true)
-                .spiesSimulateConnection(false)
-                .errorHandler(ctx.errorHandler()::accept));
-            a = Archive.launch(new Archive.Context()
-                .aeronDirectoryName(aeronDir)
-                .archiveDir(ctx.directory())
-                .threadingMode(ArchiveThreadingMode.INVOKER)
-                .mediaDriverAgentInvoker(d.sharedAgentInvoker())
-                .controlChannelEnabled(false)
-                .localControlChannel("aeron:ipc")
-                .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:ipc"))
-                .replicationChannel("aeron:udp?endpoint=localhost:0")
-                .recordingEventsEnabled(false)
-                .segmentFileLength(ctx.segmentLength())
-                .fileSyncLevel(0)
-                .catalogFileSyncLevel(FsyncPolicy.NEVER == ctx.fsync() ? 0 : 1)
-                .deleteArchiveOnStart(false)
-                .archiveId(1)
-                .errorHandler(ctx.errorHandler()::accept));
-            final AgentInvoker archiveInvoker = a.invoker();
-            client = Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(aeronDir)
-                .useConductorAgentInvoker(true)
-                .driverAgentInvoker(archiveInvoker)
-                .errorHandler(ctx.errorHandler()::accept));
-            c = AeronArchive.connect(new AeronArchive.Context()
-                .aeron(client)
-                .ownsAeronClient(false)
-                .controlRequestChannel("aeron:ipc")
-                .controlRequestStreamId(AeronArchive.Configuration.LOCAL_CONTROL_STREAM_ID_DEFAULT)
-                .controlResponseChannel("aeron:ipc")
-                .agentInvoker(archiveInvoker)
-                .errorHandler(ctx.errorHandler()::accept));
-        }
-        catch (final IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(c, client, a, d);
-            throw ex;
-        }
-        driver = d;
-        archive = a;
-        aeron = client;
-        control = c;
+        this.existing = existing;
+        this.resumePosition = resumePosition;
+        this.thread = new Thread(this::run, "clasp-journal");
+        thread.setDaemon(true);
+    }
 
+    /**
+     * The journal thread: start the driver, archive and recording (the archive requires that every call to it comes
+     * from one thread, so start-up, duty cycles and shutdown all happen here), run the duty cycle until closed, then
+     * record and sync what is left and stop the recording.
+     */
+    private void run()
+    {
         try
         {
-            final String publicationChannel;
-            final long startPosition;
-            final int termLength;
-            final int mtu;
-            if (null == existing)
-            {
-                recordingSubscriptionId = control.startRecording(RECORD_CHANNEL, STREAM_ID, SourceLocation.LOCAL);
-                termLength = ctx.termLength();
-                mtu = ctx.mtu();
-                startPosition = 0;
-                publicationChannel = new ChannelUriStringBuilder().media("ipc")
-                    .sessionId(SESSION_ID).termLength(termLength).mtu(mtu).build();
-            }
-            else
-            {
-                final long stop = control.getStopPosition(existing.recordingId());
-                if (stop > resumePosition)
-                {
-                    LOG.warn("journal: truncating recording {} from {} to {}", existing.recordingId(), stop,
-                        resumePosition);
-                    control.truncateRecording(existing.recordingId(), resumePosition);
-                }
-                recordingSubscriptionId = control.extendRecording(
-                    existing.recordingId(), RECORD_CHANNEL, STREAM_ID, SourceLocation.LOCAL);
-                termLength = existing.termLength();
-                mtu = existing.mtu();
-                startPosition = existing.startPosition();
-                publicationChannel = new ChannelUriStringBuilder().media("ipc")
-                    .sessionId(SESSION_ID).mtu(mtu)
-                    .initialPosition(resumePosition, existing.initialTermId(), termLength).build();
-            }
-            publication = aeron.addExclusivePublication(publicationChannel, STREAM_ID);
-            recordingCounterId = awaitRecordingCounter(archive.invoker());
-            recordingId = RecordingPos.getRecordingId(aeron.countersReader(), recordingCounterId);
-            layout = new RecordingLayout(ctx.directory(), recordingId, startPosition, termLength,
-                null == existing ? ctx.segmentLength() : existing.segmentLength());
+            setUp();
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable t)
         {
+            startFailure = t;
             CloseHelper.quietCloseAll(control, aeron, archive, driver);
-            throw ex;
+            started.countDown();
+            stopped.countDown();
+            return;
         }
+        started.countDown();
+        agent.onStart();
+        while (running)
+        {
+            try
+            {
+                agent.doWork();
+            }
+            catch (final Throwable t)
+            {
+                ctx.errorHandler().accept(t);
+            }
+        }
+        try
+        {
+            agent.flush(closePosition, TimeUnit.SECONDS.toNanos(5));
+            control.tryStopRecording(recordingSubscriptionId);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("journal: could not stop the recording cleanly ({}); recovery will find its end", ex.toString());
+        }
+        finally
+        {
+            agent.close();
+            CloseHelper.quietCloseAll(publication, control, aeron, archive, driver);
+            stopped.countDown();
+        }
+    }
 
+    private void setUp() throws IOException
+    {
+        // The data directory's own lock already guarantees that no other archive uses this directory; the mark file
+        // a killed archive left behind would otherwise keep this one from starting for its liveness timeout.
+        java.nio.file.Files.deleteIfExists(new File(ctx.directory(), ArchiveMarkFile.FILENAME).toPath());
+        final String aeronDir = new File(ctx.aeronDirParent(),
+            "clasp-journal-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8))
+            .getPath();
+        driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .threadingMode(ThreadingMode.INVOKER)
+            .ipcTermBufferLength(ctx.termLength())
+            .ipcMtuLength(ctx.mtu())
+            .termBufferSparseFile(true)
+            .spiesSimulateConnection(false)
+            .errorHandler(ctx.errorHandler()::accept));
+        archive = Archive.launch(new Archive.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveDir(ctx.directory())
+            .threadingMode(ArchiveThreadingMode.INVOKER)
+            .mediaDriverAgentInvoker(driver.sharedAgentInvoker())
+            .controlChannelEnabled(false)
+            .localControlChannel("aeron:ipc")
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:ipc"))
+            .replicationChannel("aeron:udp?endpoint=localhost:0")
+            .recordingEventsEnabled(false)
+            .segmentFileLength(ctx.segmentLength())
+            .fileSyncLevel(0)
+            .catalogFileSyncLevel(FsyncPolicy.NEVER == ctx.fsync() ? 0 : 1)
+            .deleteArchiveOnStart(false)
+            .archiveId(1)
+            .errorHandler(ctx.errorHandler()::accept));
+        final AgentInvoker archiveInvoker = archive.invoker();
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(aeronDir)
+            .useConductorAgentInvoker(true)
+            .driverAgentInvoker(archiveInvoker)
+            .errorHandler(ctx.errorHandler()::accept));
+        control = AeronArchive.connect(new AeronArchive.Context()
+            .aeron(aeron)
+            .ownsAeronClient(false)
+            .controlRequestChannel("aeron:ipc")
+            .controlRequestStreamId(AeronArchive.Configuration.LOCAL_CONTROL_STREAM_ID_DEFAULT)
+            .controlResponseChannel("aeron:ipc")
+            .agentInvoker(archiveInvoker)
+            .errorHandler(ctx.errorHandler()::accept));
+
+        final String publicationChannel;
+        final long startPosition;
+        final int termLength;
+        final int segmentLength;
+        if (null == existing)
+        {
+            recordingSubscriptionId = control.startRecording(RECORD_CHANNEL, STREAM_ID, SourceLocation.LOCAL);
+            termLength = ctx.termLength();
+            segmentLength = ctx.segmentLength();
+            startPosition = 0;
+            publicationChannel = new ChannelUriStringBuilder().media("ipc")
+                .sessionId(SESSION_ID).termLength(termLength).mtu(ctx.mtu()).build();
+        }
+        else
+        {
+            final long stop = control.getStopPosition(existing.recordingId());
+            if (stop > resumePosition)
+            {
+                LOG.warn("journal: truncating recording {} from {} to {}", existing.recordingId(), stop,
+                    resumePosition);
+                control.truncateRecording(existing.recordingId(), resumePosition);
+            }
+            recordingSubscriptionId = control.extendRecording(
+                existing.recordingId(), RECORD_CHANNEL, STREAM_ID, SourceLocation.LOCAL);
+            termLength = existing.termLength();
+            segmentLength = existing.segmentLength();
+            startPosition = existing.startPosition();
+            publicationChannel = new ChannelUriStringBuilder().media("ipc")
+                .sessionId(SESSION_ID).mtu(existing.mtu())
+                .initialPosition(resumePosition, existing.initialTermId(), termLength).build();
+        }
+        publication = aeron.addExclusivePublication(publicationChannel, STREAM_ID);
+        recordingCounterId = awaitRecordingCounter(archiveInvoker);
+        recordingId = RecordingPos.getRecordingId(aeron.countersReader(), recordingCounterId);
+        final RecordingLayout layout = new RecordingLayout(ctx.directory(), recordingId, startPosition, termLength,
+            segmentLength);
         final long position = publication.position();
         durable = new DurablePosition(position);
-        agent = new JournalAgent(ctx, archive.invoker(), aeron.conductorAgentInvoker(), aeron.countersReader(),
+        agent = new JournalAgent(ctx, archiveInvoker, aeron.conductorAgentInvoker(), aeron.countersReader(),
             recordingCounterId, control, layout, durable, position);
         writer = new JournalWriter(publication, ctx.metrics(), agent::onAppended);
-        runner = new AgentRunner(new NoOpIdleStrategy(), ctx.errorHandler()::accept, null, agent);
     }
 
     private int awaitRecordingCounter(final AgentInvoker archiveInvoker)
@@ -216,22 +250,35 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Start the embedded driver and archive, resume (or start) the recording, and start the journal thread.
+     * Start the journal thread, which starts the embedded driver and archive and resumes (or starts) the recording;
+     * returns once that is done.
      *
      * @param existing       the recording recovery found, or null for a new journal.
      * @param resumePosition where the valid journal ends (recovery's finding): the recording is truncated to it if it
      *                       is longer, and extended from it.
+     * @throws RuntimeException what start-up failed with.
      */
     public static Journal launch(final Context ctx, final JournalRecording existing, final long resumePosition)
     {
         ctx.conclude();
         final Journal journal = new Journal(ctx, existing, resumePosition);
-        AgentRunner.startOnThread(journal.runner, r ->
+        journal.thread.start();
+        try
         {
-            final Thread t = new Thread(r, "clasp-journal");
-            t.setDaemon(true);
-            return t;
-        });
+            journal.started.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            journal.close();
+            throw new IllegalStateException("interrupted while the journal started", ex);
+        }
+        final Throwable failure = journal.startFailure;
+        if (null != failure)
+        {
+            throw failure instanceof RuntimeException ? (RuntimeException)failure :
+                new IllegalStateException("journal failed to start: " + failure, failure);
+        }
         return journal;
     }
 
@@ -281,8 +328,8 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Stop the journal thread, record and sync everything appended (the core must have stopped appending), stop the
-     * recording so the catalog holds its end, and close the archive and driver. Idempotent.
+     * Stop the journal thread after it recorded and synced everything appended (the core must have stopped
+     * appending) and stopped the recording so the catalog holds its end; the archive and driver close. Idempotent.
      */
     public void close()
     {
@@ -291,20 +338,22 @@ public final class Journal implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.quietClose(runner);
+        if (null != writer)
+        {
+            closePosition = writer.position();
+        }
+        running = false;
+        LockSupport.unpark(thread);
         try
         {
-            agent.flush(publication.position(), TimeUnit.SECONDS.toNanos(5));
-            control.tryStopRecording(recordingSubscriptionId);
+            if (!stopped.await(30, TimeUnit.SECONDS))
+            {
+                LOG.warn("journal: the journal thread did not stop within 30 s");
+            }
         }
-        catch (final RuntimeException ex)
+        catch (final InterruptedException ex)
         {
-            LOG.warn("journal: could not stop the recording cleanly ({}); recovery will find its end", ex.toString());
-        }
-        finally
-        {
-            agent.close();
-            CloseHelper.quietCloseAll(publication, control, aeron, archive, driver);
+            Thread.currentThread().interrupt();
         }
     }
 

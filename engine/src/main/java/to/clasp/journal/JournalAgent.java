@@ -227,10 +227,13 @@ final class JournalAgent implements Agent
 
     private int maintenance()
     {
+        // The archive pings its control session and sends it recording signals; read them, or the response channel
+        // fills, the pings fail and the archive drops the session (and later control calls time out).
+        final int work = control.pollForRecordingSignals();
         final long upTo = purgePosition;
         if (upTo < 0)
         {
-            return 0;
+            return work;
         }
         purgePosition = -1;
         final RecordingLayout current = layout;
@@ -247,7 +250,7 @@ final class JournalAgent implements Agent
         }
         if (newStart <= current.startPosition())
         {
-            return 0;
+            return work;
         }
         try
         {

@@ -229,9 +229,10 @@ public final class SnapshotTaker implements AutoCloseable
     }
 
     /**
-     * @return the journal position a snapshot file starts from (its begin record), or -1 if unreadable.
+     * @return the journal position a snapshot file starts from (its begin record), or -1 if unreadable or if it
+     * belongs to another recording (a snapshot restored from a backup).
      */
-    static long startPosition(final File snapshot)
+    static long startPosition(final File snapshot, final long recordingId)
     {
         final ByteBuffer head = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel channel = FileChannel.open(snapshot.toPath(), StandardOpenOption.READ))
@@ -245,8 +246,8 @@ public final class SnapshotTaker implements AutoCloseable
         final int length = head.getInt(0);
         final UnsafeBuffer record = new UnsafeBuffer(head.array());
         final RecordCodec check = new RecordCodec();
-        return length > 0 && length <= 60 && RecordCodec.SNAPSHOT_BEGIN == check.verify(record, 4, length) ?
-            check.journalPosition() : -1;
+        return length > 0 && length <= 60 && RecordCodec.SNAPSHOT_BEGIN == check.verify(record, 4, length) &&
+            check.recordingId() == recordingId ? check.journalPosition() : -1;
     }
 
     /** One snapshot being written: the ring the core fills and the thread that drains it into the file. */
@@ -360,7 +361,7 @@ public final class SnapshotTaker implements AutoCloseable
         {
             return;
         }
-        final long oldest = startPosition(kept.get(kept.size() - 1));
+        final long oldest = startPosition(kept.get(kept.size() - 1), journal.recordingId());
         if (oldest > 0)
         {
             journal.requestPurge(oldest, System.currentTimeMillis() - retentionMillis);

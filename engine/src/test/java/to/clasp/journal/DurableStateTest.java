@@ -232,6 +232,83 @@ class DurableStateTest
     }
 
     @Test
+    void segmentsNoSnapshotNeedsArePurgedAndRecoveryAndReplayReadFromTheNewStart() throws Exception
+    {
+        final Path dir = tmp.resolve("purge");
+        final ParamStore live = newStore();
+        final DurableState durable = DurableState.open(new DurableState.Context().directory(dir.toFile())
+            .snapshotIntervalNs(0).retentionNs(0).termLength(1 << 19).segmentLength(1 << 20)
+            .errorHandler(Throwable::printStackTrace), live);
+        final Random random = new Random(3);
+        for (int snapshot = 1; snapshot <= 2; snapshot++)
+        {
+            for (int i = 0; i < 2500; i++)
+            {
+                write(live, durable, "/p/" + random.nextInt(200), 1000 + random.nextInt(2000), i);
+            }
+            durable.snapshots().request();
+            long t = 0;
+            do
+            {
+                durable.snapshots().doWork(live, t += 1_000, t);
+                durable.writer().endOfCycle();
+            }
+            while (durable.snapshots().inProgress());
+            final int expected = snapshot;
+            await(() -> durable.metrics().snapshots() == expected, "snapshot " + expected);
+        }
+        await(() -> durable.metrics().purgedSegments() > 0, "a purge");
+        final long start = JournalRecording.find(dir.resolve("journal").toFile()).startPosition();
+        assertTrue(start > 0, "the recording now starts at " + start);
+        assertTrue(durable.diskBytes() < durable.writer().position(), "disk use counts only what is kept");
+
+        // REPLAY reads from the new start: the first segment may begin inside a fragmented record (values up to
+        // 3 KB, frames of 8 KB), which is skipped, and every later record is whole.
+        final ReplayJob job = new ReplayJob(to.clasp.address.Pattern.compile("/p/**"), false, 0, false, 0,
+            ReplayJob.MAX_LIMIT, 0);
+        assertTrue(durable.replays().submit(job));
+        final int[] frames = {0};
+        final boolean[] done = {false};
+        final to.clasp.protocol.FrameDecoder decoder = new to.clasp.protocol.FrameDecoder();
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!done[0])
+        {
+            assertTrue(System.nanoTime() < deadline, "replay did not finish");
+            job.drain((type, buffer, offset, length) ->
+            {
+                if (ReplayJob.DONE == type)
+                {
+                    done[0] = true;
+                    return;
+                }
+                assertEquals(to.clasp.protocol.DecodeError.OK, decoder.decode(buffer, offset, length));
+                frames[0]++;
+            }, 256);
+        }
+        final long kept = (durable.writer().position() - start) / 1100;
+        assertTrue(frames[0] > kept / 2 && frames[0] < 5000, "replayed " + frames[0] + " frames, ~" + kept + " kept");
+        durable.close();
+
+        final ParamStore recovered = newStore();
+        final DurableState again = open(dir, recovered, FsyncPolicy.BATCH);
+        assertSameState(live, recovered);
+        again.close();
+        live.close();
+        recovered.close();
+    }
+
+    private static void await(final java.util.function.BooleanSupplier condition, final String what)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
     void aSecondRouterOnTheSameDirectoryIsRefused()
     {
         final Path dir = tmp.resolve("locked");
