@@ -118,6 +118,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Extra `clasp server` flags, e.g. \"--wait spin\".")
     String serverArgs;
 
+    @Option(names = "--data-dir-per-run",
+        description = "Run each CLASP router with --data-dir in a fresh directory under --out (durable state: " +
+            "journal and snapshots); add e.g. --server-args \"--fsync always\" for the sync level.")
+    boolean dataDirPerRun;
+
     @Option(names = "--out", paramLabel = "DIR",
         description = "Directory for result.json, summary.md, the plots and server logs " +
             "(default: bench-results/<date-time>).")
@@ -171,6 +176,7 @@ public final class BenchCommand implements Callable<Integer>
         options.serverJar = serverJar;
         options.serverJvmOptions = serverJvmOptions;
         options.serverArgs = serverArgs;
+        options.dataDirPerRun = dataDirPerRun;
 
         final List<ScenarioResult> results = new ArrayList<>();
         int nextPort = port;
@@ -348,6 +354,7 @@ public final class BenchCommand implements Callable<Integer>
         m.put("spinMicros", spinUs);
         m.put("serverJvmOptions", serverJvmOptions);
         m.put("serverArgs", serverArgs);
+        m.put("dataDirPerRun", dataDirPerRun);
         return m;
     }
 
