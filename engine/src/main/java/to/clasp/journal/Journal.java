@@ -140,6 +140,7 @@ public final class Journal implements AutoCloseable
         // The data directory's own lock already guarantees that no other archive uses this directory; the mark file
         // a killed archive left behind would otherwise keep this one from starting for its liveness timeout.
         java.nio.file.Files.deleteIfExists(new File(ctx.directory(), ArchiveMarkFile.FILENAME).toPath());
+        StaleAeronDirectories.sweep(new File(ctx.aeronDirParent()), "journal");
         final String aeronDir = new File(ctx.aeronDirParent(),
             "clasp-journal-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8))
             .getPath();
