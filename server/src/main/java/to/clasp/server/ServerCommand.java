@@ -337,13 +337,19 @@ public final class ServerCommand implements Callable<Integer>
         }
         if (dataDir == null)
         {
-            for (final String flag : new String[] {"--fsync", "--fsync-interval", "--snapshot-interval",
-                "--journal-retention"})
+            // By value, not by what was typed: the flag may come from the environment or a config file too.
+            final String[][] durable = {
+                {"--fsync", String.valueOf(fsync != to.clasp.journal.FsyncPolicy.BATCH)},
+                {"--fsync-interval", String.valueOf(fsyncInterval.toNanos() != 2_000_000L)},
+                {"--snapshot-interval", String.valueOf(snapshotInterval.toSeconds() != 60 ||
+                    snapshotInterval.getNano() != 0)},
+                {"--journal-retention", String.valueOf(!journalRetention.equals(Duration.ofHours(24)))}};
+            for (final String[] flag : durable)
             {
-                if (commandLine.getParseResult().hasMatchedOption(flag))
+                if (Boolean.parseBoolean(flag[1]))
                 {
                     throw new CommandLine.ParameterException(commandLine,
-                        "Option '" + flag + "' needs '--data-dir' (the state is in memory without it)");
+                        "Option '" + flag[0] + "' needs '--data-dir' (the state is in memory without it)");
                 }
             }
         }
