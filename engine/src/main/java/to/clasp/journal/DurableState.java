@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.agrona.CloseHelper;
 import org.slf4j.Logger;
@@ -45,14 +44,8 @@ public final class DurableState implements AutoCloseable
         {
             snapshotFiles = new SnapshotFiles(directory.snapshotDirectory());
             recovery = Recovery.recover(directory.journalDirectory(), snapshotFiles, store, ctx.metrics());
-            j = Journal.launch(new Journal.Context()
-                .directory(directory.journalDirectory())
-                .fsync(ctx.fsync())
-                .fsyncIntervalNs(ctx.fsyncIntervalNs())
-                .termLength(ctx.termLength())
-                .segmentLength(ctx.segmentLength())
-                .metrics(ctx.metrics())
-                .errorHandler(ctx.errorHandler()), recovery.recording(), recovery.resumePosition());
+            j = Journal.launch(ctx.journal().directory(directory.journalDirectory()), recovery.recording(),
+                recovery.resumePosition());
             s = new SnapshotTaker(snapshotFiles, j, ctx.metrics(), ctx.snapshotIntervalNs(),
                 TimeUnit.NANOSECONDS.toMillis(ctx.retentionNs()), System.nanoTime());
             if (recovery.freshSnapshotNeeded())
@@ -194,24 +187,15 @@ public final class DurableState implements AutoCloseable
         public static final long SNAPSHOT_INTERVAL_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
         public static final long RETENTION_DEFAULT_NS = TimeUnit.HOURS.toNanos(24);
 
+        private final Journal.Context journal = new Journal.Context();
         private File directory;
-        private FsyncPolicy fsync = FsyncPolicy.BATCH;
-        private long fsyncIntervalNs = Journal.Context.FSYNC_INTERVAL_DEFAULT_NS;
         private long snapshotIntervalNs = SNAPSHOT_INTERVAL_DEFAULT_NS;
         private long retentionNs = RETENTION_DEFAULT_NS;
-        private boolean journalEvents;
-        private int termLength = Integer.getInteger(Journal.Context.TERM_LENGTH_PROP,
-            Journal.Context.TERM_LENGTH_DEFAULT);
-        private int segmentLength = Integer.getInteger(Journal.Context.SEGMENT_LENGTH_PROP,
-            Journal.Context.SEGMENT_LENGTH_DEFAULT);
-        private JournalMetrics metrics = new JournalMetrics();
-        private Consumer<Throwable> errorHandler = t -> LOG.error("journal error", t);
 
         Context conclude()
         {
             Objects.requireNonNull(directory, "directory");
-            Objects.requireNonNull(fsync, "fsync");
-            if (snapshotIntervalNs < 0 || retentionNs < 0 || fsyncIntervalNs < 0)
+            if (snapshotIntervalNs < 0 || retentionNs < 0)
             {
                 throw new IllegalArgumentException("intervals must be >= 0");
             }
@@ -230,28 +214,13 @@ public final class DurableState implements AutoCloseable
             return this;
         }
 
-        public FsyncPolicy fsync()
+        /**
+         * @return the journal's settings: {@code --fsync} level and interval, term and segment length (for a new
+         * journal), metrics, error handler. Its directory is set from {@link #directory()} at open.
+         */
+        public Journal.Context journal()
         {
-            return fsync;
-        }
-
-        /** @param fsync when the journal syncs (default batch). @return this. */
-        public Context fsync(final FsyncPolicy fsync)
-        {
-            this.fsync = fsync;
-            return this;
-        }
-
-        public long fsyncIntervalNs()
-        {
-            return fsyncIntervalNs;
-        }
-
-        /** @param ns the batch window (default 2 ms). @return this. */
-        public Context fsyncIntervalNs(final long ns)
-        {
-            this.fsyncIntervalNs = ns;
-            return this;
+            return journal;
         }
 
         public long snapshotIntervalNs()
@@ -278,62 +247,10 @@ public final class DurableState implements AutoCloseable
             return this;
         }
 
-        public boolean journalEvents()
-        {
-            return journalEvents;
-        }
-
-        /** @param on also journal PUBLISH events (default off). @return this. */
-        public Context journalEvents(final boolean on)
-        {
-            this.journalEvents = on;
-            return this;
-        }
-
-        public int termLength()
-        {
-            return termLength;
-        }
-
-        /** @param bytes term length of the journal's publication, for new journals (default 16 MiB). @return this. */
-        public Context termLength(final int bytes)
-        {
-            this.termLength = bytes;
-            return this;
-        }
-
-        public int segmentLength()
-        {
-            return segmentLength;
-        }
-
-        /** @param bytes journal segment file length, for new journals (default 128 MiB). @return this. */
-        public Context segmentLength(final int bytes)
-        {
-            this.segmentLength = bytes;
-            return this;
-        }
-
+        /** @return the counters (the journal's). */
         public JournalMetrics metrics()
         {
-            return metrics;
-        }
-
-        public Context metrics(final JournalMetrics metrics)
-        {
-            this.metrics = metrics;
-            return this;
-        }
-
-        public Consumer<Throwable> errorHandler()
-        {
-            return errorHandler;
-        }
-
-        public Context errorHandler(final Consumer<Throwable> handler)
-        {
-            this.errorHandler = handler;
-            return this;
+            return journal.metrics();
         }
     }
 }

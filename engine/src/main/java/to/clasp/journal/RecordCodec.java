@@ -47,11 +47,11 @@ public final class RecordCodec
     /** Longest ParamWritten record: address 1024, writer 64 and value 65 535 bytes. */
     public static final int MAX_PARAM_RECORD_LENGTH = paramRecordLength(
         ParamStore.MAX_ADDRESS_LENGTH, ParamStore.MAX_WRITER_LENGTH, ParamStore.MAX_VALUE_LENGTH);
-    /** Longest record of any type (an EventPublished with a 65 547-byte payload is the largest). */
-    public static final int MAX_RECORD_LENGTH = HEADER_LENGTH + EventPublishedEncoder.BLOCK_LENGTH +
-        EventPublishedEncoder.addressHeaderLength() + ParamStore.MAX_ADDRESS_LENGTH +
-        EventPublishedEncoder.writerHeaderLength() + ParamStore.MAX_WRITER_LENGTH +
-        EventPublishedEncoder.payloadHeaderLength() + 65_547;
+    /** Longest PUBLISH payload an EventPublished record carries (a whole frame's payload). */
+    static final int MAX_PAYLOAD_LENGTH = 65_547;
+    /** Longest record of any type (an EventPublished with the longest payload is the largest). */
+    public static final int MAX_RECORD_LENGTH = eventRecordLength(
+        ParamStore.MAX_ADDRESS_LENGTH, ParamStore.MAX_WRITER_LENGTH, MAX_PAYLOAD_LENGTH);
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -319,7 +319,18 @@ public final class RecordCodec
         hasTtl = (flags & 1) != 0;
         lockBit = (flags & 2) != 0;
         unlockBit = (flags & 4) != 0;
-        int at = body + ParamWrittenDecoder.BLOCK_LENGTH;
+        return revision >= 1 &&
+            readAddressWriterData(buffer, body + ParamWrittenDecoder.BLOCK_LENGTH, end, ParamStore.MAX_VALUE_LENGTH);
+    }
+
+    /**
+     * The variable part shared by ParamWritten and EventPublished: address (u16 length), writer (u8), then the value
+     * or payload (u32), which must end exactly at {@code end}.
+     */
+    private boolean readAddressWriterData(
+        final DirectBuffer buffer, final int from, final int end, final int maxDataLength)
+    {
+        int at = from;
         if (at + 2 > end)
         {
             return false;
@@ -338,10 +349,10 @@ public final class RecordCodec
         {
             return false;
         }
-        final long vl = buffer.getInt(at, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+        final long length = buffer.getInt(at, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
         valueOffset = at + 4;
-        valueLength = (int)Math.min(vl, Integer.MAX_VALUE);
-        return vl <= ParamStore.MAX_VALUE_LENGTH && vl > 0 && valueOffset + vl == end && revision >= 1;
+        valueLength = (int)Math.min(length, Integer.MAX_VALUE);
+        return length > 0 && length <= maxDataLength && valueOffset + length == end;
     }
 
     private boolean readRemoved(final DirectBuffer buffer, final int body, final int end)
@@ -366,29 +377,7 @@ public final class RecordCodec
             buffer, body, EventPublishedDecoder.BLOCK_LENGTH, MessageHeaderDecoder.SCHEMA_VERSION);
         timestampMicros = d.timestampMicros();
         signalType = d.signalType();
-        int at = body + EventPublishedDecoder.BLOCK_LENGTH;
-        if (at + 2 > end)
-        {
-            return false;
-        }
-        addressLength = buffer.getShort(at, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        addressOffset = at + 2;
-        at = addressOffset + addressLength;
-        if (at + 1 > end || addressLength > ParamStore.MAX_ADDRESS_LENGTH)
-        {
-            return false;
-        }
-        writerLength = buffer.getByte(at) & 0xFF;
-        writerOffset = at + 1;
-        at = writerOffset + writerLength;
-        if (at + 4 > end || writerLength > ParamStore.MAX_WRITER_LENGTH)
-        {
-            return false;
-        }
-        final long pl = buffer.getInt(at, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
-        valueOffset = at + 4;
-        valueLength = (int)Math.min(pl, Integer.MAX_VALUE);
-        return pl > 0 && valueOffset + pl == end;
+        return readAddressWriterData(buffer, body + EventPublishedDecoder.BLOCK_LENGTH, end, MAX_PAYLOAD_LENGTH);
     }
 
     // ------------------------------------------------------------------------------- fields of the last verify

@@ -67,11 +67,10 @@ class ReplayBehaviourTest extends RouterFixture
     private void startWithJournal(final Populate populate) throws InterruptedException
     {
         store = baseContext().newParamStore();
-        durable = DurableState.open(new DurableState.Context()
-            .directory(dir.toFile())
-            .termLength(1 << 20)
-            .segmentLength(1 << 22)
-            .snapshotIntervalNs(0), store);
+        final DurableState.Context durableCtx = new DurableState.Context().directory(dir.toFile())
+            .snapshotIntervalNs(0);
+        durableCtx.journal().termLength(1 << 20).segmentLength(1 << 22);
+        durable = DurableState.open(durableCtx, store);
         populate.into(store, durable.writer());
         final long end = durable.writer().position();
         durable.writer().endOfCycle();

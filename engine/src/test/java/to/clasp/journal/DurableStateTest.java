@@ -236,9 +236,10 @@ class DurableStateTest
     {
         final Path dir = tmp.resolve("purge");
         final ParamStore live = newStore();
-        final DurableState durable = DurableState.open(new DurableState.Context().directory(dir.toFile())
-            .snapshotIntervalNs(0).retentionNs(0).termLength(1 << 19).segmentLength(1 << 20)
-            .errorHandler(Throwable::printStackTrace), live);
+        final DurableState.Context ctx = new DurableState.Context().directory(dir.toFile())
+            .snapshotIntervalNs(0).retentionNs(0);
+        ctx.journal().termLength(1 << 19).segmentLength(1 << 20).errorHandler(Throwable::printStackTrace);
+        final DurableState durable = DurableState.open(ctx, live);
         final Random random = new Random(3);
         for (int snapshot = 1; snapshot <= 2; snapshot++)
         {

@@ -176,12 +176,9 @@ class RecoveryProperties
 
     static DurableState open(final Path dir, final ParamStore store, final FsyncPolicy fsync)
     {
-        return DurableState.open(new DurableState.Context()
-            .directory(dir.toFile())
-            .fsync(fsync)
-            .snapshotIntervalNs(0)
-            .termLength(1 << 19)
-            .segmentLength(1 << 21), store);
+        final DurableState.Context ctx = new DurableState.Context().directory(dir.toFile()).snapshotIntervalNs(0);
+        ctx.journal().fsync(fsync).termLength(1 << 19).segmentLength(1 << 21);
+        return DurableState.open(ctx, store);
     }
 
     static void awaitDurable(final DurableState durable) throws InterruptedException

@@ -141,7 +141,7 @@ public final class ClaspServer implements AutoCloseable
         if (durable != null)
         {
             line.append(", data dir ").append(ctx.durable().directory()).append(" (fsync ")
-                .append(ctx.durable().fsync().name().toLowerCase(java.util.Locale.ROOT)).append("; ")
+                .append(ctx.durable().journal().fsync().name().toLowerCase(java.util.Locale.ROOT)).append("; ")
                 .append(durable.recovery().describe()).append(')');
         }
         else

@@ -243,10 +243,9 @@ public final class ServerCommand implements Callable<Integer>
         {
             durable = new to.clasp.journal.DurableState.Context()
                 .directory(dataDir)
-                .fsync(fsync)
-                .fsyncIntervalNs(fsyncInterval.toNanos())
                 .snapshotIntervalNs(snapshotInterval.toNanos())
                 .retentionNs(journalRetention.toNanos());
+            durable.journal().fsync(fsync).fsyncIntervalNs(fsyncInterval.toNanos());
         }
         return new ClaspServer.Context()
             .durable(durable)

@@ -60,8 +60,9 @@ public final class JournalProbe
         throws InterruptedException
     {
         final ParamStore store = new ParamStore();
-        final DurableState durable = DurableState.open(new DurableState.Context().directory(dir.toFile())
-            .fsync(policy).snapshotIntervalNs(0), store);
+        final DurableState.Context ctx = new DurableState.Context().directory(dir.toFile()).snapshotIntervalNs(0);
+        ctx.journal().fsync(policy);
+        final DurableState durable = DurableState.open(ctx, store);
         final JournalWriter writer = durable.writer();
         final UnsafeBuffer address = new UnsafeBuffer(new byte[16]);
         final UnsafeBuffer value = new UnsafeBuffer(new byte[9]);
