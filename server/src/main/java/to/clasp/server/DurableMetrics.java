@@ -1,8 +1,5 @@
 package to.clasp.server;
 
-import java.util.function.ToLongFunction;
-
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -32,37 +29,37 @@ final class DurableMetrics
             return registry;
         }
         final JournalMetrics m = durable.metrics();
-        counter(registry, "clasp_journal_records", "Records appended to the journal.", m,
+        MetricsEndpoint.counter(registry, "clasp_journal_records", "Records appended to the journal.", m,
             JournalMetrics::appendedRecords);
-        counter(registry, "clasp_journal_bytes", "Record bytes appended to the journal.", m,
+        MetricsEndpoint.counter(registry, "clasp_journal_bytes", "Record bytes appended to the journal.", m,
             JournalMetrics::appendedBytes);
-        counter(registry, "clasp_journal_refused", "Appends the journal could not take (back-pressure or failure).",
+        MetricsEndpoint.counter(registry, "clasp_journal_refused", "Appends the journal could not take (back-pressure or failure).",
             m, JournalMetrics::refusedAppends);
-        gauge(registry, "clasp_journal_recorded_position", "Journal position written by the archive.", m,
+        MetricsEndpoint.gauge(registry, "clasp_journal_recorded_position", "Journal position written by the archive.", m,
             JournalMetrics::recordedPosition);
-        gauge(registry, "clasp_journal_durable_position", "Journal position synced per --fsync.", m,
+        MetricsEndpoint.gauge(registry, "clasp_journal_durable_position", "Journal position synced per --fsync.", m,
             JournalMetrics::durablePosition);
-        counter(registry, "clasp_journal_sync_failures", "fsync calls that failed (retried).", m,
+        MetricsEndpoint.counter(registry, "clasp_journal_sync_failures", "fsync calls that failed (retried).", m,
             JournalMetrics::syncFailures);
-        counter(registry, "clasp_journal_purged_segments", "Journal segment files purged.", m,
+        MetricsEndpoint.counter(registry, "clasp_journal_purged_segments", "Journal segment files purged.", m,
             JournalMetrics::purgedSegments);
-        counter(registry, "clasp_snapshots", "Snapshots written.", m, JournalMetrics::snapshots);
-        counter(registry, "clasp_snapshot_failures", "Snapshots abandoned after an error.", m,
+        MetricsEndpoint.counter(registry, "clasp_snapshots", "Snapshots written.", m, JournalMetrics::snapshots);
+        MetricsEndpoint.counter(registry, "clasp_snapshot_failures", "Snapshots abandoned after an error.", m,
             JournalMetrics::snapshotFailures);
         GaugeWithCallback.builder().name("clasp_snapshot_last_seconds").help("Duration of the last snapshot.")
             .callback(cb -> cb.call(m.lastSnapshotNs() / 1e9)).register(registry);
-        gauge(registry, "clasp_snapshot_last_bytes", "Size of the last snapshot file.", m,
+        MetricsEndpoint.gauge(registry, "clasp_snapshot_last_bytes", "Size of the last snapshot file.", m,
             JournalMetrics::lastSnapshotBytes);
-        gauge(registry, "clasp_snapshot_last_params", "Params in the last snapshot.", m,
+        MetricsEndpoint.gauge(registry, "clasp_snapshot_last_params", "Params in the last snapshot.", m,
             JournalMetrics::lastSnapshotParams);
         GaugeWithCallback.builder().name("clasp_recovery_seconds").help("Time the start-up recovery took.")
             .callback(cb -> cb.call(m.recoveryNs() / 1e9)).register(registry);
-        gauge(registry, "clasp_recovered_params", "Params recovered at start-up.", m,
+        MetricsEndpoint.gauge(registry, "clasp_recovered_params", "Params recovered at start-up.", m,
             JournalMetrics::recoveredParams);
-        gauge(registry, "clasp_recovery_replayed_records", "Journal records replayed at start-up.", m,
+        MetricsEndpoint.gauge(registry, "clasp_recovery_replayed_records", "Journal records replayed at start-up.", m,
             JournalMetrics::replayedRecords);
-        counter(registry, "clasp_replay_requests", "REPLAY requests served.", m, JournalMetrics::replayRequests);
-        counter(registry, "clasp_replay_frames", "Frames sent in answer to REPLAY.", m, JournalMetrics::replayFrames);
+        MetricsEndpoint.counter(registry, "clasp_replay_requests", "REPLAY requests served.", m, JournalMetrics::replayRequests);
+        MetricsEndpoint.counter(registry, "clasp_replay_frames", "Frames sent in answer to REPLAY.", m, JournalMetrics::replayFrames);
         GaugeWithCallback.builder().name("clasp_durable_disk_bytes")
             .help("Bytes of durable state on disk: retained journal records, snapshots, catalog.")
             .callback(cb -> cb.call(durable.diskBytes())).register(registry);
@@ -80,19 +77,5 @@ final class DurableMetrics
     {
         return MetricsEndpoint.histogram(name, help, LatencyHistogram.BUCKETS, LatencyHistogram::upperBoundNs,
             h::bucket, 1e-9, h.sumNs());
-    }
-
-    private static void gauge(final PrometheusRegistry registry, final String name, final String help,
-        final JournalMetrics m, final ToLongFunction<JournalMetrics> read)
-    {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsLong(m)))
-            .register(registry);
-    }
-
-    private static void counter(final PrometheusRegistry registry, final String name, final String help,
-        final JournalMetrics m, final ToLongFunction<JournalMetrics> read)
-    {
-        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsLong(m)))
-            .register(registry);
     }
 }

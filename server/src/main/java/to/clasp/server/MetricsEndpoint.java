@@ -254,23 +254,23 @@ final class MetricsEndpoint implements AutoCloseable
         return HistogramSnapshot.builder().name(name).help(help).dataPoint(point.build()).build();
     }
 
-    private static void gauge(
+    static <M> void gauge(
         final PrometheusRegistry registry,
         final String name,
         final String help,
-        final RouterMetrics m,
-        final ToLongFunction<RouterMetrics> read)
+        final M m,
+        final ToLongFunction<M> read)
     {
         GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsLong(m)))
             .register(registry);
     }
 
-    private static void counter(
+    static <M> void counter(
         final PrometheusRegistry registry,
         final String name,
         final String help,
-        final RouterMetrics m,
-        final ToLongFunction<RouterMetrics> read)
+        final M m,
+        final ToLongFunction<M> read)
     {
         CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsLong(m)))
             .register(registry);
