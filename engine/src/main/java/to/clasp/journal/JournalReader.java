@@ -64,7 +64,6 @@ public final class JournalReader implements AutoCloseable
     private final UnsafeBuffer segment = new UnsafeBuffer(0, 0);
     private MappedByteBuffer mapped;
     private long mappedBase = -1;
-    private File mappedFile;
     private long validEnd;
     private long records;
     private String invalidReason;
@@ -233,7 +232,6 @@ public final class JournalReader implements AutoCloseable
             mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
             segment.wrap(mapped, 0, (int)size);
             mappedBase = base;
-            mappedFile = file;
             return true;
         }
         catch (final NoSuchFileException ex)
@@ -253,7 +251,6 @@ public final class JournalReader implements AutoCloseable
             IoUtil.unmap(mapped);
             mapped = null;
             mappedBase = -1;
-            mappedFile = null;
             segment.wrap(0, 0);
         }
     }

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -219,11 +218,5 @@ class RecoveryProperties
         {
             paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static String describe(final File[] files)
-    {
-        return Arrays.toString(files);
     }
 }
