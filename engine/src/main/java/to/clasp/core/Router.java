@@ -36,6 +36,8 @@ public final class Router implements AutoCloseable
     private final AgentRunner runner;
     private final SharedCore sharedCore;
     private final RouterStats stats;
+    private final BackPressureMetrics backPressure = new BackPressureMetrics();
+    private final CoreWatchdog watchdog;
 
     private Router(final Context ctx)
     {
@@ -56,13 +58,13 @@ public final class Router implements AutoCloseable
             ctx.durableState().durablePosition().waker(idle::wake);
             ctx.durableState().replays().coreWaker(idle::wake);
         }
-        inboundPort = new RouterInboundPort(ring, idle, ctx.clock(), Frame.MAX_FRAME_LENGTH,
-            ctx.outboundSegmentSize(), ctx.outboundHardLimit() + ctx.outboundReserve());
+        inboundPort = new RouterInboundPort(ring, idle, ctx, Frame.MAX_FRAME_LENGTH, backPressure);
         agent = new RouterAgent(ring, core, idle, ctx, inboundPort);
+        watchdog = new CoreWatchdog(agent, inboundPort, ctx.stallTimeoutNs());
         if (ctx.coreThreading() == CoreThreading.SHARED)
         {
             runner = null;
-            sharedCore = new SharedCore(agent, idle, ctx);
+            sharedCore = new SharedCore(agent, idle, inboundPort, ctx);
         }
         else
         {
@@ -129,6 +131,22 @@ public final class Router implements AutoCloseable
     }
 
     /**
+     * @return what the inbound ring's back-pressure did (counted by the edges' threads).
+     */
+    public BackPressureMetrics backPressure()
+    {
+        return backPressure;
+    }
+
+    /**
+     * @return the core's watchdog: whether the duty cycle is stalled, and why.
+     */
+    public CoreWatchdog watchdog()
+    {
+        return watchdog;
+    }
+
+    /**
      * @return the settings in force.
      */
     public Context context()
@@ -141,6 +159,7 @@ public final class Router implements AutoCloseable
      */
     public void close()
     {
+        watchdog.close();
         inboundPort.close();
         if (null != runner)
         {
@@ -197,6 +216,12 @@ public final class Router implements AutoCloseable
             RouterConfiguration.TTL_CHECK_INTERVAL_PROP, RouterConfiguration.TTL_CHECK_INTERVAL_DEFAULT_NS);
         private long maxBundleAheadMicros = RouterConfiguration.MAX_BUNDLE_AHEAD_DEFAULT_MICROS;
         private int pollBatchLimit = RouterConfiguration.POLL_BATCH_LIMIT_DEFAULT;
+        private double inboundHighWater = RouterConfiguration.INBOUND_HIGH_WATER_DEFAULT;
+        private double inboundLowWater = RouterConfiguration.INBOUND_LOW_WATER_DEFAULT;
+        private long producerWaitTimeoutNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.PRODUCER_WAIT_TIMEOUT_PROP, RouterConfiguration.PRODUCER_WAIT_TIMEOUT_DEFAULT_NS);
+        private long stallTimeoutNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.STALL_TIMEOUT_PROP, RouterConfiguration.STALL_TIMEOUT_DEFAULT_NS);
         private RouterClock clock = RouterClock.SYSTEM;
         private String coreThreadName = "clasp-core";
         private Consumer<Throwable> errorHandler = t -> LOG.error("core error", t);
@@ -230,6 +255,13 @@ public final class Router implements AutoCloseable
             requirePositive("ttlCheckInterval", ttlCheckIntervalNs);
             requirePositive("gestureInterval", gestureIntervalNs);
             requirePositive("pollBatchLimit", pollBatchLimit);
+            requirePositive("producerWaitTimeout", producerWaitTimeoutNs);
+            requireNonNegative("stallTimeout", stallTimeoutNs);
+            if (!(inboundLowWater > 0 && inboundLowWater <= inboundHighWater && inboundHighWater < 0.9))
+            {
+                throw new IllegalArgumentException("need 0 < inboundLowWater <= inboundHighWater < 0.9: " +
+                    inboundLowWater + ", " + inboundHighWater);
+            }
             if (Integer.bitCount(inboundRingSize) != 1)
             {
                 throw new IllegalArgumentException("inboundRingSize must be a power of two: " + inboundRingSize);
@@ -583,6 +615,65 @@ public final class Router implements AutoCloseable
         {
             checkMutable();
             this.pollBatchLimit = limit;
+            return this;
+        }
+
+        /**
+         * @return the share of inbound ring slots in use above which transports stop reading (default 0.25).
+         */
+        public double inboundHighWater()
+        {
+            return inboundHighWater;
+        }
+
+        /**
+         * @return the share of inbound ring slots in use at or below which paused transports resume (default 1/16).
+         */
+        public double inboundLowWater()
+        {
+            return inboundLowWater;
+        }
+
+        /**
+         * @param high share of the ring in use above which transports stop reading.
+         * @param low  share at or below which they resume (hysteresis: below {@code high}). @return this.
+         */
+        public Context inboundWaterMarks(final double high, final double low)
+        {
+            checkMutable();
+            this.inboundHighWater = high;
+            this.inboundLowWater = low;
+            return this;
+        }
+
+        /** @return the longest {@link to.clasp.edge.InboundPort#onFrame} waits for ring room, ns (default 1 s). */
+        public long producerWaitTimeoutNs()
+        {
+            return producerWaitTimeoutNs;
+        }
+
+        /** @param ns the longest a producer thread waits for ring room. @return this. */
+        public Context producerWaitTimeoutNs(final long ns)
+        {
+            checkMutable();
+            this.producerWaitTimeoutNs = ns;
+            return this;
+        }
+
+        /**
+         * @return how long the core may have work without completing a duty cycle before the watchdog reports a
+         * stall, ns (default 5 s); 0 = no watchdog.
+         */
+        public long stallTimeoutNs()
+        {
+            return stallTimeoutNs;
+        }
+
+        /** @param ns stall timeout of the core's watchdog; 0 = off. @return this. */
+        public Context stallTimeoutNs(final long ns)
+        {
+            checkMutable();
+            this.stallTimeoutNs = ns;
             return this;
         }
 

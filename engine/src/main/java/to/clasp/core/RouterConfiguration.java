@@ -94,6 +94,29 @@ public final class RouterConfiguration
     /** Inbound events handled per duty cycle before timers and outbound signals run. */
     public static final int POLL_BATCH_LIMIT_DEFAULT = 256;
 
+    /**
+     * Share of the inbound ring in use above which transports stop reading their connections (TCP then pushes back
+     * on the senders). Default 1/4: a backlog the core clears in a few milliseconds.
+     */
+    public static final double INBOUND_HIGH_WATER_DEFAULT = 0.25;
+
+    /** Share of the inbound ring in use at or below which paused transports read again. Default 1/16. */
+    public static final double INBOUND_LOW_WATER_DEFAULT = 0.0625;
+
+    /**
+     * Longest wait for ring room by a producer that may wait ({@code InboundPort.onFrame}), ms. Property
+     * {@code clasp.router.producer.wait.ms}, default 1 s.
+     */
+    public static final String PRODUCER_WAIT_TIMEOUT_PROP = "clasp.router.producer.wait.ms";
+    public static final long PRODUCER_WAIT_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * The core has work and completed no duty cycle for this long: the watchdog reports a stall, ms. Property
+     * {@code clasp.router.stall.timeout.ms}, default 5 s; 0 = off.
+     */
+    public static final String STALL_TIMEOUT_PROP = "clasp.router.stall.timeout.ms";
+    public static final long STALL_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
     private RouterConfiguration()
     {
     }

@@ -29,17 +29,22 @@ public final class SharedCore
 
     private final RouterAgent agent;
     private final CoreIdleStrategy idle;
+    private final RouterInboundPort port;
     private final RouterClock clock;
     private final java.util.function.Consumer<Throwable> errorHandler;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closeRequested;
     private Thread hostThread;
+    /** Host thread only: a duty cycle is running further up the stack (a full ring cannot run another inside it). */
+    private boolean inCycle;
 
-    SharedCore(final RouterAgent agent, final CoreIdleStrategy idle, final Router.Context ctx)
+    SharedCore(final RouterAgent agent, final CoreIdleStrategy idle, final RouterInboundPort port,
+        final Router.Context ctx)
     {
         this.agent = agent;
         this.idle = idle;
+        this.port = port;
         this.clock = ctx.clock();
         this.errorHandler = ctx.errorHandler();
     }
@@ -59,6 +64,7 @@ public final class SharedCore
         }
         hostThread = Thread.currentThread();
         idle.host(hostThread, wakeHost);
+        port.host(hostThread, this);
         agent.onStart();
     }
 
@@ -78,6 +84,7 @@ public final class SharedCore
             closeOnHost();
             return 1;
         }
+        inCycle = true;
         try
         {
             return agent.doWork();
@@ -87,6 +94,25 @@ public final class SharedCore
             errorHandler.accept(t);
             return 1;
         }
+        finally
+        {
+            inCycle = false;
+        }
+    }
+
+    /**
+     * Host thread, from inside an offer that found the ring full: run one duty cycle now to make room.
+     *
+     * @return false when the core cannot run here (not attached, closed, or a cycle is already on this stack).
+     */
+    boolean runInline()
+    {
+        if (inCycle || state.get() != ATTACHED || Thread.currentThread() != hostThread)
+        {
+            return false;
+        }
+        doWork();
+        return true;
     }
 
     /**
