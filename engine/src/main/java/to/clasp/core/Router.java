@@ -1,6 +1,7 @@
 package to.clasp.core;
 
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.lmax.disruptor.RingBuffer;
@@ -159,16 +160,36 @@ public final class Router implements AutoCloseable
      */
     public void close()
     {
+        close(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code timeoutMs} for the core to close its sessions.
+     *
+     * @return {@code false} when the core did not finish in time (it is stuck: the caller closes the transports
+     *         anyway; the core's thread is left to end on its own).
+     */
+    public boolean close(final long timeoutMs)
+    {
         watchdog.close();
         inboundPort.close();
-        if (null != runner)
+        if (null != sharedCore)
         {
-            runner.close();
+            return sharedCore.close(TimeUnit.MILLISECONDS.toNanos(timeoutMs));
         }
-        else
+        // AgentRunner.close() waits for the thread for as long as it takes: let it do so on a thread of its own.
+        final Thread closer = new Thread(runner::close, ctx.coreThreadName() + "-close");
+        closer.setDaemon(true);
+        closer.start();
+        try
         {
-            sharedCore.close();
+            closer.join(Math.max(1, timeoutMs));
         }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return !closer.isAlive();
     }
 
     /**
@@ -216,6 +237,10 @@ public final class Router implements AutoCloseable
             RouterConfiguration.TTL_CHECK_INTERVAL_PROP, RouterConfiguration.TTL_CHECK_INTERVAL_DEFAULT_NS);
         private long maxBundleAheadMicros = RouterConfiguration.MAX_BUNDLE_AHEAD_DEFAULT_MICROS;
         private int pollBatchLimit = RouterConfiguration.POLL_BATCH_LIMIT_DEFAULT;
+        private long snapshotBytesPerSecond = RouterConfiguration.bytes(
+            RouterConfiguration.SNAPSHOT_RATE_PROP, RouterConfiguration.SNAPSHOT_RATE_DEFAULT);
+        private long maxOutboundMemory = RouterConfiguration.bytes(
+            RouterConfiguration.MAX_OUTBOUND_MEMORY_PROP, RouterConfiguration.maxOutboundMemoryDefault());
         private double inboundHighWater = RouterConfiguration.INBOUND_HIGH_WATER_DEFAULT;
         private double inboundLowWater = RouterConfiguration.INBOUND_LOW_WATER_DEFAULT;
         private long producerWaitTimeoutNs = RouterConfiguration.millisAsNanos(
@@ -256,6 +281,8 @@ public final class Router implements AutoCloseable
             requirePositive("gestureInterval", gestureIntervalNs);
             requirePositive("pollBatchLimit", pollBatchLimit);
             requirePositive("producerWaitTimeout", producerWaitTimeoutNs);
+            requireNonNegative("snapshotBytesPerSecond", snapshotBytesPerSecond);
+            requireNonNegative("maxOutboundMemory", maxOutboundMemory);
             requireNonNegative("stallTimeout", stallTimeoutNs);
             if (!(inboundLowWater > 0 && inboundLowWater <= inboundHighWater && inboundHighWater < 0.9))
             {
@@ -615,6 +642,40 @@ public final class Router implements AutoCloseable
         {
             checkMutable();
             this.pollBatchLimit = limit;
+            return this;
+        }
+
+        /**
+         * @return snapshot bytes per second per session (and the burst), beyond which a session's snapshots are paced
+         * (default 16 MiB/s); 0 = unpaced.
+         */
+        public long snapshotBytesPerSecond()
+        {
+            return snapshotBytesPerSecond;
+        }
+
+        /** @param bytes snapshot byte budget per second per session; 0 = unpaced. @return this. */
+        public Context snapshotBytesPerSecond(final long bytes)
+        {
+            checkMutable();
+            this.snapshotBytesPerSecond = bytes;
+            return this;
+        }
+
+        /**
+         * @return the most bytes all sessions' outbound queues may hold together; past it the largest slow consumers
+         * are cut (default a quarter of the maximum heap); 0 = no global cap (per-session limits only).
+         */
+        public long maxOutboundMemory()
+        {
+            return maxOutboundMemory;
+        }
+
+        /** @param bytes global cap on queued outbound bytes; 0 = none. @return this. */
+        public Context maxOutboundMemory(final long bytes)
+        {
+            checkMutable();
+            this.maxOutboundMemory = bytes;
             return this;
         }
 

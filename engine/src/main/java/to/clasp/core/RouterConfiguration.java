@@ -117,6 +117,25 @@ public final class RouterConfiguration
     public static final String STALL_TIMEOUT_PROP = "clasp.router.stall.timeout.ms";
     public static final long STALL_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
 
+    /**
+     * Snapshot bytes per second per session (and the burst); beyond it a session's snapshots are paced. Property
+     * {@code clasp.router.snapshot.rate}, default 16 MiB/s; 0 = unpaced.
+     */
+    public static final String SNAPSHOT_RATE_PROP = "clasp.router.snapshot.rate";
+    public static final long SNAPSHOT_RATE_DEFAULT = 16L * 1024 * 1024;
+
+    /**
+     * Global cap on bytes queued for all sessions together; past it the largest slow consumers are cut. Property
+     * {@code clasp.router.max.outbound.memory}, default {@link #maxOutboundMemoryDefault()}; 0 = no global cap.
+     */
+    public static final String MAX_OUTBOUND_MEMORY_PROP = "clasp.router.max.outbound.memory";
+
+    /** @return a quarter of the JVM's maximum heap (outbound queues live on the heap). */
+    public static long maxOutboundMemoryDefault()
+    {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
     private RouterConfiguration()
     {
     }

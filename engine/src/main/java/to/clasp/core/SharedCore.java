@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class SharedCore
 {
     private static final Logger LOG = LoggerFactory.getLogger(SharedCore.class);
-    private static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private static final int NEW = 0;
     private static final int ATTACHED = 1;
@@ -172,17 +171,19 @@ public final class SharedCore
     }
 
     /**
-     * Any thread: close the core on its host (or here when there is none) and wait for it.
+     * Any thread: close the core on its host (or here when there is none) and wait for it, at most {@code timeoutNs}.
+     *
+     * @return false when the host did not close the core in time.
      */
-    void close()
+    boolean close(final long timeoutNs)
     {
         closeRequested = true;
         if (Thread.currentThread() == hostThread)
         {
             closeOnHost();
-            return;
+            return true;
         }
-        final long deadline = System.nanoTime() + CLOSE_TIMEOUT_NS;
+        final long deadline = System.nanoTime() + timeoutNs;
         try
         {
             while (true)
@@ -190,24 +191,25 @@ public final class SharedCore
                 if (state.compareAndSet(NEW, CLOSED) || state.compareAndSet(DETACHED, CLOSED))
                 {
                     closeCore();
-                    return;
+                    return true;
                 }
                 idle.wake();
-                if (closed.await(10, TimeUnit.MILLISECONDS))
+                if (closed.await(Math.min(10, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNs))),
+                    TimeUnit.MILLISECONDS))
                 {
-                    return;
+                    return true;
                 }
                 if (System.nanoTime() - deadline > 0)
                 {
-                    LOG.warn("core host did not close the core within {} s", TimeUnit.NANOSECONDS.toSeconds(
-                        CLOSE_TIMEOUT_NS));
-                    return;
+                    LOG.warn("core host did not close the core within {} ms", TimeUnit.NANOSECONDS.toMillis(timeoutNs));
+                    return false;
                 }
             }
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

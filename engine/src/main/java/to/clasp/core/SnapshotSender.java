@@ -14,6 +14,10 @@ import to.clasp.state.ParamStore;
  * out while the recipient's queue is below the soft limit, and the job resumes on later cycles as the recipient
  * drains, so a 1 M-param state never lands in one queue at once. Entries are read from the store when the chunk is
  * encoded, so a resumed snapshot is never older than live updates the recipient already got.
+ * <p>
+ * Snapshot output is also paced per session by a byte budget (a token bucket: {@code snapshotBytesPerSecond},
+ * a burst of one second's worth): a client that asks for the same large snapshot fifty times gets it at that rate,
+ * not as gigabytes at once. Live updates are not paced.
  */
 final class SnapshotSender
 {
@@ -32,14 +36,22 @@ final class SnapshotSender
     private final ParamStore store;
     private final Outbox outbox;
     private final ParamDirectory directory;
+    private final CycleClock clock;
+    private final RouterMetrics metrics;
+    /** Snapshot bytes per second per session; 0 = unpaced. Also the burst. */
+    private final long bytesPerSecond;
     private final SnapshotEncoder encoder = new SnapshotEncoder();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
 
-    SnapshotSender(final ParamStore store, final Outbox outbox, final ParamDirectory directory)
+    SnapshotSender(final ParamStore store, final Outbox outbox, final ParamDirectory directory,
+        final CycleClock clock, final RouterMetrics metrics, final long bytesPerSecond)
     {
         this.store = store;
         this.outbox = outbox;
         this.directory = directory;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     /**
@@ -84,6 +96,13 @@ final class SnapshotSender
                 outbox.markCongested(s);
                 return false;
             }
+            if (!withinBudget(s))
+            {
+                // Revisited with the congested sessions (at least every millisecond) until the budget refills.
+                metrics.snapshotPaced();
+                outbox.markCongested(s);
+                return false;
+            }
             final Job job = s.snapshotJobs.peekFirst();
             if (sendChunk(s, job))
             {
@@ -91,6 +110,27 @@ final class SnapshotSender
             }
         }
         return true;
+    }
+
+    /**
+     * @return whether the session's snapshot budget allows another chunk now (refilled for the time passed).
+     */
+    private boolean withinBudget(final Session s)
+    {
+        if (0 == bytesPerSecond)
+        {
+            return true;
+        }
+        final long nowNs = clock.nanoTime();
+        final long elapsedNs = nowNs - s.snapshotRefillNs;
+        if (elapsedNs > 0)
+        {
+            s.snapshotRefillNs = nowNs;
+            // A fresh session (refill time 0) starts with a full burst.
+            final long refill = elapsedNs >= 1_000_000_000L ? bytesPerSecond : elapsedNs * bytesPerSecond / 1_000_000_000L;
+            s.snapshotTokens = Math.min(bytesPerSecond, s.snapshotTokens + refill);
+        }
+        return s.snapshotTokens > 0;
     }
 
     /**
@@ -133,6 +173,7 @@ final class SnapshotSender
         {
             final int length = encoder.finish();
             outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+            s.snapshotTokens -= length;
             job.sentAny = true;
         }
         return done;

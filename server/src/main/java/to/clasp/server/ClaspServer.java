@@ -1,5 +1,6 @@
 package to.clasp.server;
 
+import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
@@ -9,11 +10,13 @@ import to.clasp.core.WaitStrategy;
 import to.clasp.server.inspector.InspectorAccess;
 import to.clasp.server.inspector.InspectorHandler;
 import to.clasp.transport.aeron.AeronEdge;
+import to.clasp.transport.http.HttpEndpointServer;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The wiring of one router process: the core ({@link Router}), the WebSocket edge, the optional Aeron UDP edge,
@@ -33,6 +36,8 @@ public final class ClaspServer implements AutoCloseable
     private AeronEdge aeronEdge;
     private MetricsEndpoint metrics;
     private DurableState durable;
+    /** The thread serving health and metrics: never one that runs the core, so a stalled core can be reported. */
+    private EventLoopGroup httpGroup;
     private volatile boolean live;
     private volatile boolean ready;
     private boolean closed;
@@ -63,9 +68,15 @@ public final class ClaspServer implements AutoCloseable
     private void startComponents() throws IOException
     {
         final String host = ctx.edge().host();
+        if (ctx.healthPort() != Context.OFF || ctx.metricsPort() != Context.OFF)
+        {
+            httpGroup = HttpEndpointServer.newEventLoopGroup();
+        }
         if (ctx.healthPort() != Context.OFF)
         {
-            health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
+            health = new HealthEndpoint(httpContext(ctx.healthPort()), () -> live, () -> ready,
+                () -> edge == null ? null : edge.refusingReason(),
+                () -> router == null ? null : router.watchdog().stallReason());
         }
         if (ctx.durable() != null)
         {
@@ -99,7 +110,9 @@ public final class ClaspServer implements AutoCloseable
         }
         if (ctx.metricsPort() != Context.OFF)
         {
-            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge, durable);
+            metrics = new MetricsEndpoint(httpContext(ctx.metricsPort()), DurableMetrics.register(
+                MetricsEndpoint.registerAeron(MetricsEndpoint.register(
+                    new io.prometheus.metrics.model.registry.PrometheusRegistry(), router, edge), aeronEdge), durable));
         }
         live = true;
         ready = true;
@@ -154,6 +167,11 @@ public final class ClaspServer implements AutoCloseable
         LOG.info("{}", line);
     }
 
+    private HttpEndpointServer.Context httpContext(final int port)
+    {
+        return new HttpEndpointServer.Context().host(ctx.edge().host()).port(port).group(httpGroup);
+    }
+
     /** @return the WebSocket port actually bound. */
     public int wsPort()
     {
@@ -184,6 +202,12 @@ public final class ClaspServer implements AutoCloseable
         return router;
     }
 
+    /** @return the budget of a graceful shutdown, in ms. */
+    public long drainTimeoutMs()
+    {
+        return ctx.drainTimeoutMs();
+    }
+
     /** @return whether the server accepts clients (what {@code /readyz} reports). */
     public boolean isReady()
     {
@@ -202,6 +226,9 @@ public final class ClaspServer implements AutoCloseable
         }
         closed = true;
         ready = false;
+        // One budget for the whole drain, whatever state the core is in: a stuck core costs its share of the budget,
+        // never more.
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.drainTimeoutMs());
         try
         {
             if (edge != null)
@@ -212,24 +239,25 @@ public final class ClaspServer implements AutoCloseable
             {
                 aeronEdge.stopAccepting();
             }
-            if (router != null)
+            if (router != null && !router.close(remainingMs(deadline)))
             {
-                router.close();
+                LOG.warn("the core did not close its sessions within the drain timeout ({} ms){}; closing the " +
+                    "connections", ctx.drainTimeoutMs(), stallNote());
             }
             if (edge != null)
             {
-                if (!edge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!edge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} connection(s) still open after {} ms; closing them", edge.openConnections(),
-                        ctx.drainTimeoutMs());
+                    LOG.warn("{} connection(s) still open after the drain timeout ({} ms); closing them",
+                        edge.openConnections(), ctx.drainTimeoutMs());
                 }
                 edge.close();
             }
             if (aeronEdge != null)
             {
-                if (!aeronEdge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!aeronEdge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} Aeron session(s) still open after {} ms; closing them",
+                    LOG.warn("{} Aeron session(s) still open after the drain timeout ({} ms); closing them",
                         aeronEdge.openConnections(), ctx.drainTimeoutMs());
                 }
                 aeronEdge.close();
@@ -254,9 +282,24 @@ public final class ClaspServer implements AutoCloseable
             {
                 health.close();
             }
+            if (httpGroup != null)
+            {
+                httpGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
             live = false;
             LOG.info("clasp server stopped");
         }
+    }
+
+    private static long remainingMs(final long deadlineNs)
+    {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+    }
+
+    private String stallNote()
+    {
+        final String stall = router.watchdog().stallReason();
+        return null == stall ? "" : " (" + stall + ")";
     }
 
     /**

@@ -76,7 +76,12 @@ final class ClaspServerTest
     {
         final AtomicBoolean live = new AtomicBoolean(false);
         final AtomicBoolean ready = new AtomicBoolean(false);
-        try (HealthEndpoint health = new HealthEndpoint("127.0.0.1", 0, live::get, ready::get))
+        final java.util.concurrent.atomic.AtomicReference<String> stall = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<String> refusing =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        try (HealthEndpoint health = new HealthEndpoint(
+            new to.clasp.transport.http.HttpEndpointServer.Context().host("127.0.0.1"), live::get, ready::get,
+            refusing::get, stall::get))
         {
             assertEquals(503, get(health.port(), "/healthz").statusCode(), "starting");
             assertEquals(503, get(health.port(), "/readyz").statusCode(), "starting");
@@ -84,6 +89,15 @@ final class ClaspServerTest
             ready.set(true);
             assertEquals(200, get(health.port(), "/healthz").statusCode());
             assertEquals(200, get(health.port(), "/readyz").statusCode());
+            refusing.set("at the connection limit (10)");
+            assertEquals(200, get(health.port(), "/healthz").statusCode(), "alive while refusing connections");
+            assertEquals("not ready: at the connection limit (10)\n", get(health.port(), "/readyz").body());
+            refusing.set(null);
+            stall.set("core stalled: test");
+            assertEquals(503, get(health.port(), "/healthz").statusCode(), "a stalled core is not live");
+            assertEquals("core stalled: test\n", get(health.port(), "/healthz").body());
+            assertEquals(503, get(health.port(), "/readyz").statusCode());
+            stall.set(null);
             ready.set(false);
             assertEquals(200, get(health.port(), "/healthz").statusCode(), "still alive while draining");
             assertEquals(503, get(health.port(), "/readyz").statusCode(), "draining");

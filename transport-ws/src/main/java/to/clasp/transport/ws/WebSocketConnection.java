@@ -79,7 +79,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private long connectionId = -1;
     private String remoteAddress = "?";
     private boolean closing;
+    /** The close code of the handshake: the one this side sent, else the peer's, else 1006 (none exchanged). */
     private int closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+    /** Who chose {@link #closeCode}, for the log line. */
+    private String closedBy = "no close frame";
     private ScheduledFuture<?> closeTimeout;
 
     WebSocketConnection(
@@ -137,7 +140,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         writer.release();
         releaseHeld();
         inboundPort.disconnect(id);
-        LOG.info("disconnect ws id={} remote={} code={}", id, remoteAddress, closeCode);
+        LOG.info("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -287,6 +290,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         closing = true;
         closeCode = frame.statusCode();
+        closedBy = "client";
         // Echo the peer's close (RFC 6455 §5.5.1), then close the socket once it is written.
         handshaker.close(channel, new CloseWebSocketFrame(true, 0, frame.content().retain()));
     }
@@ -307,7 +311,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         else
         {
             LOG.debug("ws id={} error: {}", connectionId, cause.toString());
-            closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+            // A reset after our close frame (a client that never read it) keeps the code we sent in the log.
             ctx.close();
         }
     }
@@ -380,7 +384,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     /**
-     * Core thread. Flush what is queued, send a close frame with the code, then close.
+     * Core thread. Flush what is queued (for 1008, a cut slow consumer: only what the socket takes now), send a close
+     * frame with the code, then close.
      */
     public void close(final int closeCode, final String reason)
     {
@@ -388,7 +393,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         {
             if (!closing)
             {
-                drain(true);
+                // A slow consumer (1008) is cut because it does not read: what it has not read stays in the queue
+                // (and is freed with it) instead of moving into the socket's buffers; others get their backlog.
+                drain(closeCode != WebSocketCloseStatus.POLICY_VIOLATION.code());
                 initiateClose(closeCode, reason);
             }
         });
@@ -407,6 +414,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         closing = true;
         closeCode = code;
+        closedBy = "router: " + reason;
         final Channel ch = channel;
         ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener((ChannelFutureListener)f ->
         {
