@@ -67,7 +67,7 @@ public enum RouterTarget
         {
             // Every Aeron link maps its own publication and subscription log buffers (megabytes each): Aeron is
             // this router's transport for a few clients on a LAN, not for 10 000 idle ones.
-            return scenario != Scenario.CONNECTIONS;
+            return scenario.hasMessageKind();
         }
     },
     NATS("nats")
