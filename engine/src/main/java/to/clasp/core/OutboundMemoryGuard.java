@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The global cap on outbound memory: every few milliseconds the core adds up what all sessions have queued (one
+ * The global cap on outbound memory: every 10 ms (50 ms while far below the cap) the core adds up what all sessions have queued (one
  * volatile read pair per session; no per-frame accounting on the hot path) and, when the total is past
  * {@code maxOutboundMemory}, cuts the largest slow consumers first (those past the soft limit: {@code ERROR 503}
  * then close 1008, as at the per-session hard limit) until the total is back under three quarters of the cap.
@@ -17,8 +17,13 @@ import org.slf4j.LoggerFactory;
 final class OutboundMemoryGuard extends CoreTimer
 {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundMemoryGuard.class);
-    /** Scan interval while anything is queued; an idle router schedules no scan ({@link #onFramesQueued}). */
+    /**
+     * Scan interval while the total is past a quarter of the cap; an idle router schedules no scan
+     * ({@link #onFramesQueued}).
+     */
     static final long INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Scan interval while the total is well below the cap (a scan reads every session's queue: not for free). */
+    static final long RELAXED_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
     static final String REASON = "outbound memory limit";
 
     private static final Comparator<Session> LARGEST_FIRST =
@@ -68,7 +73,7 @@ final class OutboundMemoryGuard extends CoreTimer
         metrics.outboundQueuedBytes(total);
         if (total > 0)
         {
-            timers.schedule(this, nowNs + INTERVAL_NS);
+            timers.schedule(this, nowNs + (total > cap / 4 ? INTERVAL_NS : RELAXED_INTERVAL_NS));
         }
     }
 

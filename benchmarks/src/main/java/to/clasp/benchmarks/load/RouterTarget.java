@@ -45,6 +45,11 @@ public enum RouterTarget
             return new ClaspWsTransport("ws://127.0.0.1:" + port + "/",
                 new ClaspFrames(kind, s.payloadSize(), s.topics()), 1);
         }
+
+        Transport idleTransport(final Options o, final int port, final LoadSettings s)
+        {
+            return new IdleClientTransport(label(), IdleClientTransport.Protocol.CLASP, "127.0.0.1", port);
+        }
     },
     CLASP_AERON("clasp-aeron")
     {
