@@ -105,6 +105,80 @@ final class ClaspServerTest
     }
 
     @Test
+    void aStuckCoreTurnsHealthzTo503WithTheReasonAndShutdownStillEndsInTime() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
+        final ClaspServer server = start("--health-port", "0", "--metrics-port", "0", "--stall-timeout", "300ms",
+            "--drain-timeout", "1s");
+        try
+        {
+            // A transport that breaks the contract and blocks the core thread when signalled: here the WebSocket
+            // event loop hosting the core is stuck inside a duty cycle, as a bug in a handler would leave it.
+            final to.clasp.edge.InboundPort port = server.router().inboundPort();
+            final long id = port.connect(new BlockingConnection(unblock)).connectionId();
+            final byte[] hello = Hex.bytes(HELLO);
+            assertTrue(port.onFrame(id, new org.agrona.concurrent.UnsafeBuffer(hello), 0, hello.length));
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            HttpResponse<String> health = get(server.healthPort(), "/healthz");
+            while (health.statusCode() == 200 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(50);
+                health = get(server.healthPort(), "/healthz");
+            }
+            assertEquals(503, health.statusCode(), "the watchdog saw the stall; health is served off the core");
+            assertTrue(health.body().startsWith("core stalled: no duty cycle completed"), health.body());
+            assertTrue(get(server.metricsPort(), "/metrics").body().contains("clasp_core_stalled 1.0"));
+
+            final long start = System.nanoTime();
+            server.close();
+            final long tookMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(tookMs < 8_000, "shutdown ended although the core never ran again: " + tookMs + " ms");
+        }
+        finally
+        {
+            unblock.countDown();
+            server.close();
+        }
+    }
+
+    /** An EdgeConnection that blocks the thread that signals it, until released. */
+    private static final class BlockingConnection implements to.clasp.edge.EdgeConnection
+    {
+        private final java.util.concurrent.CountDownLatch unblock;
+
+        BlockingConnection(final java.util.concurrent.CountDownLatch unblock)
+        {
+            this.unblock = unblock;
+        }
+
+        public void outboundReady()
+        {
+            try
+            {
+                unblock.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        public void close(final int closeCode, final String reason)
+        {
+        }
+
+        public String remoteAddress()
+        {
+            return "blocking";
+        }
+
+        public String transport()
+        {
+            return "test";
+        }
+    }
+
+    @Test
     void closeTurnsReadinessOffAndSendsGoingAway() throws Exception
     {
         final ClaspServer server = start("--health-port", "0");

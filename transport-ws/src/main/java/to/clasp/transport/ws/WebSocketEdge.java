@@ -217,7 +217,8 @@ public final class WebSocketEdge implements AutoCloseable
      */
     public void stopAccepting()
     {
-        serverChannel.close().syncUninterruptibly();
+        // Bounded: the close runs on an event loop, which may be stuck in a core cycle (shutdown must go on).
+        serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
 
     /**
