@@ -340,6 +340,7 @@ public final class RouterCore implements AutoCloseable
             memoryGuard.onFramesQueued(clock.nanoTime());
         }
         lifecycle.completeCloses();
+        snapshots.endOfCycle();
         metrics.sessions(table.openCount());
         metrics.connections(table.connectionCount());
         metrics.subscriptions(index.size());

@@ -18,10 +18,17 @@ import to.clasp.state.ParamStore;
  * Snapshot output is also paced per session by a byte budget (a token bucket: {@code snapshotBytesPerSecond},
  * a burst of one second's worth): a client that asks for the same large snapshot fifty times gets it at that rate,
  * not as gigabytes at once. Live updates are not paced.
+ * <p>
+ * And the snapshot work of one duty cycle is bounded across all sessions ({@link #BYTES_PER_CYCLE}): a thousand
+ * clients reconnecting to a large state each need the whole of it, but encoding it for all of them at once would hold
+ * the core (and, with a shared core, the event loop) for seconds; spread over cycles, inbound frames and other
+ * sessions are served in between.
  */
 final class SnapshotSender
 {
     private static final int END = -1;
+    /** Snapshot bytes queued per duty cycle, all sessions together (a few milliseconds of encoding). */
+    static final long BYTES_PER_CYCLE = 512 * 1024;
 
     /** One pending snapshot for one session. */
     static final class Job
@@ -41,6 +48,7 @@ final class SnapshotSender
     /** Snapshot bytes per second per session; 0 = unpaced. Also the burst. */
     private final long bytesPerSecond;
     private final SnapshotEncoder encoder = new SnapshotEncoder();
+    private long cycleBytesLeft = BYTES_PER_CYCLE;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
 
     SnapshotSender(final ParamStore store, final Outbox outbox, final ParamDirectory directory,
@@ -74,7 +82,9 @@ final class SnapshotSender
             job.candidates = directory.candidates(pattern, candidates) ? candidates : null;
         }
         s.snapshotJobs.addLast(job);
-        pump(s);
+        // A new snapshot's first chunk goes out now even when this cycle's snapshot work is used up, so a small
+        // snapshot always precedes the live updates that follow its SUBSCRIBE (the per-session budget still applies).
+        pump(s, s.snapshotJobs.size() == 1);
     }
 
     /**
@@ -84,6 +94,12 @@ final class SnapshotSender
      */
     boolean pump(final Session s)
     {
+        return pump(s, false);
+    }
+
+    private boolean pump(final Session s, final boolean firstChunkNow)
+    {
+        boolean cycleExempt = firstChunkNow;
         while (!s.snapshotJobs.isEmpty())
         {
             if (s.isGone())
@@ -96,6 +112,12 @@ final class SnapshotSender
                 outbox.markCongested(s);
                 return false;
             }
+            if (cycleBytesLeft <= 0 && !cycleExempt)
+            {
+                // This cycle's snapshot work is done; the session is revisited in the next one.
+                outbox.markCongested(s);
+                return false;
+            }
             if (!withinBudget(s))
             {
                 // Revisited with the congested sessions (at least every millisecond) until the budget refills.
@@ -103,6 +125,7 @@ final class SnapshotSender
                 outbox.markCongested(s);
                 return false;
             }
+            cycleExempt = false;
             final Job job = s.snapshotJobs.peekFirst();
             if (sendChunk(s, job))
             {
@@ -110,6 +133,12 @@ final class SnapshotSender
             }
         }
         return true;
+    }
+
+    /** End of a duty cycle: the next one may queue {@link #BYTES_PER_CYCLE} of snapshots again. */
+    void endOfCycle()
+    {
+        cycleBytesLeft = BYTES_PER_CYCLE;
     }
 
     /**
@@ -174,6 +203,7 @@ final class SnapshotSender
             final int length = encoder.finish();
             outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
             s.snapshotTokens -= length;
+            cycleBytesLeft -= length;
             job.sentAny = true;
         }
         return done;
