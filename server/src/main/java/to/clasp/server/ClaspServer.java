@@ -39,6 +39,7 @@ public final class ClaspServer implements AutoCloseable
     /** The thread serving health and metrics: never one that runs the core, so a stalled core can be reported. */
     private EventLoopGroup httpGroup;
     private volatile boolean live;
+    private volatile boolean flushingState;
     private volatile boolean ready;
     private boolean closed;
 
@@ -202,6 +203,12 @@ public final class ClaspServer implements AutoCloseable
         return router;
     }
 
+    /** @return whether shutdown is writing the durable state to disk now (after the drain). */
+    public boolean isFlushingState()
+    {
+        return flushingState;
+    }
+
     /** @return the budget of a graceful shutdown, in ms. */
     public long drainTimeoutMs()
     {
@@ -271,8 +278,11 @@ public final class ClaspServer implements AutoCloseable
         {
             if (durable != null)
             {
-                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock.
+                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock. Disk work,
+                // outside the drain budget (ShutdownSignals gives it a budget of its own).
+                flushingState = true;
                 durable.close();
+                flushingState = false;
             }
             if (metrics != null)
             {

@@ -17,6 +17,8 @@ final class ShutdownSignals
 
     /** Time after the drain timeout for closing sockets and threads before the process is ended regardless. */
     static final long DRAIN_GRACE_MS = 1_000;
+    /** Budget of writing the durable state (journal sync, final snapshot) after the drain. */
+    static final long FLUSH_BUDGET_MS = 60_000;
     /** Exit code when the drain did not finish in time and the process was ended regardless. */
     static final int EXIT_FORCED = 1;
 
@@ -54,6 +56,13 @@ final class ShutdownSignals
         drain.setDaemon(true);
         drain.start();
         drain.join(server.drainTimeoutMs() + DRAIN_GRACE_MS);
+        if (drain.isAlive() && server.isFlushingState())
+        {
+            // The drain is done and the journal and final snapshot are being written: disk work with a budget of
+            // its own, so a slow disk does not cost the state.
+            LOG.info("writing the durable state; waiting up to {} s more", FLUSH_BUDGET_MS / 1000);
+            drain.join(FLUSH_BUDGET_MS);
+        }
         if (drain.isAlive())
         {
             final StringBuilder stuck = new StringBuilder();
