@@ -3,7 +3,6 @@ package to.clasp.core;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import to.clasp.edge.InProcessEdge;
 import to.clasp.edge.InboundPort;
 import to.clasp.protocol.MessageType;
+import to.clasp.testing.BlockingConnection;
 import to.clasp.testing.Frames;
 import to.clasp.testing.TestClient;
 
@@ -196,11 +196,8 @@ class InboundBackPressureTest
     {
         router = Router.launch(new Router.Context().stallTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200)));
         final CountDownLatch unblock = new CountDownLatch(1);
-        final AtomicBoolean blocked = new AtomicBoolean();
         final InProcessEdge.Connection connection = InProcessEdge.connect(router.inboundPort());
-        // A transport that breaks the EdgeConnection contract (it blocks the core thread when signalled) is the
-        // simplest way to get a core stuck in the middle of a duty cycle.
-        final BlockingConnection stuck = new BlockingConnection(unblock, blocked);
+        final BlockingConnection stuck = new BlockingConnection(unblock);
         final long id = router.inboundPort().connect(stuck).connectionId();
         router.inboundPort().onFrame(id, new UnsafeBuffer(Frames.hello("stuck")), 0, Frames.hello("stuck").length);
         final String reason = awaitStall();
@@ -281,45 +278,6 @@ class InboundBackPressureTest
             {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static final class BlockingConnection implements to.clasp.edge.EdgeConnection
-    {
-        private final CountDownLatch unblock;
-        private final AtomicBoolean blocked;
-
-        BlockingConnection(final CountDownLatch unblock, final AtomicBoolean blocked)
-        {
-            this.unblock = unblock;
-            this.blocked = blocked;
-        }
-
-        public void outboundReady()
-        {
-            blocked.set(true);
-            try
-            {
-                unblock.await();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        public void close(final int closeCode, final String reason)
-        {
-        }
-
-        public String remoteAddress()
-        {
-            return "blocking";
-        }
-
-        public String transport()
-        {
-            return "test";
         }
     }
 }

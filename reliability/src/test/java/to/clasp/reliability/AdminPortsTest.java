@@ -51,7 +51,7 @@ class AdminPortsTest
                     int closed = 0;
                     for (final Socket s : squatters)
                     {
-                        closed += s.getInputStream().available() == 0 && isClosed(s) ? 1 : 0;
+                        closed += SilentClients.isOpen(s) ? 0 : 1;
                     }
                     assertTrue(closed >= 200 - 64, "idle connections beyond the limit (64) were closed: " + closed);
                 }
@@ -77,22 +77,5 @@ class AdminPortsTest
             out.flush();
         }
         return s;
-    }
-
-    private static boolean isClosed(final Socket s) throws IOException
-    {
-        s.setSoTimeout(5);
-        try
-        {
-            return s.getInputStream().read() < 0;
-        }
-        catch (final java.net.SocketTimeoutException open)
-        {
-            return false;
-        }
-        catch (final IOException reset)
-        {
-            return true;
-        }
     }
 }

@@ -50,6 +50,15 @@ final class RouterProcess implements AutoCloseable
      */
     static RouterProcess start(final int openFileLimit, final String... args) throws Exception
     {
+        return start(openFileLimit, List.of(), args);
+    }
+
+    /**
+     * @param jvmArgs extra JVM options (system properties) before {@code -jar}.
+     */
+    static RouterProcess start(final int openFileLimit, final List<String> jvmArgs, final String... args)
+        throws Exception
+    {
         final int port = freePort();
         final int health = freePort();
         final int metrics = freePort();
@@ -59,8 +68,9 @@ final class RouterProcess implements AutoCloseable
             command.addAll(List.of("prlimit", "--nofile=" + openFileLimit + ":" + openFileLimit, "--"));
         }
         command.addAll(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-jar", jar().toString(), "server", "--host", "127.0.0.1", "--port", Integer.toString(port),
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar().toString(), "server", "--host", "127.0.0.1", "--port", Integer.toString(port),
             "--health-port", Integer.toString(health), "--metrics-port", Integer.toString(metrics)));
         command.addAll(List.of(args));
         final Path log = logDir().resolve("router-" + COUNTER.incrementAndGet() + "-" + port + ".log");

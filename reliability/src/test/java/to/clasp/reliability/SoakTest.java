@@ -340,12 +340,7 @@ class SoakTest
                             values.add(l.replaceAll(".*\"value\":([0-9.]+).*", "$1"));
                         }
                     }
-                    final List<String> expected = new ArrayList<>();
-                    for (int i = 1; i <= 10; i++)
-                    {
-                        expected.add(Integer.toString(i));
-                    }
-                    if (!published || !received || !expected.equals(values))
+                    if (!published || !received || !inOrderWithoutGaps(values))
                     {
                         failure.compareAndSet(null, "seed scenario run " + runs.get() + ": published " + published +
                             ", subscriber done " + received + ", values " + values);
@@ -360,6 +355,33 @@ class SoakTest
             {
                 failure.compareAndSet(null, "seed scenario: " + ex);
             }
+        }
+
+        /**
+         * The values 1, 2, 3, ... in order and with no gap. A value may come twice in a row: a subscription snapshot
+         * still being sent when the live update arrived carries the param's current value again (same revision,
+         * never an older one); the subscriber stops after ten values, so each repeat leaves the last value out.
+         */
+        static boolean inOrderWithoutGaps(final List<String> values)
+        {
+            int expected = 1;
+            int repeats = 0;
+            String previous = null;
+            for (final String v : values)
+            {
+                if (v.equals(previous))
+                {
+                    repeats++;
+                    continue;
+                }
+                if (Double.parseDouble(v) != expected)
+                {
+                    return false;
+                }
+                expected++;
+                previous = v;
+            }
+            return values.size() == 10 && expected - 1 == 10 - repeats;
         }
 
         private static Process node(final Path interop, final String scenario, final String... args)

@@ -103,6 +103,54 @@ class UnupgradedConnectionsTest
     }
 
     @Test
+    void outOfDescriptorsAcceptBacksOffAndRecovers() throws Exception
+    {
+        // The edge's own limit is lifted (system property) so that accept really runs out of descriptors.
+        try (RouterProcess router = RouterProcess.start(400, List.of("-Dclasp.ws.max.connections=100000"),
+            "--upgrade-timeout", "60s");
+             RawWs session = RawWs.open(router.port()).hello("established"))
+        {
+            final List<Socket> squatters = new ArrayList<>();
+            try
+            {
+                for (int i = 0; i < 600; i++)
+                {
+                    squatters.add(connect(router.port(), InetAddress.getByName("127.0.4." + (1 + i / 200))));
+                }
+                // The router accepts them a batch per loop iteration until accept fails (EMFILE); the rest wait in
+                // the kernel's backlog.
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!router.log().contains("accept failed") && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(20);
+                }
+                assertTrue(router.log().contains("accept failed"), "ran out of descriptors:\n" + router.log());
+                // Established sessions are served all the same.
+                session.roundTrip();
+            }
+            finally
+            {
+                for (final Socket s : squatters)
+                {
+                    s.close();
+                }
+            }
+            // Descriptors come back as the router sees the squatters go; accepting resumes.
+            try (RawWs fresh = RawWs.open(router.port()))
+            {
+                fresh.hello("after").roundTrip();
+            }
+            assertTrue(router.metric("clasp_ws_accept_failures_total") > 0, "accept failures counted");
+            final String log = router.log();
+            final long failedLines = log.lines().filter(l -> l.contains("accept failed")).count();
+            assertTrue(failedLines >= 1 && failedLines <= 5, "one line per episode, not per failure: " + failedLines);
+            assertTrue(log.contains("accepting connections again"), log);
+            assertTrue(!log.contains("exceptionCaught() event was fired"), "no per-failure stack traces: " + log);
+            session.roundTrip();
+        }
+    }
+
+    @Test
     void oneSourceAddressGetsAtMostItsShare() throws Exception
     {
         try (RouterProcess router = RouterProcess.start("--max-connections-per-ip", "50"))

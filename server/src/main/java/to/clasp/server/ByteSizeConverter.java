@@ -2,7 +2,6 @@ package to.clasp.server;
 
 import picocli.CommandLine;
 
-import java.util.Locale;
 
 /**
  * Parses byte sizes for the command line: a bare number is bytes; units {@code k}/{@code KiB}, {@code m}/{@code MiB},
@@ -13,19 +12,14 @@ final class ByteSizeConverter implements CommandLine.ITypeConverter<Long>
 {
     public Long convert(final String value)
     {
-        final String text = value.trim().toLowerCase(Locale.ROOT);
-        int split = 0;
-        while (split < text.length() && Character.isDigit(text.charAt(split)))
-        {
-            split++;
-        }
-        if (split == 0 || split > 15)
+        final NumberWithUnit n = NumberWithUnit.parse(value, 15);
+        if (n == null)
         {
             throw invalid(value);
         }
-        final long amount = Long.parseLong(text.substring(0, split));
+        final long amount = n.amount();
         final long unit;
-        switch (text.substring(split))
+        switch (n.unit())
         {
             case "":
             case "b":

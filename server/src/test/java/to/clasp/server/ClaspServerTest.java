@@ -112,10 +112,9 @@ final class ClaspServerTest
             "--drain-timeout", "1s");
         try
         {
-            // A transport that breaks the contract and blocks the core thread when signalled: here the WebSocket
-            // event loop hosting the core is stuck inside a duty cycle, as a bug in a handler would leave it.
+            // Here the WebSocket event loop hosting the core gets stuck inside a duty cycle.
             final to.clasp.edge.InboundPort port = server.router().inboundPort();
-            final long id = port.connect(new BlockingConnection(unblock)).connectionId();
+            final long id = port.connect(new to.clasp.testing.BlockingConnection(unblock)).connectionId();
             final byte[] hello = Hex.bytes(HELLO);
             assertTrue(port.onFrame(id, new org.agrona.concurrent.UnsafeBuffer(hello), 0, hello.length));
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -138,43 +137,6 @@ final class ClaspServerTest
         {
             unblock.countDown();
             server.close();
-        }
-    }
-
-    /** An EdgeConnection that blocks the thread that signals it, until released. */
-    private static final class BlockingConnection implements to.clasp.edge.EdgeConnection
-    {
-        private final java.util.concurrent.CountDownLatch unblock;
-
-        BlockingConnection(final java.util.concurrent.CountDownLatch unblock)
-        {
-            this.unblock = unblock;
-        }
-
-        public void outboundReady()
-        {
-            try
-            {
-                unblock.await();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        public void close(final int closeCode, final String reason)
-        {
-        }
-
-        public String remoteAddress()
-        {
-            return "blocking";
-        }
-
-        public String transport()
-        {
-            return "test";
         }
     }
 

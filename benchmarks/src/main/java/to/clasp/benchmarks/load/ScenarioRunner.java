@@ -211,77 +211,27 @@ public final class ScenarioRunner
     /** C clients connected and each subscribed to one topic, held for the run's duration. */
     private ScenarioResult connections() throws Exception
     {
-        final ScenarioResult result = newResult(Scenario.CONNECTIONS);
-        final int count = settings.connections;
-        result.connections = count;
-        final long errorsBefore = transport.errors();
-        result.rssBeforeBytes = rss();
-        final List<Endpoint> endpoints = java.util.Collections.synchronizedList(new ArrayList<>(count));
-        final AtomicLong ok = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-        final String label = label(Scenario.CONNECTIONS);
-        final ExecutorService pool = Executors.newFixedThreadPool(CONNECT_THREADS);
-        try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
-            String.format("%-28s %3ds connected %,d  failed %,d  router RSS %s  errors %d", label, second, ok.get(),
-                failed.get(), mib(rss()), transport.errors())))
-        {
-            final long start = System.nanoTime();
-            final List<Future<?>> futures = new ArrayList<>(count);
-            for (int i = 0; i < count; i++)
-            {
-                final int topic = i % settings.topics;
-                futures.add(pool.submit(() ->
-                {
-                    try
-                    {
-                        final Endpoint e = transport.connect(Receiver.NONE);
-                        endpoints.add(e);
-                        e.subscribe(topic);
-                        ok.incrementAndGet();
-                    }
-                    catch (final Exception ex)
-                    {
-                        failed.incrementAndGet();
-                    }
-                }));
-            }
-            for (final Future<?> f : futures)
-            {
-                f.get();
-            }
-            result.connectSeconds = (System.nanoTime() - start) / 1e9;
-            TimeUnit.NANOSECONDS.sleep(settings.durationNs);
-        }
-        result.connectOk = ok.get();
-        result.connectFailed = failed.get();
-        result.rssBytes = rss();
-        if (result.rssBytes != null && result.rssBeforeBytes != null && ok.get() > 0)
-        {
-            result.rssPerConnectionBytes = (double)(result.rssBytes - result.rssBeforeBytes) / ok.get();
-        }
-        result.errors = transport.errors() - errorsBefore;
-        final List<Future<?>> closing = new ArrayList<>();
-        for (final Endpoint e : endpoints)
-        {
-            closing.add(pool.submit(e::close));
-        }
-        for (final Future<?> f : closing)
-        {
-            f.get();
-        }
-        pool.shutdown();
-        return result;
+        return connectMany(Scenario.CONNECTIONS, settings.connections, CONNECT_THREADS, settings.durationNs);
     }
 
     /**
-     * The connection storm: {@code stormClients} clients, {@code stormConcurrency} handshaking at any moment, each
-     * timed from the start of its TCP connect to its WELCOME, then subscribed (SUBSCRIBE, PING → PONG) and held open
-     * until the storm is over.
+     * The connection storm: {@code stormClients} clients, {@code stormConcurrency} handshaking at any moment, held
+     * open until the storm is over.
      */
     private ScenarioResult storm() throws Exception
     {
-        final ScenarioResult result = newResult(Scenario.STORM);
-        final int count = settings.stormClients;
+        return connectMany(Scenario.STORM, settings.stormClients, settings.stormConcurrency, 0);
+    }
+
+    /**
+     * {@code count} clients, {@code concurrency} at a time, each timed from the start of its TCP connect to its
+     * handshake answer (CLASP WELCOME), then subscribed to one topic (a round trip); all held {@code holdNs} after
+     * the last one connected, then closed.
+     */
+    private ScenarioResult connectMany(final Scenario scenario, final int count, final int concurrency,
+        final long holdNs) throws Exception
+    {
+        final ScenarioResult result = newResult(scenario);
         result.connections = count;
         final long errorsBefore = transport.errors();
         result.rssBeforeBytes = rss();
@@ -290,15 +240,15 @@ public final class ScenarioRunner
         final AtomicLong ok = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        final String label = label(Scenario.STORM);
-        final ExecutorService pool = Executors.newFixedThreadPool(settings.stormConcurrency);
+        final String label = label(scenario);
+        final ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
             String.format("%-28s %3ds connected %,d  failed %,d  router RSS %s  errors %d", label, second, ok.get(),
                 failed.get(), mib(rss()), transport.errors())))
         {
             final long start = System.nanoTime();
-            final List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < settings.stormConcurrency; w++)
+            final List<Future<?>> workers = new ArrayList<>(concurrency);
+            for (int w = 0; w < concurrency; w++)
             {
                 workers.add(pool.submit(() ->
                 {
@@ -330,12 +280,17 @@ public final class ScenarioRunner
                 f.get();
             }
             result.connectSeconds = (System.nanoTime() - start) / 1e9;
+            TimeUnit.NANOSECONDS.sleep(holdNs);
         }
         result.connectOk = ok.get();
         result.connectFailed = failed.get();
         result.welcomeLatency = Percentiles.of(welcome);
         result.welcomeFailures = failed.get();
         result.rssBytes = rss();
+        if (result.rssBytes != null && result.rssBeforeBytes != null && ok.get() > 0)
+        {
+            result.rssPerConnectionBytes = (double)(result.rssBytes - result.rssBeforeBytes) / ok.get();
+        }
         result.errors = transport.errors() - errorsBefore;
         final List<Future<?>> closing = new ArrayList<>();
         for (final Endpoint e : endpoints)

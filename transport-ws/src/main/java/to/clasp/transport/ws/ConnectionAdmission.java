@@ -43,6 +43,8 @@ final class ConnectionAdmission
     private static final long LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final WebSocketEdge.Context ctx;
+    /** Read once at start: reading it later loads a native library, which takes a descriptor there may not be. */
+    private final long openFileLimit = openFileLimit();
     private final int maxConnections;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -56,16 +58,15 @@ final class ConnectionAdmission
     ConnectionAdmission(final WebSocketEdge.Context ctx)
     {
         this.ctx = ctx;
-        this.maxConnections = ctx.maxConnections() > 0 ? ctx.maxConnections() : defaultMaxConnections();
+        this.maxConnections = ctx.maxConnections() > 0 ? ctx.maxConnections() : defaultMaxConnections(openFileLimit);
     }
 
     /**
      * @return the process's open-file limit less a reserve of an eighth of it (64..512 descriptors) for everything
      *         that is not a client connection.
      */
-    static int defaultMaxConnections()
+    static int defaultMaxConnections(final long limit)
     {
-        final long limit = openFileLimit();
         if (limit <= 0)
         {
             return Integer.MAX_VALUE;
@@ -243,7 +244,7 @@ final class ConnectionAdmission
                 acceptBackingOff = true;
                 LOG.warn("accept failed ({}) with {} connection(s) open and an open-file limit of {}; pausing accept " +
                     "({} ms, doubling to {} ms while it keeps failing)", cause.getMessage(), open.get(),
-                    openFileLimit(), backoffMs, MAX_BACKOFF_MS);
+                    openFileLimit, backoffMs, MAX_BACKOFF_MS);
             }
             final Channel server = chc.channel();
             if (server.config().isAutoRead())
