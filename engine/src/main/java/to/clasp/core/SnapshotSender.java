@@ -156,7 +156,8 @@ final class SnapshotSender
         {
             s.snapshotRefillNs = nowNs;
             // A fresh session (refill time 0) starts with a full burst.
-            final long refill = elapsedNs >= 1_000_000_000L ? bytesPerSecond : elapsedNs * bytesPerSecond / 1_000_000_000L;
+            final long refill = elapsedNs >= 1_000_000_000L ? bytesPerSecond :
+                elapsedNs * bytesPerSecond / 1_000_000_000L;
             s.snapshotTokens = Math.min(bytesPerSecond, s.snapshotTokens + refill);
         }
         return s.snapshotTokens > 0;

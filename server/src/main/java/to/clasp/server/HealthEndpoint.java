@@ -9,7 +9,8 @@ import to.clasp.transport.http.HttpEndpointServer;
 /**
  * {@code /healthz} (liveness: 200 once the server has started, 503 while starting and while the core's watchdog
  * reports a stalled duty cycle, with the reason) and {@code /readyz} (200 while the server accepts clients; 503 while
- * starting, draining, stalled, or while the WebSocket edge turns new connections away), on their own port so orchestrators can probe without touching the WebSocket port.
+ * starting, draining, stalled, or while the WebSocket edge turns new connections away), on their own port so
+ * orchestrators can probe without touching the WebSocket port.
  * Served by an {@link HttpEndpointServer}: a thread that never runs the core, so a stuck core is reported rather than
  * hiding behind an unanswered probe, and idle connections cannot block it.
  */

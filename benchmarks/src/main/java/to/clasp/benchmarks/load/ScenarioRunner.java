@@ -113,8 +113,8 @@ public final class ScenarioRunner
             // Each subscribeAll() above returned after a round trip: the router has every subscription.
             final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, subscriberCount, rate, window);
             final String label = label(scenario);
-            final WelcomeProbe probe = scenario == Scenario.FLOOD ? new WelcomeProbe(probes == null ? transport : probes) :
-                null;
+            final WelcomeProbe probe = scenario == Scenario.FLOOD ?
+                new WelcomeProbe(probes == null ? transport : probes) : null;
             try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
                 progressLine(label, second, sender, m, subscriberCount)))
             {

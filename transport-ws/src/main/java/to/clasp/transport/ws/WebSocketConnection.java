@@ -205,8 +205,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (result == InboundPort.REFUSED)
         {
             final boolean tooBig = length > inboundPort.maxFrameLength();
-            initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() : WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(),
-                tooBig ? "frame rejected" : "router shutting down");
+            initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() :
+                WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), tooBig ? "frame rejected" : "router shutting down");
         }
         return result;
     }
