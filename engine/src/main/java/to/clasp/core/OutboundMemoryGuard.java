@@ -9,8 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The global cap on outbound memory: every 10 ms (50 ms while far below the cap) the core adds up what all sessions
- * have queued (one
- * volatile read pair per session; no per-frame accounting on the hot path) and, when the total is past
+ * have queued (one volatile read pair per session; no per-frame accounting on the hot path) and, when the total is past
  * {@code maxOutboundMemory}, cuts the largest slow consumers first (those past the soft limit: {@code ERROR 503}
  * then close 1008, as at the per-session hard limit) until the total is back under three quarters of the cap.
  * Sessions below the soft limit are never cut: they are keeping up.
