@@ -360,18 +360,17 @@ class SoakTest
         /**
          * The values 1, 2, 3, ... in order and with no gap. A value may come twice in a row: a subscription snapshot
          * still being sent when the live update arrived carries the param's current value again (same revision,
-         * never an older one); the subscriber stops after ten values, so each repeat leaves the last value out.
+         * never an older one). The subscriber stops after ten values (one more may be printed while it exits), so each
+         * repeat may leave the last value out.
          */
         static boolean inOrderWithoutGaps(final List<String> values)
         {
             int expected = 1;
-            int repeats = 0;
             String previous = null;
             for (final String v : values)
             {
                 if (v.equals(previous))
                 {
-                    repeats++;
                     continue;
                 }
                 if (Double.parseDouble(v) != expected)
@@ -381,7 +380,7 @@ class SoakTest
                 expected++;
                 previous = v;
             }
-            return values.size() == 10 && expected - 1 == 10 - repeats;
+            return values.size() >= 10 && expected - 1 <= 10;
         }
 
         private static Process node(final Path interop, final String scenario, final String... args)
