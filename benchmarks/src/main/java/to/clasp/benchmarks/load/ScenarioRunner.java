@@ -25,6 +25,7 @@ public final class ScenarioRunner
     private static final long STALL_NS = 1_000_000_000L;
     private static final long DRAIN_NS = 5_000_000_000L;
     private static final int CONNECT_THREADS = 8;
+    private static final int STORM_WARMUP_CLIENTS = 1_000;
 
     private final LoadSettings settings;
     private final Transport transport;
@@ -220,7 +221,46 @@ public final class ScenarioRunner
      */
     private ScenarioResult storm() throws Exception
     {
+        if (settings.warmupNs > 0)
+        {
+            // Unmeasured: the router's handshake path compiled by the JIT, as the message scenarios' warm-up does
+            // for theirs (a fresh router JVM runs each scenario).
+            warmUpHandshakes(Math.min(STORM_WARMUP_CLIENTS, settings.stormClients));
+        }
         return connectMany(Scenario.STORM, settings.stormClients, settings.stormConcurrency, 0);
+    }
+
+    /** {@code count} handshakes (connect, WELCOME, subscribe, close), {@code stormConcurrency} at a time. */
+    private void warmUpHandshakes(final int count) throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        final ExecutorService pool = Executors.newFixedThreadPool(settings.stormConcurrency);
+        final List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < settings.stormConcurrency; w++)
+        {
+            workers.add(pool.submit(() ->
+            {
+                int i;
+                while ((i = next.getAndIncrement()) < count)
+                {
+                    try
+                    {
+                        final Endpoint e = transport.connect(Receiver.NONE);
+                        e.subscribe(i % settings.topics);
+                        e.close();
+                    }
+                    catch (final Exception ignore)
+                    {
+                        // warm-up only
+                    }
+                }
+            }));
+        }
+        for (final Future<?> f : workers)
+        {
+            f.get();
+        }
+        pool.shutdown();
     }
 
     /**
