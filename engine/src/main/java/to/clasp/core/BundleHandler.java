@@ -104,12 +104,13 @@ final class BundleHandler
                 final int r = params.check(s, set, earlier, result);
                 if (ParamHandler.INVALID_ADDRESS == r)
                 {
-                    reject(s, "bundle rejected: invalid address", payload, ao, al);
+                    reject(s, qos, nowNs, "bundle rejected: invalid address", payload, ao, al);
                     return;
                 }
                 if (WriteResult.OK != r)
                 {
-                    reject(s, "bundle rejected: " + ParamHandler.describe(result, set.revision()), payload, ao, al);
+                    reject(s, qos, nowNs, "bundle rejected: " + ParamHandler.describe(result, set.revision()),
+                        payload, ao, al);
                     return;
                 }
                 if (0 == earlier && ParamStore.NULL_ID == result.id())
@@ -117,7 +118,7 @@ final class BundleHandler
                     newAddresses++;
                     if (store.size() + newAddresses > store.capacity())
                     {
-                        reject(s, "bundle rejected: " + Replies.STATE_FULL, payload, ao, al);
+                        reject(s, qos, nowNs, "bundle rejected: " + Replies.STATE_FULL, payload, ao, al);
                         return;
                     }
                 }
@@ -128,7 +129,7 @@ final class BundleHandler
                 final int code = publishes.validate(pub);
                 if (0 != code)
                 {
-                    reject(s, 200 == code ? "bundle rejected: invalid address" : "bundle rejected: " +
+                    reject(s, qos, nowNs, 200 == code ? "bundle rejected: invalid address" : "bundle rejected: " +
                         Replies.P2P_UNKNOWN, payload, pub.addressOffset(), pub.addressLength());
                     return;
                 }
@@ -197,10 +198,10 @@ final class BundleHandler
         return true;
     }
 
-    private void reject(final Session s, final String message, final DirectBuffer payload, final int ao,
-        final int al)
+    private void reject(final Session s, final int qos, final long nowNs, final String message,
+        final DirectBuffer payload, final int ao, final int al)
     {
-        replies.error(s, 400, message, payload, ao, al);
+        replies.refused(s, qos, nowNs, 400, message, payload, ao, al);
     }
 
     /** A bundle waiting for its timestamp. Dropped if its session has gone (or was replaced) by then. */

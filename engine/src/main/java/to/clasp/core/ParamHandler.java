@@ -27,8 +27,9 @@ import to.clasp.state.WriteResult;
  * (validate + hash, {@link AddressView}) and fills the {@link ParamWrite} from the decoder flyweight; the store
  * decides and applies ({@link ParamStore#write}, answering in a {@link WriteResult}); {@link #commit} then indexes and
  * broadcasts an accepted write. Authorisation of the session for the address belongs between {@code prepare} and the
- * store; appending the accepted write to a journal belongs in {@code commit}, after the store accepted it and before
- * the fan-out (docs/architecture.md, "The SET path").
+ * store; the journal belongs in {@code commit} (room asked before the store, the record appended after the store
+ * accepted and before the fan-out, the QoS ≥ 1 ACK then held until durable: docs/architecture.md, "The SET path").
+ * Every refusal goes through {@link Replies#refused} (counted; at QoS 0 at most one ERROR per second).
  */
 final class ParamHandler
 {
@@ -69,12 +70,13 @@ final class ParamHandler
         final DirectBuffer payload = set.payloadBuffer();
         if (!prepare(s, set))
         {
-            replies.error(s, 200, Replies.INVALID_ADDRESS, payload, set.addressOffset(), set.addressLength());
+            replies.refused(s, qos, nowNs, 200, Replies.INVALID_ADDRESS, payload, set.addressOffset(),
+                set.addressLength());
             return;
         }
         if (WriteResult.OK != commit(set, nowNs, result))
         {
-            replies.error(s, 400, describe(result, set.revision()), payload, set.addressOffset(),
+            replies.refused(s, qos, nowNs, 400, describe(result, set.revision()), payload, set.addressOffset(),
                 set.addressLength());
             return;
         }

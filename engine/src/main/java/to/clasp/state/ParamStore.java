@@ -94,6 +94,7 @@ public final class ParamStore implements AutoCloseable
     private final AddressIndex index;
     private final ExpiryQueue expiryQueue;
     private final SessionLocks locks;
+    private final AddressView restoredAddress = new AddressView();
 
     private int size;
     private int highWaterMark;
@@ -304,9 +305,20 @@ public final class ParamStore implements AutoCloseable
 
     private static void validate(final ParamWrite write)
     {
-        final int addrLength = write.address().length();
-        final int valueLength = write.valueLength();
-        final int writerLength = write.writerLength();
+        validate(write.address().length(), write.valueLength(), write.writerLength(), write.hasTtl(), write.ttlRaw());
+        if (write.lock() && write.sessionIndex() < 0)
+        {
+            throw new IllegalArgumentException("lock needs a session index >= 0, got " + write.sessionIndex());
+        }
+        if (write.pendingWrites() != 0)
+        {
+            throw new IllegalArgumentException("pendingWrites is for check(), not write(): " + write.pendingWrites());
+        }
+    }
+
+    private static void validate(
+        final int addrLength, final int valueLength, final int writerLength, final boolean hasTtl, final long ttlRaw)
+    {
         if (addrLength < 0 || addrLength > MAX_ADDRESS_LENGTH)
         {
             throw new IllegalArgumentException("address length " + addrLength + " outside 0.." + MAX_ADDRESS_LENGTH);
@@ -319,17 +331,9 @@ public final class ParamStore implements AutoCloseable
         {
             throw new IllegalArgumentException("writer length " + writerLength + " outside 0.." + MAX_WRITER_LENGTH);
         }
-        if (write.lock() && write.sessionIndex() < 0)
+        if (hasTtl && (ttlRaw < 0 || ttlRaw > 0xFFFF_FFFFL))
         {
-            throw new IllegalArgumentException("lock needs a session index >= 0, got " + write.sessionIndex());
-        }
-        if (write.hasTtl() && (write.ttlRaw() < 0 || write.ttlRaw() > 0xFFFF_FFFFL))
-        {
-            throw new IllegalArgumentException("ttl " + write.ttlRaw() + " is not a u32");
-        }
-        if (write.pendingWrites() != 0)
-        {
-            throw new IllegalArgumentException("pendingWrites is for check(), not write(): " + write.pendingWrites());
+            throw new IllegalArgumentException("ttl " + ttlRaw + " is not a u32");
         }
     }
 
@@ -665,6 +669,90 @@ public final class ParamStore implements AutoCloseable
         {
             consumer.accept(id);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------- restore
+
+    /**
+     * Recovery only (snapshot load and journal replay at start-up, before any session exists): put a param back
+     * exactly as it was persisted — value, revision, writer, timestamp, TTL mode and expiry deadline — creating it or
+     * overwriting the current one. None of the write rules apply (no revision or lock check, revision not
+     * incremented, no lock taken: locks belong to sessions, which do not survive a restart); the default TTL is not
+     * applied. Kept apart from {@code write} on purpose: it is not a client write, and replaying the same records
+     * twice gives the same state.
+     *
+     * @param address        address bytes (≤ {@link #MAX_ADDRESS_LENGTH}).
+     * @param value          canonical value bytes (≤ {@link #MAX_VALUE_LENGTH}).
+     * @param writer         writer session id bytes (≤ {@link #MAX_WRITER_LENGTH}).
+     * @param revision       the persisted revision (≥ 1); later writes continue from it.
+     * @param timestampMicros µs of the write that produced this state.
+     * @param hasTtl         whether the param has a TTL mode.
+     * @param ttlRaw         the TTL u32 as on the wire; ignored unless {@code hasTtl}.
+     * @param deadlineMicros µs at which it expires, {@link #NEVER} for never; a deadline already past expires the
+     *                       param at the next {@link #expire} call.
+     * @return the param id, or {@code -}{@link WriteResult#STATE_FULL} (nothing changed) when it does not fit.
+     */
+    public int restore(
+        final DirectBuffer address,
+        final int addrOffset,
+        final int addrLength,
+        final DirectBuffer value,
+        final int valueOffset,
+        final int valueLength,
+        final DirectBuffer writer,
+        final int writerOffset,
+        final int writerLength,
+        final long revision,
+        final long timestampMicros,
+        final boolean hasTtl,
+        final long ttlRaw,
+        final long deadlineMicros)
+    {
+        validate(addrLength, valueLength, writerLength, hasTtl, ttlRaw);
+        if (revision < 1)
+        {
+            throw new IllegalArgumentException("revision must be >= 1: " + revision);
+        }
+        final AddressView restored = restoredAddress.wrapValid(address, addrOffset, addrLength);
+        final int hash = (int)restored.hash();
+        int id = index.find(address, addrOffset, addrLength, hash);
+        if (NO_ID == id)
+        {
+            if (size >= capacity || NO_ID == (id = create(restored, hash, valueLength)))
+            {
+                return -STATE_FULL;
+            }
+        }
+        else if (!placeValue(id, valueLength))
+        {
+            return -STATE_FULL;
+        }
+
+        records.revision(id, revision);
+        records.valueLength(id, valueLength);
+        arena.buffer().putBytes(records.valueOffset(id), value, valueOffset, valueLength);
+        records.timestamp(id, timestampMicros);
+        records.writer(id, writer, writerOffset, writerLength);
+        if (hasTtl)
+        {
+            records.flags(id, records.flags(id) | HAS_TTL_FLAG);
+            records.ttlRaw(id, (int)ttlRaw);
+        }
+        else
+        {
+            records.flags(id, records.flags(id) & ~HAS_TTL_FLAG);
+            records.ttlRaw(id, 0);
+        }
+        records.deadline(id, deadlineMicros);
+        if (NO_DEADLINE == deadlineMicros)
+        {
+            expiryQueue.cancel(id);
+        }
+        else
+        {
+            expiryQueue.schedule(id, deadlineMicros);
+        }
+        return id;
     }
 
     // ------------------------------------------------------------------------------------------- removal

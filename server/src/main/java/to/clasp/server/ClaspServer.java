@@ -1,17 +1,22 @@
 package to.clasp.server;
 
+import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
+import to.clasp.journal.DurableState;
+import to.clasp.state.ParamStore;
 import to.clasp.core.WaitStrategy;
 import to.clasp.server.inspector.InspectorAccess;
 import to.clasp.server.inspector.InspectorHandler;
 import to.clasp.transport.aeron.AeronEdge;
+import to.clasp.transport.http.HttpEndpointServer;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The wiring of one router process: the core ({@link Router}), the WebSocket edge, the optional Aeron UDP edge,
@@ -30,7 +35,11 @@ public final class ClaspServer implements AutoCloseable
     private WebSocketEdge edge;
     private AeronEdge aeronEdge;
     private MetricsEndpoint metrics;
+    private DurableState durable;
+    /** The thread serving health and metrics: never one that runs the core, so a stalled core can be reported. */
+    private EventLoopGroup httpGroup;
     private volatile boolean live;
+    private volatile boolean flushingState;
     private volatile boolean ready;
     private boolean closed;
 
@@ -60,9 +69,22 @@ public final class ClaspServer implements AutoCloseable
     private void startComponents() throws IOException
     {
         final String host = ctx.edge().host();
+        if (ctx.healthPort() != Context.OFF || ctx.metricsPort() != Context.OFF)
+        {
+            httpGroup = HttpEndpointServer.newEventLoopGroup();
+        }
         if (ctx.healthPort() != Context.OFF)
         {
-            health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
+            health = new HealthEndpoint(httpContext(ctx.healthPort()), () -> live, () -> ready,
+                () -> edge == null ? null : edge.refusingReason(),
+                () -> router == null ? null : router.watchdog().stallReason());
+        }
+        if (ctx.durable() != null)
+        {
+            // Lock the data directory and recover into a store the core then takes over (before any client).
+            final ParamStore store = ctx.router().newParamStore();
+            durable = DurableState.open(ctx.durable(), store);
+            ctx.router().initialState(store).durableState(durable);
         }
         router = Router.launch(ctx.router());
         if (router.sharedCore() != null && ctx.coreOnAeron())
@@ -89,7 +111,9 @@ public final class ClaspServer implements AutoCloseable
         }
         if (ctx.metricsPort() != Context.OFF)
         {
-            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge);
+            metrics = new MetricsEndpoint(httpContext(ctx.metricsPort()), DurableMetrics.register(
+                MetricsEndpoint.registerAeron(MetricsEndpoint.register(
+                    new io.prometheus.metrics.model.registry.PrometheusRegistry(), router, edge), aeronEdge), durable));
         }
         live = true;
         ready = true;
@@ -128,10 +152,25 @@ public final class ClaspServer implements AutoCloseable
         {
             line.append(", metrics off");
         }
+        if (durable != null)
+        {
+            line.append(", data dir ").append(ctx.durable().directory()).append(" (fsync ")
+                .append(ctx.durable().journal().fsync().name().toLowerCase(java.util.Locale.ROOT)).append("; ")
+                .append(durable.recovery().describe()).append(')');
+        }
+        else
+        {
+            line.append(", state in memory");
+        }
         line.append(", core ").append(router.sharedCore() == null ?
             "on its own thread (wait " + ctx.router().waitStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")" :
             ctx.coreOnAeron() ? "on the Aeron edge's agent" : "on the WebSocket event loop");
         LOG.info("{}", line);
+    }
+
+    private HttpEndpointServer.Context httpContext(final int port)
+    {
+        return new HttpEndpointServer.Context().host(ctx.edge().host()).port(port).group(httpGroup);
     }
 
     /** @return the WebSocket port actually bound. */
@@ -164,6 +203,18 @@ public final class ClaspServer implements AutoCloseable
         return router;
     }
 
+    /** @return whether shutdown is writing the durable state to disk now (after the drain). */
+    public boolean isFlushingState()
+    {
+        return flushingState;
+    }
+
+    /** @return the budget of a graceful shutdown, in ms. */
+    public long drainTimeoutMs()
+    {
+        return ctx.drainTimeoutMs();
+    }
+
     /** @return whether the server accepts clients (what {@code /readyz} reports). */
     public boolean isReady()
     {
@@ -182,6 +233,9 @@ public final class ClaspServer implements AutoCloseable
         }
         closed = true;
         ready = false;
+        // One budget for the whole drain, whatever state the core is in: a stuck core costs its share of the budget,
+        // never more.
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.drainTimeoutMs());
         try
         {
             if (edge != null)
@@ -192,24 +246,25 @@ public final class ClaspServer implements AutoCloseable
             {
                 aeronEdge.stopAccepting();
             }
-            if (router != null)
+            if (router != null && !router.close(remainingMs(deadline)))
             {
-                router.close();
+                LOG.warn("the core did not close its sessions within the drain timeout ({} ms){}; closing the " +
+                    "connections", ctx.drainTimeoutMs(), stallNote());
             }
             if (edge != null)
             {
-                if (!edge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!edge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} connection(s) still open after {} ms; closing them", edge.openConnections(),
-                        ctx.drainTimeoutMs());
+                    LOG.warn("{} connection(s) still open after the drain timeout ({} ms); closing them",
+                        edge.openConnections(), ctx.drainTimeoutMs());
                 }
                 edge.close();
             }
             if (aeronEdge != null)
             {
-                if (!aeronEdge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!aeronEdge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} Aeron session(s) still open after {} ms; closing them",
+                    LOG.warn("{} Aeron session(s) still open after the drain timeout ({} ms); closing them",
                         aeronEdge.openConnections(), ctx.drainTimeoutMs());
                 }
                 aeronEdge.close();
@@ -221,6 +276,14 @@ public final class ClaspServer implements AutoCloseable
         }
         finally
         {
+            if (durable != null)
+            {
+                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock. Disk work,
+                // outside the drain budget (ShutdownSignals gives it a budget of its own).
+                flushingState = true;
+                durable.close();
+                flushingState = false;
+            }
             if (metrics != null)
             {
                 metrics.close();
@@ -229,9 +292,24 @@ public final class ClaspServer implements AutoCloseable
             {
                 health.close();
             }
+            if (httpGroup != null)
+            {
+                httpGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
             live = false;
             LOG.info("clasp server stopped");
         }
+    }
+
+    private static long remainingMs(final long deadlineNs)
+    {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+    }
+
+    private String stallNote()
+    {
+        final String stall = router.watchdog().stallReason();
+        return null == stall ? "" : " (" + stall + ")";
     }
 
     /**
@@ -253,6 +331,7 @@ public final class ClaspServer implements AutoCloseable
         private boolean coreOnAeron;
         private boolean inspector = true;
         private InspectorAccess inspectorAccess = InspectorAccess.OPEN;
+        private DurableState.Context durable;
 
         Context conclude()
         {
@@ -364,6 +443,18 @@ public final class ClaspServer implements AutoCloseable
         public Context metricsPort(final int metricsPort)
         {
             this.metricsPort = metricsPort;
+            return this;
+        }
+
+        public DurableState.Context durable()
+        {
+            return durable;
+        }
+
+        /** Durable state ({@code --data-dir}); null (default) = in memory, REPLAY answers ERROR 501. */
+        public Context durable(final DurableState.Context durable)
+        {
+            this.durable = durable;
             return this;
         }
 

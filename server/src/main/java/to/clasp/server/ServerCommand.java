@@ -123,6 +123,72 @@ public final class ServerCommand implements Callable<Integer>
             "go every fifth of it (default: ${DEFAULT-VALUE}).")
     Duration aeronHeartbeatTimeout;
 
+    // ---- Durable state (#12): --data-dir turns it on; the other flags need it.
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Keep the state on disk in DIR (created if missing; one router per DIR): a journal of every " +
+            "state change plus snapshots, recovered at start, and REPLAY. Default: in memory only.")
+    java.io.File dataDir;
+
+    @Option(names = "--fsync", paramLabel = "POLICY", defaultValue = "batch", converter = Converters.Fsync.class,
+        description = "When the journal is synced to disk: always (before every QoS>=1 ACK), batch (at most once " +
+            "per --fsync-interval; a machine crash loses at most that window) or never (the OS decides) " +
+            "(default: ${DEFAULT-VALUE}).")
+    to.clasp.journal.FsyncPolicy fsync;
+
+    @Option(names = "--fsync-interval", paramLabel = "DURATION", defaultValue = "2ms",
+        converter = DurationConverter.class,
+        description = "Batch window of --fsync batch (default: ${DEFAULT-VALUE}).")
+    Duration fsyncInterval;
+
+    @Option(names = "--snapshot-interval", paramLabel = "DURATION", defaultValue = "60s",
+        converter = DurationConverter.class,
+        description = "Time between snapshots of the whole state (and one at shutdown); 0 = only at shutdown " +
+            "(default: ${DEFAULT-VALUE}).")
+    Duration snapshotInterval;
+
+    @Option(names = "--journal-retention", paramLabel = "DURATION", defaultValue = "24h",
+        converter = DurationConverter.class,
+        description = "Journal kept at least this long (what REPLAY can reach); older segments no snapshot needs " +
+            "are deleted (default: ${DEFAULT-VALUE}).")
+    Duration journalRetention;
+
+    // ---- Overload, admission and liveness (docs/operations.md, "Overload and hostile clients") ----
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
+        converter = Converters.PositiveInt.class,
+        description = "Most WebSocket connections open at once from one source IP address; more are closed on " +
+            "accept (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--upgrade-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "A connection to the WebSocket port that has not completed its WebSocket upgrade within this " +
+            "is closed (default: ${DEFAULT-VALUE}).")
+    Duration upgradeTimeout;
+
+    @Option(names = "--max-outbound-memory", paramLabel = "SIZE", defaultValue = "25%",
+        converter = ByteSizeConverter.class,
+        description = "Most bytes all sessions' outbound queues may hold together; past it the largest slow " +
+            "consumers are cut (ERROR 503, close 1008). Bytes, KiB/MiB/GiB, or a share of the heap; 0 = no " +
+            "global cap (default: ${DEFAULT-VALUE} of the heap).")
+    long maxOutboundMemory;
+
+    @Option(names = "--snapshot-rate", paramLabel = "SIZE", defaultValue = "16MiB", converter = ByteSizeConverter.class,
+        description = "Snapshot bytes per second per session (and the burst); beyond it a session's snapshots are " +
+            "paced; 0 = unpaced (default: ${DEFAULT-VALUE}).")
+    long snapshotRate;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+        description = "When the core has work and completes no duty cycle for this long, /healthz answers 503 and " +
+            "the stuck thread's stack is logged; 0 = no watchdog (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+        description = "Budget of a graceful shutdown (SIGTERM): sessions get their queued frames and close 1001 " +
+            "within it; the process ends at most a second later whatever state it is in (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.Log.class,
         description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
     LogSetup.Format logFormat;
@@ -165,6 +231,11 @@ public final class ServerCommand implements Callable<Integer>
         {
             server = ClaspServer.start(context());
         }
+        catch (final to.clasp.journal.DataDirectory.LockedException ex)
+        {
+            System.err.println("clasp server: cannot start: " + ex.getMessage());
+            return Main.USAGE_ERROR;
+        }
         catch (final RuntimeException ex)
         {
             final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
@@ -188,11 +259,16 @@ public final class ServerCommand implements Callable<Integer>
             .paramTtlSeconds((int)paramTtl.getSeconds())
             .maxParams(maxParams)
             .waitStrategy(waitStrategy)
-            .coreThreading(coreThread().threading());
+            .coreThreading(coreThread().threading())
+            .maxOutboundMemory(maxOutboundMemory)
+            .snapshotBytesPerSecond(snapshotRate)
+            .stallTimeoutNs(stallTimeout.toNanos());
         final WebSocketEdge.Context edge = new WebSocketEdge.Context()
             .host(host)
             .port(port)
-            .ioThreads(ioThreads);
+            .ioThreads(ioThreads)
+            .maxConnectionsPerIp(maxConnectionsPerIp)
+            .upgradeTimeoutMs(upgradeTimeout.toMillis());
         AeronEdge.Context aeron = null;
         if (aeronEndpoint != null)
         {
@@ -203,14 +279,25 @@ public final class ServerCommand implements Callable<Integer>
                 .heartbeatIntervalMs(Math.max(1, timeoutMs / 5))
                 .driver(new DriverOptions().aeronDir(aeronDir).threadingMode(aeronThreading).idleStrategy(aeronIdle));
         }
+        to.clasp.journal.DurableState.Context durable = null;
+        if (dataDir != null)
+        {
+            durable = new to.clasp.journal.DurableState.Context()
+                .directory(dataDir)
+                .snapshotIntervalNs(snapshotInterval.toNanos())
+                .retentionNs(journalRetention.toNanos());
+            durable.journal().fsync(fsync).fsyncIntervalNs(fsyncInterval.toNanos());
+        }
         return new ClaspServer.Context()
+            .durable(durable)
             .coreOnAeron(coreThread() == CoreThread.AERON)
             .router(router)
             .edge(edge)
             .aeron(aeron)
             .healthPort(healthPort == null ? ClaspServer.Context.OFF : healthPort)
             .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort)
-            .inspector(!noInspector);
+            .inspector(!noInspector)
+            .drainTimeoutMs(drainTimeout.toMillis());
     }
 
     /**
@@ -288,6 +375,35 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Option '--core-thread aeron' waits as the Aeron agent does (--aeron-idle); drop '--wait'");
+        }
+        if (dataDir == null)
+        {
+            // By value, not by what was typed: the flag may come from the environment or a config file too.
+            final String[][] durable = {
+                {"--fsync", String.valueOf(fsync != to.clasp.journal.FsyncPolicy.BATCH)},
+                {"--fsync-interval", String.valueOf(fsyncInterval.toNanos() != 2_000_000L)},
+                {"--snapshot-interval", String.valueOf(snapshotInterval.toSeconds() != 60 ||
+                    snapshotInterval.getNano() != 0)},
+                {"--journal-retention", String.valueOf(!journalRetention.equals(Duration.ofHours(24)))}};
+            for (final String[] flag : durable)
+            {
+                if (Boolean.parseBoolean(flag[1]))
+                {
+                    throw new CommandLine.ParameterException(commandLine,
+                        "Option '" + flag[0] + "' needs '--data-dir' (the state is in memory without it)");
+                }
+            }
+        }
+        if (fsyncInterval.toMillis() > 60_000)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--fsync-interval': at most 60s");
+        }
+        if (upgradeTimeout.isZero() || drainTimeout.isZero())
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--" + (upgradeTimeout.isZero() ? "upgrade" : "drain") + "-timeout': " +
+                "must be more than 0");
         }
         if (host.isBlank())
         {
@@ -406,6 +522,14 @@ public final class ServerCommand implements Callable<Integer>
             CoreThreadMode()
             {
                 super(CoreThread::parse, "shared, aeron, dedicated");
+            }
+        }
+
+        static final class Fsync extends Choice<to.clasp.journal.FsyncPolicy>
+        {
+            Fsync()
+            {
+                super(to.clasp.journal.FsyncPolicy::parse, "always, batch, never");
             }
         }
 

@@ -7,6 +7,8 @@ import picocli.CommandLine;
 import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
 import to.clasp.core.WaitStrategy;
+import to.clasp.journal.DurableState;
+import to.clasp.journal.FsyncPolicy;
 import io.aeron.driver.ThreadingMode;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.aeron.IdleStrategies;
@@ -46,6 +48,28 @@ final class ServerCommandTest
         assertEquals(ClaspServer.Context.OFF, ctx.metricsPort());
         assertEquals(LogSetup.Format.TEXT, parse().logFormat);
         assertEquals(null, ctx.aeron(), "Aeron is off unless --aeron-endpoint is given");
+        assertEquals(1_000, edge.maxConnectionsPerIp());
+        assertEquals(10_000, edge.upgradeTimeoutMs());
+        assertEquals(Runtime.getRuntime().maxMemory() / 100 * 25, router.maxOutboundMemory());
+        assertEquals(16L * 1024 * 1024, router.snapshotBytesPerSecond());
+        assertEquals(TimeUnit.SECONDS.toNanos(5), router.stallTimeoutNs());
+        assertEquals(5_000, ctx.drainTimeoutMs());
+    }
+
+    @Test
+    void overloadFlagsReachTheirSettings()
+    {
+        final ClaspServer.Context ctx = parse("--max-connections-per-ip", "20", "--upgrade-timeout", "1500ms",
+            "--max-outbound-memory", "64MiB", "--snapshot-rate", "512k", "--stall-timeout", "0",
+            "--drain-timeout", "2s").context();
+        assertEquals(20, ctx.edge().maxConnectionsPerIp());
+        assertEquals(1_500, ctx.edge().upgradeTimeoutMs());
+        assertEquals(64L << 20, ctx.router().maxOutboundMemory());
+        assertEquals(512L << 10, ctx.router().snapshotBytesPerSecond());
+        assertEquals(0, ctx.router().stallTimeoutNs(), "0 = no watchdog");
+        assertEquals(2_000, ctx.drainTimeoutMs());
+        assertEquals(0, parse("--max-outbound-memory", "0").context().router().maxOutboundMemory());
+        assertEquals(3L << 30, parse("--max-outbound-memory", "3g").context().router().maxOutboundMemory());
     }
 
     @Test
@@ -141,7 +165,9 @@ final class ServerCommandTest
         "--idle-timeout=-5s", "--param-ttl=1500ms", "--max-params=0", "--io-threads=0", "--io-threads=65",
         "--wait=fast", "--log-format=xml", "--health-port=99999", "--metrics-port=http", "--bogus", "--name=",
         "--aeron-endpoint=7331", "--aeron-endpoint=host:99999", "--aeron-dir=/tmp/x", "--aeron-threading=turbo",
-        "--aeron-idle=nap", "--aeron-idle=park:0", "--aeron-heartbeat-timeout=10ms", "--core-thread=both"
+        "--aeron-idle=nap", "--aeron-idle=park:0", "--aeron-heartbeat-timeout=10ms", "--core-thread=both",
+        "--max-connections-per-ip=0", "--upgrade-timeout=0", "--max-outbound-memory=12x",
+        "--max-outbound-memory=101%", "--snapshot-rate=-1", "--stall-timeout=soon", "--drain-timeout=0"
     })
     void badValuesPrintOneLineAndExit2(final String arg)
     {
@@ -153,6 +179,45 @@ final class ServerCommandTest
         assertEquals(1, text.lines().count(), "exactly one line: " + text);
         assertTrue(text.startsWith("clasp: "), text);
         assertEquals("", out.toString());
+    }
+
+    @Test
+    void durableStateIsOffByDefaultAndEveryDurabilityFlagReachesItsSetting()
+    {
+        assertEquals(null, parse().context().durable(), "in memory unless --data-dir is given");
+        final DurableState.Context defaults = parse("--data-dir", "/var/lib/clasp").context().durable();
+        assertEquals(new java.io.File("/var/lib/clasp"), defaults.directory());
+        assertEquals(FsyncPolicy.BATCH, defaults.journal().fsync());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(2), defaults.journal().fsyncIntervalNs());
+        assertEquals(TimeUnit.SECONDS.toNanos(60), defaults.snapshotIntervalNs());
+        assertEquals(TimeUnit.HOURS.toNanos(24), defaults.retentionNs());
+        final DurableState.Context set = parse("--data-dir", "d", "--fsync", "ALWAYS", "--fsync-interval", "5ms",
+            "--snapshot-interval", "0", "--journal-retention", "1h").context().durable();
+        assertEquals(FsyncPolicy.ALWAYS, set.journal().fsync());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(5), set.journal().fsyncIntervalNs());
+        assertEquals(0, set.snapshotIntervalNs());
+        assertEquals(TimeUnit.HOURS.toNanos(1), set.retentionNs());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--fsync=never", "--fsync-interval=1ms", "--snapshot-interval=5s",
+        "--journal-retention=2h"})
+    void aDurabilityFlagWithoutADataDirectoryIsAUsageError(final String flag)
+    {
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "server", flag);
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("needs '--data-dir'"), err.toString());
+    }
+
+    @Test
+    void aBadFsyncLevelIsAUsageError()
+    {
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "server",
+            "--data-dir", "d", "--fsync", "sometimes");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("always, batch, never"), err.toString());
     }
 
     @Test
@@ -183,7 +248,9 @@ final class ServerCommandTest
         for (final String flag : new String[] {"--host", "--port", "--name", "--max-sessions", "--rate-limit",
             "--idle-timeout", "--param-ttl", "--max-params", "--health-port", "--metrics-port", "--io-threads",
             "--wait", "--log-format", "--aeron-endpoint", "--aeron-dir", "--aeron-threading", "--aeron-idle",
-            "--aeron-heartbeat-timeout", "--core-thread", "--no-inspector", "--config", "--print-config"})
+            "--aeron-heartbeat-timeout", "--core-thread", "--no-inspector", "--config", "--print-config",
+            "--max-connections-per-ip", "--upgrade-timeout", "--max-outbound-memory", "--snapshot-rate",
+            "--stall-timeout", "--drain-timeout"})
         {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }

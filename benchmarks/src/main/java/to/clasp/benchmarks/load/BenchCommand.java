@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer>
 {
     @Parameters(paramLabel = "SCENARIO", arity = "0..*",
-        description = "throughput, latency, fanout, connections, churn (default: the first four; churn needs " +
-            "--fanout-rate).")
+        description = "throughput, flood, latency, fanout, connections, storm, churn (default: all but churn, which " +
+            "needs --fanout-rate).")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--targets", split = ",", paramLabel = "T",
@@ -61,6 +61,14 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--connections", paramLabel = "C", defaultValue = "10000",
         description = "Clients in the connections scenario (default: ${DEFAULT-VALUE}).")
     int connections;
+
+    @Option(names = "--storm-clients", paramLabel = "C", defaultValue = "5000",
+        description = "Clients in the storm scenario (default: ${DEFAULT-VALUE}).")
+    int stormClients;
+
+    @Option(names = "--storm-concurrency", paramLabel = "K", defaultValue = "100",
+        description = "Storm clients handshaking at once (default: ${DEFAULT-VALUE}).")
+    int stormConcurrency;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32",
         description = "Message payload bytes, the same for every router; at least 16 (default: ${DEFAULT-VALUE}).")
@@ -119,6 +127,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Extra `clasp server` flags, e.g. \"--wait spin\".")
     String serverArgs;
 
+    @Option(names = "--data-dir-per-run",
+        description = "Run each CLASP router with --data-dir in a fresh directory under --out (durable state: " +
+            "journal and snapshots); add e.g. --server-args \"--fsync always\" for the sync level.")
+    boolean dataDirPerRun;
+
     @Option(names = "--out", paramLabel = "DIR",
         description = "Directory for result.json, summary.md, the plots and server logs " +
             "(default: bench-results/<date-time>).")
@@ -163,6 +176,7 @@ public final class BenchCommand implements Callable<Integer>
             .publishers(publishers)
             .subscribers(subscribers)
             .connections(connections)
+            .storm(stormClients, stormConcurrency)
             .payloadSize(size)
             .topics(topics)
             .window(window)
@@ -175,6 +189,7 @@ public final class BenchCommand implements Callable<Integer>
         options.serverJar = serverJar;
         options.serverJvmOptions = serverJvmOptions;
         options.serverArgs = serverArgs;
+        options.dataDirPerRun = dataDirPerRun;
 
         final List<ScenarioResult> results = new ArrayList<>();
         int nextPort = port;
@@ -203,7 +218,7 @@ public final class BenchCommand implements Callable<Integer>
             loadAtEnd + ".\n\n" + table);
         for (final Scenario scenario : scenarioList)
         {
-            if (scenario == Scenario.CONNECTIONS)
+            if (!scenario.hasMessageKind())
             {
                 continue;
             }
@@ -243,7 +258,7 @@ public final class BenchCommand implements Callable<Integer>
                     console.printf("== %s %s: not applicable, skipped%n", target.label(), scenario.label());
                     continue;
                 }
-                final List<MessageKind> runKinds = target.hasKinds() && scenario != Scenario.CONNECTIONS ?
+                final List<MessageKind> runKinds = target.hasKinds() && scenario.hasMessageKind() ?
                     kindList : java.util.Collections.singletonList(null);
                 for (final MessageKind kind : runKinds)
                 {
@@ -265,6 +280,7 @@ public final class BenchCommand implements Callable<Integer>
         console.printf("== %s %s%s%n", target.label(), scenario.label(), kindLabel == null ? "" : " " + kindLabel);
         ServerProcess server = null;
         Transport transport = null;
+        Transport probes = null;
         try
         {
             final boolean external = url != null && target == RouterTarget.CLASP_WS;
@@ -279,7 +295,7 @@ public final class BenchCommand implements Callable<Integer>
                 transport = new ClaspWsTransport(url,
                     new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics), 1);
             }
-            else if (scenario == Scenario.CONNECTIONS)
+            else if (!scenario.hasMessageKind())
             {
                 transport = target.idleTransport(options, runPort, settings);
             }
@@ -287,12 +303,17 @@ public final class BenchCommand implements Callable<Integer>
             {
                 transport = target.transport(options, runPort, kind, settings);
             }
+            if (scenario == Scenario.FLOOD && !external)
+            {
+                // New clients probe the handshake during the flood through threads of their own.
+                probes = target.idleTransport(options, runPort, settings);
+            }
             final ServerProcess s = server;
             final ScenarioResult r = scenario == Scenario.CHURN ?
                 new SubscribeChurn(settings, churn, transport, external ? url : "ws://127.0.0.1:" + runPort + "/",
                     kindLabel, () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run() :
                 new ScenarioRunner(settings, transport, kindLabel,
-                    () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run(scenario);
+                    () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).probes(probes).run(scenario);
             if (server != null && server.exited())
             {
                 r.failure = "the router process exited during the run; see " + server.log();
@@ -311,6 +332,10 @@ public final class BenchCommand implements Callable<Integer>
         }
         finally
         {
+            if (probes != null)
+            {
+                probes.close();
+            }
             if (transport != null)
             {
                 transport.close();
@@ -347,6 +372,8 @@ public final class BenchCommand implements Callable<Integer>
         m.put("publishers", publishers);
         m.put("subscribers", subscribers);
         m.put("connections", connections);
+        m.put("stormClients", stormClients);
+        m.put("stormConcurrency", stormConcurrency);
         m.put("payloadBytes", size);
         m.put("topics", topics);
         m.put("rounds", rounds);
@@ -359,6 +386,7 @@ public final class BenchCommand implements Callable<Integer>
         m.put("churnClients", churn.clients);
         m.put("serverJvmOptions", serverJvmOptions);
         m.put("serverArgs", serverArgs);
+        m.put("dataDirPerRun", dataDirPerRun);
         return m;
     }
 
