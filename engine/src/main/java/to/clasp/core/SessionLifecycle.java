@@ -212,10 +212,7 @@ final class SessionLifecycle
         store.releaseLocks(s.index);
         gestures.removeSession(s.index);
         s.snapshotJobs.clear();
-        if (null != s.conflatedParams)
-        {
-            s.conflatedParams.clear();
-        }
+        outbox.forget(s);
     }
 
     /** HELLO deadline, then the idle check, for one session. */
