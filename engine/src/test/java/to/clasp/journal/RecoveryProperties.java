@@ -13,6 +13,8 @@ import net.jqwik.api.Property;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.state.ParamStore;
+import to.clasp.state.ParamWrite;
+import to.clasp.testing.StoreWrites;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,8 +126,13 @@ class RecoveryProperties
         final boolean lock = random.nextInt(10) == 0;
         final boolean unlock = random.nextInt(10) == 0;
         final int session = random.nextInt(3);
-        final int id = store.write(a, 0, a.capacity(), new UnsafeBuffer(value), 0, value.length, session, w, 0,
-            w.capacity(), false, 0, lock, unlock, hasTtl, ttl, nowMicros);
+        final ParamWrite write = StoreWrites.request(address, new UnsafeBuffer(value), value.length, writerId,
+            nowMicros).writer(session, w, 0, w.capacity()).lock(lock).unlock(unlock);
+        if (hasTtl)
+        {
+            write.ttl(ttl);
+        }
+        final int id = StoreWrites.apply(store, write);
         if (id >= 0)
         {
             // As the core does: a write is journaled right after the store accepted it.
