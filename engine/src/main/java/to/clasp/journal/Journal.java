@@ -225,7 +225,7 @@ public final class Journal implements AutoCloseable
         durable = new DurablePosition(position);
         agent = new JournalAgent(ctx, archiveInvoker, aeron.conductorAgentInvoker(), aeron.countersReader(),
             recordingCounterId, control, layout, durable, position);
-        writer = new JournalWriter(publication, ctx.metrics(), agent::onAppended);
+        writer = new JournalWriter(publication, durable, ctx.metrics(), agent::onAppended);
     }
 
     private int awaitRecordingCounter(final AgentInvoker archiveInvoker)
