@@ -40,7 +40,7 @@ public final class JournalWriter
         BufferUtil.allocateDirectAligned(BitUtil.align(RecordCodec.MAX_RECORD_LENGTH, 64), 64));
     private final int maxPayload;
     private boolean appendedSinceWake;
-    private boolean failed;
+    private volatile boolean failed;
 
     /**
      * @param onAppended told the publication's position at the end of a duty cycle that appended (it wakes the
