@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leaves it). After every restart the recovered store must equal the store that was running: every param with its
  * value, revision, writer, timestamp, TTL mode and deadline; nothing more. Revisions then continue from there.
  */
-class RecoveryProperties
+public class RecoveryProperties
 {
     private static final int ADDRESSES = 40;
     private static final long SECOND = 1_000_000L;
@@ -146,7 +146,8 @@ class RecoveryProperties
         }
     }
 
-    static void assertSameState(final ParamStore expected, final ParamStore actual)
+    /** Every param of {@code expected} is in {@code actual} with the same state, and nothing more; no locks. */
+    public static void assertSameState(final ParamStore expected, final ParamStore actual)
     {
         assertEquals(expected.size(), actual.size(), "param count");
         for (int id = expected.nextLive(0); ParamStore.NULL_ID != id; id = expected.nextLive(id + 1))
@@ -200,7 +201,7 @@ class RecoveryProperties
     }
 
     /** Copy a directory as a crashed process leaves it (no lock file: the lock died with the process). */
-    static void copyTree(final Path from, final Path to) throws IOException
+    public static void copyTree(final Path from, final Path to) throws IOException
     {
         try (Stream<Path> paths = Files.walk(from))
         {
@@ -219,7 +220,7 @@ class RecoveryProperties
         }
     }
 
-    static void delete(final Path root) throws IOException
+    public static void delete(final Path root) throws IOException
     {
         try (Stream<Path> paths = Files.walk(root))
         {
