@@ -284,7 +284,7 @@ final class JournalAgent implements Agent
     {
         appendedPosition = position;
         final long deadline = System.nanoTime() + timeoutNs;
-        while (recorded < position && !recordingLost && System.nanoTime() - deadline < 0)
+        while (recorded < position && !recordingLost && null == durable.failure() && System.nanoTime() - deadline < 0)
         {
             if (0 == invoke())
             {

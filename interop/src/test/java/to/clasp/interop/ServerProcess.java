@@ -100,8 +100,8 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
-    /** (Re)start the process on the same port. */
-    void launch() throws Exception
+    /** (Re)start the process on the same port without waiting for it (a start that is meant to fail). */
+    Process launchExpectingExit() throws IOException
     {
         final List<String> command = new ArrayList<>(commandPrefix);
         command.addAll(List.of(javaBinary(), "-Xmx256m"));
@@ -113,6 +113,13 @@ final class ServerProcess implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+        return process;
+    }
+
+    /** (Re)start the process on the same port and wait until it accepts connections. */
+    void launch() throws Exception
+    {
+        launchExpectingExit();
         awaitPort(15_000);
     }
 

@@ -318,6 +318,12 @@ public final class ClaspServer implements AutoCloseable
         {
             return stall;
         }
+        return journalFailure();
+    }
+
+    /** @return why the journal failed while the server ran (writes were refused from then on), or null. */
+    public String journalFailure()
+    {
         return null == durable ? null : durable.writer().failure();
     }
 

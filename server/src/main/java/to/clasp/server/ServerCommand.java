@@ -248,6 +248,13 @@ public final class ServerCommand implements Callable<Integer>
             return 1;
         }
         ShutdownSignals.awaitTermination(server);
+        final String journalFailure = server.journalFailure();
+        if (null != journalFailure)
+        {
+            // Writes were refused (and some ACKs answered with errors) since the failure: not a clean run.
+            System.err.println("clasp server: stopped after a journal failure: " + journalFailure);
+            return 1;
+        }
         return 0;
     }
 
