@@ -77,7 +77,7 @@ public final class ClaspServer implements AutoCloseable
         {
             health = new HealthEndpoint(httpContext(ctx.healthPort()), () -> live, () -> ready,
                 () -> edge == null ? null : edge.refusingReason(),
-                () -> router == null ? null : router.watchdog().stallReason());
+                this::unhealthyReason);
         }
         if (ctx.durable() != null)
         {
@@ -155,7 +155,8 @@ public final class ClaspServer implements AutoCloseable
         if (durable != null)
         {
             line.append(", data dir ").append(ctx.durable().directory()).append(" (fsync ")
-                .append(ctx.durable().journal().fsync().name().toLowerCase(java.util.Locale.ROOT)).append("; ")
+                .append(ctx.durable().journal().fsync().name().toLowerCase(java.util.Locale.ROOT))
+                .append(ctx.durable().journalEvents() ? ", events journaled; " : "; ")
                 .append(durable.recovery().describe()).append(')');
         }
         else
@@ -304,6 +305,26 @@ public final class ClaspServer implements AutoCloseable
     private static long remainingMs(final long deadlineNs)
     {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+    }
+
+    /**
+     * @return why /healthz answers 503 once started: the core is stalled, or the journal failed (the router then
+     * refuses every write until it is restarted on a working disk); null when healthy.
+     */
+    private String unhealthyReason()
+    {
+        final String stall = null == router ? null : router.watchdog().stallReason();
+        if (null != stall)
+        {
+            return stall;
+        }
+        return journalFailure();
+    }
+
+    /** @return why the journal failed while the server ran (writes were refused from then on), or null. */
+    public String journalFailure()
+    {
+        return null == durable ? null : durable.writer().failure();
     }
 
     private String stallNote()

@@ -153,6 +153,11 @@ public final class ServerCommand implements Callable<Integer>
             "are deleted (default: ${DEFAULT-VALUE}).")
     Duration journalRetention;
 
+    @Option(names = "--journal-events",
+        description = "Also journal every PUBLISH the router forwards (events, streams, gestures, timelines; not " +
+            "P2P signalling), so REPLAY returns them. Default: only state changes are journaled.")
+    boolean journalEvents;
+
     // ---- Overload, admission and liveness (docs/operations.md, "Overload and hostile clients") ----
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
@@ -243,6 +248,13 @@ public final class ServerCommand implements Callable<Integer>
             return 1;
         }
         ShutdownSignals.awaitTermination(server);
+        final String journalFailure = server.journalFailure();
+        if (null != journalFailure)
+        {
+            // Writes were refused (and some ACKs answered with errors) since the failure: not a clean run.
+            System.err.println("clasp server: stopped after a journal failure: " + journalFailure);
+            return 1;
+        }
         return 0;
     }
 
@@ -285,7 +297,8 @@ public final class ServerCommand implements Callable<Integer>
             durable = new to.clasp.journal.DurableState.Context()
                 .directory(dataDir)
                 .snapshotIntervalNs(snapshotInterval.toNanos())
-                .retentionNs(journalRetention.toNanos());
+                .retentionNs(journalRetention.toNanos())
+                .journalEvents(journalEvents);
             durable.journal().fsync(fsync).fsyncIntervalNs(fsyncInterval.toNanos());
         }
         return new ClaspServer.Context()
@@ -384,7 +397,8 @@ public final class ServerCommand implements Callable<Integer>
                 {"--fsync-interval", String.valueOf(fsyncInterval.toNanos() != 2_000_000L)},
                 {"--snapshot-interval", String.valueOf(snapshotInterval.toSeconds() != 60 ||
                     snapshotInterval.getNano() != 0)},
-                {"--journal-retention", String.valueOf(!journalRetention.equals(Duration.ofHours(24)))}};
+                {"--journal-retention", String.valueOf(!journalRetention.equals(Duration.ofHours(24)))},
+                {"--journal-events", String.valueOf(journalEvents)}};
             for (final String[] flag : durable)
             {
                 if (Boolean.parseBoolean(flag[1]))
