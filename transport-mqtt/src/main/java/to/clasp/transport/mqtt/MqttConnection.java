@@ -67,6 +67,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     private int clientMaximumPacketSize = Integer.MAX_VALUE;
     private boolean barrierNeeded;
     private boolean readPaused;
+    private boolean closing;
     private boolean countedPending;
     private MqttMetrics.Disconnect closeReason = MqttMetrics.Disconnect.CLIENT_GONE;
     private ScheduledFuture<?> connectTimeout;
@@ -345,8 +346,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
         {
             will = null; // a normal DISCONNECT discards the will (0x04 = "disconnect with will message")
         }
-        closeReason = MqttMetrics.Disconnect.CLIENT;
-        channel.close();
+        closeNow(MqttMetrics.Disconnect.CLIENT);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -596,6 +596,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
 
     private void sendAndClose(final Object packet, final MqttMetrics.Disconnect why)
     {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
         closeReason = why;
         final Channel ch = channel;
         ch.config().setAutoRead(false);
@@ -610,7 +615,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
         {
             return;
         }
-        closeReason = why;
+        if (!closing)
+        {
+            // The first reason stays: writes that fail while closing must not relabel the disconnect.
+            closing = true;
+            closeReason = why;
+        }
         channel.close();
     }
 

@@ -97,14 +97,14 @@ final class MqttFixture implements AutoCloseable
         return paho("paho-" + UUID.randomUUID().toString().substring(0, 8), true);
     }
 
-    static void await(final BooleanSupplier condition, final String what)
+    static void await(final BooleanSupplier condition, final java.util.function.Supplier<String> what)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() > deadline)
             {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what.get());
             }
             try
             {
@@ -115,6 +115,11 @@ final class MqttFixture implements AutoCloseable
                 throw new AssertionError(ex);
             }
         }
+    }
+
+    static void await(final BooleanSupplier condition, final String what)
+    {
+        await(condition, () -> what);
     }
 
     public void close()
