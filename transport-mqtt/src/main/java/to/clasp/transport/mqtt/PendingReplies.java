@@ -59,7 +59,8 @@ final class PendingReplies
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final TopicMapping mapping;
     private int barriers;
-    private long rateLimitedUntilNs = Long.MIN_VALUE;
+    private boolean rateLimited;
+    private long rateLimitedUntilNs;
 
     PendingReplies(final TopicMapping mapping)
     {
@@ -145,6 +146,7 @@ final class PendingReplies
         {
             if (code == RATE_LIMITED)
             {
+                rateLimited = true;
                 rateLimitedUntilNs = nowNs + RATE_LIMIT_WINDOW_NS;
             }
             return false;
@@ -182,7 +184,7 @@ final class PendingReplies
         {
             return; // a PONG the edge did not ask for (e.g. an answer to its keep-alive)
         }
-        final boolean dropping = nowNs - rateLimitedUntilNs < 0;
+        final boolean dropping = rateLimited && nowNs - rateLimitedUntilNs < 0;
         final Iterator<Entry> it = entries.iterator();
         while (it.hasNext())
         {
