@@ -61,7 +61,16 @@ final class MetricsEndpoint implements AutoCloseable
     MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron)
         throws IOException
     {
-        this(host, port, registerAeron(register(new PrometheusRegistry(), metrics), aeron));
+        this(host, port, metrics, aeron, r -> r);
+    }
+
+    /**
+     * @param more registers further edges' metrics (MQTT, OSC) on the same registry.
+     */
+    MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron,
+        final java.util.function.UnaryOperator<PrometheusRegistry> more) throws IOException
+    {
+        this(host, port, more.apply(registerAeron(register(new PrometheusRegistry(), metrics), aeron)));
     }
 
     /**
