@@ -61,16 +61,19 @@ final class MetricsEndpoint implements AutoCloseable
     MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron)
         throws IOException
     {
-        this(host, port, metrics, aeron, r -> r);
+        this(host, port, registerAeron(register(new PrometheusRegistry(), metrics), aeron));
     }
 
     /**
-     * @param more registers further edges' metrics (MQTT, OSC) on the same registry.
+     * @param durable the durable state ({@code --data-dir}), or null.
+     * @param more    registers further edges' metrics (MQTT, OSC) on the same registry.
      */
     MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron,
-        final java.util.function.UnaryOperator<PrometheusRegistry> more) throws IOException
+        final to.clasp.journal.DurableState durable, final java.util.function.UnaryOperator<PrometheusRegistry> more)
+        throws IOException
     {
-        this(host, port, more.apply(registerAeron(register(new PrometheusRegistry(), metrics), aeron)));
+        this(host, port, more.apply(DurableMetrics.register(registerAeron(register(new PrometheusRegistry(), metrics),
+            aeron), durable)));
     }
 
     /**

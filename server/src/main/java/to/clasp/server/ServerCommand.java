@@ -11,6 +11,9 @@ import io.aeron.driver.ThreadingMode;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.aeron.DriverOptions;
 import to.clasp.transport.aeron.IdleStrategies;
+import to.clasp.transport.mqtt.MqttBridge;
+import to.clasp.transport.mqtt.MqttEdge;
+import to.clasp.transport.osc.OscEdge;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.time.Duration;
@@ -153,6 +156,37 @@ public final class ServerCommand implements Callable<Integer>
             "are deleted (default: ${DEFAULT-VALUE}).")
     Duration journalRetention;
 
+    // ---- MQTT and OSC edges (docs/operations.md § MQTT, § OSC) ----
+
+    @Option(names = "--mqtt-port", paramLabel = "PORT", converter = Converters.Port.class,
+        description = "Also run an MQTT 3.1.1/5.0 broker on this TCP port (1883 is MQTT's); 0 picks a free one " +
+            "(default: off).")
+    Integer mqttPort;
+
+    @Option(names = "--mqtt-namespace", paramLabel = "PREFIX", defaultValue = MqttEdge.Context.NAMESPACE_DEFAULT,
+        description = "CLASP prefix of MQTT topics: topic a/b is address PREFIX/a/b; \"\" maps topics to the root " +
+            "(default: ${DEFAULT-VALUE}).")
+    String mqttNamespace;
+
+    @Option(names = "--mqtt-bridge", paramLabel = "URL[,FILTER...]",
+        description = "Connect to an existing MQTT broker, mqtt://[user:pass@]host:port, and mirror its topics " +
+            "(the filters, default #) into the MQTT namespace and back. Repeatable (default: none).")
+    java.util.List<String> mqttBridges = new java.util.ArrayList<>();
+
+    @Option(names = "--osc-port", paramLabel = "PORT", converter = Converters.Port.class,
+        description = "Also take OSC messages and bundles on this UDP port (8000 is usual); 0 picks a free one " +
+            "(default: off).")
+    Integer oscPort;
+
+    @Option(names = "--osc-namespace", paramLabel = "PREFIX", defaultValue = OscEdge.Context.NAMESPACE_DEFAULT,
+        description = "CLASP prefix of OSC addresses: /x/y is PREFIX/x/y (default: ${DEFAULT-VALUE}).")
+    String oscNamespace;
+
+    @Option(names = "--osc-send", paramLabel = "HOST:PORT=PATTERN",
+        description = "Send CLASP updates matching PATTERN to HOST:PORT as OSC messages (from the OSC port when it " +
+            "is on). Repeatable (default: none).")
+    java.util.List<String> oscTargets = new java.util.ArrayList<>();
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.Log.class,
         description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
     LogSetup.Format logFormat;
@@ -247,8 +281,32 @@ public final class ServerCommand implements Callable<Integer>
                 .retentionNs(journalRetention.toNanos());
             durable.journal().fsync(fsync).fsyncIntervalNs(fsyncInterval.toNanos());
         }
+        MqttEdge.Context mqtt = null;
+        if (mqttPort != null)
+        {
+            mqtt = new MqttEdge.Context().host(host).port(mqttPort).namespace(mqttNamespace)
+                // A persistent session whose client is away keeps its CLASP session alive through the idle timeout.
+                .offlineKeepAliveMs(idleTimeout.toMillis() / 2);
+        }
+        final java.util.List<MqttBridge.Context> bridges = new java.util.ArrayList<>();
+        for (final String spec : mqttBridges)
+        {
+            bridges.add(MqttBridge.Context.parse(spec).namespace(mqttNamespace));
+        }
+        OscEdge.Context osc = null;
+        if (oscPort != null || !oscTargets.isEmpty())
+        {
+            osc = new OscEdge.Context().host(host).port(oscPort == null ? 0 : oscPort).namespace(oscNamespace);
+            for (final String target : oscTargets)
+            {
+                osc.target(OscEdge.Context.Target.parse(target));
+            }
+        }
         return new ClaspServer.Context()
             .durable(durable)
+            .mqtt(mqtt)
+            .mqttBridges(bridges)
+            .osc(osc)
             .coreOnAeron(coreThread() == CoreThread.AERON)
             .router(router)
             .edge(edge)
@@ -357,6 +415,7 @@ public final class ServerCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--fsync-interval': at most 60s");
         }
+        validateAdapters(commandLine);
         if (host.isBlank())
         {
             throw new CommandLine.ParameterException(commandLine, "Invalid value for option '--host': empty");
@@ -365,6 +424,43 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--name': 1..255 bytes of UTF-8");
+        }
+    }
+
+    /** The MQTT and OSC flags: namespaces, bridge URLs and OSC targets parse, or the flag is named in the error. */
+    private void validateAdapters(final CommandLine commandLine)
+    {
+        for (final String[] ns : new String[][] {{"--mqtt-namespace", mqttNamespace}, {"--osc-namespace", oscNamespace}})
+        {
+            if (!ns[1].isEmpty() && (!to.clasp.address.AddressRules.isValidAddress(ns[1]) || ns[1].endsWith("/")))
+            {
+                throw new CommandLine.ParameterException(commandLine, "Invalid value for option '" + ns[0] + "': '" +
+                    ns[1] + "' is not \"\" or a CLASP address such as /mqtt");
+            }
+        }
+        for (final String spec : mqttBridges)
+        {
+            try
+            {
+                MqttBridge.Context.parse(spec).namespace(mqttNamespace).conclude();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(commandLine,
+                    "Invalid value for option '--mqtt-bridge': " + ex.getMessage());
+            }
+        }
+        for (final String target : oscTargets)
+        {
+            try
+            {
+                OscEdge.Context.Target.parse(target);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(commandLine,
+                    "Invalid value for option '--osc-send': " + ex.getMessage());
+            }
         }
     }
 
