@@ -71,6 +71,8 @@ final class MqttSession implements EdgeConnection
     private static final int DRAIN_CHUNK = 256;
     /** Frames per drain task before yielding the loop to other connections. */
     private static final int DRAIN_BUDGET = 4096;
+    /** Most bytes of deliveries parked at the edge waiting for the in-flight window (the core's default soft limit). */
+    private static final int PARK_LIMIT = 256 * 1024;
     /** A batch buffer is written to the channel once it holds this much. */
     private static final int BATCH_BYTES = 64 * 1024;
     private static final MqttProperties NONE = MqttProperties.NO_PROPERTIES;
@@ -96,6 +98,7 @@ final class MqttSession implements EdgeConnection
     private final UnsafeBuffer address = new UnsafeBuffer(new byte[2048]);
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer inboundView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer parkedView = new UnsafeBuffer(0, 0);
     private final OutboundQueue.FrameHandler onCoreFrame = this::onCoreFrame;
 
     private OutboundQueue queue;
@@ -107,10 +110,15 @@ final class MqttSession implements EdgeConnection
     private MqttConnection connection;
     private int nextPacketId = 1;
     /** A SNAPSHOT whose entries did not all fit the in-flight window: a copy, and the next entry to send. */
-    private UnsafeBuffer parkedSnapshot;
-    private UnsafeBuffer parkedStore;
-    private int parkedLength;
-    private int parkedNextEntry;
+    /**
+     * Deliveries waiting for room in the client's in-flight window (copies, oldest first; a SNAPSHOT with the entry to
+     * resume at). They are taken off the core's queue so that the replies behind them (PUBACK verdicts, PINGRESP)
+     * still flow while a client holds back its acknowledgements — a client that publishes and waits for PUBACK
+     * inside its message callback would otherwise deadlock. Bounded by {@link #PARK_LIMIT}: past it the edge stops
+     * taking from the core's queue, and the core's slow-consumer policy applies as usual.
+     */
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    private int parkedBytes;
     private ByteBuf batch;
     private int lastAddressLength;
     private ScheduledFuture<?> expiryTimer;
@@ -274,6 +282,8 @@ final class MqttSession implements EdgeConnection
             }
         }
         pending.clear();
+        parked.clear();
+        parkedBytes = 0;
         for (final Inflight f : inflightOrder)
         {
             f.release();
@@ -926,21 +936,12 @@ final class MqttSession implements EdgeConnection
         int budget = DRAIN_BUDGET;
         while (budget > 0 && !ended && c.isWritable())
         {
-            if (parkedSnapshot != null)
+            deliverParked();
+            if (parkedBytes >= PARK_LIMIT)
             {
-                if (!resumeParkedSnapshot())
-                {
-                    break;
-                }
-                continue;
+                break; // the core's queue holds the rest (its slow-consumer policy applies)
             }
-            final int free = inflightLimit() - inflight.size();
-            final int chunk = subscriptions.anyQos() ? Math.min(free, DRAIN_CHUNK) : DRAIN_CHUNK;
-            if (chunk <= 0)
-            {
-                break;
-            }
-            final int drained = queue.drain(onCoreFrame, Math.min(chunk, budget));
+            final int drained = queue.drain(onCoreFrame, Math.min(DRAIN_CHUNK, budget));
             if (drained == 0)
             {
                 break;
@@ -964,16 +965,16 @@ final class MqttSession implements EdgeConnection
         switch (decoder.type())
         {
             case MessageType.SET:
-            {
-                final SetDecoder set = decoder.set();
-                deliverLive(set.payloadBuffer(), set.addressOffset(), set.addressLength(), set.value(), true);
-                break;
-            }
             case MessageType.PUBLISH:
-                deliverPublish(decoder.publish());
-                break;
             case MessageType.SNAPSHOT:
-                deliverSnapshot(buffer, offset, length, 0);
+                if (!parked.isEmpty() || windowFull())
+                {
+                    park(buffer, offset, length, 0);
+                }
+                else
+                {
+                    deliverFrame(buffer, offset, length, 0);
+                }
                 break;
             case MessageType.ACK:
             {
@@ -1115,22 +1116,45 @@ final class MqttSession implements EdgeConnection
         }
     }
 
+    private boolean windowFull()
+    {
+        return subscriptions.anyQos() && inflight.size() >= inflightLimit();
+    }
+
+    /** A delivery frame the decoder holds: SET, PUBLISH, or a SNAPSHOT from entry {@code first}. */
+    private void deliverFrame(final DirectBuffer buffer, final int offset, final int length, final int first)
+    {
+        switch (decoder.type())
+        {
+            case MessageType.SET:
+            {
+                final SetDecoder set = decoder.set();
+                deliverLive(set.payloadBuffer(), set.addressOffset(), set.addressLength(), set.value(), true);
+                break;
+            }
+            case MessageType.PUBLISH:
+                deliverPublish(decoder.publish());
+                break;
+            default:
+                deliverSnapshot(buffer, offset, length, first);
+                break;
+        }
+    }
+
     /**
-     * One SNAPSHOT (a SUBSCRIBE's retained messages), from entry {@code first}. When the in-flight window fills,
-     * the rest is parked (copied) and resumed as acknowledgements arrive.
-     *
-     * @return whether every entry went out.
+     * One SNAPSHOT (a SUBSCRIBE's retained messages), from entry {@code first}. When the in-flight window fills, the
+     * rest is parked and resumed as acknowledgements arrive.
      */
-    private boolean deliverSnapshot(final DirectBuffer buffer, final int offset, final int length, final int first)
+    private void deliverSnapshot(final DirectBuffer buffer, final int offset, final int length, final int first)
     {
         final SnapshotDecoder s = decoder.snapshot();
         final int count = s.count();
         for (int i = first; i < count; i++)
         {
-            if (subscriptions.anyQos() && inflight.size() >= inflightLimit())
+            if (windowFull())
             {
                 park(buffer, offset, length, i);
-                return false;
+                return;
             }
             s.entry(i);
             final ValueView v = s.value();
@@ -1140,38 +1164,64 @@ final class MqttSession implements EdgeConnection
             }
             deliverValue(decoder.payload(), s.addressOffset(), s.addressLength(), v, true, true, false);
         }
-        return true;
     }
 
+    /** Keep a copy of a delivery for later (at the head when it is the remainder of the head being delivered). */
     private void park(final DirectBuffer buffer, final int offset, final int length, final int nextEntry)
     {
-        if (parkedStore == null || parkedStore.capacity() < length)
+        final Parked head = parked.peekFirst();
+        if (head != null && head.resuming)
         {
-            parkedStore = new UnsafeBuffer(new byte[Math.max(length, 4096)]);
+            head.nextEntry = nextEntry;
+            head.resuming = false;
+            return;
         }
-        if (buffer != parkedStore)
-        {
-            buffer.getBytes(offset, parkedStore, 0, length);
-        }
-        parkedSnapshot = parkedStore;
-        parkedLength = length;
-        parkedNextEntry = nextEntry;
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        parked.addLast(new Parked(copy, nextEntry));
+        parkedBytes += length;
     }
 
-    private boolean resumeParkedSnapshot()
+    /** Deliver parked frames, oldest first, while the window has room. */
+    private void deliverParked()
     {
-        if (subscriptions.anyQos() && inflight.size() >= inflightLimit())
+        while (!parked.isEmpty() && !windowFull())
         {
-            return false;
+            final Parked p = parked.peekFirst();
+            parkedView.wrap(p.frame);
+            final UnsafeBuffer b = parkedView;
+            if (DecodeError.OK != decoder.decode(b, 0, p.frame.length))
+            {
+                dropParkedHead();
+                continue;
+            }
+            p.resuming = true;
+            deliverFrame(b, 0, p.frame.length, p.nextEntry);
+            if (p.resuming)
+            {
+                dropParkedHead(); // fully delivered (a partial SNAPSHOT updated its entry and stays)
+            }
         }
-        final UnsafeBuffer b = parkedSnapshot;
-        parkedSnapshot = null;
-        if (DecodeError.OK != decoder.decode(b, 0, parkedLength) || decoder.type() != MessageType.SNAPSHOT)
+    }
+
+    private void dropParkedHead()
+    {
+        final Parked p = parked.pollFirst();
+        parkedBytes -= p.frame.length;
+    }
+
+    /** A parked delivery frame. */
+    private static final class Parked
+    {
+        final byte[] frame;
+        int nextEntry;
+        boolean resuming;
+
+        Parked(final byte[] frame, final int nextEntry)
         {
-            return true;
+            this.frame = frame;
+            this.nextEntry = nextEntry;
         }
-        deliverSnapshot(b, 0, parkedLength, parkedNextEntry);
-        return true;
     }
 
     /**
