@@ -21,13 +21,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -44,7 +38,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -54,6 +47,7 @@ import org.slf4j.LoggerFactory;
 import to.clasp.edge.EdgeConnection;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
+import to.clasp.transport.ws.EdgeLoop;
 import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.FrameDecoder;
@@ -93,7 +87,7 @@ public final class MqttBridge implements AutoCloseable
     private final InboundPort inboundPort;
     private final MqttMetrics metrics;
     private final TopicMapping mapping;
-    private final EventLoopGroup ownGroup;
+    private final EdgeLoop edgeLoop;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final ClaspSide clasp = new ClaspSide();
@@ -119,23 +113,11 @@ public final class MqttBridge implements AutoCloseable
         this.metrics = ctx.metrics();
         this.mapping = new TopicMapping(ctx.namespace());
         this.clientId = ctx.clientId() != null ? ctx.clientId() : "clasp-bridge-" + UUID.randomUUID();
-        final boolean epoll;
-        if (ctx.eventLoopGroup() != null)
-        {
-            ownGroup = null;
-            loop = (EventLoop)ctx.eventLoopGroup().iterator().next();
-            epoll = ctx.epoll();
-        }
-        else
-        {
-            epoll = Epoll.isAvailable();
-            ownGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("clasp-mqtt-bridge", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            loop = (EventLoop)ownGroup.next();
-        }
+        this.edgeLoop = EdgeLoop.of(ctx.eventLoopGroup(), ctx.epoll(), "clasp-mqtt-bridge");
+        this.loop = edgeLoop.loop();
         bootstrap = new Bootstrap()
             .group(loop)
-            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .channel(edgeLoop.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
             .handler(new ChannelInitializer<SocketChannel>()
@@ -204,10 +186,7 @@ public final class MqttBridge implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        if (ownGroup != null)
-        {
-            ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        edgeLoop.close();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -469,7 +448,7 @@ public final class MqttBridge implements AutoCloseable
                 metrics.rejected(MqttMetrics.Rejection.INVALID_TOPIC);
                 return false;
             }
-            final int valueLength = payloads.toClasp(wrap(payload), 0, payload.readableBytes(), value, 0,
+            final int valueLength = payloads.toClasp(EdgeLoop.wrap(payload, inboundView), 0, payload.readableBytes(), value, 0,
                 value.capacity());
             if (valueLength < 0)
             {
@@ -493,13 +472,6 @@ public final class MqttBridge implements AutoCloseable
             return true;
         }
 
-        private UnsafeBuffer wrap(final ByteBuf content)
-        {
-            final byte[] copy = new byte[content.readableBytes()];
-            content.getBytes(content.readerIndex(), copy);
-            inboundView.wrap(copy);
-            return inboundView;
-        }
 
         void scheduleDrain()
         {

@@ -15,22 +15,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import to.clasp.edge.InboundPort;
+import to.clasp.transport.ws.EdgeLoop;
 
 /**
  * The embedded MQTT broker: MQTT 3.1.1 and 5.0 clients on TCP, each one a CLASP session of the router's core. The
@@ -51,7 +44,7 @@ public final class MqttEdge implements AutoCloseable
     private final InboundPort inboundPort;
     private final MqttMetrics metrics = new MqttMetrics();
     private final TopicMapping mapping;
-    private final EventLoopGroup ownGroup;
+    private final EdgeLoop edgeLoop;
     private final EventLoop loop;
     private final Channel serverChannel;
     private final InetSocketAddress localAddress;
@@ -66,25 +59,11 @@ public final class MqttEdge implements AutoCloseable
         this.ctx = ctx;
         this.inboundPort = inboundPort;
         this.mapping = new TopicMapping(ctx.namespace());
-        final boolean epoll;
-        if (ctx.eventLoopGroup() != null)
-        {
-            ownGroup = null;
-            loop = (EventLoop)ctx.eventLoopGroup().iterator().next();
-            epoll = ctx.epoll();
-        }
-        else
-        {
-            epoll = Epoll.isAvailable();
-            ownGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("clasp-mqtt-io", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            loop = (EventLoop)ownGroup.next();
-        }
-        final Class<? extends ServerChannel> channelClass =
-            epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.edgeLoop = EdgeLoop.of(ctx.eventLoopGroup(), ctx.epoll(), "clasp-mqtt-io");
+        this.loop = edgeLoop.loop();
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(loop, loop)
-            .channel(channelClass)
+            .channel(edgeLoop.serverSocketChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -109,10 +88,7 @@ public final class MqttEdge implements AutoCloseable
         }
         catch (final Throwable t)
         {
-            if (ownGroup != null)
-            {
-                ownGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            }
+            edgeLoop.closeNow();
             throw t;
         }
         localAddress = (InetSocketAddress)serverChannel.localAddress();
@@ -218,10 +194,7 @@ public final class MqttEdge implements AutoCloseable
         {
             LOG.warn("MQTT edge: closing connections did not finish: {}", ex.toString());
         }
-        if (ownGroup != null)
-        {
-            ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        edgeLoop.close();
         LOG.info("MQTT edge on port {} closed", localAddress.getPort());
     }
 

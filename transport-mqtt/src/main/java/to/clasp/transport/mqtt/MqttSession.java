@@ -2,7 +2,6 @@ package to.clasp.transport.mqtt;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,6 +53,7 @@ import to.clasp.protocol.SubscribeEncoder;
 import to.clasp.protocol.UnsubscribeEncoder;
 import to.clasp.protocol.ValueType;
 import to.clasp.protocol.ValueView;
+import to.clasp.transport.ws.EdgeLoop;
 
 /**
  * One MQTT session: a CLASP session of the core (this is its {@link EdgeConnection}) plus the MQTT state that
@@ -433,7 +433,8 @@ final class MqttSession implements EdgeConnection
         }
         final long expiry = messageExpiry(m.variableHeader().properties());
         final ByteBuf payload = m.payload();
-        final int length = encodePublish(topic, retain, qos > 0 ? Qos.CONFIRM : Qos.FIRE, wrap(payload),
+        final int length = encodePublish(topic, retain, qos > 0 ? Qos.CONFIRM : Qos.FIRE,
+            EdgeLoop.wrap(payload, inboundView),
             0, payload.readableBytes(), expiry);
         int refusal = 0;
         if (length == TopicMapping.INVALID)
@@ -484,27 +485,6 @@ final class MqttSession implements EdgeConnection
     {
         final MqttProperties.MqttProperty<?> p = properties.getProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
         return p == null ? 0 : ((Integer)p.value()) & 0xFFFF_FFFFL;
-    }
-
-    private UnsafeBuffer wrap(final ByteBuf content)
-    {
-        final int index = content.readerIndex();
-        final int length = content.readableBytes();
-        if (content.hasMemoryAddress())
-        {
-            inboundView.wrap(content.memoryAddress() + index, length);
-        }
-        else if (content.hasArray())
-        {
-            inboundView.wrap(content.array(), content.arrayOffset() + index, length);
-        }
-        else
-        {
-            final byte[] copy = new byte[length];
-            content.getBytes(index, copy);
-            inboundView.wrap(copy);
-        }
-        return inboundView;
     }
 
     void onPubRel(final MqttConnection c, final int packetId)
@@ -1386,10 +1366,5 @@ final class MqttSession implements EdgeConnection
                 packet = null;
             }
         }
-    }
-
-    Iterator<Inflight> inflightForTest()
-    {
-        return inflightOrder.iterator();
     }
 }

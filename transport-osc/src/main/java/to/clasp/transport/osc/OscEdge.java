@@ -16,15 +16,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -46,6 +39,7 @@ import to.clasp.protocol.SetDecoder;
 import to.clasp.protocol.SignalType;
 import to.clasp.protocol.SnapshotDecoder;
 import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.transport.ws.EdgeLoop;
 
 /**
  * OSC over UDP as an edge of the core. Inbound, every datagram on the OSC port is translated in place
@@ -66,7 +60,7 @@ public final class OscEdge implements AutoCloseable
     private final InboundPort inboundPort;
     private final OscMetrics metrics = new OscMetrics();
     private final OscToClasp translator;
-    private final EventLoopGroup ownGroup;
+    private final EdgeLoop edgeLoop;
     private final EventLoop loop;
     private final Channel channel;
     private final InetSocketAddress localAddress;
@@ -81,23 +75,11 @@ public final class OscEdge implements AutoCloseable
         this.ctx = ctx;
         this.inboundPort = inboundPort;
         this.translator = new OscToClasp(ctx.namespace());
-        final boolean epoll;
-        if (ctx.eventLoopGroup() != null)
-        {
-            ownGroup = null;
-            loop = (EventLoop)ctx.eventLoopGroup().iterator().next();
-            epoll = ctx.epoll();
-        }
-        else
-        {
-            epoll = Epoll.isAvailable();
-            ownGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("clasp-osc-io", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            loop = (EventLoop)ownGroup.next();
-        }
+        this.edgeLoop = EdgeLoop.of(ctx.eventLoopGroup(), ctx.epoll(), "clasp-osc-io");
+        this.loop = edgeLoop.loop();
         final Bootstrap bootstrap = new Bootstrap()
             .group(loop)
-            .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .channel(edgeLoop.datagramChannel())
             .option(ChannelOption.SO_RCVBUF, ctx.receiveBufferBytes())
             .option(ChannelOption.SO_REUSEADDR, true)
             // A datagram is at most 65 535 bytes; one buffer of that size per read, recycled by the pool.
@@ -131,10 +113,7 @@ public final class OscEdge implements AutoCloseable
         }
         catch (final Throwable t)
         {
-            if (ownGroup != null)
-            {
-                ownGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            }
+            edgeLoop.closeNow();
             throw t;
         }
         localAddress = (InetSocketAddress)channel.localAddress();
@@ -214,10 +193,7 @@ public final class OscEdge implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         channel.close().syncUninterruptibly();
-        if (ownGroup != null)
-        {
-            ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        edgeLoop.close();
         LOG.info("OSC edge on port {} closed", localAddress.getPort());
     }
 
@@ -228,7 +204,7 @@ public final class OscEdge implements AutoCloseable
     private void onDatagram(final ByteBuf content)
     {
         final int length = content.readableBytes();
-        final DirectBuffer view = wrap(content, length);
+        final DirectBuffer view = EdgeLoop.wrap(content, datagramView);
         final int rc = translator.translate(view, 0, length, System.currentTimeMillis() * 1000, sink);
         switch (rc)
         {
@@ -242,26 +218,6 @@ public final class OscEdge implements AutoCloseable
                 metrics.countMalformed();
                 break;
         }
-    }
-
-    private DirectBuffer wrap(final ByteBuf content, final int length)
-    {
-        final int index = content.readerIndex();
-        if (content.hasMemoryAddress())
-        {
-            datagramView.wrap(content.memoryAddress() + index, length);
-        }
-        else if (content.hasArray())
-        {
-            datagramView.wrap(content.array(), content.arrayOffset() + index, length);
-        }
-        else
-        {
-            final byte[] copy = new byte[length];
-            content.getBytes(index, copy);
-            datagramView.wrap(copy);
-        }
-        return datagramView;
     }
 
     /**
