@@ -1266,7 +1266,8 @@ final class MqttSession implements EdgeConnection
     {
         if (batch == null)
         {
-            batch = connection.alloc().buffer(BATCH_BYTES);
+            // Sized for a few packets; grows (pooled) up to the batch limit when a drain has many.
+            batch = connection.alloc().buffer(4096);
         }
         return batch;
     }
