@@ -494,13 +494,12 @@ public final class OscEdge implements AutoCloseable
                 d.setLong(8, OscToClasp.IMMEDIATELY);
             }
             final int messages = inDatagram;
+            // Counted when handed to the socket (the receiver may have it before a completion listener would run);
+            // a send the socket then refuses is counted again as dropped.
+            metrics.sent(messages);
             channel.writeAndFlush(new DatagramPacket(d, recipient)).addListener(f ->
             {
-                if (f.isSuccess())
-                {
-                    metrics.sent(messages);
-                }
-                else
+                if (!f.isSuccess())
                 {
                     metrics.sendDropped(messages);
                 }

@@ -130,7 +130,10 @@ public final class OscMetrics
         return values.get(DATAGRAMS_OUT);
     }
 
-    /** @return outbound messages not sent (a message larger than a UDP datagram, or the socket refused it). */
+    /**
+     * @return outbound messages not sent: larger than a UDP datagram (never counted as out), or refused by the socket
+     * after they were handed to it (also counted in {@link #messagesOut()}).
+     */
     public long sendDropped()
     {
         return values.get(SEND_DROPPED);
