@@ -402,10 +402,10 @@ public final class MqttBridge implements AutoCloseable
             queue = inboundPort.connect(this);
             connectionId = queue.connectionId();
             ended = false;
-            final byte[] name = ("mqtt bridge " + ctx.host() + ":" + ctx.port()).getBytes(StandardCharsets.UTF_8);
+            final byte[] name = HelloEncoder.nameBytes("mqtt bridge " + ctx.host() + ":" + ctx.port());
             final byte[] token = ctx.token() == null ? null : ctx.token().getBytes(StandardCharsets.UTF_8);
             send(HelloEncoder.encode(frame, 0, Qos.FIRE, 1, HelloEncoder.DEFAULT_FEATURES, new UnsafeBuffer(name), 0,
-                Math.min(name.length, 255), token == null ? null : new UnsafeBuffer(token), 0,
+                name.length, token == null ? null : new UnsafeBuffer(token), 0,
                 token == null ? 0 : token.length));
         }
 

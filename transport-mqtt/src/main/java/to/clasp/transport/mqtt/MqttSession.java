@@ -174,8 +174,8 @@ final class MqttSession implements EdgeConnection
         connection = c;
         queue = edge.inboundPort().connect(this);
         connectionId = queue.connectionId();
-        final byte[] name = clientId.getBytes(StandardCharsets.UTF_8);
-        final int nameLength = Math.min(name.length, 255);
+        final byte[] name = HelloEncoder.nameBytes(clientId);
+        final int nameLength = name.length;
         final int length = HelloEncoder.encode(frame, 0, Qos.FIRE, 1, HelloEncoder.DEFAULT_FEATURES,
             new UnsafeBuffer(name), 0, nameLength, token == null ? null : new UnsafeBuffer(token), 0,
             token == null ? 0 : token.length);

@@ -282,6 +282,16 @@ final class MqttEdgeTest
     }
 
     @Test
+    void aClientIdLongerThanAHelloNameIsAccepted() throws Exception
+    {
+        // 300 two-byte characters: the HELLO name is cut to 255 bytes at a character boundary (valid UTF-8).
+        final MqttClient paho = fixture.paho("é".repeat(300), true);
+        paho.publish("long/id", "1".getBytes(StandardCharsets.UTF_8), 1, true);
+        assertTrue(paho.isConnected());
+        paho.disconnect();
+    }
+
+    @Test
     void sessionsAndSubscriptionsLeaveTheCoreWithTheirClients() throws Exception
     {
         final List<MqttClient> clients = new java.util.ArrayList<>();

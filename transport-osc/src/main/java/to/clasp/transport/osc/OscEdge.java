@@ -256,10 +256,10 @@ public final class OscEdge implements AutoCloseable
         {
             queue = inboundPort.connect(this);
             connectionId = queue.connectionId();
-            final byte[] name = name().getBytes(StandardCharsets.UTF_8);
+            final byte[] name = HelloEncoder.nameBytes(name());
             final byte[] token = ctx.token() == null ? null : ctx.token().getBytes(StandardCharsets.UTF_8);
             send(scratch, 0, HelloEncoder.encode(scratch, 0, Qos.FIRE, 1, HelloEncoder.DEFAULT_FEATURES,
-                new UnsafeBuffer(name), 0, Math.min(name.length, 255), token == null ? null : new UnsafeBuffer(token),
+                new UnsafeBuffer(name), 0, name.length, token == null ? null : new UnsafeBuffer(token),
                 0, token == null ? 0 : token.length));
         }
 
