@@ -168,7 +168,9 @@ public final class ServerCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     String mqttNamespace;
 
-    @Option(names = "--mqtt-bridge", paramLabel = "URL[,FILTER...]",
+    // Comma-split so a configuration file's array (and --print-config's joined value) reads back the same: a value
+    // that starts with mqtt:// begins a bridge, the values after it are that bridge's filters.
+    @Option(names = "--mqtt-bridge", paramLabel = "URL[,FILTER...]", split = ",",
         description = "Connect to an existing MQTT broker, mqtt://[user:pass@]host:port, and mirror its topics " +
             "(the filters, default #) into the MQTT namespace and back. Repeatable (default: none).")
     java.util.List<String> mqttBridges = new java.util.ArrayList<>();
@@ -182,9 +184,9 @@ public final class ServerCommand implements Callable<Integer>
         description = "CLASP prefix of OSC addresses: /x/y is PREFIX/x/y (default: ${DEFAULT-VALUE}).")
     String oscNamespace;
 
-    @Option(names = "--osc-send", paramLabel = "HOST:PORT=PATTERN",
+    @Option(names = "--osc-send", paramLabel = "HOST:PORT=PATTERN", split = ",",
         description = "Send CLASP updates matching PATTERN to HOST:PORT as OSC messages (from the OSC port when it " +
-            "is on). Repeatable (default: none).")
+            "is on). Repeatable, or several separated by commas (default: none).")
     java.util.List<String> oscTargets = new java.util.ArrayList<>();
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.Log.class,
@@ -289,7 +291,7 @@ public final class ServerCommand implements Callable<Integer>
                 .offlineKeepAliveMs(idleTimeout.toMillis() / 2);
         }
         final java.util.List<MqttBridge.Context> bridges = new java.util.ArrayList<>();
-        for (final String spec : mqttBridges)
+        for (final String spec : bridgeSpecs())
         {
             bridges.add(MqttBridge.Context.parse(spec).namespace(mqttNamespace));
         }
@@ -438,7 +440,12 @@ public final class ServerCommand implements Callable<Integer>
                     ns[1] + "' is not \"\" or a CLASP address such as /mqtt");
             }
         }
-        for (final String spec : mqttBridges)
+        if (!mqttBridges.isEmpty() && !mqttBridges.get(0).startsWith("mqtt://"))
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--mqtt-bridge': '" + mqttBridges.get(0) + "' is not mqtt://host:port");
+        }
+        for (final String spec : bridgeSpecs())
         {
             try
             {
@@ -462,6 +469,24 @@ public final class ServerCommand implements Callable<Integer>
                     "Invalid value for option '--osc-send': " + ex.getMessage());
             }
         }
+    }
+
+    /** @return one {@code URL,FILTER,...} per bridge, regrouped from the comma-split values. */
+    private java.util.List<String> bridgeSpecs()
+    {
+        final java.util.List<String> specs = new java.util.ArrayList<>();
+        for (final String value : mqttBridges)
+        {
+            if (value.startsWith("mqtt://") || specs.isEmpty())
+            {
+                specs.add(value);
+            }
+            else
+            {
+                specs.set(specs.size() - 1, specs.get(specs.size() - 1) + "," + value);
+            }
+        }
+        return specs;
     }
 
     /** The flag converters: each rejects a bad value with a message picocli prints on one line. */

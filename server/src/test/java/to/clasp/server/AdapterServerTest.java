@@ -56,6 +56,29 @@ final class AdapterServerTest
         assertEquals("/stage", osc.namespace());
         assertEquals("10.0.0.7:9001=/stage/**", osc.targets().get(0).toString());
         assertEquals("desk", osc.targets().get(1).host());
+        // Several bridges and targets in one value each (how a configuration file's array arrives).
+        final ClaspServer.Context joined = ServerCommandTest.parse("--mqtt-bridge",
+            "mqtt://a:1,x/#,mqtt://b:2", "--osc-send", "h:1=/a,h:2=/b").context();
+        assertEquals(2, joined.mqttBridges().size());
+        assertEquals(java.util.List.of("x/#"), joined.mqttBridges().get(0).filters());
+        assertEquals("b", joined.mqttBridges().get(1).host());
+        assertEquals(2, joined.osc().targets().size());
+    }
+
+    @Test
+    void aConfigurationFileSetsTheAdapters(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final java.nio.file.Path file = dir.resolve("clasp.toml");
+        java.nio.file.Files.writeString(file, "mqtt-port = 1885\nmqtt-bridge = [\"mqtt://broker:1883\", \"site/#\"]\n" +
+            "osc-send = [\"desk:9000=/osc/**\", \"wall:9001=/mqtt/**\"]\n");
+        final StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "server",
+            "--config", file.toString(), "--print-config"), out.toString());
+        final String printed = out.toString();
+        assertTrue(printed.contains("mqtt-port = 1885"), printed);
+        assertTrue(printed.contains("mqtt-bridge = \"mqtt://broker:1883,site/#\""), printed);
+        assertTrue(printed.contains("osc-send = \"desk:9000=/osc/**,wall:9001=/mqtt/**\""), printed);
     }
 
     @ParameterizedTest
