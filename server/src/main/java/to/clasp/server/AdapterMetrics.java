@@ -1,7 +1,5 @@
 package to.clasp.server;
 
-import java.util.function.LongSupplier;
-
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -25,10 +23,12 @@ final class AdapterMetrics
         {
             return registry;
         }
-        gauge(registry, "clasp_mqtt_connections", "Open MQTT network connections.", mqtt::connections);
-        gauge(registry, "clasp_mqtt_sessions", "MQTT sessions held, connected or waiting for their client.",
-            mqtt::sessions);
-        counter(registry, "clasp_mqtt_connects_accepted", "CONNECTs accepted.", mqtt::connectsAccepted);
+        MetricsEndpoint.gauge(registry, "clasp_mqtt_connections", "Open MQTT network connections.",
+            mqtt, MqttMetrics::connections);
+        MetricsEndpoint.gauge(registry, "clasp_mqtt_sessions",
+            "MQTT sessions held, connected or waiting for their client.", mqtt, MqttMetrics::sessions);
+        MetricsEndpoint.counter(registry, "clasp_mqtt_connects_accepted", "CONNECTs accepted.",
+            mqtt, MqttMetrics::connectsAccepted);
         CounterWithCallback.builder().name("clasp_mqtt_connects_refused")
             .help("CONNECTs refused, by reason (the CONNACK reason).").labelNames("reason")
             .callback(cb ->
@@ -72,15 +72,16 @@ final class AdapterMetrics
                     cb.call(mqtt.publishesOut(q), Integer.toString(q));
                 }
             }).register(registry);
-        counter(registry, "clasp_mqtt_wills_published", "Will messages published.", mqtt::willsPublished);
-        counter(registry, "clasp_mqtt_subscriptions_refused", "Topic filters refused in SUBACK.",
-            mqtt::subscriptionsRefused);
-        counter(registry, "clasp_mqtt_bridge_messages_in", "Messages the bridges took from their brokers.",
-            mqtt::bridgeMessagesIn);
-        counter(registry, "clasp_mqtt_bridge_messages_out", "Messages the bridges sent to their brokers.",
-            mqtt::bridgeMessagesOut);
-        counter(registry, "clasp_mqtt_bridge_connects", "Bridge connections established (first and reconnects).",
-            mqtt::bridgeConnects);
+        MetricsEndpoint.counter(registry, "clasp_mqtt_wills_published", "Will messages published.",
+            mqtt, MqttMetrics::willsPublished);
+        MetricsEndpoint.counter(registry, "clasp_mqtt_subscriptions_refused", "Topic filters refused in SUBACK.",
+            mqtt, MqttMetrics::subscriptionsRefused);
+        MetricsEndpoint.counter(registry, "clasp_mqtt_bridge_messages_in",
+            "Messages the bridges took from their brokers.", mqtt, MqttMetrics::bridgeMessagesIn);
+        MetricsEndpoint.counter(registry, "clasp_mqtt_bridge_messages_out",
+            "Messages the bridges sent to their brokers.", mqtt, MqttMetrics::bridgeMessagesOut);
+        MetricsEndpoint.counter(registry, "clasp_mqtt_bridge_connects",
+            "Bridge connections established (first and reconnects).", mqtt, MqttMetrics::bridgeConnects);
         return registry;
     }
 
@@ -91,32 +92,29 @@ final class AdapterMetrics
         {
             return registry;
         }
-        counter(registry, "clasp_osc_datagrams_in", "OSC datagrams read.", osc::datagramsIn);
-        counter(registry, "clasp_osc_messages_in", "OSC messages turned into writes.", osc::messagesIn);
-        counter(registry, "clasp_osc_bundles_in", "OSC bundles received (nested ones included).", osc::bundlesIn);
-        counter(registry, "clasp_osc_malformed", "Datagrams dropped as not valid OSC.", osc::malformed);
-        counter(registry, "clasp_osc_too_large", "Datagrams dropped as too large for one CLASP frame.", osc::tooLarge);
-        counter(registry, "clasp_osc_refused", "Translated writes the router refused.", osc::refused);
-        counter(registry, "clasp_osc_router_errors", "ERRORs the router answered OSC writes with.", osc::routerErrors);
-        counter(registry, "clasp_osc_messages_out", "OSC messages sent to --osc-send targets.", osc::messagesOut);
-        counter(registry, "clasp_osc_datagrams_out", "Datagrams sent to --osc-send targets.", osc::datagramsOut);
-        counter(registry, "clasp_osc_send_dropped", "Outbound OSC messages not sent.", osc::sendDropped);
+        MetricsEndpoint.counter(registry, "clasp_osc_datagrams_in", "OSC datagrams read.",
+            osc, OscMetrics::datagramsIn);
+        MetricsEndpoint.counter(registry, "clasp_osc_messages_in", "OSC messages turned into writes.",
+            osc, OscMetrics::messagesIn);
+        MetricsEndpoint.counter(registry, "clasp_osc_bundles_in", "OSC bundles received (nested ones included).",
+            osc, OscMetrics::bundlesIn);
+        MetricsEndpoint.counter(registry, "clasp_osc_malformed", "Datagrams dropped as not valid OSC.",
+            osc, OscMetrics::malformed);
+        MetricsEndpoint.counter(registry, "clasp_osc_too_large", "Datagrams dropped as too large for one CLASP frame.",
+            osc, OscMetrics::tooLarge);
+        MetricsEndpoint.counter(registry, "clasp_osc_refused", "Translated writes the router refused.",
+            osc, OscMetrics::refused);
+        MetricsEndpoint.counter(registry, "clasp_osc_router_errors", "ERRORs the router answered OSC writes with.",
+            osc, OscMetrics::routerErrors);
+        MetricsEndpoint.counter(registry, "clasp_osc_messages_out", "OSC messages sent to --osc-send targets.",
+            osc, OscMetrics::messagesOut);
+        MetricsEndpoint.counter(registry, "clasp_osc_datagrams_out", "Datagrams sent to --osc-send targets.",
+            osc, OscMetrics::datagramsOut);
+        MetricsEndpoint.counter(registry, "clasp_osc_send_dropped", "Outbound OSC messages not sent.",
+            osc, OscMetrics::sendDropped);
         GaugeWithCallback.builder().name("clasp_osc_kernel_drops")
             .help("Datagrams the kernel dropped on the OSC socket (receive buffer full); -1 if unknown.")
             .callback(cb -> cb.call(osc.kernelDrops())).register(registry);
         return registry;
-    }
-
-    private static void gauge(final PrometheusRegistry registry, final String name, final String help,
-        final LongSupplier read)
-    {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.getAsLong())).register(registry);
-    }
-
-    private static void counter(final PrometheusRegistry registry, final String name, final String help,
-        final LongSupplier read)
-    {
-        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.getAsLong()))
-            .register(registry);
     }
 }
