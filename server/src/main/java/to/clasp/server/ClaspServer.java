@@ -1,5 +1,7 @@
 package to.clasp.server;
 
+import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
@@ -13,11 +15,13 @@ import to.clasp.transport.mqtt.MqttBridge;
 import to.clasp.transport.mqtt.MqttEdge;
 import to.clasp.transport.mqtt.MqttMetrics;
 import to.clasp.transport.osc.OscEdge;
+import to.clasp.transport.http.HttpEndpointServer;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The wiring of one router process: the core ({@link Router}), the WebSocket edge, the optional Aeron UDP edge,
@@ -40,7 +44,10 @@ public final class ClaspServer implements AutoCloseable
     private OscEdge oscEdge;
     private MetricsEndpoint metrics;
     private DurableState durable;
+    /** The thread serving health and metrics: never one that runs the core, so a stalled core can be reported. */
+    private EventLoopGroup httpGroup;
     private volatile boolean live;
+    private volatile boolean flushingState;
     private volatile boolean ready;
     private boolean closed;
 
@@ -70,9 +77,15 @@ public final class ClaspServer implements AutoCloseable
     private void startComponents() throws IOException
     {
         final String host = ctx.edge().host();
+        if (ctx.healthPort() != Context.OFF || ctx.metricsPort() != Context.OFF)
+        {
+            httpGroup = HttpEndpointServer.newEventLoopGroup();
+        }
         if (ctx.healthPort() != Context.OFF)
         {
-            health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
+            health = new HealthEndpoint(httpContext(ctx.healthPort()), () -> live, () -> ready,
+                () -> edge == null ? null : edge.refusingReason(),
+                () -> router == null ? null : router.watchdog().stallReason());
         }
         if (ctx.durable() != null)
         {
@@ -107,10 +120,11 @@ public final class ClaspServer implements AutoCloseable
         final MqttMetrics mqttMetrics = startAdapters();
         if (ctx.metricsPort() != Context.OFF)
         {
-            final OscEdge osc = oscEdge;
-            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge, durable, registry ->
-                AdapterMetrics.registerOsc(AdapterMetrics.registerMqtt(registry, mqttMetrics),
-                    osc == null ? null : osc.metrics()));
+            final PrometheusRegistry registry = DurableMetrics.register(MetricsEndpoint.registerAeron(
+                MetricsEndpoint.register(new PrometheusRegistry(), router, edge), aeronEdge), durable);
+            AdapterMetrics.registerOsc(AdapterMetrics.registerMqtt(registry, mqttMetrics),
+                oscEdge == null ? null : oscEdge.metrics());
+            metrics = new MetricsEndpoint(httpContext(ctx.metricsPort()), registry);
         }
         live = true;
         ready = true;
@@ -231,6 +245,11 @@ public final class ClaspServer implements AutoCloseable
         return oscEdge;
     }
 
+    private HttpEndpointServer.Context httpContext(final int port)
+    {
+        return new HttpEndpointServer.Context().host(ctx.edge().host()).port(port).group(httpGroup);
+    }
+
     /** @return the WebSocket port actually bound. */
     public int wsPort()
     {
@@ -261,6 +280,18 @@ public final class ClaspServer implements AutoCloseable
         return router;
     }
 
+    /** @return whether shutdown is writing the durable state to disk now (after the drain). */
+    public boolean isFlushingState()
+    {
+        return flushingState;
+    }
+
+    /** @return the budget of a graceful shutdown, in ms. */
+    public long drainTimeoutMs()
+    {
+        return ctx.drainTimeoutMs();
+    }
+
     /** @return whether the server accepts clients (what {@code /readyz} reports). */
     public boolean isReady()
     {
@@ -279,6 +310,9 @@ public final class ClaspServer implements AutoCloseable
         }
         closed = true;
         ready = false;
+        // One budget for the whole drain, whatever state the core is in: a stuck core costs its share of the budget,
+        // never more.
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.drainTimeoutMs());
         try
         {
             if (edge != null)
@@ -297,17 +331,18 @@ public final class ClaspServer implements AutoCloseable
             {
                 oscEdge.stopAccepting();
             }
-            if (router != null)
+            if (router != null && !router.close(remainingMs(deadline)))
             {
-                router.close();
+                LOG.warn("the core did not close its sessions within the drain timeout ({} ms){}; closing the " +
+                    "connections", ctx.drainTimeoutMs(), stallNote());
             }
             // The adapters share the WebSocket edge's event loop: they close before it does.
             if (mqttEdge != null)
             {
-                if (!mqttEdge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!mqttEdge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} MQTT connection(s) still open after {} ms; closing them", mqttEdge.openConnections(),
-                        ctx.drainTimeoutMs());
+                    LOG.warn("{} MQTT connection(s) still open after the drain timeout ({} ms); closing them",
+                        mqttEdge.openConnections(), ctx.drainTimeoutMs());
                 }
                 mqttEdge.close();
             }
@@ -321,18 +356,18 @@ public final class ClaspServer implements AutoCloseable
             }
             if (edge != null)
             {
-                if (!edge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!edge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} connection(s) still open after {} ms; closing them", edge.openConnections(),
-                        ctx.drainTimeoutMs());
+                    LOG.warn("{} connection(s) still open after the drain timeout ({} ms); closing them",
+                        edge.openConnections(), ctx.drainTimeoutMs());
                 }
                 edge.close();
             }
             if (aeronEdge != null)
             {
-                if (!aeronEdge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!aeronEdge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} Aeron session(s) still open after {} ms; closing them",
+                    LOG.warn("{} Aeron session(s) still open after the drain timeout ({} ms); closing them",
                         aeronEdge.openConnections(), ctx.drainTimeoutMs());
                 }
                 aeronEdge.close();
@@ -346,8 +381,11 @@ public final class ClaspServer implements AutoCloseable
         {
             if (durable != null)
             {
-                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock.
+                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock. Disk work,
+                // outside the drain budget (ShutdownSignals gives it a budget of its own).
+                flushingState = true;
                 durable.close();
+                flushingState = false;
             }
             if (metrics != null)
             {
@@ -357,9 +395,24 @@ public final class ClaspServer implements AutoCloseable
             {
                 health.close();
             }
+            if (httpGroup != null)
+            {
+                httpGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
             live = false;
             LOG.info("clasp server stopped");
         }
+    }
+
+    private static long remainingMs(final long deadlineNs)
+    {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+    }
+
+    private String stallNote()
+    {
+        final String stall = router.watchdog().stallReason();
+        return null == stall ? "" : " (" + stall + ")";
     }
 
     /**

@@ -189,12 +189,17 @@ final class MqttAuthMappingTest
             return queue;
         }
 
-        public synchronized boolean onFrame(final long id, final DirectBuffer buffer, final int offset, final int length)
+        public boolean onFrame(final long id, final DirectBuffer buffer, final int offset, final int length)
+        {
+            return offer(id, buffer, offset, length) == OFFERED;
+        }
+
+        public synchronized int offer(final long id, final DirectBuffer buffer, final int offset, final int length)
         {
             final EdgeConnection c = connections.get(id);
             if (c == null || DecodeError.OK != decoder.decode(buffer, offset, length))
             {
-                return false;
+                return REFUSED;
             }
             final DirectBuffer p = decoder.payload();
             switch (decoder.type())
@@ -244,7 +249,7 @@ final class MqttAuthMappingTest
                 default:
                     break;
             }
-            return true;
+            return OFFERED;
         }
 
         private static String pattern(final DirectBuffer p, final int offset, final int length)
@@ -274,6 +279,22 @@ final class MqttAuthMappingTest
         public int maxFrameLength()
         {
             return 65_547;
+        }
+
+        /** Frames are handled as they are offered: never back-pressured. */
+        public boolean isBackPressured()
+        {
+            return false;
+        }
+
+        public void whenDrained(final Runnable callback)
+        {
+            callback.run();
+        }
+
+        public long producerWaitTimeoutNs()
+        {
+            return 0;
         }
     }
 }
