@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
 import to.clasp.edge.EdgeConnection;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
+import to.clasp.transport.ws.ByteBufView;
 import to.clasp.transport.ws.EdgeLoop;
+import to.clasp.transport.ws.InboundGate;
 import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.FrameDecoder;
@@ -75,6 +77,10 @@ import to.clasp.protocol.ValueView;
  * the bridge drops the core's echo of its own SETs (it counts its writes per address). The link reconnects with
  * backoff (250 ms doubling to 10 s); after a reconnect it re-subscribes on both sides, so each side gets the other's
  * current retained state again.
+ * <p>
+ * Back-pressure: the bridge's CLASP session writes through an {@link InboundGate}, so when the core's ring is full the
+ * broker link stops reading (the broker's in-flight window and TCP hold the broker back) and resumes once it drained;
+ * nothing is dropped and the loop never waits for the core.
  */
 public final class MqttBridge implements AutoCloseable
 {
@@ -95,7 +101,7 @@ public final class MqttBridge implements AutoCloseable
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer address = new UnsafeBuffer(new byte[2048]);
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
-    private final UnsafeBuffer inboundView = new UnsafeBuffer(0, 0);
+    private final ByteBufView inboundView = new ByteBufView();
     /** Address hash → own SETs whose echo from the core is still to come. */
     private final Long2LongHashMap ownWrites = new Long2LongHashMap(0);
     private final Map<Integer, ByteBuf> inflight = new LinkedHashMap<>();
@@ -120,6 +126,7 @@ public final class MqttBridge implements AutoCloseable
             .channel(edgeLoop.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+            .option(ChannelOption.MAX_MESSAGES_PER_READ, MqttEdge.READS_PER_ITERATION)
             .handler(new ChannelInitializer<SocketChannel>()
             {
                 protected void initChannel(final SocketChannel ch)
@@ -208,6 +215,10 @@ public final class MqttBridge implements AutoCloseable
                 return;
             }
             link = f.channel();
+            if (clasp.isReadingPaused())
+            {
+                link.config().setAutoRead(false);
+            }
             final MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
                 .protocolVersion(MqttVersion.MQTT_5).clientId(clientId).cleanSession(true)
                 .keepAlive(ctx.keepAliveSeconds());
@@ -388,12 +399,13 @@ public final class MqttBridge implements AutoCloseable
     // ------------------------------------------------------------------------------------------------------------
 
     /** The bridge's CLASP session: writes what the broker sends, receives what the broker should get. */
-    private final class ClaspSide implements EdgeConnection
+    private final class ClaspSide implements EdgeConnection, InboundGate.Listener
     {
         private final FrameDecoder decoder = new FrameDecoder();
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private final OutboundQueue.FrameHandler onFrame = this::onCoreFrame;
         private OutboundQueue queue;
+        private InboundGate gate;
         private long connectionId = -1;
         private boolean ended;
 
@@ -402,6 +414,13 @@ public final class MqttBridge implements AutoCloseable
             queue = inboundPort.connect(this);
             connectionId = queue.connectionId();
             ended = false;
+            if (gate != null)
+            {
+                // Frames kept for the previous session are dropped with it; the re-subscription brings the state.
+                gate.close();
+                readingPaused(false);
+            }
+            gate = new InboundGate(inboundPort, loop, this).connectionId(connectionId);
             final byte[] name = HelloEncoder.nameBytes("mqtt bridge " + ctx.host() + ":" + ctx.port());
             final byte[] token = ctx.token() == null ? null : ctx.token().getBytes(StandardCharsets.UTF_8);
             send(HelloEncoder.encode(frame, 0, Qos.FIRE, 1, HelloEncoder.DEFAULT_FEATURES, new UnsafeBuffer(name), 0,
@@ -425,9 +444,34 @@ public final class MqttBridge implements AutoCloseable
             }
         }
 
+        /** @return false when the router will never take the frame (closing, or the session ended). */
         boolean send(final int length)
         {
-            return !ended && connectionId > 0 && length > 0 && inboundPort.onFrame(connectionId, frame, 0, length);
+            return !ended && connectionId > 0 && length > 0 && gate.offer(frame, 0, length) != InboundPort.REFUSED;
+        }
+
+        boolean isReadingPaused()
+        {
+            return gate != null && gate.isPaused();
+        }
+
+        /** {@link InboundGate}: stop or resume reading the broker link. */
+        public void readingPaused(final boolean paused)
+        {
+            if (link != null)
+            {
+                link.config().setAutoRead(!paused);
+            }
+        }
+
+        /** {@link InboundGate}: the router is closing or ended this session: drop the link (it reconnects). */
+        public void keptFrameRefused()
+        {
+            ended = true;
+            if (link != null)
+            {
+                link.close();
+            }
         }
 
         void end()
@@ -437,6 +481,7 @@ public final class MqttBridge implements AutoCloseable
                 ended = true;
                 inboundPort.disconnect(connectionId);
             }
+            gate.close();
         }
 
         /** A broker message into the router. @return whether the router took it. */
@@ -448,7 +493,7 @@ public final class MqttBridge implements AutoCloseable
                 metrics.rejected(MqttMetrics.Rejection.INVALID_TOPIC);
                 return false;
             }
-            final int valueLength = payloads.toClasp(EdgeLoop.wrap(payload, inboundView), 0, payload.readableBytes(), value, 0,
+            final int valueLength = payloads.toClasp(inboundView.wrap(payload), 0, payload.readableBytes(), value, 0,
                 value.capacity());
             if (valueLength < 0)
             {

@@ -66,7 +66,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     private int clientReceiveMaximum = 65_535;
     private int clientMaximumPacketSize = Integer.MAX_VALUE;
     private boolean barrierNeeded;
-    private boolean readPaused;
+    /** Too many requests wait for the core's verdict (see {@link #backlog}). */
+    private boolean backlogPaused;
+    /** The core's inbound ring is full, or the session keeps frames it could not take yet. */
+    private boolean ringPaused;
     private boolean closing;
     private boolean countedPending;
     private MqttMetrics.Disconnect closeReason = MqttMetrics.Disconnect.CLIENT_GONE;
@@ -631,15 +634,35 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     void backlog(final int waiting)
     {
         final int limit = edge.context().receiveMaximum();
-        if (!readPaused && waiting >= limit)
+        if (!backlogPaused && waiting >= limit)
         {
-            readPaused = true;
-            channel.config().setAutoRead(false);
+            backlogPaused = true;
+            updateReading();
         }
-        else if (readPaused && waiting <= limit / 2 && state == CONNECTED)
+        else if (backlogPaused && waiting <= limit / 2 && state == CONNECTED)
         {
-            readPaused = false;
-            channel.config().setAutoRead(true);
+            backlogPaused = false;
+            updateReading();
+        }
+    }
+
+    /** Stop reading while the core's ring is full (the session's {@code InboundGate} says when), resume after. */
+    void ringPaused(final boolean paused)
+    {
+        ringPaused = paused;
+        updateReading();
+    }
+
+    private void updateReading()
+    {
+        if (closing || state == CLOSED)
+        {
+            return; // a closing connection stopped reading for good
+        }
+        final boolean read = !backlogPaused && !ringPaused;
+        if (channel.config().isAutoRead() != read)
+        {
+            channel.config().setAutoRead(read);
         }
     }
 

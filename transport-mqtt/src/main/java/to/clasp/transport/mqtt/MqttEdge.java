@@ -67,6 +67,10 @@ public final class MqttEdge implements AutoCloseable
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // Read budget, as on the WebSocket edge: one read (at most 64 KiB) per readable connection per loop
+            // iteration, so a flooding client cannot keep the loop reading while what it fans out waits to be written;
+            // and when the core's ring fills, at most one read's packets are kept while the connection pauses.
+            .childOption(ChannelOption.MAX_MESSAGES_PER_READ, READS_PER_ITERATION)
             // As on the WebSocket edge: past the high mark the connection stops draining its CLASP queue, so the
             // core's slow-consumer policy (conflation, then disconnect) absorbs a subscriber that does not read.
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -96,6 +100,9 @@ public final class MqttEdge implements AutoCloseable
             localAddress.getHostString(), localAddress.getPort(), ctx.namespace().isEmpty() ? "/" : ctx.namespace(),
             ctx.maxPacketSize());
     }
+
+    /** Socket reads per readable connection per event-loop iteration. */
+    static final int READS_PER_ITERATION = 1;
 
     /** The longest client identifier accepted (MQTT 5 allows up to 65 535 bytes; so do we). */
     static final int MAX_CLIENT_ID_LENGTH = 65_535;

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import to.clasp.address.Pattern;
 import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
 import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.ErrorDecoder;
@@ -53,7 +54,8 @@ import to.clasp.protocol.SubscribeEncoder;
 import to.clasp.protocol.UnsubscribeEncoder;
 import to.clasp.protocol.ValueType;
 import to.clasp.protocol.ValueView;
-import to.clasp.transport.ws.EdgeLoop;
+import to.clasp.transport.ws.ByteBufView;
+import to.clasp.transport.ws.InboundGate;
 
 /**
  * One MQTT session: a CLASP session of the core (this is its {@link EdgeConnection}) plus the MQTT state that
@@ -61,7 +63,9 @@ import to.clasp.transport.ws.EdgeLoop;
  * flight both ways, messages queued while the client is away — in the core's outbound queue, under the core's limits).
  * <p>
  * Confined to the edge's event loop, except {@link #outboundReady()} and {@link #close(int, String)}, which the core
- * calls from its thread and which hop onto the loop.
+ * calls from its thread and which hop onto the loop. Every frame to the core goes through {@link #send}, under the
+ * ring's back-pressure contract ({@link InboundGate}): a frame the ring cannot take now is kept, in order with the
+ * ones after it, and the client's connection stops reading until the core drained the ring.
  */
 final class MqttSession implements EdgeConnection
 {
@@ -97,11 +101,34 @@ final class MqttSession implements EdgeConnection
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer address = new UnsafeBuffer(new byte[2048]);
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
-    private final UnsafeBuffer inboundView = new UnsafeBuffer(0, 0);
+    private final ByteBufView inboundView = new ByteBufView();
     private final UnsafeBuffer parkedView = new UnsafeBuffer(0, 0);
     private final OutboundQueue.FrameHandler onCoreFrame = this::onCoreFrame;
 
+    private final InboundGate.Listener gateListener = new InboundGate.Listener()
+    {
+        public void readingPaused(final boolean paused)
+        {
+            final MqttConnection c = connection;
+            if (c != null)
+            {
+                c.ringPaused(paused);
+            }
+        }
+
+        public void keptFrameRefused()
+        {
+            // The router is closing (or already ended this session): the core's close follows, or has come.
+            final MqttConnection c = connection;
+            if (c != null)
+            {
+                c.disconnect(disconnectReason(1001), MqttMetrics.Disconnect.ROUTER_CLOSED);
+            }
+        }
+    };
+
     private OutboundQueue queue;
+    private InboundGate gate;
     private long connectionId = -1;
     /** WELCOME received: the CLASP session is open. */
     private boolean open;
@@ -174,6 +201,7 @@ final class MqttSession implements EdgeConnection
         connection = c;
         queue = edge.inboundPort().connect(this);
         connectionId = queue.connectionId();
+        gate = new InboundGate(edge.inboundPort(), edge.loop(), gateListener).connectionId(connectionId);
         final byte[] name = HelloEncoder.nameBytes(clientId);
         final int nameLength = name.length;
         final int length = HelloEncoder.encode(frame, 0, Qos.FIRE, 1, HelloEncoder.DEFAULT_FEATURES,
@@ -194,6 +222,10 @@ final class MqttSession implements EdgeConnection
         expiryTimer = null;
         keepAliveTimer = null;
         cancelDelayedWill();
+        if (gate.isPaused())
+        {
+            c.ringPaused(true); // the new connection reads once the ring has room for what this session keeps
+        }
         for (final Inflight f : inflightOrder)
         {
             if (f.released)
@@ -280,6 +312,10 @@ final class MqttSession implements EdgeConnection
             {
                 edge.inboundPort().disconnect(connectionId);
             }
+        }
+        if (gate != null)
+        {
+            gate.close();
         }
         pending.clear();
         parked.clear();
@@ -434,8 +470,7 @@ final class MqttSession implements EdgeConnection
         final long expiry = messageExpiry(m.variableHeader().properties());
         final ByteBuf payload = m.payload();
         final int length = encodePublish(topic, retain, qos > 0 ? Qos.CONFIRM : Qos.FIRE,
-            EdgeLoop.wrap(payload, inboundView),
-            0, payload.readableBytes(), expiry);
+            inboundView.wrap(payload), 0, payload.readableBytes(), expiry);
         int refusal = 0;
         if (length == TopicMapping.INVALID)
         {
@@ -811,15 +846,19 @@ final class MqttSession implements EdgeConnection
             new MqttPubReplyMessageVariableHeader(packetId, (byte)0, NONE));
     }
 
-    /** Hand one encoded frame in {@link #frame} to the core. */
+    /**
+     * Hand one encoded frame in {@link #frame} to the core, never waiting for it: when the ring is full the frame is
+     * kept and offered again once it drained (and the connection stops reading meanwhile).
+     *
+     * @return false when the router will never take it (closing, or this session has ended).
+     */
     private boolean send(final int length)
     {
         if (ended || length <= 0 || connectionId < 0)
         {
             return false;
         }
-        // The ring-full rule (#10) decides what a refusal means here; today onFrame waits for room.
-        return edge.inboundPort().onFrame(connectionId, frame, 0, length);
+        return gate.offer(frame, 0, length) != InboundPort.REFUSED;
     }
 
     // ------------------------------------------------------------------------------------------------------------

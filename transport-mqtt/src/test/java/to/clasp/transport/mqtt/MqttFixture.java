@@ -1,7 +1,6 @@
 package to.clasp.transport.mqtt;
 
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -12,6 +11,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
+import to.clasp.testing.Await;
 import to.clasp.testing.TestClient;
 
 /**
@@ -99,22 +99,7 @@ final class MqttFixture implements AutoCloseable
 
     static void await(final BooleanSupplier condition, final java.util.function.Supplier<String> what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what.get());
-            }
-            try
-            {
-                Thread.sleep(2);
-            }
-            catch (final InterruptedException ex)
-            {
-                throw new AssertionError(ex);
-            }
-        }
+        Await.until(condition, what);
     }
 
     static void await(final BooleanSupplier condition, final String what)

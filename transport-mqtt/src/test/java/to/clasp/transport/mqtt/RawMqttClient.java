@@ -63,6 +63,24 @@ final class RawMqttClient implements AutoCloseable
         return sendRaw(bytes);
     }
 
+    /** @return the packets encoded back to back (MQTT 3.1.1), for a burst in one write. */
+    static byte[] encode(final java.util.List<MqttMessage> packets)
+    {
+        final EmbeddedChannel channel = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (final MqttMessage packet : packets)
+        {
+            channel.writeOutbound(packet);
+            final ByteBuf out = channel.readOutbound();
+            final byte[] b = new byte[out.readableBytes()];
+            out.readBytes(b);
+            out.release();
+            bytes.writeBytes(b);
+        }
+        channel.finishAndReleaseAll();
+        return bytes.toByteArray();
+    }
+
     RawMqttClient sendRaw(final byte[] bytes) throws IOException
     {
         socket.getOutputStream().write(bytes);
