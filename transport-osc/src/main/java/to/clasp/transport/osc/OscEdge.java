@@ -39,7 +39,9 @@ import to.clasp.protocol.SetDecoder;
 import to.clasp.protocol.SignalType;
 import to.clasp.protocol.SnapshotDecoder;
 import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.transport.ws.ByteBufView;
 import to.clasp.transport.ws.EdgeLoop;
+import to.clasp.transport.ws.InboundGate;
 
 /**
  * OSC over UDP as an edge of the core. Inbound, every datagram on the OSC port is translated in place
@@ -49,8 +51,8 @@ import to.clasp.transport.ws.EdgeLoop;
  * bundle (time tag "immediately") per datagram.
  * <p>
  * One event loop does all of it: the first loop of the group it is given (the WebSocket edge's, hosting a shared core)
- * or its own. Malformed datagrams are counted and dropped; the loop never blocks on the core
- * (see {@link #submit}).
+ * or its own. Malformed datagrams are counted and dropped; the loop never waits for the core: UDP has no way to push
+ * back on a sender, so a translated frame the core's ring refuses is dropped and counted (see {@link #submit}).
  */
 public final class OscEdge implements AutoCloseable
 {
@@ -66,7 +68,7 @@ public final class OscEdge implements AutoCloseable
     private final InetSocketAddress localAddress;
     private final Input input = new Input();
     private final List<Target> targets = new ArrayList<>();
-    private final UnsafeBuffer datagramView = new UnsafeBuffer(0, 0);
+    private final ByteBufView datagramView = new ByteBufView();
     private final OscToClasp.FrameSink sink = this::submit;
     private volatile boolean closed;
 
@@ -204,7 +206,7 @@ public final class OscEdge implements AutoCloseable
     private void onDatagram(final ByteBuf content)
     {
         final int length = content.readableBytes();
-        final DirectBuffer view = EdgeLoop.wrap(content, datagramView);
+        final DirectBuffer view = datagramView.wrap(content);
         final int rc = translator.translate(view, 0, length, System.currentTimeMillis() * 1000, sink);
         switch (rc)
         {
@@ -221,12 +223,14 @@ public final class OscEdge implements AutoCloseable
     }
 
     /**
-     * One translated frame into the core. A refusal (router closing; with the ring-full rule of the overload work, a
-     * full ring) drops it and counts it: the UDP loop never waits here for the core.
+     * One translated frame into the core, offered and never waited for: when the ring is full (only on a loop that
+     * does not host the core: the host runs the core to make room) or the router is closing, it is dropped and
+     * counted ({@code clasp_osc_refused}). UDP senders expect loss; the alternative would be the kernel's buffer.
      */
     private void submit(final DirectBuffer frame, final int offset, final int length)
     {
-        if (!input.send(frame, offset, length))
+        if (input.ended || input.connectionId < 0 || input.gate.isKeeping() ||
+            inboundPort.offer(input.connectionId, frame, offset, length) != InboundPort.OFFERED)
         {
             metrics.countRefused();
         }
@@ -236,8 +240,12 @@ public final class OscEdge implements AutoCloseable
     // CLASP sessions of the edge
     // ------------------------------------------------------------------------------------------------------------
 
-    /** What the input and the targets share: a CLASP session that says HELLO and answers the core's probes. */
-    private abstract class Session implements EdgeConnection
+    /**
+     * What the input and the targets share: a CLASP session that says HELLO and answers the core's probes. Those frames
+     * of its own go through an {@link InboundGate} (nothing to pause: a full ring keeps them until it drained), so a
+     * probe's PONG is never lost to a momentary full ring.
+     */
+    private abstract class Session implements EdgeConnection, InboundGate.Listener
     {
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
         final FrameDecoder decoder = new FrameDecoder();
@@ -249,6 +257,7 @@ public final class OscEdge implements AutoCloseable
         };
         final OutboundQueue.FrameHandler onFrame = this::onCoreFrame;
         OutboundQueue queue;
+        InboundGate gate;
         long connectionId = -1;
         boolean ended;
 
@@ -256,6 +265,7 @@ public final class OscEdge implements AutoCloseable
         {
             queue = inboundPort.connect(this);
             connectionId = queue.connectionId();
+            gate = new InboundGate(inboundPort, loop, this).connectionId(connectionId);
             final byte[] name = HelloEncoder.nameBytes(name());
             final byte[] token = ctx.token() == null ? null : ctx.token().getBytes(StandardCharsets.UTF_8);
             send(scratch, 0, HelloEncoder.encode(scratch, 0, Qos.FIRE, 1, HelloEncoder.DEFAULT_FEATURES,
@@ -265,13 +275,22 @@ public final class OscEdge implements AutoCloseable
 
         abstract String name();
 
-        boolean send(final DirectBuffer frame, final int offset, final int length)
+        void send(final DirectBuffer frame, final int offset, final int length)
         {
-            if (ended || connectionId < 0 || length <= 0)
+            if (!ended && connectionId > 0 && length > 0)
             {
-                return false;
+                gate.offer(frame, offset, length);
             }
-            return inboundPort.onFrame(connectionId, frame, offset, length);
+        }
+
+        /** {@link InboundGate}: a session of the edge reads nothing of its own (the input never pauses the socket). */
+        public void readingPaused(final boolean paused)
+        {
+        }
+
+        /** {@link InboundGate}: the router is closing; its close of this session follows. */
+        public void keptFrameRefused()
+        {
         }
 
         void end()
@@ -283,6 +302,10 @@ public final class OscEdge implements AutoCloseable
                 {
                     inboundPort.disconnect(connectionId);
                 }
+            }
+            if (gate != null)
+            {
+                gate.close();
             }
         }
 

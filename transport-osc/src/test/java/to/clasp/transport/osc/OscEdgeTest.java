@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
 import to.clasp.protocol.MessageType;
+import to.clasp.testing.Await;
 import to.clasp.testing.Frames;
+import to.clasp.testing.HeldCore;
 import to.clasp.testing.Received;
 import to.clasp.testing.TestClient;
 
@@ -44,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class OscEdgeTest
 {
     private Router router;
+    private HeldCore host;
     private OscEdge edge;
     private Process dump;
 
@@ -58,9 +61,17 @@ final class OscEdgeTest
         {
             edge.close();
         }
+        if (host != null)
+        {
+            host.release();
+        }
         if (router != null)
         {
             router.close();
+        }
+        if (host != null)
+        {
+            host.close();
         }
     }
 
@@ -272,5 +283,63 @@ final class OscEdgeTest
         assertEquals(200, edge.metrics().malformed());
         assertEquals(201, edge.metrics().datagramsIn());
         assertTrue(edge.metrics().kernelDrops() >= 0, "the kernel's drop count is readable");
+    }
+
+    /** An OSC message {@code /flood/x ,i value}, as an OSC sender writes it (20 bytes). */
+    private static byte[] floodMessage(final int value)
+    {
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(20);
+        b.put("/flood/x\0\0\0\0".getBytes(StandardCharsets.US_ASCII)).put(",i\0\0".getBytes(StandardCharsets.US_ASCII))
+            .putInt(value);
+        return b.array();
+    }
+
+    @Test
+    void aFloodIntoAFullRingIsDroppedAndCountedWhileTheLoopKeepsReading() throws Exception
+    {
+        final int ring = 1024;
+        router = Router.launch(new Router.Context().coreThreading(CoreThreading.SHARED).inboundRingSize(ring)
+            .producerWaitTimeoutNs(TimeUnit.MINUTES.toNanos(1)));
+        host = new HeldCore(router.sharedCore());
+        edge = OscEdge.launch(new OscEdge.Context().host("127.0.0.1").port(0), router.inboundPort());
+        final TestClient watcher = TestClient.open(router.inboundPort(), "watcher");
+        watcher.send(Frames.subscribe(1, "/osc/flood/**"));
+        assertTrue(watcher.receiveUntilBarrier().isEmpty());
+
+        // The core stops: four rings' worth of datagrams. The edge's loop is not the core's host, so the ring refuses
+        // what does not fit; UDP cannot push back, so those are dropped and counted, and the loop reads on.
+        host.hold();
+        final int sent = ring * 4;
+        try (DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            for (int i = 0; i < sent; i++)
+            {
+                final byte[] m = floodMessage(i);
+                sender.send(new DatagramPacket(m, m.length, edge.localAddress()));
+            }
+        }
+        final OscMetrics m = edge.metrics();
+        Await.until(() -> m.datagramsIn() + Math.max(0, m.kernelDrops()) == sent,
+            () -> "every datagram read or counted as dropped by the kernel while the core is held: read " +
+                m.datagramsIn() + ", kernel drops " + m.kernelDrops() + ", producer waits " +
+                router.backPressure().producerWaits());
+        assertEquals(0, router.backPressure().producerWaits(), "the loop never waited for the core");
+        assertTrue(m.refused() > 0, "the ring refused some: " + m.refused());
+        assertEquals(m.datagramsIn(), m.messagesIn(), "one message per datagram, all valid");
+
+        host.release();
+        final long accepted = m.messagesIn() - m.refused();
+        long last = -1;
+        for (long n = 0; n < accepted; n++)
+        {
+            final Received set = watcher.expect(MessageType.SET);
+            final long value = ((Number)set.decoder().set().value().toObject()).longValue();
+            assertTrue(value > last, "in order: " + value + " after " + last);
+            last = value;
+        }
+        assertEquals(0, router.backPressure().producerWaits(), "the loop never waited for the core");
+        watcher.expectNothingMore();
+        assertEquals(sent, accepted + m.refused() + Math.max(0, m.kernelDrops()),
+            "every datagram delivered or counted as lost");
     }
 }

@@ -2,7 +2,6 @@ package to.clasp.transport.ws;
 
 import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,12 +18,12 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The one event loop a protocol adapter (MQTT broker, MQTT bridge, OSC) runs all its channels on: the first loop of
  * a group it is given — the WebSocket edge's ({@link WebSocketEdge#eventLoopGroup()}), whose first loop hosts a shared
- * core — or a single loop of its own, and the channel classes that fit it (epoll or NIO).
+ * core — or a single loop of its own, and the channel classes that fit it (epoll or NIO). Received bytes reach the
+ * core through a {@link ByteBufView} and, for a TCP connection, an {@link InboundGate}.
  */
 public final class EdgeLoop implements AutoCloseable
 {
@@ -92,32 +91,5 @@ public final class EdgeLoop implements AutoCloseable
         {
             ownGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         }
-    }
-
-    /**
-     * Point {@code view} at a buffer's readable bytes without copying when the buffer exposes its memory (a single
-     * direct or heap buffer, the usual case); copy only otherwise (a composite buffer).
-     *
-     * @return {@code view}.
-     */
-    public static UnsafeBuffer wrap(final ByteBuf content, final UnsafeBuffer view)
-    {
-        final int index = content.readerIndex();
-        final int length = content.readableBytes();
-        if (content.hasMemoryAddress())
-        {
-            view.wrap(content.memoryAddress() + index, length);
-        }
-        else if (content.hasArray())
-        {
-            view.wrap(content.array(), content.arrayOffset() + index, length);
-        }
-        else
-        {
-            final byte[] copy = new byte[length];
-            content.getBytes(index, copy);
-            view.wrap(copy);
-        }
-        return view;
     }
 }
