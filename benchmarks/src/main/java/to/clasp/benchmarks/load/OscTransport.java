@@ -114,6 +114,18 @@ final class OscTransport implements Transport
         {
         }
 
+        /**
+         * UDP and OSC have no round trip: nothing can say the router has read the last datagram. The barrier gives
+         * the OSC edge a second to read what the kernel still holds for it (a socket buffer's worth, read in
+         * milliseconds); what it has not taken by then counts as lost, as UDP loses it, and the subscribers' round
+         * trips that follow still flush everything the router did take in.
+         */
+        public java.util.concurrent.CompletableFuture<?> roundTrip()
+        {
+            return java.util.concurrent.CompletableFuture.runAsync(() -> { },
+                java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS));
+        }
+
         public void close()
         {
             try
