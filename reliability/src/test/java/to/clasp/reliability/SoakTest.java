@@ -342,8 +342,17 @@ class SoakTest
                     }
                     if (!published || !received || !inOrderWithoutGaps(values))
                     {
+                        final List<String> other = new ArrayList<>();
+                        for (final String l : lines)
+                        {
+                            if (!l.contains("\"value\""))
+                            {
+                                other.add(l); // the subscriber's own account: an error event, a close
+                            }
+                        }
                         failure.compareAndSet(null, "seed scenario run " + runs.get() + ": published " + published +
-                            ", subscriber done " + received + ", values " + values);
+                            ", subscriber done " + received + " (exit " + (sub.isAlive() ? "none" : sub.exitValue()) +
+                            "), values " + values + ", subscriber said " + other);
                         sub.destroyForcibly();
                         pub.destroyForcibly();
                         return;
