@@ -8,10 +8,13 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.FrameWriter;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
+import to.clasp.protocol.MessagePackFrames;
 
 /**
  * The edges' way into the core: claim a slot in the multi-producer ring, copy, publish, wake the core. Thread-safe;
@@ -41,6 +44,8 @@ final class RouterInboundPort implements InboundPort
     private final BackPressureMetrics counters;
     private final AtomicLong nextConnectionId = new AtomicLong();
     private final ManyToOneConcurrentLinkedQueue<DrainWaiter> drainWaiters = new ManyToOneConcurrentLinkedQueue<>();
+    /** One per offering thread (edges' I/O threads), made on its first MessagePack frame. */
+    private final ThreadLocal<MessagePackFrames> transcoders = ThreadLocal.withInitial(MessagePackFrames::new);
     private volatile boolean closed;
     /** The thread hosting the core ({@link CoreThreading#SHARED}); null with a dedicated core thread. */
     private volatile Thread hostThread;
@@ -97,6 +102,18 @@ final class RouterInboundPort implements InboundPort
 
     public int offer(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
     {
+        return offer(connectionId, buffer, offset, null, length);
+    }
+
+    public int offer(final long connectionId, final int length, final FrameWriter writer)
+    {
+        return offer(connectionId, null, 0, writer, length);
+    }
+
+    /** The frame's bytes come from {@code buffer} at {@code offset}, or from {@code writer} when it is not null. */
+    private int offer(final long connectionId, final DirectBuffer buffer, final int offset, final FrameWriter writer,
+        final int length)
+    {
         if (!acceptable(connectionId, length))
         {
             return REFUSED;
@@ -116,7 +133,7 @@ final class RouterInboundPort implements InboundPort
         {
             return REFUSED;
         }
-        publishFrame(seq, connectionId, buffer, offset, length);
+        publishFrame(seq, connectionId, buffer, offset, writer, length);
         return OFFERED;
     }
 
@@ -135,7 +152,7 @@ final class RouterInboundPort implements InboundPort
         {
             return false;
         }
-        publishFrame(seq, connectionId, buffer, offset, length);
+        publishFrame(seq, connectionId, buffer, offset, null, length);
         return true;
     }
 
@@ -241,17 +258,46 @@ final class RouterInboundPort implements InboundPort
     }
 
     private void publishFrame(final long seq, final long connectionId, final DirectBuffer buffer, final int offset,
-        final int length)
+        final FrameWriter writer, final int length)
     {
         try
         {
-            ring.get(seq).frame(connectionId, clock.nanoTime(), buffer, offset, length);
+            final InboundEvent event = ring.get(seq);
+            if (null == writer)
+            {
+                event.frame(connectionId, clock.nanoTime(), buffer, offset, length);
+            }
+            else
+            {
+                event.frame(connectionId, clock.nanoTime(), length, writer);
+            }
+            transcodeMessagePack(event);
         }
         finally
         {
             ring.publish(seq);
         }
         idle.wake();
+    }
+
+    /**
+     * A legacy MessagePack frame (the Python client's BUNDLE and QUERY) is transcoded here, on the edge's thread, so
+     * the core decodes only compact binary; one look at one byte for every other frame. One that does not transcode
+     * stays as it is, and the core answers it as before. (Between claim and publish: it delays the core's view of
+     * later slots by the transcoding's few microseconds, on the rare frames that need it.)
+     */
+    private void transcodeMessagePack(final InboundEvent event)
+    {
+        final UnsafeBuffer frame = event.buffer();
+        if (MessagePackFrames.isMessagePack(frame, 0, event.length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            final int length = transcoder.transcode(frame, 0, event.length);
+            if (length >= 0)
+            {
+                event.frame(event.connectionId, event.receiveNanos, transcoder.buffer(), 0, length);
+            }
+        }
     }
 
     /**
