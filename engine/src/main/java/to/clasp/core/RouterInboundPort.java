@@ -42,6 +42,8 @@ final class RouterInboundPort implements InboundPort
     private final long reserve;
     private final long producerWaitTimeoutNs;
     private final BackPressureMetrics counters;
+    /** Shared by every connection's queue: the core takes from it, the edges' I/O threads give. */
+    private final OutboundQueue.SegmentPool segmentPool;
     private final AtomicLong nextConnectionId = new AtomicLong();
     private final ManyToOneConcurrentLinkedQueue<DrainWaiter> drainWaiters = new ManyToOneConcurrentLinkedQueue<>();
     /** One per offering thread (edges' I/O threads), made on its first MessagePack frame. */
@@ -59,6 +61,8 @@ final class RouterInboundPort implements InboundPort
         this.clock = ctx.clock();
         this.maxFrameLength = maxFrameLength;
         this.segmentSize = ctx.outboundSegmentSize();
+        this.segmentPool = ctx.outboundSegmentPool() > 0 ?
+            new OutboundQueue.SegmentPool(segmentSize, ctx.outboundSegmentPool()) : null;
         this.queueCapacity = ctx.outboundHardLimit() + ctx.outboundReserve();
         final int size = ring.getBufferSize();
         this.highWater = (long)(size * ctx.inboundHighWater());
@@ -81,7 +85,7 @@ final class RouterInboundPort implements InboundPort
     public OutboundQueue connect(final EdgeConnection connection)
     {
         final long id = nextConnectionId.incrementAndGet();
-        final OutboundQueue queue = new OutboundQueue(id, segmentSize, queueCapacity);
+        final OutboundQueue queue = new OutboundQueue(id, segmentSize, queueCapacity, segmentPool);
         final long seq = claimControl();
         if (seq < 0)
         {
