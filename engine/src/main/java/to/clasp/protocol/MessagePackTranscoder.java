@@ -57,6 +57,8 @@ final class MessagePackTranscoder
     private static final int MAX_TREE_DEPTH = to.clasp.protocol.ValueType.MAX_DEPTH + 4;
 
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+    /** A BUNDLE's items are encoded here first (a new 64 KiB buffer per bundle otherwise). */
+    private final UnsafeBuffer itemScratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private byte[] input = new byte[1024];
     private int payloadLength;
 
@@ -83,7 +85,7 @@ final class MessagePackTranscoder
                 return DecodeError.BAD_MESSAGEPACK;
             }
             final Message message = toMessage(asMap(tree), true);
-            final int frameLength = MessageCodec.encode(message, Qos.FIRE, scratch, 0);
+            final int frameLength = MessageCodec.encode(message, Qos.FIRE, scratch, 0, itemScratch);
             if (frameLength < 0)
             {
                 return DecodeError.TOO_LARGE;
