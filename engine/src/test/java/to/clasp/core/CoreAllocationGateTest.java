@@ -95,6 +95,8 @@ class CoreAllocationGateTest
             final long before = threads.getThreadAllocatedBytes(coreId);
             run(port, writer, subscribers, frames, MEASURED);
             final long allocated = threads.getThreadAllocatedBytes(coreId) - before;
+            System.out.println("allocation gate (" + "in process" + "): " + allocated + " B on the core thread over " +
+                MEASURED + " SETs");
 
             for (int i = 0; i < SUBSCRIBERS; i++)
             {
