@@ -122,6 +122,21 @@ final class RouterInboundPort implements InboundPort
         {
             return REFUSED;
         }
+        if (null == writer && MessagePackFrames.isMessagePack(buffer, offset, length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            final int compactLength = transcoder.transcode(buffer, offset, length);
+            if (compactLength >= 0)
+            {
+                return claimAndPublish(connectionId, transcoder.buffer(), 0, null, compactLength);
+            }
+        }
+        return claimAndPublish(connectionId, buffer, offset, writer, length);
+    }
+
+    private int claimAndPublish(final long connectionId, final DirectBuffer buffer, final int offset,
+        final FrameWriter writer, final int length)
+    {
         long seq = tryClaimFrame();
         if (seq == -1 && isHostThread())
         {
@@ -147,6 +162,21 @@ final class RouterInboundPort implements InboundPort
         {
             return false;
         }
+        if (MessagePackFrames.isMessagePack(buffer, offset, length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            final int compactLength = transcoder.transcode(buffer, offset, length);
+            if (compactLength >= 0)
+            {
+                return claimWaitingAndPublish(connectionId, transcoder.buffer(), 0, compactLength);
+            }
+        }
+        return claimWaitingAndPublish(connectionId, buffer, offset, length);
+    }
+
+    private boolean claimWaitingAndPublish(final long connectionId, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
         long seq = tryClaimFrame();
         if (seq == -1)
         {
@@ -274,8 +304,8 @@ final class RouterInboundPort implements InboundPort
             else
             {
                 event.frame(connectionId, clock.nanoTime(), length, writer);
+                transcodeInSlot(event);
             }
-            transcodeMessagePack(event);
         }
         finally
         {
@@ -285,12 +315,14 @@ final class RouterInboundPort implements InboundPort
     }
 
     /**
-     * A legacy MessagePack frame (the Python client's BUNDLE and QUERY) is transcoded here, on the edge's thread, so
-     * the core decodes only compact binary; one look at one byte for every other frame. One that does not transcode
-     * stays as it is, and the core answers it as before. (Between claim and publish: it delays the core's view of
-     * later slots by the transcoding's few microseconds, on the rare frames that need it.)
+     * A legacy MessagePack frame (the Python client's BUNDLE and QUERY) is transcoded on the edge's thread, so the
+     * core decodes only compact binary (its decoder refuses MessagePack without reading it); one look at one byte
+     * for every other frame. One that does not transcode goes in as it came, and the core answers it as before.
+     * A frame from a buffer is transcoded before its slot is claimed (in {@link #offer} and {@link #onFrame}), so the
+     * work never holds up the core's view of later slots; only a frame a {@link FrameWriter} wrote into its slot is
+     * transcoded there, between claim and publish.
      */
-    private void transcodeMessagePack(final InboundEvent event)
+    private void transcodeInSlot(final InboundEvent event)
     {
         final UnsafeBuffer frame = event.buffer();
         if (MessagePackFrames.isMessagePack(frame, 0, event.length))

@@ -15,6 +15,7 @@ import to.clasp.protocol.MessageType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the port puts in a ring slot, on the offering (edge) thread: the frame's bytes, copied from a buffer or
@@ -106,6 +107,8 @@ class RouterInboundPortTest
         assertCompactQuery(lastFrame());
         assertEquals(InboundPort.OFFERED, port.offer(connectionId, query.length,
             (dst, offset, n) -> dst.putBytes(offset, query, 0, n)));
+        assertCompactQuery(lastFrame());
+        assertTrue(port.onFrame(connectionId, new UnsafeBuffer(query), 0, query.length)); // Aeron, in-process
         assertCompactQuery(lastFrame());
     }
 
