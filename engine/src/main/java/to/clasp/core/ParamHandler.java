@@ -34,6 +34,11 @@ final class ParamHandler
 {
     /** {@link #check} code for an entry whose address is not valid (ERROR 200 in a lone SET). */
     static final int INVALID_ADDRESS = -1;
+    /**
+     * {@link #commit} code of a write that was applied and broadcast but whose record the journal did not take (it
+     * failed after the room check): its writer gets ERROR 503, never an ACK.
+     */
+    static final int NOT_JOURNALED = -2;
 
     private final ParamStore store;
     private final ParamDirectory directory;
@@ -42,6 +47,7 @@ final class ParamHandler
     private final SnapshotSender snapshots;
     private final Outbox outbox;
     private final RouterClock clock;
+    private final Journaling journaling;
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final AddressView address = new AddressView();
@@ -50,9 +56,11 @@ final class ParamHandler
     private final Broadcast broadcast = new Broadcast();
     private final Outbox.ConflatedSender resendConflated = this::resendConflated;
 
+    /** @param journaling the journal ({@code --data-dir}), or null for an in-memory router. */
     ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies,
-        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock)
+        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock, final Journaling journaling)
     {
+        this.journaling = journaling;
         this.store = store;
         this.directory = directory;
         this.fanOut = fanOut;
@@ -74,7 +82,19 @@ final class ParamHandler
                 set.addressLength());
             return;
         }
-        if (WriteResult.OK != commit(set, nowNs, result))
+        if (null != journaling && !journaling.hasRoom(journaling.paramSpace(address.length(), write.valueLength())))
+        {
+            replies.refused(s, qos, nowNs, 503, journaling.refusal(), payload, set.addressOffset(),
+                set.addressLength());
+            return;
+        }
+        final int code = commit(set, nowNs, result);
+        if (NOT_JOURNALED == code)
+        {
+            replies.refused(s, qos, nowNs, 503, notDurable(), payload, set.addressOffset(), set.addressLength());
+            return;
+        }
+        if (WriteResult.OK != code)
         {
             replies.refused(s, qos, nowNs, 400, describe(result, set.revision()), payload, set.addressOffset(),
                 set.addressLength());
@@ -82,8 +102,23 @@ final class ParamHandler
         }
         if (qos >= Qos.CONFIRM)
         {
-            replies.setAck(s, payload, set.addressOffset(), set.addressLength(), result.revision());
+            replies.setAck(s, payload, set.addressOffset(), set.addressLength(), result.revision(),
+                null != journaling, nowNs);
         }
+    }
+
+    /** The ERROR 503 text for a write applied while the journal failed. */
+    String notDurable()
+    {
+        return journaling.refusal() + " (the write was applied but is not durable)";
+    }
+
+    /**
+     * @return the log space the record of this SET (of a BUNDLE, after {@link #check}) takes; 0 without a journal.
+     */
+    int journalSpace()
+    {
+        return null == journaling ? 0 : journaling.paramSpace(address.length(), write.valueLength());
     }
 
     /**
@@ -106,7 +141,7 @@ final class ParamHandler
     /**
      * Apply and broadcast a SET of a BUNDLE whose entries all passed {@link #check}: it may use the arena's headroom.
      *
-     * @return {@link WriteResult#OK} or the refusal code; the revision is in {@code out}.
+     * @return {@link WriteResult#OK}, the refusal code or {@link #NOT_JOURNALED}; the revision is in {@code out}.
      */
     int apply(final Session s, final SetDecoder set, final long nowNs, final WriteResult out)
     {
@@ -154,10 +189,12 @@ final class ParamHandler
     }
 
     /**
-     * Store the prepared write and, when accepted, index it for snapshots and broadcast it once to every matching
-     * session. Every accepted SET takes this path (a journal append belongs here, before the fan-out).
+     * Store the prepared write and, when accepted, journal it, index it for snapshots and broadcast it once to every
+     * matching session. Every accepted SET takes this path; the record is appended before the fan-out (a copy into
+     * shared memory: the fan-out never waits for the disk), and the caller checked the journal's room first.
      *
-     * @return {@link WriteResult#OK} (nothing else sent) or the refusal code (nothing changed, nothing sent).
+     * @return {@link WriteResult#OK} (nothing else sent), the refusal code (nothing changed, nothing sent), or
+     * {@link #NOT_JOURNALED} (applied and sent, not journaled: the journal failed).
      */
     private int commit(final SetDecoder set, final long nowNs, final WriteResult out)
     {
@@ -166,13 +203,15 @@ final class ParamHandler
             return out.code();
         }
         final int id = out.id();
+        final boolean journaled = null == journaling || journaling.appendParam(store, id, write.lock(),
+            write.unlock());
         directory.onWrite(id, out.created());
         final int length = SetEncoder.broadcast(set, out.revision(), encoded, 0);
         fanOut.broadcast(broadcast
             .to(address, SubscriptionIndex.TYPE_PARAM, -1)
             .frame(encoded, 0, length, Outbox.CLASS_PARAM, id)
             .value(set.value(), nowNs));
-        return WriteResult.OK;
+        return journaled ? WriteResult.OK : NOT_JOURNALED;
     }
 
     /** The ERROR 400 text for a refused write: "revision conflict: expected N, actual M", "lock held", … */

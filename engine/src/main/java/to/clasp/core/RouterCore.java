@@ -12,6 +12,7 @@ import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SyncEncoder;
 import to.clasp.journal.DurableState;
+import to.clasp.journal.FsyncPolicy;
 import to.clasp.journal.JournalWriter;
 import to.clasp.journal.SnapshotTaker;
 import to.clasp.state.ExpiryHandler;
@@ -27,6 +28,8 @@ public final class RouterCore implements AutoCloseable
     private static final long CONGESTED_RECHECK_NS = 1_000_000L;
     /** Most bytes of QoS ≥ 1 ACKs waiting for the journal to be durable (then writes are refused). */
     private static final int ACK_HOLD_MAX_BYTES = 64 * 1024 * 1024;
+    /** Most params one TTL sweep removes (the rest at the next sweep), so a mass expiry is spread over cycles. */
+    private static final int MAX_EXPIRED_PER_SWEEP = 10_000;
 
     private final Router.Context ctx;
     private final RouterMetrics metrics;
@@ -55,6 +58,7 @@ public final class RouterCore implements AutoCloseable
     private final JournalWriter journal;
     private final SnapshotTaker snapshotTaker;
     private final AckHold ackHold;
+    private final Journaling journaling;
     private final OutboundMemoryGuard memoryGuard;
     private final Outbox.Resumer resumeCongested;
     private long framesOutAtLastCycle;
@@ -82,21 +86,33 @@ public final class RouterCore implements AutoCloseable
         this.rateLimiter = new RateLimiter(ctx.rateLimit());
         this.lifecycle = new SessionLifecycle(ctx, table, timers, outbox, replies, snapshots, index, filters,
             gestures, store, rateLimiter, metrics);
-        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock);
+        final DurableState durable = ctx.durableState();
+        this.journal = null == durable ? null : durable.writer();
+        this.snapshotTaker = null == durable ? null : durable.snapshots();
+        // Answers to QoS >= 1 writes wait for the disk under --fsync always|batch; under never they go at once.
+        this.ackHold = null == durable || FsyncPolicy.NEVER == durable.context().journal().fsync() ? null :
+            new AckHold(durable.durablePosition(), table, outbox, durable.metrics().ackHold(), ACK_HOLD_MAX_BYTES);
+        this.journaling = null == durable ? null :
+            new Journaling(journal, durable.metrics(), ackHold, durable.context().journalEvents());
+        if (null != ackHold)
+        {
+            replies.holdAnswers(ackHold, journal);
+        }
+        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, journaling);
         this.resumeCongested = s -> snapshots.pump(s) && params.flushConflated(s);
         this.subscribes = new SubscribeHandler(index, filters, snapshots, replies,
             ctx.maxSubscriptionsPerSession());
-        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies);
+        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies, clock, journaling);
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
-            ctx.maxBundleAheadMicros());
+            ctx.maxBundleAheadMicros(), journaling);
         this.announces = new AnnounceRegistry(replies, metrics);
-        final DurableState durable = ctx.durableState();
         this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies);
-        this.journal = null == durable ? null : durable.writer();
-        this.snapshotTaker = null == durable ? null : durable.snapshots();
-        this.ackHold = null == durable ? null : new AckHold(durable.durablePosition(), table, outbox,
-            durable.metrics().ackHold(), ACK_HOLD_MAX_BYTES);
         final ExpiryHandler forget = directory::remove; // expired params leave the snapshot index too
+        final ExpiryHandler journalAndForget = id ->
+        {
+            journaling.appendRemoved(store, id, clock.epochMicros()); // the removal is journaled before it happens
+            directory.remove(id);
+        };
         this.ttlTimer = new CoreTimer()
         {
             void onTimer(final long nowNs)
@@ -104,7 +120,11 @@ public final class RouterCore implements AutoCloseable
                 final long nowMicros = clock.epochMicros();
                 if (store.nextExpiryCheckMicros() <= nowMicros)
                 {
-                    final int expired = store.expire(nowMicros, forget, 10_000);
+                    // With a journal, no more expire per sweep than the journal takes removal records for now; the
+                    // rest expire at the next sweep (100 ms).
+                    final int expired = null == journaling ? store.expire(nowMicros, forget, MAX_EXPIRED_PER_SWEEP) :
+                        store.expire(nowMicros, journalAndForget,
+                            Math.min(MAX_EXPIRED_PER_SWEEP, journaling.removalsThatFit()));
                     if (expired > 0)
                     {
                         metrics.expired(expired);
@@ -337,11 +357,24 @@ public final class RouterCore implements AutoCloseable
         clock.advance();
     }
 
-    /** The durable state's share of the duty cycle: held ACKs, a snapshot slice, the journal's wake-up. */
+    /**
+     * The durable state's share of the duty cycle: held answers (released once durable; answered with ERROR 503 if the
+     * journal failed), a snapshot slice, the journal's wake-up.
+     */
     private void durableWork()
     {
         final long nowNs = clock.nanoTime();
-        ackHold.release(nowNs);
+        if (null != ackHold)
+        {
+            if (journaling.failed())
+            {
+                ackHold.failAll(replies, journal.failure());
+            }
+            else
+            {
+                ackHold.release(nowNs);
+            }
+        }
         snapshotTaker.doWork(store, nowNs, clock.epochMicros());
         journal.endOfCycle();
     }
@@ -369,7 +402,8 @@ public final class RouterCore implements AutoCloseable
      */
     boolean hasExternalWork()
     {
-        return (null != ackHold && ackHold.releasable()) || (replays.activeCount() > 0 && replays.hasFrames());
+        return (null != ackHold && (ackHold.releasable() || (!ackHold.isEmpty() && journaling.failed()))) ||
+            (replays.activeCount() > 0 && replays.hasFrames());
     }
 
     /**

@@ -54,6 +54,9 @@ final class Session
     long lastRefusedErrorNs;
     long refusedUnreported;
 
+    /** Journal position of this session's last answer held in the AckHold (answers above its release are held). */
+    long lastHeldPosition = Long.MIN_VALUE;
+
     // Snapshot byte budget (SnapshotSender): tokens in bytes, refilled with time.
     long snapshotTokens;
     long snapshotRefillNs;

@@ -102,7 +102,10 @@ final class SessionLifecycle
             WelcomeEncoder.DEFAULT_FEATURES, clock.epochMicros(), s.idBytes, 0, Session.ID_LENGTH,
             nameBytes, 0, nameBytes.capacity(), null, 0, 0);
         replies.send(s, length);
-        snapshots.start(s, null, true);
+        if (s.connection.wantsStateOnHello())
+        {
+            snapshots.start(s, null, true);
+        }
 
         if (ctx.idleTimeoutNs() > 0)
         {

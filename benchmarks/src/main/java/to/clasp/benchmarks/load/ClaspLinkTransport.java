@@ -158,6 +158,10 @@ public final class ClaspLinkTransport implements Transport
 
         public void send(final int topic, final long intendedNs, final long sentNs)
         {
+            if (frames.confirmed())
+            {
+                clasp.expectAck(intendedNs, sentNs);
+            }
             final byte[] message = frames.message(topic);
             scratch.putBytes(0, message);
             Payload.write(scratch, frames.payloadOffset(topic), intendedNs, sentNs);

@@ -200,6 +200,10 @@ public final class ClaspWsTransport implements Transport
 
         public void send(final int topic, final long intendedNs, final long sentNs)
         {
+            if (frames.confirmed())
+            {
+                clasp.expectAck(intendedNs, sentNs);
+            }
             final byte[] message = frames.message(topic);
             if (batch == null)
             {

@@ -77,6 +77,8 @@ public final class ScenarioRunner
                 return storm();
             case LATENCY:
                 return flow(scenario, 1, 1, settings.latencyRate, settings.window);
+            case ACK:
+                return flow(scenario, 1, 0, settings.latencyRate, settings.window);
             case FANOUT:
                 return flow(scenario, 1, settings.subscribers, settings.fanoutRate, settings.fanoutWindow);
             case CONNECTIONS:
@@ -96,6 +98,9 @@ public final class ScenarioRunner
         result.targetRate = rate > 0 ? rate : null;
         result.window = rate > 0 || window == 0 ? null : window;
         final Measurement m = new Measurement();
+        // In the ack scenario the publisher's own ACKs are what is delivered (one per message) and timed.
+        final boolean acked = scenario == Scenario.ACK;
+        final int perMessage = acked ? 1 : subscriberCount;
         final List<Endpoint> subscribers = new ArrayList<>();
         final List<Endpoint> publishers = new ArrayList<>();
         final long errorsBefore = transport.errors();
@@ -113,15 +118,15 @@ public final class ScenarioRunner
             }
             for (int i = 0; i < publisherCount; i++)
             {
-                publishers.add(transport.connect(Receiver.NONE));
+                publishers.add(transport.connect(acked ? m : Receiver.NONE));
             }
             // Each subscribeAll() above returned after a round trip: the router has every subscription.
-            final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, subscriberCount, rate, window);
+            final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, perMessage, rate, window);
             final String label = label(scenario);
             final WelcomeProbe probe = scenario == Scenario.FLOOD ?
                 new WelcomeProbe(probes == null ? transport : probes) : null;
             try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
-                progressLine(label, second, sender, m, subscriberCount)))
+                progressLine(label, second, sender, m, perMessage)))
             {
                 if (probe != null)
                 {
@@ -137,6 +142,12 @@ public final class ScenarioRunner
                 }
             }
             result.barrierFailure = awaitDeliveries(publishers, subscribers);
+            if (acked && null == result.barrierFailure)
+            {
+                // A PONG is never held, but the ACKs of journaled writes may be (until their record is on disk);
+                // a session's ACKs come in order, so the run ends when the last one has arrived.
+                result.barrierFailure = awaitCount(m, sender.sent);
+            }
             m.fromIntended.interval(); // take the last partial second into the totals
             m.fromSent.interval();
             m.pacingLag.interval();
@@ -145,9 +156,9 @@ public final class ScenarioRunner
             result.delivered = sender.deliveredAtEnd - sender.deliveredAtStart;
             result.sentPerSecond = result.sent / result.measuredSeconds;
             result.deliveredPerSecond = result.delivered / result.measuredSeconds;
-            result.lost = Math.max(0, sender.sent * subscriberCount - m.delivered());
+            result.lost = Math.max(0, sender.sent * perMessage - m.delivered());
             result.deliveryRatio = sender.sent == 0 ? null :
-                (double)Math.min(m.delivered(), sender.sent * subscriberCount) / (sender.sent * subscriberCount);
+                (double)Math.min(m.delivered(), sender.sent * perMessage) / (sender.sent * perMessage);
             result.stalls = sender.stalls;
             result.routerCpuPercent = sender.routerCpuPercent;
             result.generatorCpuPercent = sender.generatorCpuPercent;
@@ -179,6 +190,21 @@ public final class ScenarioRunner
         final long deadline = System.nanoTime() + BARRIER_TIMEOUT_NS;
         final String publishersFailed = roundTrips(publishers, deadline);
         return publishersFailed != null ? "publisher: " + publishersFailed : roundTrips(subscribers, deadline);
+    }
+
+    /** Wait until {@code expected} messages were delivered; null, or why not within {@link #BARRIER_TIMEOUT_NS}. */
+    private static String awaitCount(final Measurement m, final long expected) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + BARRIER_TIMEOUT_NS;
+        while (m.delivered() < expected)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                return "only " + m.delivered() + " of " + expected + " answers arrived";
+            }
+            Thread.sleep(1);
+        }
+        return null;
     }
 
     /** Round trips on all endpoints at once, each awaited until the shared deadline; null or why one failed. */
