@@ -1,6 +1,5 @@
 package to.clasp.core;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DirectBuffer;
@@ -17,6 +16,7 @@ import to.clasp.protocol.MessageType;
 import to.clasp.protocol.PingEncoder;
 import to.clasp.protocol.SetEncoder;
 import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.testing.ThreadAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,10 +60,6 @@ class CoreAllocationGateTest
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aMillionSetsFannedOutAllocateNothingOnTheCoreThread() throws Exception
     {
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
 
         final String coreName = "alloc-gate-core-" + System.nanoTime();
         try (Router router = Router.launch(new Router.Context()
@@ -91,10 +87,10 @@ class CoreAllocationGateTest
             }
 
             run(port, writer, subscribers, frames, WARMUP);
-            final long coreId = coreThread(coreName).getId();
-            final long before = threads.getThreadAllocatedBytes(coreId);
+            final ThreadAllocation core = ThreadAllocation.of(coreName);
+            final long before = core.allocatedBytes();
             run(port, writer, subscribers, frames, MEASURED);
-            final long allocated = threads.getThreadAllocatedBytes(coreId) - before;
+            final long allocated = core.allocatedBytes() - before;
             System.out.println("allocation gate (" + "in process" + "): " + allocated + " B on the core thread over " +
                 MEASURED + " SETs");
 
@@ -209,17 +205,5 @@ class CoreAllocationGateTest
     {
         assertTrue(length > 0);
         assertTrue(port.onFrame(connectionId, scratch, 0, length), "the router takes the frame");
-    }
-
-    private static Thread coreThread(final String name)
-    {
-        for (final Thread t : Thread.getAllStackTraces().keySet())
-        {
-            if (name.equals(t.getName()))
-            {
-                return t;
-            }
-        }
-        throw new AssertionError("no core thread named " + name);
     }
 }

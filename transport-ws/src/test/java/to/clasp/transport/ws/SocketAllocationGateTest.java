@@ -5,7 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +21,7 @@ import to.clasp.protocol.MessageType;
 import to.clasp.protocol.PingEncoder;
 import to.clasp.protocol.SetEncoder;
 import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.testing.ThreadAllocation;
 import to.clasp.transport.ws.testing.RouterFixture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,10 +57,6 @@ class SocketAllocationGateTest
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aMillionSetsOverSocketsAllocateNothingOnTheCoreThread() throws Exception
     {
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
         final String coreName = "socket-gate-core-" + System.nanoTime();
 
         try (RouterFixture fixture = RouterFixture.start(CoreThreading.DEDICATED,
@@ -94,10 +90,10 @@ class SocketAllocationGateTest
             }
 
             run(writer, subscribers, windows, WARMUP);
-            final long coreId = coreThread(coreName).getId();
-            final long before = threads.getThreadAllocatedBytes(coreId);
+            final ThreadAllocation core = ThreadAllocation.of(coreName);
+            final long before = core.allocatedBytes();
             run(writer, subscribers, windows, MEASURED);
-            final long allocated = threads.getThreadAllocatedBytes(coreId) - before;
+            final long allocated = core.allocatedBytes() - before;
             System.out.println("allocation gate (" + "over sockets" + "): " + allocated + " B on the core thread over " +
                 MEASURED + " SETs");
 
@@ -159,18 +155,6 @@ class SocketAllocationGateTest
         final byte[] out = new byte[length];
         scratch.getBytes(0, out);
         return out;
-    }
-
-    private static Thread coreThread(final String name)
-    {
-        for (final Thread t : Thread.getAllStackTraces().keySet())
-        {
-            if (name.equals(t.getName()))
-            {
-                return t;
-            }
-        }
-        throw new AssertionError("no core thread named " + name);
     }
 
     /** A WebSocket client on a plain socket: masked frames out (zero mask key), server frames parsed in. */
