@@ -3,6 +3,7 @@ package to.clasp.core;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.FrameWriter;
 import to.clasp.edge.OutboundQueue;
 
 /**
@@ -43,24 +44,36 @@ public final class InboundEvent
     public void frame(final long connectionId, final long receiveNanos, final org.agrona.DirectBuffer src,
         final int offset, final int length)
     {
+        frameOf(connectionId, receiveNanos, length).putBytes(0, src, offset, length);
+    }
+
+    /**
+     * Fill this event as a FRAME whose bytes the producer's {@code writer} puts in place (see
+     * {@link to.clasp.edge.InboundPort#offer(long, int, FrameWriter)}).
+     */
+    void frame(final long connectionId, final long receiveNanos, final int length, final FrameWriter writer)
+    {
+        writer.writeFrame(frameOf(connectionId, receiveNanos, length), 0, length);
+    }
+
+    /**
+     * @return the buffer the frame's {@code length} bytes go into, from offset 0: the slot when they fit, else a
+     *         buffer of the frame's own.
+     */
+    private UnsafeBuffer frameOf(final long connectionId, final long receiveNanos, final int length)
+    {
         this.kind = FRAME;
         this.connectionId = connectionId;
         this.receiveNanos = receiveNanos;
         this.length = length;
         this.connection = null;
         this.queue = null;
-        if (length <= slot.capacity())
+        isLarge = length > slot.capacity();
+        if (isLarge)
         {
-            isLarge = false;
-            slot.putBytes(0, src, offset, length);
+            large.wrap(new byte[length]);
         }
-        else
-        {
-            isLarge = true;
-            final byte[] bytes = new byte[length];
-            src.getBytes(offset, bytes);
-            large.wrap(bytes);
-        }
+        return buffer();
     }
 
     /**

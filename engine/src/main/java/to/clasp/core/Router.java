@@ -228,6 +228,8 @@ public final class Router implements AutoCloseable
             RouterConfiguration.OUTBOUND_HARD_LIMIT_PROP, RouterConfiguration.OUTBOUND_HARD_LIMIT_DEFAULT);
         private int outboundSegmentSize = RouterConfiguration.integer(
             RouterConfiguration.OUTBOUND_SEGMENT_SIZE_PROP, RouterConfiguration.OUTBOUND_SEGMENT_SIZE_DEFAULT);
+        private int outboundSegmentPool = RouterConfiguration.integer(
+            RouterConfiguration.OUTBOUND_SEGMENT_POOL_PROP, RouterConfiguration.OUTBOUND_SEGMENT_POOL_DEFAULT);
         private WaitStrategy waitStrategy = WaitStrategy.parse(RouterConfiguration.string(
             RouterConfiguration.WAIT_STRATEGY_PROP, RouterConfiguration.WAIT_STRATEGY_DEFAULT.name()));
         private CoreThreading coreThreading = CoreThreading.parse(RouterConfiguration.string(
@@ -302,6 +304,10 @@ public final class Router implements AutoCloseable
             if (outboundSegmentSize < 1024 || (outboundSegmentSize & 7) != 0)
             {
                 throw new IllegalArgumentException("outboundSegmentSize must be a multiple of 8, >= 1024");
+            }
+            if (outboundSegmentPool < 0)
+            {
+                throw new IllegalArgumentException("outboundSegmentPool must be >= 0: " + outboundSegmentPool);
             }
             if (outboundSoftLimit <= 0 || outboundHardLimit < outboundSoftLimit)
             {
@@ -590,6 +596,23 @@ public final class Router implements AutoCloseable
         {
             checkMutable();
             this.outboundSegmentSize = bytes;
+            return this;
+        }
+
+        /**
+         * @return drained outbound segments kept for reuse across all connections (default 256; 0: none, each
+         *         queue then recycles through its single spare only).
+         */
+        public int outboundSegmentPool()
+        {
+            return outboundSegmentPool;
+        }
+
+        /** @param segments see {@link #outboundSegmentPool()}. @return this. */
+        public Context outboundSegmentPool(final int segments)
+        {
+            checkMutable();
+            this.outboundSegmentPool = segments;
             return this;
         }
 

@@ -18,6 +18,9 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     private final RouterClock clock;
     private final RouterInboundPort port;
     private final int batchLimit;
+    private final String roleName;
+    /** Made once: a method reference written at the call would be a new object on every idle cycle. */
+    private final java.util.function.BooleanSupplier hasInbound = this::hasInbound;
     private final java.util.function.Consumer<Throwable> errorHandler;
     private final RouterMetrics metrics;
     /**
@@ -40,6 +43,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         this.clock = ctx.clock();
         this.port = port;
         this.batchLimit = ctx.pollBatchLimit();
+        this.roleName = ctx.coreThreadName();
         this.errorHandler = ctx.errorHandler();
     }
 
@@ -84,7 +88,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         {
             final long deadline = core.nextDeadlineNs();
             final long limit = Long.MAX_VALUE == deadline ? Long.MAX_VALUE : deadline - clock.nanoTime();
-            idle.idle(this::hasInbound, limit);
+            idle.idle(hasInbound, limit);
         }
         return work;
     }
@@ -144,8 +148,9 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         core.closeAll(1001, "router shutting down");
     }
 
+    /** Agrona's runner names its thread after this: the configured core thread name. */
     public String roleName()
     {
-        return "clasp-core";
+        return roleName;
     }
 }

@@ -64,6 +64,13 @@ public final class RouterConfiguration
     public static final String OUTBOUND_SEGMENT_SIZE_PROP = "clasp.router.outbound.segment.size";
     public static final int OUTBOUND_SEGMENT_SIZE_DEFAULT = 16 * 1024;
 
+    /**
+     * Drained outbound segments the router keeps for reuse across all its connections (OutboundQueue.SegmentPool):
+     * default 256 (4 MiB of 16 KiB segments), so recipients a few segments behind cost no allocation.
+     */
+    public static final String OUTBOUND_SEGMENT_POOL_PROP = "clasp.router.outbound.segment.pool";
+    public static final int OUTBOUND_SEGMENT_POOL_DEFAULT = 256;
+
     /** Core idle behaviour: block, sleep, yield or spin. Property {@code clasp.router.wait}, default block. */
     public static final String WAIT_STRATEGY_PROP = "clasp.router.wait";
     public static final WaitStrategy WAIT_STRATEGY_DEFAULT = WaitStrategy.BLOCK;

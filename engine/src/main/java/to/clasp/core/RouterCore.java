@@ -36,7 +36,8 @@ public final class RouterCore implements AutoCloseable
     private final CycleClock clock;
     private final SessionTable table = new SessionTable();
     private final TimerQueue timers = new TimerQueue();
-    private final FrameDecoder decoder = new FrameDecoder();
+    /** Compact only: the edges transcode MessagePack frames before the ring ({@link RouterInboundPort}). */
+    private final FrameDecoder decoder = FrameDecoder.compactOnly();
     private final ParamStore store;
     private final ParamDirectory directory;
     private final SubscriptionIndex index;

@@ -8,10 +8,13 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.FrameWriter;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
+import to.clasp.protocol.MessagePackFrames;
 
 /**
  * The edges' way into the core: claim a slot in the multi-producer ring, copy, publish, wake the core. Thread-safe;
@@ -39,8 +42,12 @@ final class RouterInboundPort implements InboundPort
     private final long reserve;
     private final long producerWaitTimeoutNs;
     private final BackPressureMetrics counters;
+    /** Shared by every connection's queue: the core takes from it, the edges' I/O threads give. */
+    private final OutboundQueue.SegmentPool segmentPool;
     private final AtomicLong nextConnectionId = new AtomicLong();
     private final ManyToOneConcurrentLinkedQueue<DrainWaiter> drainWaiters = new ManyToOneConcurrentLinkedQueue<>();
+    /** One per offering thread (edges' I/O threads), made on its first MessagePack frame. */
+    private final ThreadLocal<MessagePackFrames> transcoders = ThreadLocal.withInitial(MessagePackFrames::new);
     private volatile boolean closed;
     /** The thread hosting the core ({@link CoreThreading#SHARED}); null with a dedicated core thread. */
     private volatile Thread hostThread;
@@ -54,6 +61,8 @@ final class RouterInboundPort implements InboundPort
         this.clock = ctx.clock();
         this.maxFrameLength = maxFrameLength;
         this.segmentSize = ctx.outboundSegmentSize();
+        this.segmentPool = ctx.outboundSegmentPool() > 0 ?
+            new OutboundQueue.SegmentPool(segmentSize, ctx.outboundSegmentPool()) : null;
         this.queueCapacity = ctx.outboundHardLimit() + ctx.outboundReserve();
         final int size = ring.getBufferSize();
         this.highWater = (long)(size * ctx.inboundHighWater());
@@ -76,7 +85,7 @@ final class RouterInboundPort implements InboundPort
     public OutboundQueue connect(final EdgeConnection connection)
     {
         final long id = nextConnectionId.incrementAndGet();
-        final OutboundQueue queue = new OutboundQueue(id, segmentSize, queueCapacity);
+        final OutboundQueue queue = new OutboundQueue(id, segmentSize, queueCapacity, segmentPool);
         final long seq = claimControl();
         if (seq < 0)
         {
@@ -97,10 +106,37 @@ final class RouterInboundPort implements InboundPort
 
     public int offer(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
     {
+        return offer(connectionId, buffer, offset, null, length);
+    }
+
+    public int offer(final long connectionId, final int length, final FrameWriter writer)
+    {
+        return offer(connectionId, null, 0, writer, length);
+    }
+
+    /** The frame's bytes come from {@code buffer} at {@code offset}, or from {@code writer} when it is not null. */
+    private int offer(final long connectionId, final DirectBuffer buffer, final int offset, final FrameWriter writer,
+        final int length)
+    {
         if (!acceptable(connectionId, length))
         {
             return REFUSED;
         }
+        if (null == writer && MessagePackFrames.isMessagePack(buffer, offset, length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            final int compactLength = transcoder.transcode(buffer, offset, length);
+            if (compactLength >= 0)
+            {
+                return claimAndPublish(connectionId, transcoder.buffer(), 0, null, compactLength);
+            }
+        }
+        return claimAndPublish(connectionId, buffer, offset, writer, length);
+    }
+
+    private int claimAndPublish(final long connectionId, final DirectBuffer buffer, final int offset,
+        final FrameWriter writer, final int length)
+    {
         long seq = tryClaimFrame();
         if (seq == -1 && isHostThread())
         {
@@ -116,7 +152,7 @@ final class RouterInboundPort implements InboundPort
         {
             return REFUSED;
         }
-        publishFrame(seq, connectionId, buffer, offset, length);
+        publishFrame(seq, connectionId, buffer, offset, writer, length);
         return OFFERED;
     }
 
@@ -126,6 +162,21 @@ final class RouterInboundPort implements InboundPort
         {
             return false;
         }
+        if (MessagePackFrames.isMessagePack(buffer, offset, length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            final int compactLength = transcoder.transcode(buffer, offset, length);
+            if (compactLength >= 0)
+            {
+                return claimWaitingAndPublish(connectionId, transcoder.buffer(), 0, compactLength);
+            }
+        }
+        return claimWaitingAndPublish(connectionId, buffer, offset, length);
+    }
+
+    private boolean claimWaitingAndPublish(final long connectionId, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
         long seq = tryClaimFrame();
         if (seq == -1)
         {
@@ -135,7 +186,7 @@ final class RouterInboundPort implements InboundPort
         {
             return false;
         }
-        publishFrame(seq, connectionId, buffer, offset, length);
+        publishFrame(seq, connectionId, buffer, offset, null, length);
         return true;
     }
 
@@ -241,17 +292,48 @@ final class RouterInboundPort implements InboundPort
     }
 
     private void publishFrame(final long seq, final long connectionId, final DirectBuffer buffer, final int offset,
-        final int length)
+        final FrameWriter writer, final int length)
     {
         try
         {
-            ring.get(seq).frame(connectionId, clock.nanoTime(), buffer, offset, length);
+            final InboundEvent event = ring.get(seq);
+            if (null == writer)
+            {
+                event.frame(connectionId, clock.nanoTime(), buffer, offset, length);
+            }
+            else
+            {
+                event.frame(connectionId, clock.nanoTime(), length, writer);
+                transcodeInSlot(event);
+            }
         }
         finally
         {
             ring.publish(seq);
         }
         idle.wake();
+    }
+
+    /**
+     * A legacy MessagePack frame (the Python client's BUNDLE and QUERY) is transcoded on the edge's thread, so the
+     * core decodes only compact binary (its decoder refuses MessagePack without reading it); one look at one byte
+     * for every other frame. One that does not transcode goes in as it came, and the core answers it as before.
+     * A frame from a buffer is transcoded before its slot is claimed (in {@link #offer} and {@link #onFrame}), so the
+     * work never holds up the core's view of later slots; only a frame a {@link FrameWriter} wrote into its slot is
+     * transcoded there, between claim and publish.
+     */
+    private void transcodeInSlot(final InboundEvent event)
+    {
+        final UnsafeBuffer frame = event.buffer();
+        if (MessagePackFrames.isMessagePack(frame, 0, event.length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            final int length = transcoder.transcode(frame, 0, event.length);
+            if (length >= 0)
+            {
+                event.frame(event.connectionId, event.receiveNanos, transcoder.buffer(), 0, length);
+            }
+        }
     }
 
     /**

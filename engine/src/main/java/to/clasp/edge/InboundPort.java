@@ -59,6 +59,29 @@ public interface InboundPort
     int offer(long connectionId, DirectBuffer buffer, int offset, int length);
 
     /**
+     * {@link #offer(long, DirectBuffer, int, int)} for a transport that writes the frame into place itself: once
+     * there is room, {@code writer} is called (on this thread, before this returns) to write exactly {@code length}
+     * bytes where the core will read them — the router's port hands it the ring slot, so a decoder can copy (and
+     * unmask) a message out of its socket buffer without staging it anywhere. Not called when the answer is
+     * {@link #BACK_PRESSURED} or {@link #REFUSED}.
+     * <p>
+     * This default stages the frame in a new buffer and offers that (ports for tests and embedding); the router's
+     * port overrides it.
+     *
+     * @return {@link #OFFERED}, {@link #BACK_PRESSURED} or {@link #REFUSED}.
+     */
+    default int offer(long connectionId, int length, FrameWriter writer)
+    {
+        if (length < 0 || length > maxFrameLength())
+        {
+            return REFUSED;
+        }
+        final org.agrona.concurrent.UnsafeBuffer staged = new org.agrona.concurrent.UnsafeBuffer(new byte[length]);
+        writer.writeFrame(staged, 0, length);
+        return offer(connectionId, staged, 0, length);
+    }
+
+    /**
      * {@link #offer}, waiting for room while back-pressured, at most {@link #producerWaitTimeoutNs()}. For threads
      * that may wait (not an I/O loop that serves other connections).
      *

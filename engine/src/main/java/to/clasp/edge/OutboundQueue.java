@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -21,8 +22,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Memory stays small for idle connections: an idle queue holds one segment (16 KiB), plus at most one spare. When
  * the consumer finishes a standard segment it zeroes it and offers it back through a single-slot spare reference;
- * the producer takes the spare before allocating, so a queue in steady state allocates nothing. Dedicated (large)
- * segments are left to the garbage collector.
+ * the producer takes the spare before allocating. A queue that holds more than two segments' worth (a recipient a
+ * few hundred frames behind, common at high rates) finishes segments faster than one slot can recycle them: those go
+ * to the router's {@link SegmentPool}, shared by all its queues and bounded, where the core takes them before it
+ * allocates. So a queue in steady state allocates nothing, idle queues keep their small footprint, and the memory
+ * held for reuse is bounded for the whole router. Dedicated (large) segments are left to the garbage collector.
  *
  * <h2>Why copy frames rather than share them</h2>
  * The core encodes a broadcast frame once into a scratch buffer and copies the finished bytes into each recipient's
@@ -58,6 +62,47 @@ public final class OutboundQueue
         void onFrame(DirectBuffer buffer, int offset, int length);
     }
 
+    /**
+     * Drained standard segments, zeroed, shared by the queues of one router for reuse: every consumer (I/O) thread
+     * gives, the one producer (the core thread) takes. Bounded: a segment given to a full pool is left to the
+     * garbage collector. Neither side allocates or blocks.
+     */
+    public static final class SegmentPool
+    {
+        private final int segmentSize;
+        private final ManyToOneConcurrentArrayQueue<Segment> segments;
+
+        /**
+         * @param segmentSize the standard segment size of the queues that share it.
+         * @param maxSegments most segments held (rounded up to a power of two), at least 1.
+         */
+        public SegmentPool(final int segmentSize, final int maxSegments)
+        {
+            if (maxSegments < 1)
+            {
+                throw new IllegalArgumentException("maxSegments must be >= 1: " + maxSegments);
+            }
+            this.segmentSize = segmentSize;
+            this.segments = new ManyToOneConcurrentArrayQueue<>(maxSegments);
+        }
+
+        /**
+         * @return segments held for reuse now (a snapshot).
+         */
+        public int size()
+        {
+            return segments.size();
+        }
+
+        /**
+         * @return most segments held.
+         */
+        public int capacity()
+        {
+            return segments.capacity();
+        }
+    }
+
     private static final class Segment
     {
         final UnsafeBuffer buffer;
@@ -75,6 +120,8 @@ public final class OutboundQueue
     private final int segmentSize;
     private final long capacity;
     private final AtomicReference<Segment> spare = new AtomicReference<>();
+    /** Shared with the router's other queues; null: none. */
+    private final SegmentPool pool;
 
     // Producer (core thread) state.
     private Segment tail;
@@ -116,6 +163,23 @@ public final class OutboundQueue
      */
     public OutboundQueue(final long connectionId, final int segmentSize, final long capacity)
     {
+        this(connectionId, segmentSize, capacity, null);
+    }
+
+    /**
+     * @param connectionId the connection this queue belongs to.
+     * @param segmentSize  bytes per standard segment (a multiple of 8, at least 64).
+     * @param capacity     most bytes (frame bytes only) that may be queued at once.
+     * @param pool         where segments this queue cannot keep go for reuse, and where it takes them from; null
+     *                     for none. Its segment size must be {@code segmentSize}.
+     */
+    public OutboundQueue(final long connectionId, final int segmentSize, final long capacity, final SegmentPool pool)
+    {
+        if (null != pool && pool.segmentSize != segmentSize)
+        {
+            throw new IllegalArgumentException("pool segment size " + pool.segmentSize + " != " + segmentSize);
+        }
+        this.pool = pool;
         if (segmentSize < 64 || (segmentSize & (ALIGNMENT - 1)) != 0)
         {
             throw new IllegalArgumentException("segmentSize must be a multiple of 8 and >= 64: " + segmentSize);
@@ -204,7 +268,11 @@ public final class OutboundQueue
 
     private Segment takeSpareOrAllocate()
     {
-        final Segment s = spare.getAndSet(null);
+        Segment s = spare.getAndSet(null);
+        if (null == s && null != pool)
+        {
+            s = pool.segments.poll();
+        }
         return null != s ? s : new Segment(segmentSize, true);
     }
 
@@ -286,7 +354,10 @@ public final class OutboundQueue
             // The producer left this segment for good when it linked next, so it is ours to recycle.
             current.next = null;
             current.buffer.setMemory(0, current.buffer.capacity(), (byte)0);
-            spare.compareAndSet(null, current);
+            if (!spare.compareAndSet(null, current) && null != pool)
+            {
+                pool.segments.offer(current);
+            }
         }
         return true;
     }

@@ -6,7 +6,8 @@ import org.agrona.DirectBuffer;
  * Decodes one CLASP frame (or a bare payload) and validates ALL of it up front, so that every accessor of the typed
  * views afterwards is safe. One instance per thread, reused for every message: compact-binary payloads are decoded
  * in place without allocation; MessagePack payloads are transcoded once into an internal scratch buffer (allocating,
- * this is the legacy path) and then validated by the same compact-binary code.
+ * this is the legacy path) and then validated by the same compact-binary code. The router core's decoder
+ * ({@link #compactOnly()}) never transcodes: the edges do that before the ring ({@link MessagePackFrames}).
  * <p>
  * {@link #decode} and {@link #decodePayload} never throw; they return {@link DecodeError#OK} or an error code.
  * Views and accessors are valid until the next decode call and only after OK.
@@ -33,6 +34,8 @@ public final class FrameDecoder
 
     /** Validates bundle items; null in that inner decoder itself, which is how bundles are kept from nesting. */
     private final FrameDecoder itemValidator;
+    /** False in the router core's decoder: the edges transcoded every MessagePack frame that transcodes. */
+    private final boolean transcodesMessagePack;
     private MessagePackTranscoder transcoder;
 
     private DirectBuffer payloadBuffer;
@@ -47,12 +50,24 @@ public final class FrameDecoder
 
     public FrameDecoder()
     {
-        this(true);
+        this(true, true);
     }
 
-    private FrameDecoder(final boolean allowBundles)
+    private FrameDecoder(final boolean allowBundles, final boolean transcodesMessagePack)
     {
-        itemValidator = allowBundles ? new FrameDecoder(false) : null;
+        itemValidator = allowBundles ? new FrameDecoder(false, transcodesMessagePack) : null;
+        this.transcodesMessagePack = transcodesMessagePack;
+    }
+
+    /**
+     * A decoder for frames that {@link MessagePackFrames} has already seen (the router core's, behind the edges):
+     * a MessagePack payload left in such a frame is one that did not transcode, so it is refused with
+     * {@link DecodeError#BAD_MESSAGEPACK} without running the MessagePack reader and its heap model again. Compact
+     * frames decode exactly as with {@link #FrameDecoder()}.
+     */
+    public static FrameDecoder compactOnly()
+    {
+        return new FrameDecoder(true, false);
     }
 
     /**
@@ -149,6 +164,10 @@ public final class FrameDecoder
             if (itemValidator == null)
             {
                 return DecodeError.BAD_BUNDLE_ITEM;
+            }
+            if (!transcodesMessagePack)
+            {
+                return DecodeError.BAD_MESSAGEPACK;
             }
             if (transcoder == null)
             {

@@ -7,6 +7,7 @@ import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageStringCodingException;
 import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
 import org.msgpack.value.ValueType;
 import to.clasp.protocol.message.AckMessage;
 import to.clasp.protocol.message.AnnounceMessage;
@@ -57,8 +58,20 @@ final class MessagePackTranscoder
     private static final int MAX_TREE_DEPTH = to.clasp.protocol.ValueType.MAX_DEPTH + 4;
 
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+    /** A BUNDLE's items are encoded here first (a new 64 KiB buffer per bundle otherwise). */
+    private final UnsafeBuffer itemScratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private byte[] input = new byte[1024];
     private int payloadLength;
+    /**
+     * One reader, reset for each payload: a new one per payload allocated its 16 KiB string decoding buffer each
+     * time. Strings longer than the payload cannot be read whole, so the size limit is the largest payload.
+     */
+    private final ArrayBufferInput source = new ArrayBufferInput(new byte[0]);
+    private final MessageUnpacker unpacker = new MessagePack.UnpackerConfig()
+        .withActionOnMalformedString(CodingErrorAction.REPORT)
+        .withActionOnUnmappableString(CodingErrorAction.REPORT)
+        .withStringSizeLimit(Frame.MAX_PAYLOAD_LENGTH)
+        .newUnpacker(source);
 
     /**
      * @return {@link DecodeError#OK} with the compact payload in {@link #buffer()}, or an error code.
@@ -71,19 +84,17 @@ final class MessagePackTranscoder
             input = new byte[Math.max(length, input.length * 2)];
         }
         buffer.getBytes(offset, input, 0, length);
-        final MessagePack.UnpackerConfig config = new MessagePack.UnpackerConfig()
-            .withActionOnMalformedString(CodingErrorAction.REPORT)
-            .withActionOnUnmappableString(CodingErrorAction.REPORT)
-            .withStringSizeLimit(length);
-        try (MessageUnpacker unpacker = config.newUnpacker(input, 0, length))
+        try
         {
+            source.reset(input, 0, length);
+            unpacker.reset(source);
             final Object tree = read(unpacker, length, 0);
             if (!(tree instanceof Map))
             {
                 return DecodeError.BAD_MESSAGEPACK;
             }
             final Message message = toMessage(asMap(tree), true);
-            final int frameLength = MessageCodec.encode(message, Qos.FIRE, scratch, 0);
+            final int frameLength = MessageCodec.encode(message, Qos.FIRE, scratch, 0, itemScratch);
             if (frameLength < 0)
             {
                 return DecodeError.TOO_LARGE;

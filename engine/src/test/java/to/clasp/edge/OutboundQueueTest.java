@@ -108,6 +108,78 @@ class OutboundQueueTest
     }
 
     @Test
+    void aBacklogOfManySegmentsRecyclesThroughTheSharedPoolAndAllocatesNothing()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final OutboundQueue.SegmentPool pool = new OutboundQueue.SegmentPool(256, 32);
+        final OutboundQueue[] queues = {
+            new OutboundQueue(1, 256, 1 << 20, pool), new OutboundQueue(2, 256, 1 << 20, pool)};
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
+        final long[] seen = new long[2];
+        final long[] sum = new long[1];
+        final OutboundQueue.FrameHandler check = (buffer, offset, length) ->
+        {
+            assertEquals(100, length);
+            sum[0] += buffer.getLong(offset);
+        };
+        long expectedSum = 0;
+        long before = 0;
+        for (int round = 0; round < 2_000; round++)
+        {
+            if (round == 1_000)
+            {
+                before = threads.getCurrentThreadAllocatedBytes();
+            }
+            // 20 frames of 104 B: about nine 256 B segments behind before each queue is drained.
+            for (int i = 0; i < 20; i++)
+            {
+                for (final OutboundQueue q : queues)
+                {
+                    frame.putLong(0, round * 100L + i);
+                    expectedSum += round * 100L + i;
+                    assertTrue(q.offer(frame, 0, frame.capacity()));
+                }
+            }
+            for (int k = 0; k < queues.length; k++)
+            {
+                seen[k] += queues[k].drain(check, Integer.MAX_VALUE);
+            }
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(40_000, seen[0], "every frame");
+        assertEquals(40_000, seen[1], "every frame");
+        assertEquals(expectedSum, sum[0], "every frame intact, once");
+        assertTrue(allocated < 1024, allocated + " bytes allocated over 1 000 rounds of 40 frames");
+        assertTrue(pool.size() <= pool.capacity());
+    }
+
+    @Test
+    void aFullPoolLeavesSegmentsToTheCollectorAndLosesNothing()
+    {
+        final OutboundQueue.SegmentPool pool = new OutboundQueue.SegmentPool(256, 1);
+        final OutboundQueue q = new OutboundQueue(1, 256, 1 << 20, pool);
+        for (int round = 0; round < 100; round++)
+        {
+            final List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 30; i++)
+            {
+                final byte[] f = frame(1 + (round * 30 + i) % 200, round * 30 + i);
+                sent.add(f);
+                assertTrue(q.offer(new UnsafeBuffer(f), 0, f.length));
+            }
+            final List<byte[]> got = drainAll(q);
+            assertEquals(sent.size(), got.size());
+            for (int i = 0; i < sent.size(); i++)
+            {
+                assertArrayEquals(sent.get(i), got.get(i), "round " + round + " frame " + i);
+            }
+            assertEquals(1, pool.size(), "bounded: one segment held, the rest collected");
+        }
+    }
+
+    @Test
     void recycledSegmentsDoNotReplayOldFrames()
     {
         // Many passes through a two-segment working set: a recycled segment must look empty until rewritten.

@@ -41,6 +41,10 @@ import to.clasp.protocol.SubscribeEncoder;
  * <li>{@code setBatch}: {@value #BATCH} SETs to {@value #BATCH} different addresses per cycle, then one
  *     {@code endOfCycle()} and one drain, as the core runs under load (it polls up to 256 events per cycle). Scores
  *     are per SET.</li>
+ * <li>{@code setBehind}: as {@code setBatch}, but the queues are drained only every {@value #BEHIND} cycles, so
+ *     every recipient is about {@value #BEHIND} × {@value #BATCH} frames (a few 16 KiB segments) behind, as at high
+ *     rates. {@code segmentPool} = 0 recycles through each queue's single spare only (as before the pool): expect
+ *     tens of B/op under {@code -prof gc}; the default pool: ≈ 0.</li>
  * </ul>
  * The drain stays in the measured time (it is the edges' work, done on other threads in the router), so both
  * variants understate what the core thread alone sustains; it is one pass over each queue per cycle.
@@ -59,8 +63,15 @@ public class CorePipelineBenchmark
     /** SETs per cycle in {@link #setBatch()}. */
     public static final int BATCH = 64;
 
+    /** Cycles between drains in {@link #setBehind()}. */
+    public static final int BEHIND = 16;
+
     @Param({"1", "100"})
     public int subscribers;
+
+    /** Segments in the queues' shared pool (Router.Context.outboundSegmentPool); 0: none. */
+    @Param({"256"})
+    public int segmentPool;
 
     private static final EdgeConnection NO_OP_EDGE = new EdgeConnection()
     {
@@ -90,6 +101,7 @@ public class CorePipelineBenchmark
     private InboundEvent[] batchEvents;
     private OutboundQueue[] queues;
     private long writerId;
+    private int cycles;
 
     @Setup(Level.Trial)
     public void setUp()
@@ -99,10 +111,12 @@ public class CorePipelineBenchmark
         final InboundEvent event = new InboundEvent(2048);
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
         queues = new OutboundQueue[subscribers + 1];
+        final OutboundQueue.SegmentPool pool = segmentPool > 0 ?
+            new OutboundQueue.SegmentPool(OutboundQueue.DEFAULT_SEGMENT_SIZE, segmentPool) : null;
         for (int i = 0; i <= subscribers; i++)
         {
             final long id = i + 1;
-            queues[i] = new OutboundQueue(id, 16 * 1024, 4L << 20);
+            queues[i] = new OutboundQueue(id, OutboundQueue.DEFAULT_SEGMENT_SIZE, 4L << 20, pool);
             event.connect(id, System.nanoTime(), NO_OP_EDGE, queues[i]);
             core.onEvent(event);
             int length = HelloEncoder.encode(scratch, 0, 1, 0xE0, "bench-" + i, null);
@@ -152,6 +166,22 @@ public class CorePipelineBenchmark
         }
         core.endOfCycle();
         drain();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void setBehind()
+    {
+        final InboundEvent[] events = batchEvents;
+        for (int i = 0; i < events.length; i++)
+        {
+            core.onEvent(events[i]);
+        }
+        core.endOfCycle();
+        if (++cycles % BEHIND == 0)
+        {
+            drain();
+        }
     }
 
     private void drain()

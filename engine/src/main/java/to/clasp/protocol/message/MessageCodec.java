@@ -64,6 +64,17 @@ public final class MessageCodec
      */
     public static int encode(final Message message, final int qos, final MutableDirectBuffer dst, final int offset)
     {
+        return encode(message, qos, dst, offset, null);
+    }
+
+    /**
+     * {@link #encode(Message, int, MutableDirectBuffer, int)} with the caller's scratch buffer for a BUNDLE's items
+     * (at least {@link Frame#MAX_FRAME_LENGTH} bytes, not {@code dst}), so a caller that encodes many bundles does
+     * not allocate one each time; null: allocate one.
+     */
+    public static int encode(final Message message, final int qos, final MutableDirectBuffer dst, final int offset,
+        final UnsafeBuffer itemScratch)
+    {
         if (message instanceof HelloMessage m)
         {
             final byte[] n = bytes(m.name());
@@ -165,7 +176,8 @@ public final class MessageCodec
         {
             final BundleEncoder encoder = new BundleEncoder()
                 .begin(dst, offset, qos, m.timestamp() != null, m.timestamp() == null ? 0 : m.timestamp());
-            final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+            final UnsafeBuffer scratch = null != itemScratch ?
+                itemScratch : new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
             for (final Message inner : m.messages())
             {
                 if (inner instanceof BundleMessage)
