@@ -299,6 +299,57 @@ class DurableStateTest
         recovered.close();
     }
 
+    @Test
+    void segmentsYoungerThanTheRetentionAreKeptEvenWhenNoSnapshotNeedsThem() throws Exception
+    {
+        final Path dir = tmp.resolve("retention");
+        final ParamStore live = newStore();
+        final long segment = 1 << 20;
+        final DurableState.Context ctx = new DurableState.Context().directory(dir.toFile())
+            .snapshotIntervalNs(0).retentionNs(java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+        ctx.journal().termLength(1 << 19).segmentLength((int)segment).errorHandler(Throwable::printStackTrace);
+        final DurableState durable = DurableState.open(ctx, live);
+        final Random random = new Random(5);
+        final File journal = dir.resolve("journal").toFile();
+        for (int snapshot = 1; snapshot <= 2; snapshot++)
+        {
+            for (int i = 0; i < 2500; i++)
+            {
+                write(live, durable, "/r/" + random.nextInt(200), 1000 + random.nextInt(2000), i);
+            }
+            awaitDurable(durable);
+            if (2 == snapshot)
+            {
+                // Only the first segment is older than the retention; the kept snapshot would let more go.
+                final JournalRecording recording = JournalRecording.find(journal);
+                assertEquals(0, recording.startPosition());
+                final File first = recording.layout(journal).segmentFile(0);
+                assertTrue(first.setLastModified(System.currentTimeMillis() - 7_200_000L));
+            }
+            durable.snapshots().request();
+            long t = 0;
+            do
+            {
+                durable.snapshots().doWork(live, t += 1_000, t);
+                durable.writer().endOfCycle();
+            }
+            while (durable.snapshots().inProgress());
+            final int expected = snapshot;
+            await(() -> durable.metrics().snapshots() == expected, "snapshot " + expected);
+        }
+        await(() -> durable.metrics().purgedSegments() > 0, "a purge");
+        assertEquals(1, durable.metrics().purgedSegments());
+        assertEquals(segment, JournalRecording.find(journal).startPosition(), "the purge stopped at the retention");
+        durable.close();
+
+        final ParamStore recovered = newStore();
+        final DurableState again = open(dir, recovered, FsyncPolicy.BATCH);
+        assertSameState(live, recovered);
+        again.close();
+        live.close();
+        recovered.close();
+    }
+
     private static void await(final java.util.function.BooleanSupplier condition, final String what)
         throws InterruptedException
     {
