@@ -19,6 +19,7 @@ import to.clasp.testing.StoreWrites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -344,6 +345,47 @@ class DurableStateTest
 
         final ParamStore recovered = newStore();
         final DurableState again = open(dir, recovered, FsyncPolicy.BATCH);
+        assertSameState(live, recovered);
+        again.close();
+        live.close();
+        recovered.close();
+    }
+
+    @Test
+    void aSnapshotIsTakenASliceAtATimeAcrossDutyCyclesAndRecoversWritesMadeBetweenSlices() throws Exception
+    {
+        final Path dir = tmp.resolve("slices");
+        final ParamStore live = newStore();
+        final DurableState durable = open(dir, live, FsyncPolicy.BATCH);
+        final int params = 4 * SnapshotTaker.SLICE_PARAMS + 100; // within newStore()'s 10 000
+        for (int i = 0; i < params; i++)
+        {
+            write(live, durable, "/s/" + i, 9, 1_000 + i);
+        }
+        durable.snapshots().request();
+        int cycles = 0;
+        long t = 0;
+        do
+        {
+            durable.snapshots().doWork(live, t += 1_000, t);
+            durable.writer().endOfCycle();
+            cycles++;
+            // The core goes on between slices: a write to a param the snapshot has passed or not reached yet.
+            write(live, durable, "/s/" + (cycles * 997 % params), 9, 1_000_000 + cycles);
+        }
+        while (durable.snapshots().inProgress());
+        assertTrue(cycles > params / SnapshotTaker.SLICE_PARAMS, "one duty cycle encoded at most " +
+            SnapshotTaker.SLICE_PARAMS + " params: " + cycles + " cycles for " + params);
+        await(() -> durable.metrics().snapshots() == 1, "the snapshot");
+        assertEquals(params, durable.metrics().lastSnapshotParams());
+        awaitDurable(durable);
+        final Path crashed = tmp.resolve("slices-crashed");
+        copyTree(dir, crashed); // kill -9: recovery is that snapshot plus the journal after its start
+        durable.close();
+
+        final ParamStore recovered = newStore();
+        final DurableState again = open(crashed, recovered, FsyncPolicy.BATCH);
+        assertNotNull(again.recovery().snapshot());
         assertSameState(live, recovered);
         again.close();
         live.close();
