@@ -249,16 +249,7 @@ class DurableStateTest
             {
                 write(live, durable, "/p/" + random.nextInt(200), 1000 + random.nextInt(2000), i);
             }
-            durable.snapshots().request();
-            long t = 0;
-            do
-            {
-                durable.snapshots().doWork(live, t += 1_000, t);
-                durable.writer().endOfCycle();
-            }
-            while (durable.snapshots().inProgress());
-            final int expected = snapshot;
-            await(() -> durable.metrics().snapshots() == expected, "snapshot " + expected);
+            snapshotNow(live, durable, snapshot);
         }
         await(() -> durable.metrics().purgedSegments() > 0, "a purge");
         final long start = JournalRecording.find(dir.resolve("journal").toFile()).startPosition();
@@ -327,16 +318,7 @@ class DurableStateTest
                 final File first = recording.layout(journal).segmentFile(0);
                 assertTrue(first.setLastModified(System.currentTimeMillis() - 7_200_000L));
             }
-            durable.snapshots().request();
-            long t = 0;
-            do
-            {
-                durable.snapshots().doWork(live, t += 1_000, t);
-                durable.writer().endOfCycle();
-            }
-            while (durable.snapshots().inProgress());
-            final int expected = snapshot;
-            await(() -> durable.metrics().snapshots() == expected, "snapshot " + expected);
+            snapshotNow(live, durable, snapshot);
         }
         await(() -> durable.metrics().purgedSegments() > 0, "a purge");
         assertEquals(1, durable.metrics().purgedSegments());
@@ -390,6 +372,21 @@ class DurableStateTest
         again.close();
         live.close();
         recovered.close();
+    }
+
+    /** Take a snapshot as the core does (a slice per duty cycle) and wait until it is the {@code n}th written. */
+    private static void snapshotNow(final ParamStore live, final DurableState durable, final int n)
+        throws InterruptedException
+    {
+        durable.snapshots().request();
+        long t = 0;
+        do
+        {
+            durable.snapshots().doWork(live, t += 1_000, t);
+            durable.writer().endOfCycle();
+        }
+        while (durable.snapshots().inProgress());
+        await(() -> durable.metrics().snapshots() == n, "snapshot " + n);
     }
 
     private static void await(final java.util.function.BooleanSupplier condition, final String what)
