@@ -73,7 +73,7 @@ public final class RecoveryProbe
                 (System.nanoTime() - genStart) / 1e9);
             for (int attempt = 1; attempt <= 2; attempt++)
             {
-                timeStart(dir, attempt);
+                timeStart(dir, params, attempt);
             }
         }
         finally
@@ -129,11 +129,12 @@ public final class RecoveryProbe
     }
 
     /** Start the server jar on the directory and time it until its start-up line. */
-    private static void timeStart(final Path dir, final int attempt) throws Exception
+    private static void timeStart(final Path dir, final int params, final int attempt) throws Exception
     {
         final Path jar = Path.of(System.getProperty("clasp.server.jar", "server/target/clasp-server.jar"));
         final List<String> command = java(List.of("-Xmx3g", "-jar", jar.toString(), "server", "--host", "127.0.0.1",
-            "--port", "0", "--data-dir", dir.toString(), "--max-params", "2000000", "--snapshot-interval", "0"));
+            "--port", "0", "--data-dir", dir.toString(), "--max-params",
+            Integer.toString(Math.max(2_000_000, params)), "--snapshot-interval", "0"));
         final long start = System.nanoTime();
         String line = null;
         final Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
