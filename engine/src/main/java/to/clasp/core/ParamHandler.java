@@ -2,7 +2,6 @@ package to.clasp.core;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.collections.IntHashSet;
 
 import to.clasp.address.AddressRules;
 import to.clasp.address.AddressView;
@@ -55,6 +54,7 @@ final class ParamHandler
     private final ParamWrite write = new ParamWrite();
     private final WriteResult result = new WriteResult();
     private final Broadcast broadcast = new Broadcast();
+    private final Outbox.ConflatedSender resendConflated = this::resendConflated;
 
     /** @param journaling the journal ({@code --data-dir}), or null for an in-memory router. */
     ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies,
@@ -261,39 +261,29 @@ final class ParamHandler
      *
      * @return {@code true} when nothing is left pending.
      */
-    boolean flushConflated(final Session s, final long nowNs)
+    boolean flushConflated(final Session s)
     {
-        final IntHashSet pending = s.conflatedParams;
-        if (null == pending || pending.isEmpty())
+        return outbox.resendConflated(s, resendConflated);
+    }
+
+    /** One held-back param, if it still exists and the session is still subscribed to it. */
+    private void resendConflated(final Session s, final int id)
+    {
+        if (!store.isLive(id))
         {
-            return true;
+            return;
         }
-        final IntHashSet.IntIterator it = pending.iterator();
-        while (it.hasNext())
+        final int addressOffset = store.addressOffset(id);
+        final int addressLength = store.addressLength(id);
+        if (!fanOut.sessionSubscribed(s.index, store.addressBuffer(), addressOffset, addressLength,
+            SubscriptionIndex.TYPE_PARAM))
         {
-            if (!outbox.hasRoom(s) || s.isGone())
-            {
-                return s.isGone();
-            }
-            final int id = it.nextValue();
-            it.remove();
-            if (!store.isLive(id))
-            {
-                continue;
-            }
-            final int addressOffset = store.addressOffset(id);
-            final int addressLength = store.addressLength(id);
-            if (!fanOut.sessionSubscribed(s.index, store.addressBuffer(), addressOffset, addressLength,
-                SubscriptionIndex.TYPE_PARAM))
-            {
-                continue;
-            }
-            final int length = SetEncoder.encode(encoded, 0, SetEncoder.BROADCAST_QOS,
-                store.addressBuffer(), addressOffset, addressLength,
-                store.valueBuffer(), store.valueOffset(id), store.valueLength(id),
-                SetEncoder.REVISION, store.revision(id), 0);
-            outbox.sendFinal(s, encoded, 0, length);
+            return;
         }
-        return true;
+        final int length = SetEncoder.encode(encoded, 0, SetEncoder.BROADCAST_QOS,
+            store.addressBuffer(), addressOffset, addressLength,
+            store.valueBuffer(), store.valueOffset(id), store.valueLength(id),
+            SetEncoder.REVISION, store.revision(id), 0);
+        outbox.sendFinal(s, encoded, 0, length);
     }
 }

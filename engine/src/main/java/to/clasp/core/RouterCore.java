@@ -1,6 +1,5 @@
 package to.clasp.core;
 
-import java.util.ArrayList;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -60,6 +59,7 @@ public final class RouterCore implements AutoCloseable
     private final AckHold ackHold;
     private final Journaling journaling;
     private final OutboundMemoryGuard memoryGuard;
+    private final Outbox.Resumer resumeCongested;
     private long framesOutAtLastCycle;
 
     /**
@@ -98,6 +98,7 @@ public final class RouterCore implements AutoCloseable
             replies.holdAnswers(ackHold, journal);
         }
         this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, journaling);
+        this.resumeCongested = s -> snapshots.pump(s) && params.flushConflated(s);
         this.subscribes = new SubscribeHandler(index, filters, snapshots, replies,
             ctx.maxSubscriptionsPerSession());
         this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies, clock, journaling);
@@ -327,23 +328,9 @@ public final class RouterCore implements AutoCloseable
      */
     public void endOfCycle()
     {
-        final ArrayList<Session> congested = outbox.congested();
-        final long nowNs = congested.isEmpty() ? 0 : clock.nanoTime();
-        for (int i = congested.size() - 1; i >= 0; i--)
+        if (outbox.hasCongested())
         {
-            final Session s = congested.get(i);
-            boolean done = s.isGone();
-            if (!done && outbox.hasRoom(s))
-            {
-                done = snapshots.pump(s) && params.flushConflated(s, nowNs) && outbox.hasRoom(s);
-            }
-            if (done)
-            {
-                s.inCongestedList = false;
-                final int last = congested.size() - 1;
-                congested.set(i, congested.get(last));
-                congested.remove(last);
-            }
+            outbox.resumeCongested(resumeCongested);
         }
         if (replays.activeCount() > 0)
         {
@@ -397,7 +384,7 @@ public final class RouterCore implements AutoCloseable
     public long nextDeadlineNs()
     {
         long next = timers.nextDeadlineNs();
-        if (!outbox.congested().isEmpty())
+        if (outbox.hasCongested())
         {
             next = Math.min(next, clock.source().nanoTime() + CONGESTED_RECHECK_NS);
         }

@@ -3,7 +3,6 @@ package to.clasp.core;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
-import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.edge.EdgeConnection;
@@ -62,12 +61,10 @@ final class Session
     long snapshotTokens;
     long snapshotRefillNs;
 
-    // Outbound signalling and slow-consumer state.
-    boolean readyPending;
+    /** Outbound signalling and slow-consumer state: {@link Outbox}'s alone. */
+    final Outbox.State outbound = new Outbox.State();
     int closeCode;
     String closeReason;
-    boolean inCongestedList;
-    IntHashSet conflatedParams;
     final ArrayDeque<SnapshotSender.Job> snapshotJobs = new ArrayDeque<>(2);
 
     /** How many of this session's subscriptions carry maxRate/epsilon options (0 = the fast path). */
@@ -101,11 +98,6 @@ final class Session
     boolean isGone()
     {
         return state >= CLOSING;
-    }
-
-    boolean hasConflatedParams()
-    {
-        return null != conflatedParams && !conflatedParams.isEmpty();
     }
 
     /**

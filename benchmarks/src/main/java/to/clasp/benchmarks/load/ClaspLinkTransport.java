@@ -141,6 +141,13 @@ public final class ClaspLinkTransport implements Transport
             pong.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
 
+        public java.util.concurrent.CompletableFuture<?> roundTrip()
+        {
+            final java.util.concurrent.CompletableFuture<Void> pong = clasp.expectPong();
+            sendBytes(PING);
+            return pong;
+        }
+
         private void sendBytes(final byte[] frame)
         {
             if (!link.send(new UnsafeBuffer(frame), 0, frame.length))

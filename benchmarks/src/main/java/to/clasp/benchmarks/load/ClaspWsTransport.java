@@ -185,6 +185,14 @@ public final class ClaspWsTransport implements Transport
             pong.get(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
 
+        public CompletableFuture<?> roundTrip()
+        {
+            final CompletableFuture<Void> pong = clasp.expectPong();
+            // Queued on the channel's loop behind everything the sending thread wrote.
+            raw.writeAndFlush(Unpooled.wrappedBuffer(PING));
+            return pong;
+        }
+
         public boolean writable()
         {
             return channel.isWritable();
