@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import to.clasp.journal.DurableState;
 import to.clasp.journal.JournalWriter;
 import to.clasp.journal.RecordCodec;
+import to.clasp.journal.ReplayJob;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
@@ -214,6 +215,33 @@ class ReplayBehaviourTest extends RouterFixture
 
         c.send(replay(Qos.CONFIRM, "m/no-slash", null, null, null, 0));
         assertEquals(202, c.expect(MessageType.ERROR).decoder().error().code());
+    }
+
+    @Test
+    void withoutALimitAReplayStopsAfter1000EntriesAndALargerLimitIsCappedAt100000() throws Exception
+    {
+        final int entries = ReplayJob.MAX_LIMIT + 50;
+        startWithJournal((s, w) ->
+        {
+            for (int i = 0; i < entries; i++)
+            {
+                set(s, w, "/lim/" + (i % 100), (long)i, 1_000 + i);
+            }
+        });
+        final TestClient c = client("c");
+        c.receiveUntilBarrier(); // the HELLO snapshot of the 100 params
+
+        c.send(replay(Qos.CONFIRM, "/lim/*", null, null, null, 0));
+        final List<Received> byDefault = untilAckCounting(c);
+        assertEquals(ReplayJob.DEFAULT_LIMIT, byDefault.size());
+        assertEquals(0L, byDefault.get(0).decoder().set().value().toObject());
+        assertEquals(999L, byDefault.get(999).decoder().set().value().toObject());
+
+        c.send(replay(Qos.CONFIRM, "/lim/*", null, null, 10L * entries, 0));
+        final List<Received> capped = untilAckCounting(c);
+        assertEquals(ReplayJob.MAX_LIMIT, capped.size());
+        assertEquals((long)ReplayJob.MAX_LIMIT - 1,
+            capped.get(ReplayJob.MAX_LIMIT - 1).decoder().set().value().toObject());
     }
 
     @Test

@@ -19,6 +19,7 @@ import to.clasp.testing.StoreWrites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -248,16 +249,7 @@ class DurableStateTest
             {
                 write(live, durable, "/p/" + random.nextInt(200), 1000 + random.nextInt(2000), i);
             }
-            durable.snapshots().request();
-            long t = 0;
-            do
-            {
-                durable.snapshots().doWork(live, t += 1_000, t);
-                durable.writer().endOfCycle();
-            }
-            while (durable.snapshots().inProgress());
-            final int expected = snapshot;
-            await(() -> durable.metrics().snapshots() == expected, "snapshot " + expected);
+            snapshotNow(live, durable, snapshot);
         }
         await(() -> durable.metrics().purgedSegments() > 0, "a purge");
         final long start = JournalRecording.find(dir.resolve("journal").toFile()).startPosition();
@@ -297,6 +289,104 @@ class DurableStateTest
         again.close();
         live.close();
         recovered.close();
+    }
+
+    @Test
+    void segmentsYoungerThanTheRetentionAreKeptEvenWhenNoSnapshotNeedsThem() throws Exception
+    {
+        final Path dir = tmp.resolve("retention");
+        final ParamStore live = newStore();
+        final long segment = 1 << 20;
+        final DurableState.Context ctx = new DurableState.Context().directory(dir.toFile())
+            .snapshotIntervalNs(0).retentionNs(java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+        ctx.journal().termLength(1 << 19).segmentLength((int)segment).errorHandler(Throwable::printStackTrace);
+        final DurableState durable = DurableState.open(ctx, live);
+        final Random random = new Random(5);
+        final File journal = dir.resolve("journal").toFile();
+        for (int snapshot = 1; snapshot <= 2; snapshot++)
+        {
+            for (int i = 0; i < 2500; i++)
+            {
+                write(live, durable, "/r/" + random.nextInt(200), 1000 + random.nextInt(2000), i);
+            }
+            awaitDurable(durable);
+            if (2 == snapshot)
+            {
+                // Only the first segment is older than the retention; the kept snapshot would let more go.
+                final JournalRecording recording = JournalRecording.find(journal);
+                assertEquals(0, recording.startPosition());
+                final File first = recording.layout(journal).segmentFile(0);
+                assertTrue(first.setLastModified(System.currentTimeMillis() - 7_200_000L));
+            }
+            snapshotNow(live, durable, snapshot);
+        }
+        await(() -> durable.metrics().purgedSegments() > 0, "a purge");
+        assertEquals(1, durable.metrics().purgedSegments());
+        assertEquals(segment, JournalRecording.find(journal).startPosition(), "the purge stopped at the retention");
+        durable.close();
+
+        final ParamStore recovered = newStore();
+        final DurableState again = open(dir, recovered, FsyncPolicy.BATCH);
+        assertSameState(live, recovered);
+        again.close();
+        live.close();
+        recovered.close();
+    }
+
+    @Test
+    void aSnapshotIsTakenASliceAtATimeAcrossDutyCyclesAndRecoversWritesMadeBetweenSlices() throws Exception
+    {
+        final Path dir = tmp.resolve("slices");
+        final ParamStore live = newStore();
+        final DurableState durable = open(dir, live, FsyncPolicy.BATCH);
+        final int params = 4 * SnapshotTaker.SLICE_PARAMS + 100; // within newStore()'s 10 000
+        for (int i = 0; i < params; i++)
+        {
+            write(live, durable, "/s/" + i, 9, 1_000 + i);
+        }
+        durable.snapshots().request();
+        int cycles = 0;
+        long t = 0;
+        do
+        {
+            durable.snapshots().doWork(live, t += 1_000, t);
+            durable.writer().endOfCycle();
+            cycles++;
+            // The core goes on between slices: a write to a param the snapshot has passed or not reached yet.
+            write(live, durable, "/s/" + (cycles * 997 % params), 9, 1_000_000 + cycles);
+        }
+        while (durable.snapshots().inProgress());
+        assertTrue(cycles > params / SnapshotTaker.SLICE_PARAMS, "one duty cycle encoded at most " +
+            SnapshotTaker.SLICE_PARAMS + " params: " + cycles + " cycles for " + params);
+        await(() -> durable.metrics().snapshots() == 1, "the snapshot");
+        assertEquals(params, durable.metrics().lastSnapshotParams());
+        awaitDurable(durable);
+        final Path crashed = tmp.resolve("slices-crashed");
+        copyTree(dir, crashed); // kill -9: recovery is that snapshot plus the journal after its start
+        durable.close();
+
+        final ParamStore recovered = newStore();
+        final DurableState again = open(crashed, recovered, FsyncPolicy.BATCH);
+        assertNotNull(again.recovery().snapshot());
+        assertSameState(live, recovered);
+        again.close();
+        live.close();
+        recovered.close();
+    }
+
+    /** Take a snapshot as the core does (a slice per duty cycle) and wait until it is the {@code n}th written. */
+    private static void snapshotNow(final ParamStore live, final DurableState durable, final int n)
+        throws InterruptedException
+    {
+        durable.snapshots().request();
+        long t = 0;
+        do
+        {
+            durable.snapshots().doWork(live, t += 1_000, t);
+            durable.writer().endOfCycle();
+        }
+        while (durable.snapshots().inProgress());
+        await(() -> durable.metrics().snapshots() == n, "snapshot " + n);
     }
 
     private static void await(final java.util.function.BooleanSupplier condition, final String what)

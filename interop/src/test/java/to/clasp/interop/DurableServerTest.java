@@ -56,15 +56,20 @@ final class DurableServerTest
                 client.set("/d/a", 1L);
                 client.set("/d/a", 2L);
                 client.set("/d/a", 3L);
-                client.set("/d/b", "text");
+                // ACKed once synced (--fsync always): the sync, and every record before it, is in the metrics.
+                assertEquals(1L, client.setConfirmed("/d/b", "text").get(10, TimeUnit.SECONDS));
                 assertEquals(3L, client.get("/d/a").get(10, TimeUnit.SECONDS));
                 assertEquals("text", client.get("/d/b").get(10, TimeUnit.SECONDS));
             }
             final String metrics = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(metrics.contains("clasp_durable_disk_bytes"), metrics);
-            assertTrue(metrics.contains("clasp_journal_fsync_seconds_bucket"), metrics);
+            // The four SETs are journaled (and synced: --fsync always); what they take on disk is reported.
+            assertTrue(metric(metrics, "clasp_journal_records_total") >= 4, metrics);
+            assertTrue(metric(metrics, "clasp_journal_bytes_total") > 0, metrics);
+            assertTrue(metric(metrics, "clasp_durable_disk_bytes") > 0, metrics);
+            assertTrue(metric(metrics, "clasp_journal_fsync_seconds_count") > 0, metrics);
+            assertEquals(0, metric(metrics, "clasp_recovered_params"), metrics);
 
             assertEquals(0, server.stop(), server.log());
             assertTrue(server.log().contains("shutdown snapshot snapshot-"), server.log());
@@ -114,6 +119,14 @@ final class DurableServerTest
             assertEquals(2, p.exitValue(), output);
             assertTrue(output.contains("needs '--data-dir'"), output);
         }
+    }
+
+    /** @return the value of an unlabelled sample in Prometheus text format (fails when it is missing). */
+    private static double metric(final String metrics, final String name)
+    {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
+        assertTrue(m.find(), name + " missing:\n" + metrics);
+        return Double.parseDouble(m.group(1));
     }
 
     private static void awaitLog(final ServerProcess server, final String text) throws InterruptedException

@@ -29,8 +29,9 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer>
 {
     @Parameters(paramLabel = "SCENARIO", arity = "0..*",
-        description = "throughput, flood, latency, fanout, connections, storm, churn, ack (default: all but churn, " +
-            "which needs --fanout-rate, and ack: QoS-1 SET to ACK latency at --latency-rate, for --data-dir-per-run).")
+        description = "throughput, flood, latency, fanout, connections, storm, churn, ack, replay (default: all but " +
+            "churn, which needs --fanout-rate; ack: QoS-1 SET to ACK latency at --rate; replay: the latency scenario " +
+            "while a client REPLAYs the journal; ack and replay need --data-dir-per-run).")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--targets", split = ",", paramLabel = "T",
@@ -142,6 +143,9 @@ public final class BenchCommand implements Callable<Integer>
 
     @CommandLine.Mixin
     SubscribeChurn.Options churn = new SubscribeChurn.Options();
+
+    @CommandLine.Mixin
+    ReplayLoad.Options replay = new ReplayLoad.Options();
 
     public static void main(final String[] args)
     {
@@ -309,8 +313,12 @@ public final class BenchCommand implements Callable<Integer>
                 probes = target.idleTransport(options, runPort, settings);
             }
             final ServerProcess s = server;
+            final String wsUrl = external ? url : "ws://127.0.0.1:" + runPort + "/";
             final ScenarioResult r = scenario == Scenario.CHURN ?
-                new SubscribeChurn(settings, churn, transport, external ? url : "ws://127.0.0.1:" + runPort + "/",
+                new SubscribeChurn(settings, churn, transport, wsUrl,
+                    kindLabel, () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run() :
+                scenario == Scenario.REPLAY ?
+                new ReplayLoad(settings, replay, transport, wsUrl,
                     kindLabel, () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run() :
                 new ScenarioRunner(settings, transport, kindLabel,
                     () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).probes(probes).run(scenario);
@@ -355,9 +363,9 @@ public final class BenchCommand implements Callable<Integer>
             list.add(Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         }
         // The churn scenario only runs when named: it needs a paced fan-out (--fanout-rate) to compare with. So does
-        // the ack scenario: it is about a router with a data directory (--data-dir-per-run).
+        // the ack and replay scenarios: they are about a router with a data directory (--data-dir-per-run).
         return list.isEmpty() ? java.util.Arrays.stream(Scenario.values())
-            .filter(s -> s != Scenario.CHURN && s != Scenario.ACK).toList() : list;
+            .filter(s -> s != Scenario.CHURN && s != Scenario.ACK && s != Scenario.REPLAY).toList() : list;
     }
 
     private Map<String, Object> settingsMap(final String started, final List<Scenario> scenarioList)
@@ -385,6 +393,8 @@ public final class BenchCommand implements Callable<Integer>
         m.put("spinMicros", spinUs);
         m.put("churnPairsPerSecond", churn.pairsPerSecond);
         m.put("churnClients", churn.clients);
+        m.put("replayEntries", replay.entries);
+        m.put("replayLimit", replay.limit);
         m.put("serverJvmOptions", serverJvmOptions);
         m.put("serverArgs", serverArgs);
         m.put("dataDirPerRun", dataDirPerRun);

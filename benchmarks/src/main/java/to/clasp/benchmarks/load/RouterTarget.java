@@ -193,8 +193,9 @@ public enum RouterTarget
     /** Whether the scenario makes sense for this router and transport. */
     boolean supports(final Scenario scenario)
     {
-        // The churn clients are CLASP clients (over WebSocket, beside either CLASP transport); ACKs are CLASP's.
-        return (scenario != Scenario.CHURN && scenario != Scenario.ACK) || hasKinds();
+        // The churn and replay clients are CLASP clients (over WebSocket, beside either CLASP transport); ACKs are
+        // CLASP's.
+        return (scenario != Scenario.CHURN && scenario != Scenario.ACK && scenario != Scenario.REPLAY) || hasKinds();
     }
 
     /** The router's Aeron UDP port: beside the WebSocket port the generator waits on. */

@@ -29,7 +29,9 @@ public enum Scenario
      * ACK — with {@code --data-dir} and {@code --fsync always|batch} the router sends the ACK once the write is on disk
      * (CLASP only; {@link MessageKind#SET_CONFIRMED}).
      */
-    ACK;
+    ACK,
+    /** The latency scenario while another client reads the journal with REPLAY back to back ({@link ReplayLoad}). */
+    REPLAY;
 
     /** Whether the scenario sends messages (and so has CLASP message kinds and latency plots). */
     public boolean hasMessageKind()

@@ -67,6 +67,9 @@ public final class ScenarioResult
     public Long welcomeFailures;
     /** The churn scenario: subscribe + unsubscribe pairs per second the churn clients achieved. */
     public Double churnPairsPerSecond;
+    /** The replay scenario: journal entries per second the replaying client received, and its completed REPLAYs. */
+    public Double replayedPerSecond;
+    public Long replays;
     /** Why a run failed, if it did (the table shows it instead of figures). */
     public String failure;
 

@@ -126,6 +126,16 @@ public final class SummaryTable
         all.add(new Figure("churn", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)));
         all.add(new Figure("churn", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
         all.addAll(accounting("churn"));
+        // Set beside the latency scenario's figures: the target is a p99 at most 2 x the latency run's.
+        all.add(new Figure("replay", "entries replayed/s", "%,.0f", r -> r.replayedPerSecond));
+        all.add(new Figure("replay", "REPLAYs completed", "%,.0f", r -> r.replays == null ? null : (double)r.replays));
+        all.add(new Figure("replay", "p50 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 50)));
+        all.add(new Figure("replay", "p99 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99)));
+        all.add(new Figure("replay", "p99.9 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99.9)));
+        all.add(new Figure("replay", "p99 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99)));
+        all.add(new Figure("replay", "pacing lag p99 (µs)", "%,.1f", r -> p(r.pacingLag, 99)));
+        all.add(new Figure("replay", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
+        all.addAll(accounting("replay"));
         all.add(new Figure("connections", "connected", "%,.0f", r -> r.connectOk == null ? null : (double)r.connectOk));
         all.add(new Figure("connections", "failed", "%,.0f",
             r -> r.connectFailed == null ? null : (double)r.connectFailed));
