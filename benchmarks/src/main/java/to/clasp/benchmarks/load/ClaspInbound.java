@@ -17,14 +17,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClaspInbound
 {
-    /** Confirmed SETs that may await their ACK at once (beyond it the oldest times are overwritten: counted lost). */
+    /**
+     * Confirmed SETs whose send times are kept while they await their ACK (beyond it the oldest times are overwritten:
+     * their ACKs still count as delivered, untimed). A publisher on an event loop that also sends can run this far
+     * ahead before the loop reads its first ACK.
+     */
     private static final int ACK_QUEUE = 1 << 17;
 
     private final Receiver receiver;
     // Times of confirmed SETs sent and not yet ACKed, in send order (the router answers a session's writes in that
     // order): one sending thread adds, the I/O thread takes. A ring of two arrays: no object per message.
-    private final long[] ackIntendedNs = new long[ACK_QUEUE];
-    private final long[] ackSentNs = new long[ACK_QUEUE];
+    // Made on the first confirmed SET (only publishers of confirmed SETs need them; a connections run has thousands of
+    // endpoints), before acksExpected is first raised, which publishes them to the I/O thread.
+    private long[] ackIntendedNs;
+    private long[] ackSentNs;
     private final java.util.concurrent.atomic.AtomicLong acksExpected = new java.util.concurrent.atomic.AtomicLong();
     private long acksTaken;
     private final AtomicLong errors;
@@ -91,6 +97,11 @@ final class ClaspInbound
     void expectAck(final long intendedNs, final long sentNs)
     {
         final long n = acksExpected.get();
+        if (null == ackIntendedNs)
+        {
+            ackIntendedNs = new long[ACK_QUEUE];
+            ackSentNs = new long[ACK_QUEUE];
+        }
         final int i = (int)(n & (ACK_QUEUE - 1));
         ackIntendedNs[i] = intendedNs;
         ackSentNs[i] = sentNs;
@@ -106,7 +117,14 @@ final class ClaspInbound
             errors.incrementAndGet(); // an ACK nobody waits for
             return;
         }
-        acksTaken = Math.max(acksTaken, expected - ACK_QUEUE);
+        if (expected - acksTaken > ACK_QUEUE)
+        {
+            // Its times were overwritten by a later SET's: delivered, but too early to time (Measurement times only
+            // messages intended after the measurement started).
+            acksTaken++;
+            receiver.onMessage(Long.MIN_VALUE, Long.MIN_VALUE);
+            return;
+        }
         final int i = (int)(acksTaken++ & (ACK_QUEUE - 1));
         receiver.onMessage(ackIntendedNs[i], ackSentNs[i]);
     }
