@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * Parses durations for the command line: a bare number is seconds ({@code 300}); units {@code ms}, {@code s},
- * {@code m}, {@code h} are accepted ({@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}). Negative values are
- * rejected.
+ * {@code m}, {@code h}, {@code d} are accepted ({@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 30d}).
+ * Negative values are rejected.
  */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration>
 {
@@ -23,7 +23,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration>
         if (split == 0 || split > 12)
         {
             throw new CommandLine.TypeConversionException(
-                "'" + value + "' is not a duration (use e.g. 300, 30s, 5m, 1h or 250ms)");
+                "'" + value + "' is not a duration (use e.g. 300, 30s, 5m, 1h, 30d or 250ms)");
         }
         final long amount = Long.parseLong(text.substring(0, split));
         switch (text.substring(split))
@@ -37,9 +37,11 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration>
                 return Duration.ofMinutes(amount);
             case "h":
                 return Duration.ofHours(amount);
+            case "d":
+                return Duration.ofDays(amount);
             default:
                 throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration (use e.g. 300, 30s, 5m, 1h or 250ms)");
+                    "'" + value + "' is not a duration (use e.g. 300, 30s, 5m, 1h, 30d or 250ms)");
         }
     }
 }

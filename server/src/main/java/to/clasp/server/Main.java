@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "clasp",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {ServerCommand.class},
+    subcommands = {ServerCommand.class, TokenCommand.class, KeyCommand.class},
     description = "CLASP router (Creative Low-Latency Application Streaming Protocol).")
 public final class Main implements Runnable
 {
@@ -23,7 +23,7 @@ public final class Main implements Runnable
 
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server', 'clasp token' or 'clasp key'");
     }
 
     public static void main(final String[] args)

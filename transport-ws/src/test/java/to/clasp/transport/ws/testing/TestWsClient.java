@@ -33,7 +33,12 @@ public final class TestWsClient implements AutoCloseable
 
     private TestWsClient(final URI uri, final String... subprotocols)
     {
-        final WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        this(HTTP, uri, subprotocols);
+    }
+
+    private TestWsClient(final HttpClient http, final URI uri, final String... subprotocols)
+    {
+        final WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (subprotocols.length > 0)
         {
             final String[] rest = new String[subprotocols.length - 1];
@@ -47,6 +52,12 @@ public final class TestWsClient implements AutoCloseable
     public static TestWsClient connect(final String uri, final String... subprotocols)
     {
         return new TestWsClient(URI.create(uri), subprotocols);
+    }
+
+    /** Connect to a {@code wss://} URL trusting what {@code tls} trusts, offering {@code clasp}. */
+    public static TestWsClient connectTls(final String uri, final javax.net.ssl.SSLContext tls)
+    {
+        return new TestWsClient(HttpClient.newBuilder().sslContext(tls).build(), URI.create(uri), "clasp");
     }
 
     /** Connect to {@code ws://127.0.0.1:port/} offering {@code clasp}, as the JS and Python clients do. */
