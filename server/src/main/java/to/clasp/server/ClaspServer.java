@@ -73,7 +73,9 @@ public final class ClaspServer implements AutoCloseable
             // The core runs on the WebSocket edge's first event loop (--core-thread shared).
             ctx.edge().sharedCore(router.sharedCore()).spinSharedCore(ctx.router().waitStrategy() == WaitStrategy.SPIN);
         }
+        ctx.edge().tls(ctx.security().tls());
         edge = WebSocketEdge.launch(ctx.edge(), router.inboundPort());
+        ctx.security().startApi(host);
         if (ctx.aeron() != null)
         {
             aeronEdge = AeronEdge.launch(ctx.aeron(), router.inboundPort());
@@ -86,9 +88,10 @@ public final class ClaspServer implements AutoCloseable
         ready = true;
 
         final StringBuilder line = new StringBuilder()
-            .append("clasp server '").append(ctx.router().name()).append("' ready: WebSocket ws://")
-            .append(host).append(':').append(wsPort())
-            .append(" (").append(ctx.edge().useEpoll() ? "epoll" : "nio").append(", any path, subprotocol clasp)");
+            .append("clasp server '").append(ctx.router().name()).append("' ready: WebSocket ")
+            .append(ctx.security().tls() == null ? "ws://" : "wss://").append(host).append(':').append(wsPort())
+            .append(" (").append(ctx.edge().useEpoll() ? "epoll" : "nio").append(", any path, subprotocol clasp")
+            .append(ctx.security().tls() == null ? "" : ", TLS " + ctx.security().tls().provider()).append(')');
         if (aeronEdge != null)
         {
             line.append(", Aeron udp ").append(aeronEdge.localEndpoint()).append(" stream ")
@@ -117,6 +120,11 @@ public final class ClaspServer implements AutoCloseable
         {
             line.append(", metrics off");
         }
+        if (ctx.aeron() != null && ctx.aeron().allow() != null)
+        {
+            line.append(", Aeron sources ").append(ctx.aeron().allow());
+        }
+        line.append(", ").append(ctx.security().describe(host));
         line.append(", core ").append(router.sharedCore() == null ?
             "on its own thread (wait " + ctx.router().waitStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")" :
             ctx.coreOnAeron() ? "on the Aeron edge's agent" : "on the WebSocket event loop");
@@ -145,6 +153,12 @@ public final class ClaspServer implements AutoCloseable
     public int metricsPort()
     {
         return metrics == null ? Context.OFF : metrics.port();
+    }
+
+    /** @return the auth API's port, or -1 when {@code --auth-port} is not given. */
+    public int authPort()
+    {
+        return ctx.security().apiPort();
     }
 
     /** @return the running router core. */
@@ -218,6 +232,7 @@ public final class ClaspServer implements AutoCloseable
             {
                 health.close();
             }
+            ctx.security().close();
             live = false;
             LOG.info("clasp server stopped");
         }
@@ -240,6 +255,7 @@ public final class ClaspServer implements AutoCloseable
         private int metricsPort = OFF;
         private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
         private boolean coreOnAeron;
+        private ServerSecurity security = ServerSecurity.none();
 
         Context conclude()
         {
@@ -327,6 +343,18 @@ public final class ClaspServer implements AutoCloseable
         public Context metricsPort(final int metricsPort)
         {
             this.metricsPort = metricsPort;
+            return this;
+        }
+
+        ServerSecurity security()
+        {
+            return security;
+        }
+
+        /** Token sources, auth API and TLS (built from the flags by {@link ServerSecurity#open}); default none. */
+        Context security(final ServerSecurity security)
+        {
+            this.security = Objects.requireNonNull(security, "security");
             return this;
         }
 
