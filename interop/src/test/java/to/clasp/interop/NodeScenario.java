@@ -82,6 +82,13 @@ final class NodeScenario implements AutoCloseable
 
     static NodeScenario start(final String script, final String url, final String... args) throws IOException
     {
+        return start(java.util.Map.of(), script, url, args);
+    }
+
+    /** {@link #start(String, String, String...)} with extra environment variables (e.g. NODE_EXTRA_CA_CERTS). */
+    static NodeScenario start(final java.util.Map<String, String> env, final String script, final String url,
+        final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>(List.of(
             "node", "--experimental-websocket", "--no-warnings", "scenarios/" + script + ".mjs", url));
         command.addAll(List.of(args));
@@ -91,6 +98,7 @@ final class NodeScenario implements AutoCloseable
             .directory(interopDir().toFile())
             .redirectError(stderr.toFile());
         builder.environment().put("SCENARIO_TIMEOUT_MS", "40000");
+        builder.environment().putAll(env);
         return new NodeScenario(script, builder.start(), stderr);
     }
 

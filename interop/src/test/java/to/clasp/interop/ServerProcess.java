@@ -141,6 +141,16 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
+    /** Send SIGHUP (reload tokens and certificates). */
+    void hangUp() throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            fail("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM and wait; returns the exit code. */
     int stop() throws InterruptedException
     {
