@@ -123,6 +123,10 @@ public final class BenchCommand implements Callable<Integer>
             "(default: bench-results/<date-time>).")
     Path out;
 
+    @Option(names = "--tls", description = "Run the routers with TLS (a self-signed certificate made for the run): " +
+        "this router over wss://, nats-server over tls://; targets without TLS are skipped.")
+    boolean tls;
+
     @Option(names = "--quiet", description = "No per-second progress lines.")
     boolean quiet;
 
@@ -171,6 +175,10 @@ public final class BenchCommand implements Callable<Integer>
         options.serverJar = serverJar;
         options.serverJvmOptions = serverJvmOptions;
         options.serverArgs = serverArgs;
+        if (tls)
+        {
+            options.tls = BenchTls.create(dir);
+        }
 
         final List<ScenarioResult> results = new ArrayList<>();
         int nextPort = port;
@@ -234,9 +242,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             for (final Scenario scenario : scenarioList)
             {
-                if (!target.supports(scenario))
+                if (!target.supports(scenario) || (options.tls != null && !target.supportsTls(scenario)))
                 {
-                    console.printf("== %s %s: not applicable, skipped%n", target.label(), scenario.label());
+                    console.printf("== %s %s: not applicable%s, skipped%n", target.label(), scenario.label(),
+                        options.tls != null && !target.supportsTls(scenario) ? " with --tls" : "");
                     continue;
                 }
                 final List<MessageKind> runKinds = target.hasKinds() && scenario != Scenario.CONNECTIONS ?
@@ -347,6 +356,7 @@ public final class BenchCommand implements Callable<Integer>
         m.put("fanoutRate", fanoutRate);
         m.put("spinMicros", spinUs);
         m.put("serverJvmOptions", serverJvmOptions);
+        m.put("tls", tls);
         m.put("serverArgs", serverArgs);
         return m;
     }

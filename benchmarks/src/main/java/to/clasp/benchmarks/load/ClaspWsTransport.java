@@ -42,6 +42,7 @@ public final class ClaspWsTransport implements Transport
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
 
     private final URI uri;
+    private final io.netty.handler.ssl.SslContext tls;
     private final ClaspFrames frames;
     private final EventLoopGroup group;
     private final EventLoopGroup publisherGroup;
@@ -56,7 +57,15 @@ public final class ClaspWsTransport implements Transport
      */
     public ClaspWsTransport(final String url, final ClaspFrames frames, final int ioThreads)
     {
+        this(url, frames, ioThreads, null);
+    }
+
+    /** @param tls client TLS for a {@code wss://} URL (trusting the router's certificate), or null for ws://. */
+    public ClaspWsTransport(final String url, final ClaspFrames frames, final int ioThreads,
+        final io.netty.handler.ssl.SslContext tls)
+    {
         this.uri = URI.create(url);
+        this.tls = tls;
         this.frames = frames;
         this.group = NettyClientTransport.newEventLoopGroup(ioThreads);
         this.publisherGroup = NettyClientTransport.newEventLoopGroup(1);
@@ -115,6 +124,10 @@ public final class ClaspWsTransport implements Transport
             {
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (tls != null)
+                    {
+                        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+                    }
                     ch.pipeline()
                         .addLast("raw-out", rawOut)
                         .addLast(new HttpClientCodec())

@@ -29,14 +29,19 @@ public enum RouterTarget
                 // The connections scenario holds 10 000 sessions, the default limit; idle probing is off so a
                 // held-open idle client is not pinged in the middle of a run.
                 "--max-sessions", "0", "--idle-timeout", "0"));
+            if (o.tls != null)
+            {
+                cmd.addAll(List.of("--tls-cert", o.tls.certificate().toString(), "--tls-key",
+                    o.tls.privateKey().toString()));
+            }
             cmd.addAll(split(o.serverArgs));
             return cmd;
         }
 
         Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
         {
-            return new ClaspWsTransport("ws://127.0.0.1:" + port + "/",
-                new ClaspFrames(kind, s.payloadSize(), s.topics()), 1);
+            return new ClaspWsTransport((o.tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/",
+                new ClaspFrames(kind, s.payloadSize(), s.topics()), 1, o.tls == null ? null : o.tls.nettyClient());
         }
     },
     CLASP_AERON("clasp-aeron")
@@ -68,12 +73,20 @@ public enum RouterTarget
     {
         List<String> command(final Options o, final int port, final Path dir)
         {
-            return List.of(o.natsServer, "-a", "127.0.0.1", "-p", Integer.toString(port));
+            final List<String> cmd = new ArrayList<>(List.of(o.natsServer, "-a", "127.0.0.1", "-p",
+                Integer.toString(port)));
+            if (o.tls != null)
+            {
+                cmd.addAll(List.of("--tls", "--tlscert", o.tls.certificate().toString(), "--tlskey",
+                    o.tls.privateKey().toString()));
+            }
+            return cmd;
         }
 
         Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
         {
-            return new NatsTransport("nats://127.0.0.1:" + port, s.payloadSize(), s.topics());
+            return o.tls == null ? new NatsTransport("nats://127.0.0.1:" + port, s.payloadSize(), s.topics(), null) :
+                new NatsTransport("tls://127.0.0.1:" + port, s.payloadSize(), s.topics(), o.tls.jdkClient());
         }
 
         Transport idleTransport(final Options o, final int port, final LoadSettings s)
@@ -130,6 +143,16 @@ public enum RouterTarget
         return true;
     }
 
+    /**
+     * Whether the generator can run this router with TLS ({@code --tls}): this router over WebSocket (wss://) and
+     * nats-server; not Aeron UDP (no TLS) nor, for now, Mosquitto; the connections scenario's handshake-only NATS
+     * client speaks no TLS.
+     */
+    boolean supportsTls(final Scenario scenario)
+    {
+        return this == CLASP_WS || (this == NATS && scenario != Scenario.CONNECTIONS);
+    }
+
     /** The router's Aeron UDP port: beside the WebSocket port the generator waits on. */
     static int aeronPort(final int port)
     {
@@ -172,6 +195,8 @@ public enum RouterTarget
         // Debian installs both in /usr/sbin, which is not on every user's PATH.
         String natsServer = program("nats-server");
         String mosquitto = program("mosquitto");
+        /** Non-null with {@code --tls}: the certificate the routers serve and the clients trust. */
+        BenchTls tls;
     }
 
     static String program(final String name)

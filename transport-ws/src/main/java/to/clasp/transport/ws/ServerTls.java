@@ -33,6 +33,8 @@ import java.util.Objects;
 public final class ServerTls
 {
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
+    /** System property: {@code jdk} forces the JDK's TLS even when OpenSSL loads (for comparisons). */
+    public static final String PROVIDER_PROP = "clasp.tls.provider";
     /** Bytes of a TLS record header; enough to tell TLS from plain HTTP. */
     private static final int RECORD_HEADER = 5;
 
@@ -56,7 +58,9 @@ public final class ServerTls
      */
     public static ServerTls load(final Path certificate, final Path privateKey)
     {
-        final SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        final String forced = System.getProperty(PROVIDER_PROP, "");
+        final SslProvider provider = "jdk".equalsIgnoreCase(forced) || !OpenSsl.isAvailable() ?
+            SslProvider.JDK : SslProvider.OPENSSL;
         try
         {
             return new ServerTls(certificate, privateKey, provider);
