@@ -14,7 +14,8 @@ import io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +53,8 @@ public final class ServerTls
     }
 
     /**
-     * Load the certificate chain and private key (PEM; PKCS#8, PKCS#1 RSA and SEC1 EC keys).
+     * Load the certificate chain and private key (PEM; PKCS#8, PKCS#1 RSA and SEC1 EC keys), checking that the key
+     * belongs to the first certificate.
      *
      * @throws IllegalArgumentException naming the file when either cannot be read or they do not fit together.
      */
@@ -74,17 +76,10 @@ public final class ServerTls
 
     private SslContext build() throws Exception
     {
-        final File cert = certificate.toFile();
-        final File key = privateKey.toFile();
-        if (!cert.canRead())
-        {
-            throw new IllegalArgumentException(certificate + " is not readable");
-        }
-        if (!key.canRead())
-        {
-            throw new IllegalArgumentException(privateKey + " is not readable");
-        }
-        return SslContextBuilder.forServer(cert, key).sslProvider(provider).build();
+        final X509Certificate[] chain = Pem.certificates(certificate);
+        final PrivateKey key = Pem.privateKey(privateKey);
+        Pem.checkPair(chain[0], key, certificate, privateKey);
+        return SslContextBuilder.forServer(key, chain).sslProvider(provider).build();
     }
 
     /** "OpenSSL (BoringSSL)" or "JDK": what encrypts the connections. */

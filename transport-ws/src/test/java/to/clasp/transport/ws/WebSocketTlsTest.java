@@ -146,7 +146,17 @@ class WebSocketTlsTest
         }
         final IllegalArgumentException unreadable = assertThrows(IllegalArgumentException.class,
             () -> ServerTls.load(dir.resolve("absent.pem"), certs.privateKey()));
-        assertTrue(unreadable.getMessage().contains("absent.pem"), unreadable.getMessage());
+        assertTrue(unreadable.getMessage().endsWith("absent.pem: no such file"), unreadable.getMessage());
+
+        // A key that is not the certificate's is refused at load, not at every handshake.
+        final Path otherKey = dir.resolve("other-key.pem");
+        certs.issue(dir.resolve("other-cert.pem"), otherKey);
+        final IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+            () -> ServerTls.load(certs.certificate(), otherKey));
+        assertTrue(mismatch.getMessage().contains("does not belong to the certificate"), mismatch.getMessage());
+        final IllegalArgumentException notPem = assertThrows(IllegalArgumentException.class,
+            () -> ServerTls.load(certs.privateKey(), certs.privateKey()));
+        assertTrue(notPem.getMessage().contains("holds no PEM CERTIFICATE"), notPem.getMessage());
     }
 
     private static BigInteger servedSerial(final TestCertificates certs, final int port) throws Exception
