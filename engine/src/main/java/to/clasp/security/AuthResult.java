@@ -33,6 +33,19 @@ public final class AuthResult
         return new AuthResult(Objects.requireNonNull(grant, "grant"), 0, "accepted");
     }
 
+    /**
+     * The verdict for a grant found in a source's table: null when none was found (not this source's token),
+     * {@link #expired()} when it has expired at {@code nowEpochMs}, else accepted.
+     */
+    public static AuthResult of(final Grant grant, final long nowEpochMs)
+    {
+        if (grant == null)
+        {
+            return null;
+        }
+        return grant.isExpired(nowEpochMs) ? expired() : accepted(grant);
+    }
+
     /** A token the source recognises as its own but refuses (bad signature, untrusted issuer, malformed). */
     public static AuthResult invalid(final String reason)
     {

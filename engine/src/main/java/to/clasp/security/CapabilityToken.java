@@ -466,64 +466,18 @@ public final class CapabilityToken
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes))
         {
             final Reader r = new Reader(u, bytes.length);
-            Integer version = null;
-            byte[] issuer = null;
-            byte[] audience = null;
-            List<String> scopes = null;
-            Long expiresAt = null;
-            String nonce = null;
-            List<ProofLink> proofs = List.of();
-            byte[] signature = null;
-            final Set<String> seen = new HashSet<>();
-            final int fields = r.mapHeader();
-            for (int i = 0; i < fields; i++)
-            {
-                final String key = r.string();
-                if (!seen.add(key))
-                {
-                    throw new CapabilityException("duplicate field '" + key + "'");
-                }
-                switch (key)
-                {
-                    case "version":
-                        version = (int)r.unsigned(255);
-                        break;
-                    case "issuer":
-                        issuer = r.bytes();
-                        break;
-                    case "audience":
-                        audience = r.nilOrBytes();
-                        break;
-                    case "scopes":
-                        scopes = r.strings();
-                        break;
-                    case "expires_at":
-                        expiresAt = r.unsigned(Long.MAX_VALUE);
-                        break;
-                    case "nonce":
-                        nonce = r.string();
-                        break;
-                    case "proofs":
-                        proofs = r.proofs();
-                        break;
-                    case "signature":
-                        signature = r.bytes();
-                        break;
-                    default:
-                        u.skipValue();
-                        break;
-                }
-            }
+            final Fields f = r.fields("");
             if (u.hasNext())
             {
                 throw new CapabilityException("trailing bytes");
             }
-            if (version == null || issuer == null || scopes == null || expiresAt == null || nonce == null ||
-                signature == null)
+            if (f.version == null || f.issuer == null || f.scopes == null || f.expiresAt == null || f.nonce == null ||
+                f.signature == null)
             {
                 throw new CapabilityException("missing field");
             }
-            return new CapabilityToken(version, issuer, audience, scopes, expiresAt, nonce, proofs, signature);
+            return new CapabilityToken(f.version, f.issuer, f.audience, f.scopes, f.expiresAt, f.nonce,
+                f.proofs == null ? List.of() : f.proofs, f.signature);
         }
         catch (final CapabilityException ex)
         {
@@ -533,6 +487,19 @@ public final class CapabilityToken
         {
             throw new CapabilityException("malformed MessagePack");
         }
+    }
+
+    /** The fields of a token or of a proof link (a link uses a subset); unknown keys are skipped, as serde does. */
+    private static final class Fields
+    {
+        Integer version;
+        byte[] issuer;
+        byte[] audience;
+        List<String> scopes;
+        Long expiresAt;
+        String nonce;
+        List<ProofLink> proofs;
+        byte[] signature;
     }
 
     /** Reads the value types the token uses, checking every length against the bytes left. */
@@ -643,51 +610,59 @@ public final class CapabilityToken
 
         private ProofLink link() throws IOException, CapabilityException
         {
-            byte[] issuer = null;
-            List<String> scopes = null;
-            byte[] signature = null;
-            Long expiresAt = null;
-            String nonce = null;
-            byte[] audience = null;
+            final Fields f = fields("proof ");
+            if (f.issuer == null || f.scopes == null || f.signature == null || f.version != null || f.proofs != null)
+            {
+                throw new CapabilityException("proof link missing a field");
+            }
+            return new ProofLink(f.issuer, f.scopes, f.signature, f.expiresAt, f.nonce, f.audience);
+        }
+
+        /** One map of token fields; {@code what} names it in errors. A key may appear once. */
+        Fields fields(final String what) throws IOException, CapabilityException
+        {
+            final Fields f = new Fields();
             final Set<String> seen = new HashSet<>();
-            final int fields = mapHeader();
-            for (int i = 0; i < fields; i++)
+            final int count = mapHeader();
+            for (int i = 0; i < count; i++)
             {
                 final String key = string();
                 if (!seen.add(key))
                 {
-                    throw new CapabilityException("duplicate proof field '" + key + "'");
+                    throw new CapabilityException("duplicate " + what + "field '" + key + "'");
                 }
                 switch (key)
                 {
+                    case "version":
+                        f.version = (int)unsigned(255);
+                        break;
                     case "issuer":
-                        issuer = bytes();
-                        break;
-                    case "scopes":
-                        scopes = strings();
-                        break;
-                    case "signature":
-                        signature = bytes();
-                        break;
-                    case "expires_at":
-                        expiresAt = unsigned(Long.MAX_VALUE);
-                        break;
-                    case "nonce":
-                        nonce = string();
+                        f.issuer = bytes();
                         break;
                     case "audience":
-                        audience = nilOrBytes();
+                        f.audience = nilOrBytes();
+                        break;
+                    case "scopes":
+                        f.scopes = strings();
+                        break;
+                    case "expires_at":
+                        f.expiresAt = unsigned(Long.MAX_VALUE);
+                        break;
+                    case "nonce":
+                        f.nonce = string();
+                        break;
+                    case "proofs":
+                        f.proofs = proofs();
+                        break;
+                    case "signature":
+                        f.signature = bytes();
                         break;
                     default:
                         u.skipValue();
                         break;
                 }
             }
-            if (issuer == null || scopes == null || signature == null)
-            {
-                throw new CapabilityException("proof link missing a field");
-            }
-            return new ProofLink(issuer, scopes, signature, expiresAt, nonce, audience);
+            return f;
         }
 
         private void expect(final ValueType type) throws IOException, CapabilityException

@@ -72,12 +72,7 @@ public final class IssuedTokens implements TokenSource
 
     public AuthResult authenticate(final String token, final long nowEpochMs)
     {
-        final Grant grant = tokens.get(Secrets.TokenDigest.of(token));
-        if (grant == null)
-        {
-            return null;
-        }
-        return grant.isExpired(nowEpochMs) ? AuthResult.expired() : AuthResult.accepted(grant);
+        return AuthResult.of(tokens.get(Secrets.TokenDigest.of(token)), nowEpochMs);
     }
 
     public boolean isCurrent(final Grant grant, final long nowEpochMs)

@@ -82,12 +82,7 @@ public final class StaticTokenFile implements TokenSource, AutoCloseable
 
     public AuthResult authenticate(final String token, final long nowEpochMs)
     {
-        final Grant grant = grants.get(Secrets.TokenDigest.of(token));
-        if (grant == null)
-        {
-            return null;
-        }
-        return grant.isExpired(nowEpochMs) ? AuthResult.expired() : AuthResult.accepted(grant);
+        return AuthResult.of(grants.get(Secrets.TokenDigest.of(token)), nowEpochMs);
     }
 
     public boolean isCurrent(final Grant grant, final long nowEpochMs)
