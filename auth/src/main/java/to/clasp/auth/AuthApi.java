@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import to.clasp.security.AuthResult;
+import to.clasp.security.Authenticator;
 import to.clasp.security.Grant;
 import to.clasp.security.IssuedTokens;
 import to.clasp.security.Scope;
+import to.clasp.security.ScopeAction;
 import to.clasp.security.ScopeSet;
 import to.clasp.security.Secrets;
 
@@ -24,7 +27,8 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * The reference router's CPSK auth API as plain request → response logic (the HTTP binding is
+ * The reference router's CPSK auth API, plus two admin endpoints ({@code /auth/tokens}, {@code /auth/revoke}), as
+ * plain request → response logic (the HTTP binding is
  * {@link AuthHttpServer}): {@code POST /auth/register}, {@code /auth/login}, {@code /auth/guest}, with the
  * reference's JSON shapes, error texts, validation and per-IP limits, issuing {@code cpsk_<uuid>} tokens into
  * {@link IssuedTokens} (what HELLO checks read) and the database (so they survive a restart).
@@ -46,6 +50,7 @@ public final class AuthApi
     private final IssuedTokens tokens;
     private final AttemptLimiter loginLimiter;
     private final AttemptLimiter registerLimiter;
+    private volatile Authenticator bearers;
 
     /** What the API issues and allows. */
     public static final class Config
@@ -140,14 +145,23 @@ public final class AuthApi
         final String path;
         final String remoteIp;
         final String origin;
+        final String authorization;
         final byte[] body;
 
         public Request(final String method, final String path, final String remoteIp, final String origin, final byte[] body)
+        {
+            this(method, path, remoteIp, origin, null, body);
+        }
+
+        /** @param authorization the {@code Authorization} header (the admin endpoints want {@code Bearer TOKEN}). */
+        public Request(final String method, final String path, final String remoteIp, final String origin,
+            final String authorization, final byte[] body)
         {
             this.method = method;
             this.path = path;
             this.remoteIp = remoteIp;
             this.origin = origin;
+            this.authorization = authorization;
             this.body = body;
         }
     }
@@ -200,6 +214,16 @@ public final class AuthApi
         }
     }
 
+    /**
+     * Where the admin endpoints ({@code /auth/tokens}, {@code /auth/revoke}) check their bearer token: the router's
+     * {@link Authenticator}, so a static token, the admin token or a capability token with admin scopes works. Until
+     * set, the admin endpoints answer 401.
+     */
+    public void bearerAuthenticator(final Authenticator authenticator)
+    {
+        this.bearers = authenticator;
+    }
+
     /** Handle one request. Blocking (database, Argon2): call it from a worker thread, never an event loop. */
     public Response handle(final Request request)
     {
@@ -213,7 +237,8 @@ public final class AuthApi
             return new Response(204, cors, new byte[0]);
         }
         final String path = request.path;
-        if (!path.equals("/auth/register") && !path.equals("/auth/login") && !path.equals("/auth/guest"))
+        if (!path.equals("/auth/register") && !path.equals("/auth/login") && !path.equals("/auth/guest") &&
+            !path.equals("/auth/tokens") && !path.equals("/auth/revoke"))
         {
             return error(404, "Not found", cors);
         }
@@ -230,6 +255,10 @@ public final class AuthApi
                     return register(request, cors);
                 case "/auth/login":
                     return login(request, cors);
+                case "/auth/tokens":
+                    return issueForAdmin(request, cors);
+                case "/auth/revoke":
+                    return revoke(request, cors);
                 default:
                     return guest(request, cors);
             }
@@ -354,24 +383,155 @@ public final class AuthApi
         {
             scopes.add(Scope.parse(template.replace("{userId}", userId)));
         }
+        final ObjectNode out = JSON.createObjectNode();
+        out.put("token", store(userId, scopes, config.tokenTtl.toMillis()));
+        out.put("user_id", userId);
+        out.put("username", username);
+        scopesField(out, scopes);
+        return json(200, out, cors);
+    }
+
+    /** Make a new token valid for {@code ttlMs}: in the database (by digest) and in the table HELLO checks read. */
+    private String store(final String subject, final List<Scope> scopes, final long ttlMs) throws SQLException
+    {
         final ScopeSet scopeSet = ScopeSet.of(scopes);
         final String token = Secrets.newCpskToken();
         final Secrets.TokenDigest digest = Secrets.TokenDigest.of(token);
         final long now = config.clockMs.getAsLong();
-        final long expires = now + config.tokenTtl.toMillis();
-        db.insertToken(digest, userId, scopeSet.toString(), expires, now);
-        tokens.put(digest, new Grant(scopeSet, expires, userId, IssuedTokens.SOURCE));
+        final long expires = now + ttlMs;
+        db.insertToken(digest, subject, scopeSet.toString(), expires, now);
+        tokens.put(digest, new Grant(scopeSet, expires, subject, IssuedTokens.SOURCE));
+        return token;
+    }
 
-        final ObjectNode out = JSON.createObjectNode();
-        out.put("token", token);
-        out.put("user_id", userId);
-        out.put("username", username);
+    private static void scopesField(final ObjectNode out, final List<Scope> scopes)
+    {
         final var array = out.putArray("scopes");
         for (final Scope scope : scopes)
         {
             array.add(scope.toString());
         }
+    }
+
+    /**
+     * {@code POST /auth/tokens} ({@code Authorization: Bearer ADMIN_TOKEN}), body
+     * {@code {"scopes": [...], "ttl_seconds"?: n, "subject"?: "name"}}: a new token with those scopes, each of which
+     * must lie within one of the caller's admin scopes ({@code admin:/app/**} may issue {@code write:/app/x/*}).
+     */
+    private Response issueForAdmin(final Request request, final Map<String, String> cors) throws SQLException
+    {
+        final Grant caller = admin(request);
+        if (caller == null)
+        {
+            return error(401, "Admin token required (Authorization: Bearer TOKEN)", cors);
+        }
+        final JsonNode body = parse(request.body);
+        if (body == null || !body.path("scopes").isArray() || !optionalText(body, "subject") ||
+            (body.has("ttl_seconds") && !body.get("ttl_seconds").canConvertToLong()))
+        {
+            return error(400, "Invalid JSON", cors);
+        }
+        final List<Scope> scopes = new ArrayList<>();
+        for (final JsonNode item : body.get("scopes"))
+        {
+            if (!item.isTextual())
+            {
+                return error(400, "Invalid JSON", cors);
+            }
+            final Scope scope;
+            try
+            {
+                scope = Scope.parse(item.asText());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return error(400, ex.getMessage(), cors);
+            }
+            if (!caller.scopes().includes(new Scope(ScopeAction.ADMIN, scope.pattern())))
+            {
+                return error(403, "Scope '" + scope + "' is beyond the caller's admin scopes", cors);
+            }
+            scopes.add(scope);
+        }
+        final long ttlSeconds = body.has("ttl_seconds") ? body.get("ttl_seconds").asLong() :
+            config.tokenTtl.getSeconds();
+        if (ttlSeconds <= 0 || ttlSeconds > 10L * 366 * 86_400)
+        {
+            return error(400, "ttl_seconds must be 1.." + 10L * 366 * 86_400, cors);
+        }
+        final String subject = text(body, "subject") != null ? text(body, "subject") : "issued";
+        final long expires = config.clockMs.getAsLong() / 1000 + ttlSeconds;
+        final ObjectNode out = JSON.createObjectNode();
+        out.put("token", store(subject, scopes, ttlSeconds * 1000));
+        out.put("subject", subject);
+        scopesField(out, scopes);
+        out.put("expires_at", expires);
+        LOG.info("auth: token for {} with scopes {} issued by {} from {}", subject, ScopeSet.of(scopes),
+            caller.subject(), request.remoteIp);
         return json(200, out, cors);
+    }
+
+    /**
+     * {@code POST /auth/revoke} ({@code Authorization: Bearer ADMIN_TOKEN}), body {@code {"token": "cpsk_..."}}: the
+     * issued token stops working at once (sessions using it are closed with the core integration). The caller's admin
+     * scopes must cover every scope of the revoked token.
+     */
+    private Response revoke(final Request request, final Map<String, String> cors) throws SQLException
+    {
+        final Grant caller = admin(request);
+        if (caller == null)
+        {
+            return error(401, "Admin token required (Authorization: Bearer TOKEN)", cors);
+        }
+        final JsonNode body = parse(request.body);
+        if (body == null || !body.path("token").isTextual())
+        {
+            return error(400, "Invalid JSON", cors);
+        }
+        final Secrets.TokenDigest digest = Secrets.TokenDigest.of(body.get("token").asText());
+        final Grant target = tokens.grant(digest);
+        if (target == null)
+        {
+            return error(404, "Unknown token", cors);
+        }
+        for (final Scope scope : target.scopes().scopes())
+        {
+            if (!caller.scopes().includes(new Scope(ScopeAction.ADMIN, scope.pattern())))
+            {
+                return error(403, "Scope '" + scope + "' is beyond the caller's admin scopes", cors);
+            }
+        }
+        tokens.remove(digest);
+        db.deleteToken(digest);
+        LOG.info("auth: token of {} revoked by {} from {}", target.subject(), caller.subject(), request.remoteIp);
+        final ObjectNode out = JSON.createObjectNode();
+        out.put("revoked", true);
+        return json(200, out, cors);
+    }
+
+    /** The bearer's grant when it is valid and holds at least one admin scope; else null. */
+    private Grant admin(final Request request)
+    {
+        final Authenticator authenticator = bearers;
+        final String header = request.authorization;
+        if (authenticator == null || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7))
+        {
+            return null;
+        }
+        final AuthResult result = authenticator.authenticate(header.substring(7).strip(), config.clockMs.getAsLong());
+        if (!result.isAccepted())
+        {
+            LOG.info("auth: admin request from {} refused: {}", request.remoteIp, result.reason());
+            return null;
+        }
+        for (final Scope scope : result.grant().scopes().scopes())
+        {
+            if (scope.action() == ScopeAction.ADMIN)
+            {
+                return result.grant();
+            }
+        }
+        return null;
     }
 
     private Map<String, String> corsHeaders(final Request request)

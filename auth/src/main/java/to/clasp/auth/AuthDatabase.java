@@ -184,6 +184,16 @@ public final class AuthDatabase implements AutoCloseable
         }
     }
 
+    /** Delete one issued token (revocation). */
+    public synchronized void deleteToken(final Secrets.TokenDigest digest) throws SQLException
+    {
+        try (PreparedStatement s = connection.prepareStatement("DELETE FROM tokens WHERE token_sha256 = ?"))
+        {
+            s.setString(1, digest.hex());
+            s.executeUpdate();
+        }
+    }
+
     /** Tokens not expired at {@code nowMs}. */
     public synchronized List<TokenRow> liveTokens(final long nowMs) throws SQLException
     {

@@ -160,7 +160,7 @@ public final class AuthHttpServer implements AutoCloseable
             final String ip = ((InetSocketAddress)ctx.channel().remoteAddress()).getAddress().getHostAddress();
             final AuthApi.Request call = new AuthApi.Request(request.method().name(),
                 new QueryStringDecoder(request.uri()).path(), ip, request.headers().get(HttpHeaderNames.ORIGIN),
-                ByteBufUtil.getBytes(request.content()));
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()));
             try
             {
                 workers.execute(() ->

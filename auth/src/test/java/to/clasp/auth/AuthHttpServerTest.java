@@ -309,6 +309,74 @@ class AuthHttpServerTest
         assertEquals(token, Files.readString(file).strip());
     }
 
+    private HttpResponse<String> postAs(final String bearer, final String path, final String body) throws Exception
+    {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null)
+        {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void adminsIssueAndRevokeTokensWithinTheirAdminScopes() throws Exception
+    {
+        final AuthApi.Config config = new AuthApi.Config().clock(clock::get);
+        db = AuthDatabase.open(dir.resolve("auth.db"));
+        final AuthApi api = new AuthApi(config, db, tokens);
+        final Path adminFile = dir.resolve("admin.token");
+        AdminToken.install(adminFile, tokens);
+        final String admin = Files.readString(adminFile).strip();
+        final to.clasp.security.Secrets.TokenDigest appAdmin = to.clasp.security.Secrets.TokenDigest.of("app-admin");
+        tokens.put(appAdmin, new to.clasp.security.Grant(to.clasp.security.ScopeSet.parse("admin:/app/**,read:/**"),
+            to.clasp.security.Grant.NEVER, "app admin", IssuedTokens.SOURCE));
+        api.bearerAuthenticator(new to.clasp.security.Authenticator(List.of(tokens)));
+        server = AuthHttpServer.start("127.0.0.1", 0, api, null);
+
+        final HttpResponse<String> issued = postAs(admin, "/auth/tokens",
+            "{\"scopes\":[\"read:/sensors/**\",\"write:/sensors/in/*\"],\"ttl_seconds\":3600,\"subject\":\"dashboard\"}");
+        assertEquals(200, issued.statusCode(), issued.body());
+        final JsonNode body = json(issued);
+        final String token = body.get("token").asText();
+        assertEquals("dashboard", body.get("subject").asText());
+        assertEquals(now() / 1000 + 3600, body.get("expires_at").asLong());
+        final AuthResult granted = tokens.authenticate(token, now());
+        assertTrue(granted.grant().scopes().allows(ScopeAction.WRITE, "/sensors/in/t"));
+        assertFalse(granted.grant().scopes().allows(ScopeAction.WRITE, "/sensors/t"));
+        assertEquals(AuthResult.EXPIRED, tokens.authenticate(token, now() + 3_600_000).errorCode());
+
+        // An admin of /app/** issues within /app only; a token without an admin scope, or none, cannot issue.
+        assertEquals(200, postAs("app-admin", "/auth/tokens", "{\"scopes\":[\"write:/app/x/*\"]}").statusCode());
+        assertError(postAs("app-admin", "/auth/tokens", "{\"scopes\":[\"read:/other\"]}"), 403,
+            "Scope 'read:/other' is beyond the caller's admin scopes");
+        assertError(postAs("app-admin", "/auth/tokens", "{\"scopes\":[\"read:/app/**\",\"admin:/**\"]}"), 403,
+            "Scope 'admin:/**' is beyond the caller's admin scopes");
+        assertError(postAs(token, "/auth/tokens", "{\"scopes\":[\"read:/sensors/a\"]}"), 401,
+            "Admin token required (Authorization: Bearer TOKEN)");
+        assertError(postAs(null, "/auth/tokens", "{\"scopes\":[]}"), 401,
+            "Admin token required (Authorization: Bearer TOKEN)");
+        assertError(postAs("cpsk_wrong", "/auth/tokens", "{\"scopes\":[]}"), 401,
+            "Admin token required (Authorization: Bearer TOKEN)");
+        assertError(postAs(admin, "/auth/tokens", "{\"scopes\":[\"rd:/x\"]}"), 400,
+            "scope 'rd:/x': unknown action 'rd' (read, write or admin)");
+        assertError(postAs(admin, "/auth/tokens", "{\"scopes\":[\"read:/x\"],\"ttl_seconds\":0}"), 400,
+            "ttl_seconds must be 1..316224000");
+
+        // Revocation: the /app admin cannot revoke a /sensors token; the root admin can; then it is gone everywhere.
+        assertError(postAs("app-admin", "/auth/revoke", "{\"token\":\"" + token + "\"}"), 403,
+            "Scope 'read:/sensors/**' is beyond the caller's admin scopes");
+        final HttpResponse<String> revoked = postAs(admin, "/auth/revoke", "{\"token\":\"" + token + "\"}");
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        assertNull(tokens.authenticate(token, now()));
+        assertFalse(tokens.isCurrent(granted.grant(), now()));
+        assertError(postAs(admin, "/auth/revoke", "{\"token\":\"" + token + "\"}"), 404, "Unknown token");
+        final IssuedTokens reloaded = new IssuedTokens();
+        new AuthApi(config, db, reloaded);
+        assertNull(reloaded.authenticate(token, now()), "revocation reaches the database");
+    }
+
     @Test
     void httpsWithTheRoutersCertificate() throws Exception
     {

@@ -31,6 +31,12 @@ public final class IssuedTokens implements TokenSource
         }
     }
 
+    /** The grant of a token (by digest), or null. */
+    public Grant grant(final Secrets.TokenDigest token)
+    {
+        return tokens.get(token);
+    }
+
     /** Revoke a token; its sessions are no longer {@linkplain #isCurrent current}. */
     public boolean remove(final Secrets.TokenDigest token)
     {

@@ -161,8 +161,12 @@ final class ServerSecurity implements AutoCloseable
             closeQuietly(tokensFile, db);
             throw ex;
         }
-        return new ServerSecurity(new Authenticator(sources), tokensFile, issued, capabilities, db, api, flags.authPort,
-            tls);
+        final Authenticator authenticator = new Authenticator(sources);
+        if (api != null)
+        {
+            api.bearerAuthenticator(authenticator);
+        }
+        return new ServerSecurity(authenticator, tokensFile, issued, capabilities, db, api, flags.authPort, tls);
     }
 
     private static void closeQuietly(final StaticTokenFile tokensFile, final AuthDatabase db)
