@@ -76,6 +76,19 @@ class SecretsNeverLoggedTest
                 secrets.add(json.readTree(call(api, "/auth/guest", "{}").body).get("token").asText());
                 call(api, "/auth/register", "{\"username\":\"henry\",\"password\":\"another-secret-pw\"}");
                 secrets.add("another-secret-pw");
+
+                // The admin endpoints: issue, a refused bearer, revoke.
+                api.bearerAuthenticator(new Authenticator(List.of(issued)));
+                final String admin = secrets.get(0);
+                final String scoped = json.readTree(api.handle(new AuthApi.Request("POST", "/auth/tokens", "127.0.0.1",
+                    null, "Bearer " + admin, "{\"scopes\":[\"read:/x\"],\"subject\":\"svc\"}"
+                    .getBytes(StandardCharsets.UTF_8))).body).get("token").asText();
+                secrets.add(scoped);
+                api.handle(new AuthApi.Request("POST", "/auth/tokens", "127.0.0.1", null, "Bearer cpsk_not-a-real-one",
+                    "{\"scopes\":[]}".getBytes(StandardCharsets.UTF_8)));
+                secrets.add("cpsk_not-a-real-one");
+                api.handle(new AuthApi.Request("POST", "/auth/revoke", "127.0.0.1", null, "Bearer " + admin,
+                    ("{\"token\":\"" + scoped + "\"}").getBytes(StandardCharsets.UTF_8)));
             }
 
             final Path tokensFile = dir.resolve("tokens");
