@@ -611,16 +611,21 @@ public final class CapabilityToken
         private ProofLink link() throws IOException, CapabilityException
         {
             final Fields f = fields("proof ");
-            if (f.issuer == null || f.scopes == null || f.signature == null || f.version != null || f.proofs != null)
+            if (f.issuer == null || f.scopes == null || f.signature == null)
             {
                 throw new CapabilityException("proof link missing a field");
             }
             return new ProofLink(f.issuer, f.scopes, f.signature, f.expiresAt, f.nonce, f.audience);
         }
 
-        /** One map of token fields; {@code what} names it in errors. A key may appear once. */
+        /**
+         * One map of token fields; {@code what} names it in errors ("" for the token, "proof " for a link). A key may
+         * appear once. A link's {@code version} and {@code proofs} are skipped unread, as serde skips fields its
+         * struct lacks — which also keeps nesting flat: a crafted link holding proofs cannot make the decoder recurse.
+         */
         Fields fields(final String what) throws IOException, CapabilityException
         {
+            final boolean link = !what.isEmpty();
             final Fields f = new Fields();
             final Set<String> seen = new HashSet<>();
             final int count = mapHeader();
@@ -631,7 +636,7 @@ public final class CapabilityToken
                 {
                     throw new CapabilityException("duplicate " + what + "field '" + key + "'");
                 }
-                switch (key)
+                switch (link && ("version".equals(key) || "proofs".equals(key)) ? "" : key)
                 {
                     case "version":
                         f.version = (int)unsigned(255);

@@ -393,4 +393,21 @@ class CapabilityTokenTest
         }
         assertTrue(refused > bad.size() * 9 / 10);
     }
+
+    @Test
+    void deeplyNestedProofsCannotMakeTheDecoderRecurse() throws Exception
+    {
+        // A 16 KiB token of links nested in links' "proofs": skipped unread, refused cleanly.
+        final StringBuilder hex = new StringBuilder("81 a6 70726f6f6673");   // {"proofs": ...
+        final int depth = 1500;
+        for (int i = 0; i < depth; i++)
+        {
+            hex.append(" 91 81 a6 70726f6f6673");                             // [ {"proofs": ...
+        }
+        hex.append(" 90");
+        final byte[] bytes = HEX.parseHex(hex.toString().replace(" ", ""));
+        final CapabilityException ex = assertThrows(CapabilityException.class, () -> CapabilityToken.fromMessagePack(bytes));
+        assertTrue(ex.getMessage().equals("proof link missing a field") || ex.getMessage().equals("missing field"),
+            ex.getMessage());
+    }
 }
