@@ -18,6 +18,7 @@ public final class ClientOptions
     private long reconnectMaxDelayMs = 10_000;
     private double reconnectMultiplier = 2.0;
     private int maxReconnectAttempts = 0;
+    private java.util.function.Consumer<ClaspException> errorListener;
 
     public String name()
     {
@@ -132,6 +133,21 @@ public final class ClientOptions
             throw new IllegalArgumentException("maxReconnectAttempts must be >= 0: " + attempts);
         }
         this.maxReconnectAttempts = attempts;
+        return this;
+    }
+
+    public java.util.function.Consumer<ClaspException> errorListener()
+    {
+        return errorListener;
+    }
+
+    /**
+     * Called with every ERROR the router sends, in order, on the transport's I/O thread (do not block in it); null
+     * (default) = none. {@link ClientSession#lastError()} keeps only the latest.
+     */
+    public ClientOptions errorListener(final java.util.function.Consumer<ClaspException> listener)
+    {
+        this.errorListener = listener;
         return this;
     }
 

@@ -543,6 +543,10 @@ public final class ClientSession implements ClaspClient
             null);
         lastError = ex;
         LOG.debug("{}", ex.getMessage());
+        if (options.errorListener() != null)
+        {
+            options.errorListener().accept(ex);
+        }
         if (address != null && error.code() == 201)
         {
             final CopyOnWriteArrayList<CompletableFuture<Object>> waiting = pendingGets.get(address);

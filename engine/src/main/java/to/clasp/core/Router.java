@@ -33,6 +33,7 @@ public final class Router implements AutoCloseable
     private final RouterAgent agent;
     private final AgentRunner runner;
     private final SharedCore sharedCore;
+    private final RouterStats stats;
 
     private Router(final Context ctx)
     {
@@ -45,6 +46,7 @@ public final class Router implements AutoCloseable
             () -> new InboundEvent(slotSize), ctx.inboundRingSize(), new YieldingWaitStrategy());
         final RouterMetrics metrics = new RouterMetrics();
         final RouterCore core = new RouterCore(ctx, metrics);
+        stats = core.stats();
         inboundPort = new RouterInboundPort(ring, idle, ctx.clock(), Frame.MAX_FRAME_LENGTH,
             ctx.outboundSegmentSize(), ctx.outboundHardLimit() + ctx.outboundReserve());
         agent = new RouterAgent(ring, core, idle, ctx, inboundPort);
@@ -107,6 +109,14 @@ public final class Router implements AutoCloseable
     public RouterMetrics metrics()
     {
         return agent.metrics();
+    }
+
+    /**
+     * @return sessions, rates and the busiest addresses, sampled by the core while someone reads them.
+     */
+    public RouterStats stats()
+    {
+        return stats;
     }
 
     /**

@@ -44,6 +44,7 @@ public final class RouterCore implements AutoCloseable
     private final AnnounceRegistry announces;
     private final RateLimiter rateLimiter;
     private final CoreTimer ttlTimer;
+    private final RouterStats stats;
 
     /**
      * @param ctx     concluded settings.
@@ -93,6 +94,16 @@ public final class RouterCore implements AutoCloseable
             }
         };
         timers.schedule(ttlTimer, clock.source().nanoTime() + ctx.ttlCheckIntervalNs());
+        this.stats = new RouterStats(ctx.clock());
+        new StatsSampler(stats, table, index, store, metrics, timers, ctx.clock()).start(clock.source().nanoTime());
+    }
+
+    /**
+     * @return the sessions, rates and busiest addresses the core samples for readers on other threads.
+     */
+    public RouterStats stats()
+    {
+        return stats;
     }
 
     /**
@@ -150,7 +161,7 @@ public final class RouterCore implements AutoCloseable
             }
             metrics.messageIn(MessageType.HELLO);
             lifecycle.onInbound(s, event.receiveNanos);
-            lifecycle.onHello(s, nowNs);
+            onHello(s, nowNs);
             return;
         }
 
@@ -203,7 +214,7 @@ public final class RouterCore implements AutoCloseable
                 bundles.onBundle(s, d, d.qos(), nowNs);
                 break;
             case MessageType.HELLO:
-                lifecycle.onHello(s, nowNs);
+                onHello(s, nowNs);
                 break;
             case MessageType.PING:
                 replies.pong(s);
@@ -231,6 +242,12 @@ public final class RouterCore implements AutoCloseable
                 // PONG (activity only), ACK, ERROR, WELCOME, SNAPSHOT, RESULT, FEDERATION_SYNC from a client: ignored.
                 break;
         }
+    }
+
+    private void onHello(final Session s, final long nowNs)
+    {
+        s.clientName = decoder.hello().name();
+        lifecycle.onHello(s, nowNs);
     }
 
     /**

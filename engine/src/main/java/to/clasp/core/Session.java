@@ -39,6 +39,11 @@ final class Session
     long lastInboundNs;
     boolean idleProbeSent;
 
+    // For the inspector (StatsSampler): the client's HELLO name and its inbound frame count.
+    String clientName;
+    long messagesIn;
+    long messagesInSampled;
+
     // Rate limit (token bucket, tokens scaled by 1e9 to stay integral).
     long rateTokens;
     long rateRefillNs;

@@ -119,6 +119,7 @@ final class SessionLifecycle
     {
         s.lastInboundNs = nowNs;
         s.idleProbeSent = false;
+        s.messagesIn++;
     }
 
     /**

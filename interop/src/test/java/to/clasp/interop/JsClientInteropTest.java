@@ -44,10 +44,7 @@ final class JsClientInteropTest
     @AfterAll
     static void stop() throws Exception
     {
-        if (server != null)
-        {
-            assertEquals(0, server.stop(), "server exit code after SIGTERM; log:\n" + server.log());
-        }
+        ServerProcess.stopAndCheck(server);
     }
 
     @Test

@@ -167,6 +167,16 @@ final class ServerProcess implements AutoCloseable
         return process.exitValue();
     }
 
+    /** For a test class's {@code @AfterAll}: stop the server (if it started) and check it exits 0 on SIGTERM. */
+    static void stopAndCheck(final ServerProcess server) throws InterruptedException
+    {
+        if (server != null)
+        {
+            org.junit.jupiter.api.Assertions.assertEquals(0, server.stop(),
+                "server exit code after SIGTERM; log:\n" + server.log());
+        }
+    }
+
     public void close() throws InterruptedException
     {
         if (process != null && process.isAlive())

@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
 import to.clasp.core.WaitStrategy;
+import to.clasp.server.inspector.InspectorAccess;
+import to.clasp.server.inspector.InspectorHandler;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.ws.WebSocketEdge;
 
@@ -74,6 +76,13 @@ public final class ClaspServer implements AutoCloseable
             ctx.edge().sharedCore(router.sharedCore()).spinSharedCore(ctx.router().waitStrategy() == WaitStrategy.SPIN);
         }
         ctx.edge().tls(ctx.security().tls());
+        if (ctx.inspector())
+        {
+            // The web inspector on the WebSocket port (one sharable handler; it leaves a connection that upgrades).
+            final InspectorHandler inspector =
+                new InspectorHandler(router.stats(), ctx.inspectorAccess(), ctx.router().name());
+            ctx.edge().httpPages(() -> inspector);
+        }
         edge = WebSocketEdge.launch(ctx.edge(), router.inboundPort());
         ctx.security().startApi(host);
         if (ctx.aeron() != null)
@@ -104,6 +113,8 @@ public final class ClaspServer implements AutoCloseable
         {
             line.append(", Aeron off");
         }
+        line.append(ctx.inspector() ? ", inspector http://" + host + ':' + wsPort() + InspectorHandler.PATH :
+            ", inspector off");
         if (health != null)
         {
             line.append(", health http://").append(host).append(':').append(health.port()).append("/healthz /readyz");
@@ -256,6 +267,8 @@ public final class ClaspServer implements AutoCloseable
         private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
         private boolean coreOnAeron;
         private ServerSecurity security = ServerSecurity.none();
+        private boolean inspector = true;
+        private InspectorAccess inspectorAccess = InspectorAccess.OPEN;
 
         Context conclude()
         {
@@ -307,6 +320,30 @@ public final class ClaspServer implements AutoCloseable
         public Context coreOnAeron(final boolean onAeron)
         {
             this.coreOnAeron = onAeron;
+            return this;
+        }
+
+        public boolean inspector()
+        {
+            return inspector;
+        }
+
+        /** Serve the web inspector at {@code /inspector/} on the WebSocket port (default true). */
+        public Context inspector(final boolean inspector)
+        {
+            this.inspector = inspector;
+            return this;
+        }
+
+        public InspectorAccess inspectorAccess()
+        {
+            return inspectorAccess;
+        }
+
+        /** Who may read the inspector's JSON data (default {@link InspectorAccess#OPEN}: everyone, everything). */
+        public Context inspectorAccess(final InspectorAccess access)
+        {
+            this.inspectorAccess = Objects.requireNonNull(access, "access");
             return this;
         }
 

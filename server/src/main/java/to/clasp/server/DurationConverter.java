@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code m}, {@code h}, {@code d} are accepted ({@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 30d}).
  * Negative values are rejected.
  */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration>
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration>
 {
     public Duration convert(final String value)
     {

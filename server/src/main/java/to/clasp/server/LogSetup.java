@@ -11,12 +11,14 @@ import java.net.URL;
  * Chooses the log format once, before the server starts: {@code logback.xml} (text) is logback's default; JSON
  * swaps in {@code logback-json.xml}, whose encoder writes one JSON object per line.
  */
-final class LogSetup
+public final class LogSetup
 {
     enum Format
     {
         TEXT("logback.xml"),
-        JSON("logback-json.xml");
+        JSON("logback-json.xml"),
+        /** The client commands: warnings and errors only, on stderr (stdout carries their output). */
+        CLIENT("logback-client.xml");
 
         final String resource;
 
@@ -33,6 +35,12 @@ final class LogSetup
 
     private LogSetup()
     {
+    }
+
+    /** Logging for a client command ({@code clasp sub}, …): warnings on stderr, nothing on stdout. */
+    public static void clientCommand()
+    {
+        configure(Format.CLIENT);
     }
 
     static void configure(final Format format)

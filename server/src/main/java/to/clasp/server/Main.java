@@ -2,6 +2,12 @@ package to.clasp.server;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import to.clasp.server.cli.EmitCommand;
+import to.clasp.server.cli.GetCommand;
+import to.clasp.server.cli.PubCommand;
+import to.clasp.server.cli.SubCommand;
+import to.clasp.server.config.ConfigDefaults;
+import to.clasp.server.config.ConfigFile;
 
 /**
  * The {@code clasp} command. {@code clasp server [flags]} runs the router; {@code --help} on either level documents
@@ -11,8 +17,10 @@ import picocli.CommandLine.Command;
     name = "clasp",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {ServerCommand.class, TokenCommand.class, KeyCommand.class},
-    description = "CLASP router (Creative Low-Latency Application Streaming Protocol).")
+    subcommands = {ServerCommand.class, SubCommand.class, PubCommand.class, GetCommand.class, EmitCommand.class,
+        TokenCommand.class, KeyCommand.class},
+    description = {"CLASP router (Creative Low-Latency Application Streaming Protocol) and command-line client.",
+        "'clasp server' runs the router; sub, pub (set), get and emit talk to one; token and key make capability tokens."})
 public final class Main implements Runnable
 {
     /** Exit code for a usage error (a bad flag or value). */
@@ -23,7 +31,8 @@ public final class Main implements Runnable
 
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server', 'clasp token' or 'clasp key'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server', "
+            + "'clasp sub', 'clasp pub', 'clasp get', 'clasp emit', 'clasp token' or 'clasp key'");
     }
 
     public static void main(final String[] args)
@@ -46,6 +55,16 @@ public final class Main implements Runnable
      */
     static int run(final java.io.PrintWriter out, final java.io.PrintWriter err, final String... args)
     {
+        return run(out, err, System.getenv(), args);
+    }
+
+    /**
+     * Parse and run with the given output streams (null = System.out / System.err) and environment (the source of
+     * {@code CLASP_*} values).
+     */
+    public static int run(final java.io.PrintWriter out, final java.io.PrintWriter err,
+        final java.util.Map<String, String> env, final String... args)
+    {
         final CommandLine commandLine = new CommandLine(new Main());
         if (out != null)
         {
@@ -55,9 +74,28 @@ public final class Main implements Runnable
         {
             commandLine.setErr(err);
         }
+        final ConfigDefaults defaults;
+        try
+        {
+            defaults = ConfigDefaults.install(commandLine,
+                commandLine.getSubcommands().get("server").getCommandSpec(), env, args);
+        }
+        catch (final ConfigFile.ConfigException ex)
+        {
+            commandLine.getErr().println("clasp: " + ex.getMessage());
+            commandLine.getErr().flush();
+            return USAGE_ERROR;
+        }
         commandLine.setParameterExceptionHandler((ex, ignored) ->
         {
-            final String message = String.valueOf(ex.getMessage()).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+            String message = String.valueOf(ex.getMessage()).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+            if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec)
+            {
+                // A bad value from the environment or the file: say where it came from.
+                final String source = defaults.source((CommandLine.Model.OptionSpec)ex.getArgSpec(),
+                    ex.getCommandLine().getParseResult());
+                message += "flag".equals(source) || "default".equals(source) ? "" : " (from " + source + ")";
+            }
             ex.getCommandLine().getErr().println(
                 "clasp: " + message + " (see 'clasp " +
                 ("clasp".equals(ex.getCommandLine().getCommandName()) ? "" : ex.getCommandLine().getCommandName() + " ") +

@@ -4,6 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import to.clasp.core.Router;
+import to.clasp.server.config.ConfigDefaults;
+import to.clasp.server.config.ConfigPrinter;
 import to.clasp.core.WaitStrategy;
 import io.aeron.driver.ThreadingMode;
 import to.clasp.transport.aeron.AeronEdge;
@@ -129,12 +131,38 @@ public final class ServerCommand implements Callable<Integer>
     @CommandLine.Mixin
     SecurityFlags security;
 
+    // ---- web inspector (#15) ----
+
+    @Option(names = "--no-inspector",
+        description = "Do not serve the web inspector at http://HOST:PORT/inspector/ (default: served).")
+    boolean noInspector;
+
+    // ---- configuration file (#15): read by ConfigDefaults for every option above, never per flag ----
+
+    @Option(names = ConfigDefaults.CONFIG_FLAG, paramLabel = "FILE",
+        description = "Read flags from this TOML file: keys are the flags without dashes (max-sessions = 500); " +
+            "unknown keys are an error. Precedence: flag > environment CLASP_<FLAG> > file > default. " +
+            "Also CLASP_CONFIG (default: none).")
+    java.nio.file.Path config;
+
+    @Option(names = ConfigDefaults.PRINT_CONFIG_FLAG,
+        description = "Print the configuration in use (every flag, its value and where it came from) as TOML and exit.")
+    boolean printConfig;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public Integer call() throws Exception
     {
         validate(spec.commandLine());
+        if (printConfig)
+        {
+            final ConfigDefaults defaults = spec.defaultValueProvider() instanceof ConfigDefaults ?
+                (ConfigDefaults)spec.defaultValueProvider() : new ConfigDefaults(java.util.Map.of(), spec, null);
+            spec.commandLine().getOut().print(ConfigPrinter.resolved(spec, defaults));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         LogSetup.configure(logFormat);
         final ServerSecurity serverSecurity;
         try
@@ -210,7 +238,8 @@ public final class ServerCommand implements Callable<Integer>
             .edge(edge)
             .aeron(aeron)
             .healthPort(healthPort == null ? ClaspServer.Context.OFF : healthPort)
-            .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort);
+            .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort)
+            .inspector(!noInspector);
     }
 
     /**

@@ -278,13 +278,19 @@ final class ClaspServerTest
 
     static ClaspServer start(final String... flags)
     {
+        return ClaspServer.start(context(flags));
+    }
+
+    /** The context of {@code clasp server --host 127.0.0.1 --port 0 FLAGS}. */
+    static ClaspServer.Context context(final String... flags)
+    {
         final String[] args = new String[flags.length + 4];
         args[0] = "--host";
         args[1] = "127.0.0.1";
         args[2] = "--port";
         args[3] = "0";
         System.arraycopy(flags, 0, args, 4, flags.length);
-        return ClaspServer.start(ServerCommandTest.parse(args).context());
+        return ServerCommandTest.parse(args).context();
     }
 
     static HttpResponse<String> get(final int port, final String path) throws Exception

@@ -183,7 +183,7 @@ final class ServerCommandTest
         for (final String flag : new String[] {"--host", "--port", "--name", "--max-sessions", "--rate-limit",
             "--idle-timeout", "--param-ttl", "--max-params", "--health-port", "--metrics-port", "--io-threads",
             "--wait", "--log-format", "--aeron-endpoint", "--aeron-dir", "--aeron-threading", "--aeron-idle",
-            "--aeron-heartbeat-timeout", "--core-thread"})
+            "--aeron-heartbeat-timeout", "--core-thread", "--no-inspector", "--config", "--print-config"})
         {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }

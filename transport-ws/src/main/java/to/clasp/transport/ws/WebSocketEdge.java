@@ -90,8 +90,12 @@ public final class WebSocketEdge implements AutoCloseable
                     }
                     ch.pipeline()
                         .addLast("http", new HttpServerCodec())
-                        .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
-                        .addLast("http-handler", new HttpRequestHandler(ctx, inboundPort));
+                        .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+                    if (ctx.httpPages() != null)
+                    {
+                        ch.pipeline().addLast("http-pages", ctx.httpPages().get());
+                    }
+                    ch.pipeline().addLast("http-handler", new HttpRequestHandler(ctx, inboundPort));
                 }
             });
 
@@ -246,6 +250,7 @@ public final class WebSocketEdge implements AutoCloseable
         private ServerTls tls;
         private boolean spinSharedCore;
         private boolean useEpoll;
+        private java.util.function.Supplier<? extends io.netty.channel.ChannelHandler> httpPages;
 
         /**
          * Validate and fill derived values. Called by {@link WebSocketEdge#launch}.
@@ -413,6 +418,22 @@ public final class WebSocketEdge implements AutoCloseable
         public Context closeTimeoutMs(final long closeTimeoutMs)
         {
             this.closeTimeoutMs = closeTimeoutMs;
+            return this;
+        }
+
+        public java.util.function.Supplier<? extends io.netty.channel.ChannelHandler> httpPages()
+        {
+            return httpPages;
+        }
+
+        /**
+         * Plain-HTTP pages served on the WebSocket port (the web inspector): a handler per connection, placed before
+         * the upgrade handler. It gets every aggregated {@code FullHttpRequest} first, answers the ones it serves and
+         * passes the rest on (upgrades included, after which it should remove itself). Null (default) = none.
+         */
+        public Context httpPages(final java.util.function.Supplier<? extends io.netty.channel.ChannelHandler> pages)
+        {
+            this.httpPages = pages;
             return this;
         }
 
