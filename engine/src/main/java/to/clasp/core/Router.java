@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import to.clasp.edge.InboundPort;
+import to.clasp.journal.DurableState;
+import to.clasp.state.ParamStore;
 import to.clasp.protocol.Frame;
 
 /**
@@ -47,6 +49,13 @@ public final class Router implements AutoCloseable
         final RouterMetrics metrics = new RouterMetrics();
         final RouterCore core = new RouterCore(ctx, metrics);
         stats = core.stats();
+        if (null != ctx.durableState())
+        {
+            // The journal thread (durable position reached) and the replay thread (frames ready) wake the core as
+            // producers do.
+            ctx.durableState().durablePosition().waker(idle::wake);
+            ctx.durableState().replays().coreWaker(idle::wake);
+        }
         inboundPort = new RouterInboundPort(ring, idle, ctx.clock(), Frame.MAX_FRAME_LENGTH,
             ctx.outboundSegmentSize(), ctx.outboundHardLimit() + ctx.outboundReserve());
         agent = new RouterAgent(ring, core, idle, ctx, inboundPort);
@@ -191,6 +200,8 @@ public final class Router implements AutoCloseable
         private RouterClock clock = RouterClock.SYSTEM;
         private String coreThreadName = "clasp-core";
         private Consumer<Throwable> errorHandler = t -> LOG.error("core error", t);
+        private ParamStore initialState;
+        private DurableState durableState;
 
         /**
          * Validate the settings. Called by {@link Router#launch}; settings must not change afterwards.
@@ -249,6 +260,10 @@ public final class Router implements AutoCloseable
                     "a shared core waits in its host's poll (block or spin), not " + waitStrategy);
             }
             Objects.requireNonNull(errorHandler, "errorHandler");
+            if (null != initialState && initialState.capacity() != maxParams)
+            {
+                throw new IllegalArgumentException("initialState must be made by newParamStore() (maxParams differs)");
+            }
             concluded = true;
             return this;
         }
@@ -596,6 +611,51 @@ public final class Router implements AutoCloseable
         {
             checkMutable();
             this.coreThreadName = name;
+            return this;
+        }
+
+        /**
+         * @return a new, empty param store with this router's limits ({@link #maxParams()}, {@link #paramTtlSeconds()}),
+         * e.g. for recovery to fill before {@link #initialState(ParamStore)}.
+         */
+        public ParamStore newParamStore()
+        {
+            return new ParamStore(new ParamStore.Context()
+                .maxParams(maxParams)
+                .defaultTtlSeconds(paramTtlSeconds));
+        }
+
+        /** @return the store the core starts with (recovered state), or null for a new empty one. */
+        public ParamStore initialState()
+        {
+            return initialState;
+        }
+
+        /**
+         * @param store params the core starts with, made by {@link #newParamStore()} and filled on this thread (state
+         *              recovery); the core owns it from launch on. @return this.
+         */
+        public Context initialState(final ParamStore store)
+        {
+            checkMutable();
+            this.initialState = store;
+            return this;
+        }
+
+        /** @return the durable state ({@code --data-dir}), or null for an in-memory router (default). */
+        public DurableState durableState()
+        {
+            return durableState;
+        }
+
+        /**
+         * @param durable the journal, snapshots and replay reader the core uses; null (default) = in memory only,
+         *                REPLAY answers ERROR 501. @return this.
+         */
+        public Context durableState(final DurableState durable)
+        {
+            checkMutable();
+            this.durableState = durable;
             return this;
         }
 

@@ -98,7 +98,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
 
     boolean hasInbound()
     {
-        return ring.getCursor() > poller.getSequence().get();
+        return ring.getCursor() > poller.getSequence().get() || core.hasExternalWork();
     }
 
     long nextDeadlineNs()

@@ -12,6 +12,9 @@ import to.clasp.protocol.FrameDecoder;
 import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SyncEncoder;
+import to.clasp.journal.DurableState;
+import to.clasp.journal.JournalWriter;
+import to.clasp.journal.SnapshotTaker;
 import to.clasp.state.ExpiryHandler;
 import to.clasp.state.ParamStore;
 
@@ -23,6 +26,8 @@ import to.clasp.state.ParamStore;
 public final class RouterCore implements AutoCloseable
 {
     private static final long CONGESTED_RECHECK_NS = 1_000_000L;
+    /** Most bytes of QoS ≥ 1 ACKs waiting for the journal to be durable (then writes are refused). */
+    private static final int ACK_HOLD_MAX_BYTES = 64 * 1024 * 1024;
 
     private final Router.Context ctx;
     private final RouterMetrics metrics;
@@ -45,6 +50,11 @@ public final class RouterCore implements AutoCloseable
     private final RateLimiter rateLimiter;
     private final CoreTimer ttlTimer;
     private final RouterStats stats;
+    private final ReplayPump replays;
+    // Durable state (--data-dir); all null without it.
+    private final JournalWriter journal;
+    private final SnapshotTaker snapshotTaker;
+    private final AckHold ackHold;
 
     /**
      * @param ctx     concluded settings.
@@ -56,12 +66,11 @@ public final class RouterCore implements AutoCloseable
         this.ctx = ctx;
         this.metrics = metrics;
         this.clock = new CycleClock(ctx.clock());
-        this.store = new ParamStore(new ParamStore.Context()
-            .maxParams(ctx.maxParams())
-            .defaultTtlSeconds(ctx.paramTtlSeconds()));
+        this.store = null != ctx.initialState() ? ctx.initialState() : ctx.newParamStore();
         this.outbox = new Outbox(metrics, ctx.outboundSoftLimit(), ctx.outboundHardLimit());
         this.replies = new Replies(outbox, metrics);
         this.directory = new ParamDirectory(store);
+        store.forEachLive(directory::onWrite); // a recovered state: index it for subscribe snapshots
         this.snapshots = new SnapshotSender(store, outbox, directory);
         final SubscriptionFilters filters = new SubscriptionFilters(timers);
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
@@ -76,6 +85,12 @@ public final class RouterCore implements AutoCloseable
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
             ctx.maxBundleAheadMicros());
         this.announces = new AnnounceRegistry(replies, metrics);
+        final DurableState durable = ctx.durableState();
+        this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies);
+        this.journal = null == durable ? null : durable.writer();
+        this.snapshotTaker = null == durable ? null : durable.snapshots();
+        this.ackHold = null == durable ? null : new AckHold(durable.durablePosition(), table, outbox,
+            durable.metrics().ackHold(), ACK_HOLD_MAX_BYTES);
         final ExpiryHandler forget = directory::remove; // expired params leave the snapshot index too
         this.ttlTimer = new CoreTimer()
         {
@@ -236,7 +251,7 @@ public final class RouterCore implements AutoCloseable
                 announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength(), nowNs);
                 break;
             case MessageType.REPLAY:
-                replies.error(s, 501, Replies.NO_JOURNAL);
+                replays.onReplay(s, d.replay(), payload, d.qos());
                 break;
             default:
                 // PONG (activity only), ACK, ERROR, WELCOME, SNAPSHOT, RESULT, FEDERATION_SYNC from a client: ignored.
@@ -305,6 +320,14 @@ public final class RouterCore implements AutoCloseable
                 congested.remove(last);
             }
         }
+        if (replays.activeCount() > 0)
+        {
+            replays.pump();
+        }
+        if (null != journal)
+        {
+            durableWork();
+        }
         outbox.signalReady();
         lifecycle.completeCloses();
         metrics.sessions(table.openCount());
@@ -314,17 +337,39 @@ public final class RouterCore implements AutoCloseable
         clock.advance();
     }
 
+    /** The durable state's share of the duty cycle: held ACKs, a snapshot slice, the journal's wake-up. */
+    private void durableWork()
+    {
+        final long nowNs = clock.nanoTime();
+        ackHold.release(nowNs);
+        snapshotTaker.doWork(store, nowNs, clock.epochMicros());
+        journal.endOfCycle();
+    }
+
     /**
      * @return when the core next has timed work (monotonic ns), or {@code Long.MAX_VALUE}.
      */
     public long nextDeadlineNs()
     {
-        final long next = timers.nextDeadlineNs();
+        long next = timers.nextDeadlineNs();
         if (!outbox.congested().isEmpty())
         {
-            return Math.min(next, clock.source().nanoTime() + CONGESTED_RECHECK_NS);
+            next = Math.min(next, clock.source().nanoTime() + CONGESTED_RECHECK_NS);
+        }
+        if (null != snapshotTaker)
+        {
+            next = Math.min(next, snapshotTaker.nextDeadlineNs(clock.source().nanoTime()));
         }
         return next;
+    }
+
+    /**
+     * @return whether work arrived from another thread than the inbound ring (a held ACK became durable, replay frames
+     * are ready): the core must run another cycle before it sleeps.
+     */
+    boolean hasExternalWork()
+    {
+        return (null != ackHold && ackHold.releasable()) || (replays.activeCount() > 0 && replays.hasFrames());
     }
 
     /**

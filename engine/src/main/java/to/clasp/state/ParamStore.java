@@ -774,6 +774,89 @@ public final class ParamStore implements AutoCloseable
         }
     }
 
+    // ------------------------------------------------------------------------------------------- restore
+
+    /**
+     * Recovery only (snapshot load and journal replay at start-up, before any session exists): put a param back
+     * exactly as it was persisted — value, revision, writer, timestamp, TTL mode and expiry deadline — creating it or
+     * overwriting the current one. None of the write rules apply (no revision or lock check, revision not
+     * incremented, no lock taken: locks belong to sessions, which do not survive a restart); the default TTL is not
+     * applied. Kept apart from {@code write} on purpose: it is not a client write, and replaying the same records
+     * twice gives the same state.
+     *
+     * @param address        address bytes (≤ {@link #MAX_ADDRESS_LENGTH}).
+     * @param value          canonical value bytes (≤ {@link #MAX_VALUE_LENGTH}).
+     * @param writer         writer session id bytes (≤ {@link #MAX_WRITER_LENGTH}).
+     * @param revision       the persisted revision (≥ 1); later writes continue from it.
+     * @param timestampMicros µs of the write that produced this state.
+     * @param hasTtl         whether the param has a TTL mode.
+     * @param ttlRaw         the TTL u32 as on the wire; ignored unless {@code hasTtl}.
+     * @param deadlineMicros µs at which it expires, {@link #NEVER} for never; a deadline already past expires the
+     *                       param at the next {@link #expire} call.
+     * @return the param id, or {@code -}{@link WriteResult#STATE_FULL} (nothing changed) when it does not fit.
+     */
+    public int restore(
+        final DirectBuffer address,
+        final int addrOffset,
+        final int addrLength,
+        final DirectBuffer value,
+        final int valueOffset,
+        final int valueLength,
+        final DirectBuffer writer,
+        final int writerOffset,
+        final int writerLength,
+        final long revision,
+        final long timestampMicros,
+        final boolean hasTtl,
+        final long ttlRaw,
+        final long deadlineMicros)
+    {
+        validate(addrLength, valueLength, writerLength, false, NO_SESSION, hasTtl, ttlRaw);
+        if (revision < 1)
+        {
+            throw new IllegalArgumentException("revision must be >= 1: " + revision);
+        }
+        final int hash = AddressIndex.hash(address, addrOffset, addrLength);
+        int id = index.find(address, addrOffset, addrLength, hash);
+        if (NO_ID == id)
+        {
+            if (size >= capacity || NO_ID == (id = create(address, addrOffset, addrLength, hash, valueLength)))
+            {
+                return -STATE_FULL;
+            }
+        }
+        else if (!placeValue(id, valueLength))
+        {
+            return -STATE_FULL;
+        }
+
+        records.revision(id, revision);
+        records.valueLength(id, valueLength);
+        arena.buffer().putBytes(records.valueOffset(id), value, valueOffset, valueLength);
+        records.timestamp(id, timestampMicros);
+        records.writer(id, writer, writerOffset, writerLength);
+        if (hasTtl)
+        {
+            records.flags(id, records.flags(id) | HAS_TTL_FLAG);
+            records.ttlRaw(id, (int)ttlRaw);
+        }
+        else
+        {
+            records.flags(id, records.flags(id) & ~HAS_TTL_FLAG);
+            records.ttlRaw(id, 0);
+        }
+        records.deadline(id, deadlineMicros);
+        if (NO_DEADLINE == deadlineMicros)
+        {
+            expiryQueue.cancel(id);
+        }
+        else
+        {
+            expiryQueue.schedule(id, deadlineMicros);
+        }
+        return id;
+    }
+
     // ------------------------------------------------------------------------------------------- removal
 
     /**

@@ -3,6 +3,8 @@ package to.clasp.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
+import to.clasp.journal.DurableState;
+import to.clasp.state.ParamStore;
 import to.clasp.core.WaitStrategy;
 import to.clasp.server.inspector.InspectorAccess;
 import to.clasp.server.inspector.InspectorHandler;
@@ -30,6 +32,7 @@ public final class ClaspServer implements AutoCloseable
     private WebSocketEdge edge;
     private AeronEdge aeronEdge;
     private MetricsEndpoint metrics;
+    private DurableState durable;
     private volatile boolean live;
     private volatile boolean ready;
     private boolean closed;
@@ -64,6 +67,13 @@ public final class ClaspServer implements AutoCloseable
         {
             health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
         }
+        if (ctx.durable() != null)
+        {
+            // Lock the data directory and recover into a store the core then takes over (before any client).
+            final ParamStore store = ctx.router().newParamStore();
+            durable = DurableState.open(ctx.durable(), store);
+            ctx.router().initialState(store).durableState(durable);
+        }
         router = Router.launch(ctx.router());
         if (router.sharedCore() != null && ctx.coreOnAeron())
         {
@@ -91,7 +101,7 @@ public final class ClaspServer implements AutoCloseable
         }
         if (ctx.metricsPort() != Context.OFF)
         {
-            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge);
+            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge, durable);
         }
         live = true;
         ready = true;
@@ -130,6 +140,16 @@ public final class ClaspServer implements AutoCloseable
         else
         {
             line.append(", metrics off");
+        }
+        if (durable != null)
+        {
+            line.append(", data dir ").append(ctx.durable().directory()).append(" (fsync ")
+                .append(ctx.durable().journal().fsync().name().toLowerCase(java.util.Locale.ROOT)).append("; ")
+                .append(durable.recovery().describe()).append(')');
+        }
+        else
+        {
+            line.append(", state in memory");
         }
         if (ctx.aeron() != null && ctx.aeron().allow() != null)
         {
@@ -235,6 +255,11 @@ public final class ClaspServer implements AutoCloseable
         }
         finally
         {
+            if (durable != null)
+            {
+                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock.
+                durable.close();
+            }
             if (metrics != null)
             {
                 metrics.close();
@@ -269,6 +294,7 @@ public final class ClaspServer implements AutoCloseable
         private ServerSecurity security = ServerSecurity.none();
         private boolean inspector = true;
         private InspectorAccess inspectorAccess = InspectorAccess.OPEN;
+        private DurableState.Context durable;
 
         Context conclude()
         {
@@ -392,6 +418,18 @@ public final class ClaspServer implements AutoCloseable
         Context security(final ServerSecurity security)
         {
             this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        public DurableState.Context durable()
+        {
+            return durable;
+        }
+
+        /** Durable state ({@code --data-dir}); null (default) = in memory, REPLAY answers ERROR 501. */
+        public Context durable(final DurableState.Context durable)
+        {
+            this.durable = durable;
             return this;
         }
 

@@ -65,6 +65,17 @@ final class MetricsEndpoint implements AutoCloseable
     }
 
     /**
+     * @param aeron   the Aeron edge whose sessions and media-driver counters are exported too, or null.
+     * @param durable the durable state ({@code --data-dir}) whose journal and snapshot metrics are exported, or null.
+     */
+    MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron,
+        final to.clasp.journal.DurableState durable) throws IOException
+    {
+        this(host, port, DurableMetrics.register(registerAeron(register(new PrometheusRegistry(), metrics), aeron),
+            durable));
+    }
+
+    /**
      * Register the Aeron edge's metrics (read at scrape time; nothing is counted on the edge's thread).
      *
      * @return the registry.
@@ -216,7 +227,7 @@ final class MetricsEndpoint implements AutoCloseable
      * @param scale multiplies bucket bounds and the sum (ns to s for latencies).
      * @param sum   total of all observations in the core's unit, or negative when the core keeps none.
      */
-    private static MetricSnapshot histogram(
+    static MetricSnapshot histogram(
         final String name,
         final String help,
         final int n,
@@ -243,23 +254,23 @@ final class MetricsEndpoint implements AutoCloseable
         return HistogramSnapshot.builder().name(name).help(help).dataPoint(point.build()).build();
     }
 
-    private static void gauge(
+    static <M> void gauge(
         final PrometheusRegistry registry,
         final String name,
         final String help,
-        final RouterMetrics m,
-        final ToLongFunction<RouterMetrics> read)
+        final M m,
+        final ToLongFunction<M> read)
     {
         GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsLong(m)))
             .register(registry);
     }
 
-    private static void counter(
+    static <M> void counter(
         final PrometheusRegistry registry,
         final String name,
         final String help,
-        final RouterMetrics m,
-        final ToLongFunction<RouterMetrics> read)
+        final M m,
+        final ToLongFunction<M> read)
     {
         CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsLong(m)))
             .register(registry);

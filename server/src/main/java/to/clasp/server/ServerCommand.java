@@ -123,6 +123,36 @@ public final class ServerCommand implements Callable<Integer>
             "go every fifth of it (default: ${DEFAULT-VALUE}).")
     Duration aeronHeartbeatTimeout;
 
+    // ---- Durable state (#12): --data-dir turns it on; the other flags need it.
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Keep the state on disk in DIR (created if missing; one router per DIR): a journal of every " +
+            "state change plus snapshots, recovered at start, and REPLAY. Default: in memory only.")
+    java.io.File dataDir;
+
+    @Option(names = "--fsync", paramLabel = "POLICY", defaultValue = "batch", converter = Converters.Fsync.class,
+        description = "When the journal is synced to disk: always (before every QoS>=1 ACK), batch (at most once " +
+            "per --fsync-interval; a machine crash loses at most that window) or never (the OS decides) " +
+            "(default: ${DEFAULT-VALUE}).")
+    to.clasp.journal.FsyncPolicy fsync;
+
+    @Option(names = "--fsync-interval", paramLabel = "DURATION", defaultValue = "2ms",
+        converter = DurationConverter.class,
+        description = "Batch window of --fsync batch (default: ${DEFAULT-VALUE}).")
+    Duration fsyncInterval;
+
+    @Option(names = "--snapshot-interval", paramLabel = "DURATION", defaultValue = "60s",
+        converter = DurationConverter.class,
+        description = "Time between snapshots of the whole state (and one at shutdown); 0 = only at shutdown " +
+            "(default: ${DEFAULT-VALUE}).")
+    Duration snapshotInterval;
+
+    @Option(names = "--journal-retention", paramLabel = "DURATION", defaultValue = "24h",
+        converter = DurationConverter.class,
+        description = "Journal kept at least this long (what REPLAY can reach); older segments no snapshot needs " +
+            "are deleted (default: ${DEFAULT-VALUE}).")
+    Duration journalRetention;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.Log.class,
         description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
     LogSetup.Format logFormat;
@@ -192,6 +222,11 @@ public final class ServerCommand implements Callable<Integer>
         {
             server = ClaspServer.start(context().security(serverSecurity));
         }
+        catch (final to.clasp.journal.DataDirectory.LockedException ex)
+        {
+            System.err.println("clasp server: cannot start: " + ex.getMessage());
+            return Main.USAGE_ERROR;
+        }
         catch (final RuntimeException ex)
         {
             final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
@@ -232,7 +267,17 @@ public final class ServerCommand implements Callable<Integer>
                 .driver(new DriverOptions().aeronDir(aeronDir).threadingMode(aeronThreading).idleStrategy(aeronIdle))
                 .allow(security.aeronAllow);
         }
+        to.clasp.journal.DurableState.Context durable = null;
+        if (dataDir != null)
+        {
+            durable = new to.clasp.journal.DurableState.Context()
+                .directory(dataDir)
+                .snapshotIntervalNs(snapshotInterval.toNanos())
+                .retentionNs(journalRetention.toNanos());
+            durable.journal().fsync(fsync).fsyncIntervalNs(fsyncInterval.toNanos());
+        }
         return new ClaspServer.Context()
+            .durable(durable)
             .coreOnAeron(coreThread() == CoreThread.AERON)
             .router(router)
             .edge(edge)
@@ -317,6 +362,29 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Option '--core-thread aeron' waits as the Aeron agent does (--aeron-idle); drop '--wait'");
+        }
+        if (dataDir == null)
+        {
+            // By value, not by what was typed: the flag may come from the environment or a config file too.
+            final String[][] durable = {
+                {"--fsync", String.valueOf(fsync != to.clasp.journal.FsyncPolicy.BATCH)},
+                {"--fsync-interval", String.valueOf(fsyncInterval.toNanos() != 2_000_000L)},
+                {"--snapshot-interval", String.valueOf(snapshotInterval.toSeconds() != 60 ||
+                    snapshotInterval.getNano() != 0)},
+                {"--journal-retention", String.valueOf(!journalRetention.equals(Duration.ofHours(24)))}};
+            for (final String[] flag : durable)
+            {
+                if (Boolean.parseBoolean(flag[1]))
+                {
+                    throw new CommandLine.ParameterException(commandLine,
+                        "Option '" + flag[0] + "' needs '--data-dir' (the state is in memory without it)");
+                }
+            }
+        }
+        if (fsyncInterval.toMillis() > 60_000)
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--fsync-interval': at most 60s");
         }
         if (host.isBlank())
         {
@@ -436,6 +504,14 @@ public final class ServerCommand implements Callable<Integer>
             CoreThreadMode()
             {
                 super(CoreThread::parse, "shared, aeron, dedicated");
+            }
+        }
+
+        static final class Fsync extends Choice<to.clasp.journal.FsyncPolicy>
+        {
+            Fsync()
+            {
+                super(to.clasp.journal.FsyncPolicy::parse, "always, batch, never");
             }
         }
 

@@ -7,6 +7,8 @@ import picocli.CommandLine;
 import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
 import to.clasp.core.WaitStrategy;
+import to.clasp.journal.DurableState;
+import to.clasp.journal.FsyncPolicy;
 import io.aeron.driver.ThreadingMode;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.aeron.IdleStrategies;
@@ -153,6 +155,45 @@ final class ServerCommandTest
         assertEquals(1, text.lines().count(), "exactly one line: " + text);
         assertTrue(text.startsWith("clasp: "), text);
         assertEquals("", out.toString());
+    }
+
+    @Test
+    void durableStateIsOffByDefaultAndEveryDurabilityFlagReachesItsSetting()
+    {
+        assertEquals(null, parse().context().durable(), "in memory unless --data-dir is given");
+        final DurableState.Context defaults = parse("--data-dir", "/var/lib/clasp").context().durable();
+        assertEquals(new java.io.File("/var/lib/clasp"), defaults.directory());
+        assertEquals(FsyncPolicy.BATCH, defaults.journal().fsync());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(2), defaults.journal().fsyncIntervalNs());
+        assertEquals(TimeUnit.SECONDS.toNanos(60), defaults.snapshotIntervalNs());
+        assertEquals(TimeUnit.HOURS.toNanos(24), defaults.retentionNs());
+        final DurableState.Context set = parse("--data-dir", "d", "--fsync", "ALWAYS", "--fsync-interval", "5ms",
+            "--snapshot-interval", "0", "--journal-retention", "1h").context().durable();
+        assertEquals(FsyncPolicy.ALWAYS, set.journal().fsync());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(5), set.journal().fsyncIntervalNs());
+        assertEquals(0, set.snapshotIntervalNs());
+        assertEquals(TimeUnit.HOURS.toNanos(1), set.retentionNs());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--fsync=never", "--fsync-interval=1ms", "--snapshot-interval=5s",
+        "--journal-retention=2h"})
+    void aDurabilityFlagWithoutADataDirectoryIsAUsageError(final String flag)
+    {
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "server", flag);
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("needs '--data-dir'"), err.toString());
+    }
+
+    @Test
+    void aBadFsyncLevelIsAUsageError()
+    {
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "server",
+            "--data-dir", "d", "--fsync", "sometimes");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("always, batch, never"), err.toString());
     }
 
     @Test

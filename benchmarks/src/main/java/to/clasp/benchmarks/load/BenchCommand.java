@@ -118,6 +118,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Extra `clasp server` flags, e.g. \"--wait spin\".")
     String serverArgs;
 
+    @Option(names = "--data-dir-per-run",
+        description = "Run each CLASP router with --data-dir in a fresh directory under --out (durable state: " +
+            "journal and snapshots); add e.g. --server-args \"--fsync always\" for the sync level.")
+    boolean dataDirPerRun;
+
     @Option(names = "--out", paramLabel = "DIR",
         description = "Directory for result.json, summary.md, the plots and server logs " +
             "(default: bench-results/<date-time>).")
@@ -179,6 +184,7 @@ public final class BenchCommand implements Callable<Integer>
         {
             options.tls = BenchTls.create(dir);
         }
+        options.dataDirPerRun = dataDirPerRun;
 
         final List<ScenarioResult> results = new ArrayList<>();
         int nextPort = port;
@@ -358,6 +364,7 @@ public final class BenchCommand implements Callable<Integer>
         m.put("serverJvmOptions", serverJvmOptions);
         m.put("tls", tls);
         m.put("serverArgs", serverArgs);
+        m.put("dataDirPerRun", dataDirPerRun);
         return m;
     }
 

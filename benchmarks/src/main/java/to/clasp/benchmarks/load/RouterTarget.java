@@ -17,7 +17,7 @@ public enum RouterTarget
 {
     CLASP_WS("clasp-ws")
     {
-        List<String> command(final Options o, final int port, final Path dir)
+        List<String> command(final Options o, final int port, final Path dir) throws IOException
         {
             final List<String> cmd = new ArrayList<>();
             cmd.add(javaExecutable());
@@ -35,6 +35,12 @@ public enum RouterTarget
                     o.tls.privateKey().toString()));
             }
             cmd.addAll(split(o.serverArgs));
+            if (o.dataDirPerRun)
+            {
+                Files.createDirectories(dir);
+                cmd.add("--data-dir");
+                cmd.add(Files.createTempDirectory(dir, "data-").toString());
+            }
             return cmd;
         }
 
@@ -192,6 +198,8 @@ public enum RouterTarget
         Path serverJar = Path.of("server/target/clasp-server.jar");
         String serverJvmOptions = "-Xmx1g";
         String serverArgs = "";
+        /** Give each CLASP router a fresh --data-dir under the run's output directory. */
+        boolean dataDirPerRun;
         // Debian installs both in /usr/sbin, which is not on every user's PATH.
         String natsServer = program("nats-server");
         String mosquitto = program("mosquitto");

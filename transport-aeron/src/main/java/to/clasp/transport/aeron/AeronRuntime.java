@@ -100,28 +100,13 @@ final class AeronRuntime implements AutoCloseable
     }
 
     /**
-     * Delete embedded driver directories left by processes that no longer exist (killed with SIGKILL, so they could
-     * not clean up). The directory name carries the owner's pid: {@code clasp-<role>-<pid>-<random>}. Best effort.
+     * Delete embedded driver directories left by edges and clients that no longer exist (killed with SIGKILL, so they
+     * could not clean up): {@code clasp-<role>-<pid>-<random>}. Best effort.
      */
     static void sweepStaleDirectories(final File parent)
     {
-        final File[] candidates = parent.listFiles((d, name) -> STALE_NAME.matcher(name).matches());
-        if (null == candidates)
-        {
-            return;
-        }
-        for (final File candidate : candidates)
-        {
-            final java.util.regex.Matcher m = STALE_NAME.matcher(candidate.getName());
-            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty())
-            {
-                org.agrona.IoUtil.delete(candidate, true);
-            }
-        }
+        to.clasp.journal.StaleAeronDirectories.sweep(parent, "edge", "client");
     }
-
-    private static final java.util.regex.Pattern STALE_NAME =
-        java.util.regex.Pattern.compile("clasp-(?:edge|client)-(\\d{1,10})-[0-9a-f]{8}");
 
     Aeron aeron()
     {

@@ -1,0 +1,65 @@
+package to.clasp.journal;
+
+/**
+ * How far the journal is safely on disk (per the {@link FsyncPolicy}), published by the journal thread and polled by
+ * the core once per duty cycle, so the core never waits for a sync: it asks to be woken when the position it needs is
+ * reached ({@link #wakeWhenReached}) and goes on with other work.
+ * <p>
+ * The wake-up is race-free without locks (Dekker style): the core writes the position it wants, then re-reads
+ * {@link #get()}; the journal thread writes the new durable position, then reads the wanted one. Whichever runs second
+ * sees the other's write, so a needed wake-up is never lost.
+ */
+public final class DurablePosition
+{
+    private volatile long durable;
+    private volatile long wakeAt = Long.MAX_VALUE;
+    private volatile Runnable waker;
+
+    DurablePosition(final long initial)
+    {
+        this.durable = initial;
+    }
+
+    /** @return the journal position up to which every record is durable (any thread). */
+    public long get()
+    {
+        return durable;
+    }
+
+    /**
+     * Core thread: run the waker once the durable position reaches {@code position}. Replaces an earlier request.
+     *
+     * @return whether it is already reached (then no wake-up is scheduled).
+     */
+    public boolean wakeWhenReached(final long position)
+    {
+        wakeAt = position;
+        if (durable >= position)
+        {
+            wakeAt = Long.MAX_VALUE;
+            return true;
+        }
+        return false;
+    }
+
+    /** @param waker what wakes the core (cheap when the core is busy); set once, before use. */
+    public void waker(final Runnable waker)
+    {
+        this.waker = waker;
+    }
+
+    /** Journal thread: everything before {@code position} is durable now. */
+    void advance(final long position)
+    {
+        durable = position;
+        if (position >= wakeAt)
+        {
+            wakeAt = Long.MAX_VALUE;
+            final Runnable w = waker;
+            if (null != w)
+            {
+                w.run();
+            }
+        }
+    }
+}

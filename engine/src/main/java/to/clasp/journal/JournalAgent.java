@@ -1,0 +1,309 @@
+package to.clasp.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.aeron.archive.client.AeronArchive;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.status.CountersReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal thread's duty cycle: run the embedded archive and driver (which record what the core appended), sync the
+ * recorded bytes per the {@link FsyncPolicy} and publish the {@link DurablePosition}, purge old segments on request,
+ * and park when there is nothing to do.
+ * <p>
+ * <b>When it syncs.</b> A sync is due as soon as there is unsynced data and the last sync is at least the interval old
+ * (0 for {@code always}), so a lone write is synced at once and a stream of writes costs at most one sync per interval
+ * (group commit). Before it syncs it lets the archive record everything the core had appended, so one sync covers it.
+ * <p>
+ * <b>Waking.</b> With nothing due it parks up to {@link Journal.Context#MAX_PARK_NS}; the core's end of cycle wakes it
+ * ({@link #onAppended}) only while it parks without a deadline, so a busy journal costs the core no system calls.
+ */
+final class JournalAgent implements Agent
+{
+    private static final Logger LOG = LoggerFactory.getLogger(JournalAgent.class);
+    private static final long MAINTENANCE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int CATCH_UP_LIMIT = 64;
+
+    private final FsyncPolicy policy;
+    private final long intervalNs;
+    private final AgentInvoker archiveInvoker;
+    private final AgentInvoker clientInvoker;
+    private final CountersReader counters;
+    private final int recordingCounterId;
+    private final long recordingCounterRegistrationId;
+    private final AeronArchive control;
+    private final SegmentSync sync;
+    private final DurablePosition durable;
+    private final JournalMetrics metrics;
+    private volatile RecordingLayout layout;
+    private volatile long appendedPosition;
+    private volatile boolean parkedIdle;
+    private volatile Thread thread;
+    private volatile long purgePosition = -1;
+    private volatile long purgeOlderThanMillis;
+    private long recorded;
+    private long lastSyncNs = Long.MIN_VALUE / 2;
+    private long nextMaintenanceNs;
+    private boolean recordingLost;
+
+    JournalAgent(
+        final Journal.Context ctx, final AgentInvoker archiveInvoker, final AgentInvoker clientInvoker,
+        final CountersReader counters, final int recordingCounterId, final AeronArchive control,
+        final RecordingLayout layout, final DurablePosition durable, final long position)
+    {
+        this.policy = ctx.fsync();
+        this.intervalNs = FsyncPolicy.ALWAYS == ctx.fsync() ? 0 : ctx.fsyncIntervalNs();
+        this.archiveInvoker = archiveInvoker;
+        this.clientInvoker = clientInvoker;
+        this.counters = counters;
+        this.recordingCounterId = recordingCounterId;
+        this.recordingCounterRegistrationId = counters.getCounterRegistrationId(recordingCounterId);
+        this.control = control;
+        this.layout = layout;
+        this.sync = new SegmentSync(layout, position);
+        this.durable = durable;
+        this.metrics = ctx.metrics();
+        this.recorded = position;
+        this.appendedPosition = position;
+        metrics.positions(position, position);
+    }
+
+    public void onStart()
+    {
+        thread = Thread.currentThread();
+    }
+
+    public int doWork()
+    {
+        int work = invoke();
+        final long now = System.nanoTime();
+        final long synced = durable.get();
+        long due = -1;
+        if (recorded > synced || appendedPosition > synced)
+        {
+            due = Math.max(now, lastSyncNs + intervalNs);
+            if (now - due >= 0)
+            {
+                catchUp();
+                if (recorded > synced)
+                {
+                    syncAndPublish(now);
+                    work++;
+                }
+                due = -1;
+            }
+        }
+        if (now - nextMaintenanceNs >= 0)
+        {
+            nextMaintenanceNs = now + MAINTENANCE_INTERVAL_NS;
+            work += maintenance();
+        }
+        if (0 == work)
+        {
+            idle(now, due);
+        }
+        return work;
+    }
+
+    private int invoke()
+    {
+        final int work = archiveInvoker.invoke() + clientInvoker.invoke();
+        readRecorded();
+        return work;
+    }
+
+    private void readRecorded()
+    {
+        if (counters.getCounterState(recordingCounterId) == CountersReader.RECORD_ALLOCATED &&
+            counters.getCounterRegistrationId(recordingCounterId) == recordingCounterRegistrationId)
+        {
+            recorded = Math.max(recorded, counters.getCounterValue(recordingCounterId));
+        }
+        else if (!recordingLost)
+        {
+            recordingLost = true;
+            LOG.error("journal: the archive stopped recording at position {} (disk full or I/O error?); the router " +
+                "refuses state changes from now on", recorded);
+        }
+    }
+
+    /** Let the archive record what the core had appended when the sync became due (bounded). */
+    private void catchUp()
+    {
+        final long target = appendedPosition;
+        for (int i = 0; i < CATCH_UP_LIMIT && recorded < target && !recordingLost; i++)
+        {
+            if (0 == invoke())
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void syncAndPublish(final long now)
+    {
+        final long position = recorded;
+        if (FsyncPolicy.NEVER != policy)
+        {
+            final long start = System.nanoTime();
+            try
+            {
+                sync.syncTo(position);
+            }
+            catch (final IOException ex)
+            {
+                metrics.syncFailed();
+                LOG.error("journal: fsync failed; ACKs stay held and the sync is retried", ex);
+                lastSyncNs = now;
+                return;
+            }
+            metrics.fsyncLatency().record(System.nanoTime() - start);
+        }
+        lastSyncNs = now;
+        metrics.positions(position, position);
+        durable.advance(position);
+    }
+
+    private void idle(final long now, final long due)
+    {
+        long parkNs = Journal.Context.MAX_PARK_NS;
+        if (due >= 0)
+        {
+            parkNs = Math.min(parkNs, due - now);
+            if (parkNs <= 0)
+            {
+                return;
+            }
+        }
+        final boolean noDeadline = due < 0;
+        parkedIdle = noDeadline;
+        try
+        {
+            // Dekker with onAppended: announce the park, then re-check for appends the core made meanwhile.
+            if (!(noDeadline && appendedPosition > durable.get()))
+            {
+                LockSupport.parkNanos(this, parkNs);
+            }
+        }
+        finally
+        {
+            parkedIdle = false;
+        }
+    }
+
+    /**
+     * Core thread, end of a duty cycle that appended: where the publication now ends; wakes the journal thread if it
+     * parks with no sync pending.
+     */
+    void onAppended(final long position)
+    {
+        appendedPosition = position;
+        if (parkedIdle)
+        {
+            final Thread t = thread;
+            if (null != t)
+            {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    void requestPurge(final long position, final long olderThanMillis)
+    {
+        purgeOlderThanMillis = olderThanMillis;
+        purgePosition = position;
+    }
+
+    RecordingLayout layout()
+    {
+        return layout;
+    }
+
+    private int maintenance()
+    {
+        // The archive pings its control session and sends it recording signals; read them, or the response channel
+        // fills, the pings fail and the archive drops the session (and later control calls time out).
+        final int work = control.pollForRecordingSignals();
+        final long upTo = purgePosition;
+        if (upTo < 0)
+        {
+            return work;
+        }
+        purgePosition = -1;
+        final RecordingLayout current = layout;
+        final long olderThan = purgeOlderThanMillis;
+        long newStart = current.segmentBase(current.startPosition());
+        while (newStart + current.segmentLength() <= Math.min(upTo, recorded))
+        {
+            final File file = current.segmentFile(newStart);
+            if (file.exists() && file.lastModified() >= olderThan)
+            {
+                break;
+            }
+            newStart += current.segmentLength();
+        }
+        if (newStart <= current.startPosition())
+        {
+            return work;
+        }
+        try
+        {
+            final long segments = control.purgeSegments(current.recordingId(), newStart);
+            final RecordingLayout moved = current.withStart(newStart);
+            layout = moved;
+            sync.layout(moved);
+            metrics.purged((int)segments);
+            LOG.info("journal: purged {} segment(s) before position {}", segments, newStart);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("journal: purge before {} failed: {}", newStart, ex.toString());
+        }
+        return 1;
+    }
+
+    /**
+     * Closing thread, after the journal thread stopped: record everything up to {@code position} and sync it.
+     */
+    void flush(final long position, final long timeoutNs)
+    {
+        appendedPosition = position;
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (recorded < position && !recordingLost && System.nanoTime() - deadline < 0)
+        {
+            if (0 == invoke())
+            {
+                Thread.onSpinWait();
+            }
+        }
+        if (recorded > durable.get())
+        {
+            syncAndPublish(System.nanoTime());
+        }
+        if (recorded < position)
+        {
+            LOG.warn("journal: closed with {} bytes appended but not recorded", position - recorded);
+        }
+    }
+
+    public void onClose()
+    {
+        thread = null;
+    }
+
+    void close()
+    {
+        sync.close();
+    }
+
+    public String roleName()
+    {
+        return "clasp-journal";
+    }
+}

@@ -1,0 +1,127 @@
+package to.clasp.journal;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import to.clasp.state.ParamStore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The journal on a real embedded archive: appends become durable, are read back in order from the segment files, and
+ * a restart extends the same recording.
+ */
+class JournalTest
+{
+    @TempDir
+    Path dir;
+
+    private final ParamStore store = new ParamStore();
+
+    @AfterEach
+    void closeStore()
+    {
+        store.close();
+    }
+
+    static int write(final ParamStore store, final String address, final long value, final long now)
+    {
+        final UnsafeBuffer a = new UnsafeBuffer(address.getBytes(StandardCharsets.UTF_8));
+        final UnsafeBuffer v = new UnsafeBuffer(new byte[9]);
+        v.putByte(0, (byte)0x05);
+        v.putLong(1, value, java.nio.ByteOrder.BIG_ENDIAN);
+        final UnsafeBuffer w = new UnsafeBuffer("writer-1".getBytes(StandardCharsets.US_ASCII));
+        return store.write(a, 0, a.capacity(), v, 0, 9, 0, w, 0, w.capacity(), false, 0, false, false, false, 0, now);
+    }
+
+    private Journal.Context context(final FsyncPolicy policy)
+    {
+        return new Journal.Context().directory(dir.resolve("journal").toFile()).fsync(policy)
+            .termLength(1 << 19).segmentLength(1 << 20);
+    }
+
+    private static void awaitDurable(final Journal journal, final long position) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (journal.durablePosition().get() < position)
+        {
+            assertTrue(System.nanoTime() < deadline, "durable position never reached " + position);
+            Thread.sleep(1);
+        }
+    }
+
+    static List<String> readAll(final RecordingLayout layout, final long from, final long to)
+    {
+        final List<String> seen = new ArrayList<>();
+        try (JournalReader reader = new JournalReader())
+        {
+            final JournalReader.Outcome outcome = reader.read(layout, from, to,
+                (codec, template, buffer, offset, length, start, end) ->
+                {
+                    final byte[] address = new byte[codec.addressLength()];
+                    buffer.getBytes(codec.addressOffset(), address);
+                    seen.add(template + ":" + new String(address, StandardCharsets.UTF_8) + "@" + codec.revision());
+                    return true;
+                });
+            assertEquals(JournalReader.Outcome.END, outcome, String.valueOf(reader.invalidReason()));
+        }
+        return seen;
+    }
+
+    @Test
+    void appendsBecomeDurableAndReadBackInOrderAcrossARestart() throws Exception
+    {
+        final List<String> expected = new ArrayList<>();
+        long end;
+        try (Journal journal = Journal.launch(context(FsyncPolicy.BATCH), null, 0))
+        {
+            final JournalWriter writer = journal.writer();
+            for (int i = 0; i < 5000; i++)
+            {
+                final int id = write(store, "/j/" + (i % 37), i, 1_000 + i);
+                while (!writer.hasRoom(200))
+                {
+                    writer.endOfCycle(); // as the core does once per duty cycle; it wakes the journal thread
+                    Thread.onSpinWait();
+                }
+                assertTrue(writer.appendParam(store, id, false, false));
+                expected.add(RecordCodec.PARAM_WRITTEN + ":/j/" + (i % 37) + "@" + store.revision(id));
+                if (i % 100 == 0)
+                {
+                    writer.endOfCycle();
+                }
+            }
+            writer.endOfCycle();
+            end = writer.position();
+            awaitDurable(journal, end);
+            assertEquals(expected, readAll(journal.layout(), 0, end));
+        }
+
+        final JournalRecording recording = JournalRecording.find(dir.resolve("journal").toFile());
+        assertNotNull(recording);
+        assertEquals(end, recording.stopPosition());
+        try (Journal journal = Journal.launch(context(FsyncPolicy.ALWAYS), recording, end))
+        {
+            assertEquals(recording.recordingId(), journal.recordingId());
+            assertEquals(end, journal.writer().position());
+            final int id = write(store, "/j/after", 1, 9_000);
+            assertTrue(journal.writer().appendParam(store, id, true, false));
+            journal.writer().endOfCycle();
+            final long after = journal.writer().position();
+            awaitDurable(journal, after);
+            expected.add(RecordCodec.PARAM_WRITTEN + ":/j/after@1");
+            assertEquals(expected, readAll(journal.layout(), 0, after));
+        }
+        assertTrue(new File(dir.toFile(), "journal").isDirectory());
+    }
+}
