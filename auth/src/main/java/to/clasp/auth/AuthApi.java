@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 /**
  * The reference router's CPSK auth API, plus two admin endpoints ({@code /auth/tokens}, {@code /auth/revoke}), as
  * plain request → response logic (the HTTP binding is
- * {@link AuthHttpServer}): {@code POST /auth/register}, {@code /auth/login}, {@code /auth/guest}, with the
+ * {@link AuthEndpoint}): {@code POST /auth/register}, {@code /auth/login}, {@code /auth/guest}, with the
  * reference's JSON shapes, error texts, validation and per-IP limits, issuing {@code cpsk_<uuid>} tokens into
  * {@link IssuedTokens} (what HELLO checks read) and the database (so they survive a restart).
  * <p>

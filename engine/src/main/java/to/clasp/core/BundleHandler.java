@@ -102,7 +102,7 @@ final class BundleHandler
                 final int al = set.addressLength();
                 if (AddressRules.VALID != AddressRules.validateAddress(payload, ao, al))
                 {
-                    reject(s, "bundle rejected: invalid address", payload, ao, al);
+                    reject(s, qos, nowNs, "bundle rejected: invalid address", payload, ao, al);
                     return;
                 }
                 final int earlier = earlierSets(payload, i, ao, al);
@@ -111,7 +111,7 @@ final class BundleHandler
                     newAddresses++;
                     if (store.size() + newAddresses > store.capacity())
                     {
-                        reject(s, "bundle rejected: " + Replies.STATE_FULL, payload, ao, al);
+                        reject(s, qos, nowNs, "bundle rejected: " + Replies.STATE_FULL, payload, ao, al);
                         return;
                     }
                 }
@@ -121,7 +121,7 @@ final class BundleHandler
                     final String why = WriteResult.REVISION_CONFLICT == r ?
                         "revision conflict: expected " + set.revision() + ", actual " + params.bundleConflictActual() :
                         params.describe(r, set.revision());
-                    reject(s, "bundle rejected: " + why, payload, ao, al);
+                    reject(s, qos, nowNs, "bundle rejected: " + why, payload, ao, al);
                     return;
                 }
             }
@@ -131,7 +131,7 @@ final class BundleHandler
                 final int code = publishes.validate(pub);
                 if (0 != code)
                 {
-                    reject(s, 200 == code ? "bundle rejected: invalid address" : "bundle rejected: " +
+                    reject(s, qos, nowNs, 200 == code ? "bundle rejected: invalid address" : "bundle rejected: " +
                         Replies.P2P_UNKNOWN, payload, pub.addressOffset(), pub.addressLength());
                     return;
                 }
@@ -200,10 +200,10 @@ final class BundleHandler
         return true;
     }
 
-    private void reject(final Session s, final String message, final DirectBuffer payload, final int ao,
-        final int al)
+    private void reject(final Session s, final int qos, final long nowNs, final String message,
+        final DirectBuffer payload, final int ao, final int al)
     {
-        replies.error(s, 400, message, payload, ao, al);
+        replies.refused(s, qos, nowNs, 400, message, payload, ao, al);
     }
 
     /** A bundle waiting for its timestamp. Dropped if its session has gone (or was replaced) by then. */

@@ -116,6 +116,11 @@ final class CoreIdleStrategy
         }
     }
 
+    Thread coreThread()
+    {
+        return coreThread;
+    }
+
     WaitStrategy strategy()
     {
         return strategy;

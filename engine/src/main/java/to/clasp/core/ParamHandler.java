@@ -56,13 +56,14 @@ final class ParamHandler
         final int addressLength = set.addressLength();
         if (AddressRules.VALID != AddressRules.validateAddress(payload, addressOffset, addressLength))
         {
-            replies.error(s, 200, Replies.INVALID_ADDRESS, payload, addressOffset, addressLength);
+            replies.refused(s, qos, nowNs, 200, Replies.INVALID_ADDRESS, payload, addressOffset, addressLength);
             return;
         }
         final int result = apply(s, set, nowNs);
         if (result < 0)
         {
-            replies.error(s, 400, describe(-result, set.revision()), payload, addressOffset, addressLength);
+            replies.refused(s, qos, nowNs, 400, describe(-result, set.revision()), payload, addressOffset,
+                addressLength);
             return;
         }
         if (qos >= Qos.CONFIRM)

@@ -58,12 +58,12 @@ final class PublishHandler implements GestureCoalescer.Forwarder
         return 0;
     }
 
-    void onPublish(final Session s, final PublishDecoder pub, final long nowNs)
+    void onPublish(final Session s, final PublishDecoder pub, final int qos, final long nowNs)
     {
         final int code = validate(pub);
         if (0 != code)
         {
-            replies.error(s, code, 200 == code ? Replies.INVALID_ADDRESS : Replies.P2P_UNKNOWN,
+            replies.refused(s, qos, nowNs, code, 200 == code ? Replies.INVALID_ADDRESS : Replies.P2P_UNKNOWN,
                 pub.payloadBuffer(), pub.addressOffset(), pub.addressLength());
             return;
         }

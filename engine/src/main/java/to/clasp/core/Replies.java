@@ -31,6 +31,9 @@ final class Replies
     static final String NO_JOURNAL = "replay not available: no journal";
     static final String OVERFLOW = "outbound buffer overflow";
 
+    /** At most one ERROR per this interval for refused QoS 0 writes, per session. */
+    static final long REFUSED_REPORT_INTERVAL_NS = 1_000_000_000L;
+
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer text = new UnsafeBuffer(new byte[1024]);
     private final Outbox outbox;
@@ -56,6 +59,34 @@ final class Replies
             metrics.error(code);
             outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
         }
+    }
+
+    /**
+     * A refused write (SET, PUBLISH, BUNDLE). At QoS ≥ 1 the client waits for an answer: every refusal gets its
+     * ERROR. At QoS 0 every refusal is counted, and at most one ERROR per second per session reports them, naming how
+     * many were refused since the previous one: a client writing fast into a full store must not be cut off as a slow
+     * consumer by the router's own errors.
+     */
+    void refused(final Session s, final int qos, final long nowNs, final int code, final String message,
+        final DirectBuffer address, final int addressOffset, final int addressLength)
+    {
+        metrics.refusedWrite();
+        if (qos >= Qos.CONFIRM)
+        {
+            error(s, code, message, address, addressOffset, addressLength);
+            return;
+        }
+        if (s.refusedReported && nowNs - s.lastRefusedErrorNs < REFUSED_REPORT_INTERVAL_NS)
+        {
+            s.refusedUnreported++;
+            return;
+        }
+        final long unreported = s.refusedUnreported;
+        s.refusedReported = true;
+        s.lastRefusedErrorNs = nowNs;
+        s.refusedUnreported = 0;
+        error(s, code, 0 == unreported ? message : message + " (" + unreported + " more QoS 0 write(s) refused " +
+            "since the previous error)", address, addressOffset, addressLength);
     }
 
     void error(final Session s, final int code, final String message)

@@ -1,6 +1,7 @@
 package to.clasp.core;
 
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.lmax.disruptor.RingBuffer;
@@ -36,6 +37,8 @@ public final class Router implements AutoCloseable
     private final AgentRunner runner;
     private final SharedCore sharedCore;
     private final RouterStats stats;
+    private final BackPressureMetrics backPressure = new BackPressureMetrics();
+    private final CoreWatchdog watchdog;
 
     private Router(final Context ctx)
     {
@@ -56,13 +59,13 @@ public final class Router implements AutoCloseable
             ctx.durableState().durablePosition().waker(idle::wake);
             ctx.durableState().replays().coreWaker(idle::wake);
         }
-        inboundPort = new RouterInboundPort(ring, idle, ctx.clock(), Frame.MAX_FRAME_LENGTH,
-            ctx.outboundSegmentSize(), ctx.outboundHardLimit() + ctx.outboundReserve());
+        inboundPort = new RouterInboundPort(ring, idle, ctx, Frame.MAX_FRAME_LENGTH, backPressure);
         agent = new RouterAgent(ring, core, idle, ctx, inboundPort);
+        watchdog = new CoreWatchdog(agent, inboundPort, ctx.stallTimeoutNs());
         if (ctx.coreThreading() == CoreThreading.SHARED)
         {
             runner = null;
-            sharedCore = new SharedCore(agent, idle, ctx);
+            sharedCore = new SharedCore(agent, idle, inboundPort, ctx);
         }
         else
         {
@@ -129,6 +132,22 @@ public final class Router implements AutoCloseable
     }
 
     /**
+     * @return what the inbound ring's back-pressure did (counted by the edges' threads).
+     */
+    public BackPressureMetrics backPressure()
+    {
+        return backPressure;
+    }
+
+    /**
+     * @return the core's watchdog: whether the duty cycle is stalled, and why.
+     */
+    public CoreWatchdog watchdog()
+    {
+        return watchdog;
+    }
+
+    /**
      * @return the settings in force.
      */
     public Context context()
@@ -141,15 +160,36 @@ public final class Router implements AutoCloseable
      */
     public void close()
     {
+        close(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code timeoutMs} for the core to close its sessions.
+     *
+     * @return {@code false} when the core did not finish in time (it is stuck: the caller closes the transports
+     *         anyway; the core's thread is left to end on its own).
+     */
+    public boolean close(final long timeoutMs)
+    {
+        watchdog.close();
         inboundPort.close();
-        if (null != runner)
+        if (null != sharedCore)
         {
-            runner.close();
+            return sharedCore.close(TimeUnit.MILLISECONDS.toNanos(timeoutMs));
         }
-        else
+        // AgentRunner.close() waits for the thread for as long as it takes: let it do so on a thread of its own.
+        final Thread closer = new Thread(runner::close, ctx.coreThreadName() + "-close");
+        closer.setDaemon(true);
+        closer.start();
+        try
         {
-            sharedCore.close();
+            closer.join(Math.max(1, timeoutMs));
         }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return !closer.isAlive();
     }
 
     /**
@@ -197,6 +237,16 @@ public final class Router implements AutoCloseable
             RouterConfiguration.TTL_CHECK_INTERVAL_PROP, RouterConfiguration.TTL_CHECK_INTERVAL_DEFAULT_NS);
         private long maxBundleAheadMicros = RouterConfiguration.MAX_BUNDLE_AHEAD_DEFAULT_MICROS;
         private int pollBatchLimit = RouterConfiguration.POLL_BATCH_LIMIT_DEFAULT;
+        private long snapshotBytesPerSecond = RouterConfiguration.bytes(
+            RouterConfiguration.SNAPSHOT_RATE_PROP, RouterConfiguration.SNAPSHOT_RATE_DEFAULT);
+        private long maxOutboundMemory = RouterConfiguration.bytes(
+            RouterConfiguration.MAX_OUTBOUND_MEMORY_PROP, RouterConfiguration.maxOutboundMemoryDefault());
+        private double inboundHighWater = RouterConfiguration.INBOUND_HIGH_WATER_DEFAULT;
+        private double inboundLowWater = RouterConfiguration.INBOUND_LOW_WATER_DEFAULT;
+        private long producerWaitTimeoutNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.PRODUCER_WAIT_TIMEOUT_PROP, RouterConfiguration.PRODUCER_WAIT_TIMEOUT_DEFAULT_NS);
+        private long stallTimeoutNs = RouterConfiguration.millisAsNanos(
+            RouterConfiguration.STALL_TIMEOUT_PROP, RouterConfiguration.STALL_TIMEOUT_DEFAULT_NS);
         private RouterClock clock = RouterClock.SYSTEM;
         private String coreThreadName = "clasp-core";
         private Consumer<Throwable> errorHandler = t -> LOG.error("core error", t);
@@ -230,6 +280,15 @@ public final class Router implements AutoCloseable
             requirePositive("ttlCheckInterval", ttlCheckIntervalNs);
             requirePositive("gestureInterval", gestureIntervalNs);
             requirePositive("pollBatchLimit", pollBatchLimit);
+            requirePositive("producerWaitTimeout", producerWaitTimeoutNs);
+            requireNonNegative("snapshotBytesPerSecond", snapshotBytesPerSecond);
+            requireNonNegative("maxOutboundMemory", maxOutboundMemory);
+            requireNonNegative("stallTimeout", stallTimeoutNs);
+            if (!(inboundLowWater > 0 && inboundLowWater <= inboundHighWater && inboundHighWater < 0.9))
+            {
+                throw new IllegalArgumentException("need 0 < inboundLowWater <= inboundHighWater < 0.9: " +
+                    inboundLowWater + ", " + inboundHighWater);
+            }
             if (Integer.bitCount(inboundRingSize) != 1)
             {
                 throw new IllegalArgumentException("inboundRingSize must be a power of two: " + inboundRingSize);
@@ -583,6 +642,99 @@ public final class Router implements AutoCloseable
         {
             checkMutable();
             this.pollBatchLimit = limit;
+            return this;
+        }
+
+        /**
+         * @return snapshot bytes per second per session (and the burst), beyond which a session's snapshots are paced
+         * (default 16 MiB/s); 0 = unpaced.
+         */
+        public long snapshotBytesPerSecond()
+        {
+            return snapshotBytesPerSecond;
+        }
+
+        /** @param bytes snapshot byte budget per second per session; 0 = unpaced. @return this. */
+        public Context snapshotBytesPerSecond(final long bytes)
+        {
+            checkMutable();
+            this.snapshotBytesPerSecond = bytes;
+            return this;
+        }
+
+        /**
+         * @return the most bytes all sessions' outbound queues may hold together; past it the largest slow consumers
+         * are cut (default a quarter of the maximum heap); 0 = no global cap (per-session limits only).
+         */
+        public long maxOutboundMemory()
+        {
+            return maxOutboundMemory;
+        }
+
+        /** @param bytes global cap on queued outbound bytes; 0 = none. @return this. */
+        public Context maxOutboundMemory(final long bytes)
+        {
+            checkMutable();
+            this.maxOutboundMemory = bytes;
+            return this;
+        }
+
+        /**
+         * @return the share of inbound ring slots in use above which transports stop reading (default 0.25).
+         */
+        public double inboundHighWater()
+        {
+            return inboundHighWater;
+        }
+
+        /**
+         * @return the share of inbound ring slots in use at or below which paused transports resume (default 1/16).
+         */
+        public double inboundLowWater()
+        {
+            return inboundLowWater;
+        }
+
+        /**
+         * @param high share of the ring in use above which transports stop reading.
+         * @param low  share at or below which they resume (hysteresis: below {@code high}). @return this.
+         */
+        public Context inboundWaterMarks(final double high, final double low)
+        {
+            checkMutable();
+            this.inboundHighWater = high;
+            this.inboundLowWater = low;
+            return this;
+        }
+
+        /** @return the longest {@link to.clasp.edge.InboundPort#onFrame} waits for ring room, ns (default 1 s). */
+        public long producerWaitTimeoutNs()
+        {
+            return producerWaitTimeoutNs;
+        }
+
+        /** @param ns the longest a producer thread waits for ring room. @return this. */
+        public Context producerWaitTimeoutNs(final long ns)
+        {
+            checkMutable();
+            this.producerWaitTimeoutNs = ns;
+            return this;
+        }
+
+        /**
+         * @return how long the core may have work without completing a duty cycle before the watchdog reports a
+         * stall, ns (default 5 s); 0 = no watchdog.
+         */
+        public long stallTimeoutNs()
+        {
+            return stallTimeoutNs;
+        }
+
+        /** @param ns stall timeout of the core's watchdog; 0 = off. @return this. */
+        public Context stallTimeoutNs(final long ns)
+        {
+            checkMutable();
+            this.stallTimeoutNs = ns;
             return this;
         }
 

@@ -20,6 +20,11 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     private final int batchLimit;
     private final java.util.function.Consumer<Throwable> errorHandler;
     private final RouterMetrics metrics;
+    /**
+     * Duty cycles begun plus cycles ended: odd while a cycle runs. Written by the core thread with ordered stores
+     * (no fence), read by the {@link CoreWatchdog}.
+     */
+    private final java.util.concurrent.atomic.AtomicLong cycleMarks = new java.util.concurrent.atomic.AtomicLong();
     private int batchCount;
     private long batchStartNs;
 
@@ -50,6 +55,19 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
 
     public int doWork() throws Exception
     {
+        cycleMarks.lazySet(cycleMarks.get() + 1);
+        try
+        {
+            return dutyCycle();
+        }
+        finally
+        {
+            cycleMarks.lazySet(cycleMarks.get() + 1);
+        }
+    }
+
+    private int dutyCycle() throws Exception
+    {
         batchCount = 0;
         core.beginCycle();
         poller.poll(this);
@@ -61,6 +79,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         }
         work += core.doTimers(now);
         core.endOfCycle();
+        port.afterCycle();
         if (0 == work)
         {
             final long deadline = core.nextDeadlineNs();
@@ -96,9 +115,22 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         return ++batchCount < batchLimit;
     }
 
+    /** Any thread: inbound events are waiting for the core. */
     boolean hasInbound()
     {
         return ring.getCursor() > poller.getSequence().get() || core.hasExternalWork();
+    }
+
+    /** Any thread: see {@link #cycleMarks}. */
+    long cycleMarks()
+    {
+        return cycleMarks.get();
+    }
+
+    /** @return the thread running the core, or null before it started. */
+    Thread coreThread()
+    {
+        return idle.coreThread();
     }
 
     long nextDeadlineNs()

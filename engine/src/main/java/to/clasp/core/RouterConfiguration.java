@@ -94,6 +94,48 @@ public final class RouterConfiguration
     /** Inbound events handled per duty cycle before timers and outbound signals run. */
     public static final int POLL_BATCH_LIMIT_DEFAULT = 256;
 
+    /**
+     * Share of the inbound ring in use above which transports stop reading their connections (TCP then pushes back
+     * on the senders). Default 1/4: a backlog the core clears in a few milliseconds.
+     */
+    public static final double INBOUND_HIGH_WATER_DEFAULT = 0.25;
+
+    /** Share of the inbound ring in use at or below which paused transports read again. Default 1/16. */
+    public static final double INBOUND_LOW_WATER_DEFAULT = 0.0625;
+
+    /**
+     * Longest wait for ring room by a producer that may wait ({@code InboundPort.onFrame}), ms. Property
+     * {@code clasp.router.producer.wait.ms}, default 1 s.
+     */
+    public static final String PRODUCER_WAIT_TIMEOUT_PROP = "clasp.router.producer.wait.ms";
+    public static final long PRODUCER_WAIT_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * The core has work and completed no duty cycle for this long: the watchdog reports a stall, ms. Property
+     * {@code clasp.router.stall.timeout.ms}, default 5 s; 0 = off.
+     */
+    public static final String STALL_TIMEOUT_PROP = "clasp.router.stall.timeout.ms";
+    public static final long STALL_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Snapshot bytes per second per session (and the burst); beyond it a session's snapshots are paced. Property
+     * {@code clasp.router.snapshot.rate}, default 16 MiB/s; 0 = unpaced.
+     */
+    public static final String SNAPSHOT_RATE_PROP = "clasp.router.snapshot.rate";
+    public static final long SNAPSHOT_RATE_DEFAULT = 16L * 1024 * 1024;
+
+    /**
+     * Global cap on bytes queued for all sessions together; past it the largest slow consumers are cut. Property
+     * {@code clasp.router.max.outbound.memory}, default {@link #maxOutboundMemoryDefault()}; 0 = no global cap.
+     */
+    public static final String MAX_OUTBOUND_MEMORY_PROP = "clasp.router.max.outbound.memory";
+
+    /** @return a quarter of the JVM's maximum heap (outbound queues live on the heap). */
+    public static long maxOutboundMemoryDefault()
+    {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
     private RouterConfiguration()
     {
     }

@@ -55,6 +55,8 @@ public final class RouterCore implements AutoCloseable
     private final JournalWriter journal;
     private final SnapshotTaker snapshotTaker;
     private final AckHold ackHold;
+    private final OutboundMemoryGuard memoryGuard;
+    private long framesOutAtLastCycle;
 
     /**
      * @param ctx     concluded settings.
@@ -71,7 +73,7 @@ public final class RouterCore implements AutoCloseable
         this.replies = new Replies(outbox, metrics);
         this.directory = new ParamDirectory(store);
         store.forEachLive(directory::onWrite); // a recovered state: index it for subscribe snapshots
-        this.snapshots = new SnapshotSender(store, outbox, directory);
+        this.snapshots = new SnapshotSender(store, outbox, directory, clock, metrics, ctx.snapshotBytesPerSecond());
         final SubscriptionFilters filters = new SubscriptionFilters(timers);
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
         final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs());
@@ -111,6 +113,8 @@ public final class RouterCore implements AutoCloseable
         timers.schedule(ttlTimer, clock.source().nanoTime() + ctx.ttlCheckIntervalNs());
         this.stats = new RouterStats(ctx.clock());
         new StatsSampler(stats, table, index, store, metrics, timers, ctx.clock()).start(clock.source().nanoTime());
+        this.memoryGuard = new OutboundMemoryGuard(table, timers, lifecycle, metrics, ctx.outboundSoftLimit(),
+            ctx.maxOutboundMemory());
     }
 
     /**
@@ -214,7 +218,7 @@ public final class RouterCore implements AutoCloseable
                 params.onSet(s, d.set(), d.qos(), nowNs);
                 break;
             case MessageType.PUBLISH:
-                publishes.onPublish(s, d.publish(), nowNs);
+                publishes.onPublish(s, d.publish(), d.qos(), nowNs);
                 break;
             case MessageType.GET:
                 params.onGet(s, d.get(), payload, d.qos());
@@ -329,7 +333,14 @@ public final class RouterCore implements AutoCloseable
             durableWork();
         }
         outbox.signalReady();
+        final long framesOut = metrics.framesOut();
+        if (framesOut != framesOutAtLastCycle)
+        {
+            framesOutAtLastCycle = framesOut;
+            memoryGuard.onFramesQueued(clock.nanoTime());
+        }
         lifecycle.completeCloses();
+        snapshots.endOfCycle();
         metrics.sessions(table.openCount());
         metrics.connections(table.connectionCount());
         metrics.subscriptions(index.size());

@@ -1,11 +1,13 @@
 package to.clasp.core;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 
 import to.clasp.edge.EdgeConnection;
 import to.clasp.edge.InboundPort;
@@ -13,39 +15,72 @@ import to.clasp.edge.OutboundQueue;
 
 /**
  * The edges' way into the core: claim a slot in the multi-producer ring, copy, publish, wake the core. Thread-safe;
- * allocation-free for frames that fit a slot. When the ring is full the calling I/O thread waits (back-pressure)
- * until there is room or the router closes.
+ * allocation-free for frames that fit a slot.
+ * <p>
+ * A full ring is an answer (see {@link InboundPort}): frames may use the ring only down to a reserve kept for
+ * connects and disconnects; the thread hosting the core runs duty cycles itself to make room; any other thread gets
+ * {@link #BACK_PRESSURED} from {@link #offer}, or waits a bounded time in {@link #onFrame}. The high- and low-water
+ * marks tell transports when to stop and resume reading.
  */
 final class RouterInboundPort implements InboundPort
 {
+    /** Spins of {@link Thread#onSpinWait()} before a waiting producer starts parking. */
+    private static final int SPINS = 100;
+    private static final long PARK_NS = 1_000;
+
     private final RingBuffer<InboundEvent> ring;
     private final CoreIdleStrategy idle;
     private final RouterClock clock;
     private final int maxFrameLength;
     private final int segmentSize;
     private final long queueCapacity;
+    private final long highWater;
+    private final long lowWater;
+    private final long reserve;
+    private final long producerWaitTimeoutNs;
+    private final BackPressureMetrics counters;
     private final AtomicLong nextConnectionId = new AtomicLong();
+    private final ManyToOneConcurrentLinkedQueue<DrainWaiter> drainWaiters = new ManyToOneConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** The thread hosting the core ({@link CoreThreading#SHARED}); null with a dedicated core thread. */
+    private volatile Thread hostThread;
+    private SharedCore host;
 
-    RouterInboundPort(final RingBuffer<InboundEvent> ring, final CoreIdleStrategy idle, final RouterClock clock,
-        final int maxFrameLength, final int segmentSize, final long queueCapacity)
+    RouterInboundPort(final RingBuffer<InboundEvent> ring, final CoreIdleStrategy idle, final Router.Context ctx,
+        final int maxFrameLength, final BackPressureMetrics counters)
     {
         this.ring = ring;
         this.idle = idle;
-        this.clock = clock;
+        this.clock = ctx.clock();
         this.maxFrameLength = maxFrameLength;
-        this.segmentSize = segmentSize;
-        this.queueCapacity = queueCapacity;
+        this.segmentSize = ctx.outboundSegmentSize();
+        this.queueCapacity = ctx.outboundHardLimit() + ctx.outboundReserve();
+        final int size = ring.getBufferSize();
+        this.highWater = (long)(size * ctx.inboundHighWater());
+        this.lowWater = (long)(size * ctx.inboundLowWater());
+        this.reserve = Math.max(1, size / 16);
+        this.producerWaitTimeoutNs = ctx.producerWaitTimeoutNs();
+        this.counters = counters;
+    }
+
+    /**
+     * The host thread attached ({@link SharedCore#attach}): from now on a full ring seen on that thread is relieved
+     * by running the core right there.
+     */
+    void host(final Thread thread, final SharedCore core)
+    {
+        this.host = core;
+        this.hostThread = thread;
     }
 
     public OutboundQueue connect(final EdgeConnection connection)
     {
         final long id = nextConnectionId.incrementAndGet();
         final OutboundQueue queue = new OutboundQueue(id, segmentSize, queueCapacity);
-        final long seq = claim();
+        final long seq = claimControl();
         if (seq < 0)
         {
-            // Shutting down: the transport's first onFrame will return false and it closes the connection.
+            // Shutting down: the transport's first offer is refused and it closes the connection.
             return queue;
         }
         try
@@ -60,26 +95,47 @@ final class RouterInboundPort implements InboundPort
         return queue;
     }
 
+    public int offer(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!acceptable(connectionId, length))
+        {
+            return REFUSED;
+        }
+        long seq = tryClaimFrame();
+        if (seq == -1 && isHostThread())
+        {
+            seq = claimOnHost();
+        }
+        if (seq == -1)
+        {
+            counters.backPressured.incrementAndGet();
+            idle.wake();
+            return BACK_PRESSURED;
+        }
+        if (seq < -1)
+        {
+            return REFUSED;
+        }
+        publishFrame(seq, connectionId, buffer, offset, length);
+        return OFFERED;
+    }
+
     public boolean onFrame(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length > maxFrameLength || length < 0 || connectionId <= 0 || connectionId > nextConnectionId.get())
+        if (!acceptable(connectionId, length))
         {
             return false;
         }
-        final long seq = claim();
+        long seq = tryClaimFrame();
+        if (seq == -1)
+        {
+            seq = isHostThread() ? claimOnHost() : claimFrameWaiting();
+        }
         if (seq < 0)
         {
             return false;
         }
-        try
-        {
-            ring.get(seq).frame(connectionId, clock.nanoTime(), buffer, offset, length);
-        }
-        finally
-        {
-            ring.publish(seq);
-        }
-        idle.wake();
+        publishFrame(seq, connectionId, buffer, offset, length);
         return true;
     }
 
@@ -89,7 +145,7 @@ final class RouterInboundPort implements InboundPort
         {
             return;
         }
-        final long seq = claim();
+        final long seq = claimControl();
         if (seq < 0)
         {
             return;
@@ -110,9 +166,48 @@ final class RouterInboundPort implements InboundPort
         return maxFrameLength;
     }
 
+    public boolean isBackPressured()
+    {
+        return used() > highWater;
+    }
+
+    public void whenDrained(final Runnable callback)
+    {
+        final DrainWaiter waiter = new DrainWaiter(callback);
+        drainWaiters.offer(waiter);
+        // Re-check after registering: the core may have run its last check before the waiter was visible. If the
+        // ring is still above the mark, the core has events to handle and will check again after them.
+        if (used() <= lowWater || closed)
+        {
+            waiter.fire();
+        }
+        else
+        {
+            idle.wake();
+        }
+    }
+
+    public long producerWaitTimeoutNs()
+    {
+        return producerWaitTimeoutNs;
+    }
+
+    /**
+     * Core thread, after each duty cycle: run the drain callbacks once the ring is at or below the low-water mark.
+     */
+    void afterCycle()
+    {
+        if (!drainWaiters.isEmpty() && used() <= lowWater)
+        {
+            fireDrainWaiters();
+        }
+    }
+
     void close()
     {
         closed = true;
+        // Paused transports resume, see their offers refused and close their connections.
+        fireDrainWaiters();
     }
 
     boolean isClosed()
@@ -120,10 +215,129 @@ final class RouterInboundPort implements InboundPort
         return closed;
     }
 
+    /** @return ring slots claimed and not yet handled by the core. */
+    long used()
+    {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
+    private void fireDrainWaiters()
+    {
+        DrainWaiter w;
+        while (null != (w = drainWaiters.poll()))
+        {
+            w.fire();
+        }
+    }
+
+    private boolean acceptable(final long connectionId, final int length)
+    {
+        return length <= maxFrameLength && length >= 0 && connectionId > 0 && connectionId <= nextConnectionId.get();
+    }
+
+    private boolean isHostThread()
+    {
+        return Thread.currentThread() == hostThread;
+    }
+
+    private void publishFrame(final long seq, final long connectionId, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        try
+        {
+            ring.get(seq).frame(connectionId, clock.nanoTime(), buffer, offset, length);
+        }
+        finally
+        {
+            ring.publish(seq);
+        }
+        idle.wake();
+    }
+
     /**
+     * @return a claimed sequence; -1 when frames may not take more slots now (only the reserve is left); -2 when
+     *         the router is closed.
+     */
+    private long tryClaimFrame()
+    {
+        if (closed)
+        {
+            return -2;
+        }
+        if (ring.remainingCapacity() <= reserve)
+        {
+            return -1;
+        }
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * The host thread found the ring full: it runs the core's duty cycle itself until a frame fits. Each cycle takes
+     * up to a batch of events out of the ring, so this ends after a few cycles unless the core is closed or already
+     * running further up this thread's stack.
+     */
+    private long claimOnHost()
+    {
+        while (true)
+        {
+            if (!host.runInline())
+            {
+                return closed ? -2 : -1;
+            }
+            counters.inlineCycles.incrementAndGet();
+            final long seq = tryClaimFrame();
+            if (seq != -1)
+            {
+                return seq;
+            }
+        }
+    }
+
+    /** Another thread: wait for the core to make room, at most the producer wait timeout. */
+    private long claimFrameWaiting()
+    {
+        counters.producerWaits.incrementAndGet();
+        final long deadline = System.nanoTime() + producerWaitTimeoutNs;
+        int spins = 0;
+        while (true)
+        {
+            idle.wake();
+            if (spins < SPINS)
+            {
+                spins++;
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(PARK_NS);
+            }
+            final long seq = tryClaimFrame();
+            if (seq != -1)
+            {
+                return seq;
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                counters.producerTimeouts.incrementAndGet();
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * A connect or disconnect: may use the reserve. Waits for room only when the reserve is gone too (the host thread
+     * runs the core meanwhile); gives up only when the router closes.
+     *
      * @return a claimed sequence, or -1 if the router closed while waiting for room.
      */
-    private long claim()
+    private long claimControl()
     {
         while (!closed)
         {
@@ -133,10 +347,33 @@ final class RouterInboundPort implements InboundPort
             }
             catch (final InsufficientCapacityException ex)
             {
-                idle.wake();
-                LockSupport.parkNanos(1_000);
+                if (!isHostThread() || !host.runInline())
+                {
+                    idle.wake();
+                    LockSupport.parkNanos(PARK_NS);
+                }
             }
         }
         return -1;
+    }
+
+    /** One registration of {@link #whenDrained}: fires once, whoever gets there first. */
+    private static final class DrainWaiter extends AtomicBoolean
+    {
+        private static final long serialVersionUID = 1L;
+        private final transient Runnable callback;
+
+        DrainWaiter(final Runnable callback)
+        {
+            this.callback = callback;
+        }
+
+        void fire()
+        {
+            if (compareAndSet(false, true))
+            {
+                callback.run();
+            }
+        }
     }
 }

@@ -47,11 +47,40 @@ public final class RouterMetrics
     private static final int RING_WAIT_SUM = RING_WAIT + LATENCY_BUCKETS;
     private static final int SERVICE_TIME = RING_WAIT_SUM + 1;              // LATENCY_BUCKETS slots, then the sum
     private static final int SERVICE_TIME_SUM = SERVICE_TIME + LATENCY_BUCKETS;
-    private static final int LENGTH = SERVICE_TIME_SUM + 1;
+    // Overload and admission (issue #10).
+    private static final int REFUSED_WRITES = SERVICE_TIME_SUM + 1;
+    private static final int OUTBOUND_QUEUED_BYTES = REFUSED_WRITES + 1;
+    private static final int OUTBOUND_MEMORY_DISCONNECTS = OUTBOUND_QUEUED_BYTES + 1;
+    private static final int SNAPSHOT_PACED = OUTBOUND_MEMORY_DISCONNECTS + 1;
+    private static final int LENGTH = SNAPSHOT_PACED + 1;
 
     private final AtomicLongArray values = new AtomicLongArray(LENGTH);
 
     // ---- readers (any thread) ----
+
+    /** @return SET/PUBLISH/BUNDLE requests refused (address, lock, revision, capacity), whatever their QoS. */
+    public long refusedWrites()
+    {
+        return values.get(REFUSED_WRITES);
+    }
+
+    /** @return gauge: bytes queued in every session's outbound queue, as of the last check (every 10 ms). */
+    public long outboundQueuedBytes()
+    {
+        return values.get(OUTBOUND_QUEUED_BYTES);
+    }
+
+    /** @return sessions cut because the router's outbound memory passed its global cap (largest first). */
+    public long outboundMemoryDisconnects()
+    {
+        return values.get(OUTBOUND_MEMORY_DISCONNECTS);
+    }
+
+    /** @return times a session's snapshot output was held back by its byte budget. */
+    public long snapshotsPaced()
+    {
+        return values.get(SNAPSHOT_PACED);
+    }
 
     /** @return gauge: open (handshaken) sessions. */
     public long sessions()
@@ -322,6 +351,26 @@ public final class RouterMetrics
     void params(final long v)
     {
         values.lazySet(PARAMS, v);
+    }
+
+    void refusedWrite()
+    {
+        inc(REFUSED_WRITES);
+    }
+
+    void outboundQueuedBytes(final long bytes)
+    {
+        values.lazySet(OUTBOUND_QUEUED_BYTES, bytes);
+    }
+
+    void outboundMemoryDisconnect()
+    {
+        inc(OUTBOUND_MEMORY_DISCONNECTS);
+    }
+
+    void snapshotPaced()
+    {
+        inc(SNAPSHOT_PACED);
     }
 
     void decodeError()

@@ -50,6 +50,15 @@ final class Session
     long lastRateErrorNs;
     boolean rateErrorSent;
 
+    // Refused QoS 0 writes: at most one ERROR per second reports them (Replies.refused).
+    boolean refusedReported;
+    long lastRefusedErrorNs;
+    long refusedUnreported;
+
+    // Snapshot byte budget (SnapshotSender): tokens in bytes, refilled with time.
+    long snapshotTokens;
+    long snapshotRefillNs;
+
     // Outbound signalling and slow-consumer state.
     boolean readyPending;
     int closeCode;

@@ -177,8 +177,14 @@ final class SessionLifecycle
     private void onHardLimit(final Session s)
     {
         metrics.slowConsumerDisconnect();
+        cutSlowConsumer(s, "slow consumer");
+    }
+
+    /** A slow consumer is cut: a last {@code ERROR 503} (into the queue's reserve), then close 1008. */
+    void cutSlowConsumer(final Session s, final String reason)
+    {
         replies.finalError(s, 503, Replies.OVERFLOW);
-        close(s, 1008, "slow consumer");
+        close(s, 1008, reason);
     }
 
     private void teardown(final Session s)

@@ -43,6 +43,12 @@ final class SessionTable
         return byConnection.get(connectionId);
     }
 
+    /** @return one past the highest session index handed out (for scans with {@link #byIndex}). */
+    int indexLimit()
+    {
+        return nextIndex;
+    }
+
     Session byIndex(final int index)
     {
         return index >= 0 && index < byIndex.length ? byIndex[index] : null;

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class SharedCore
 {
     private static final Logger LOG = LoggerFactory.getLogger(SharedCore.class);
-    private static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private static final int NEW = 0;
     private static final int ATTACHED = 1;
@@ -29,17 +28,22 @@ public final class SharedCore
 
     private final RouterAgent agent;
     private final CoreIdleStrategy idle;
+    private final RouterInboundPort port;
     private final RouterClock clock;
     private final java.util.function.Consumer<Throwable> errorHandler;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closeRequested;
     private Thread hostThread;
+    /** Host thread only: a duty cycle is running further up the stack (a full ring cannot run another inside it). */
+    private boolean inCycle;
 
-    SharedCore(final RouterAgent agent, final CoreIdleStrategy idle, final Router.Context ctx)
+    SharedCore(final RouterAgent agent, final CoreIdleStrategy idle, final RouterInboundPort port,
+        final Router.Context ctx)
     {
         this.agent = agent;
         this.idle = idle;
+        this.port = port;
         this.clock = ctx.clock();
         this.errorHandler = ctx.errorHandler();
     }
@@ -59,6 +63,7 @@ public final class SharedCore
         }
         hostThread = Thread.currentThread();
         idle.host(hostThread, wakeHost);
+        port.host(hostThread, this);
         agent.onStart();
     }
 
@@ -78,6 +83,7 @@ public final class SharedCore
             closeOnHost();
             return 1;
         }
+        inCycle = true;
         try
         {
             return agent.doWork();
@@ -87,6 +93,25 @@ public final class SharedCore
             errorHandler.accept(t);
             return 1;
         }
+        finally
+        {
+            inCycle = false;
+        }
+    }
+
+    /**
+     * Host thread, from inside an offer that found the ring full: run one duty cycle now to make room.
+     *
+     * @return false when the core cannot run here (not attached, closed, or a cycle is already on this stack).
+     */
+    boolean runInline()
+    {
+        if (inCycle || state.get() != ATTACHED || Thread.currentThread() != hostThread)
+        {
+            return false;
+        }
+        doWork();
+        return true;
     }
 
     /**
@@ -146,17 +171,19 @@ public final class SharedCore
     }
 
     /**
-     * Any thread: close the core on its host (or here when there is none) and wait for it.
+     * Any thread: close the core on its host (or here when there is none) and wait for it, at most {@code timeoutNs}.
+     *
+     * @return false when the host did not close the core in time.
      */
-    void close()
+    boolean close(final long timeoutNs)
     {
         closeRequested = true;
         if (Thread.currentThread() == hostThread)
         {
             closeOnHost();
-            return;
+            return true;
         }
-        final long deadline = System.nanoTime() + CLOSE_TIMEOUT_NS;
+        final long deadline = System.nanoTime() + timeoutNs;
         try
         {
             while (true)
@@ -164,24 +191,25 @@ public final class SharedCore
                 if (state.compareAndSet(NEW, CLOSED) || state.compareAndSet(DETACHED, CLOSED))
                 {
                     closeCore();
-                    return;
+                    return true;
                 }
                 idle.wake();
-                if (closed.await(10, TimeUnit.MILLISECONDS))
+                if (closed.await(Math.min(10, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNs))),
+                    TimeUnit.MILLISECONDS))
                 {
-                    return;
+                    return true;
                 }
                 if (System.nanoTime() - deadline > 0)
                 {
-                    LOG.warn("core host did not close the core within {} s", TimeUnit.NANOSECONDS.toSeconds(
-                        CLOSE_TIMEOUT_NS));
-                    return;
+                    LOG.warn("core host did not close the core within {} ms", TimeUnit.NANOSECONDS.toMillis(timeoutNs));
+                    return false;
                 }
             }
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

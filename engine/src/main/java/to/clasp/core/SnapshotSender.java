@@ -14,10 +14,21 @@ import to.clasp.state.ParamStore;
  * out while the recipient's queue is below the soft limit, and the job resumes on later cycles as the recipient
  * drains, so a 1 M-param state never lands in one queue at once. Entries are read from the store when the chunk is
  * encoded, so a resumed snapshot is never older than live updates the recipient already got.
+ * <p>
+ * Snapshot output is also paced per session by a byte budget (a token bucket: {@code snapshotBytesPerSecond},
+ * a burst of one second's worth): a client that asks for the same large snapshot fifty times gets it at that rate,
+ * not as gigabytes at once. Live updates are not paced.
+ * <p>
+ * And the snapshot work of one duty cycle is bounded across all sessions ({@link #BYTES_PER_CYCLE}): a thousand
+ * clients reconnecting to a large state each need the whole of it, but encoding it for all of them at once would hold
+ * the core (and, with a shared core, the event loop) for seconds; spread over cycles, inbound frames and other
+ * sessions are served in between.
  */
 final class SnapshotSender
 {
     private static final int END = -1;
+    /** Snapshot bytes queued per duty cycle, all sessions together (a few milliseconds of encoding). */
+    static final long BYTES_PER_CYCLE = 512 * 1024;
 
     /** One pending snapshot for one session. */
     static final class Job
@@ -32,14 +43,23 @@ final class SnapshotSender
     private final ParamStore store;
     private final Outbox outbox;
     private final ParamDirectory directory;
+    private final CycleClock clock;
+    private final RouterMetrics metrics;
+    /** Snapshot bytes per second per session; 0 = unpaced. Also the burst. */
+    private final long bytesPerSecond;
     private final SnapshotEncoder encoder = new SnapshotEncoder();
+    private long cycleBytesLeft = BYTES_PER_CYCLE;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
 
-    SnapshotSender(final ParamStore store, final Outbox outbox, final ParamDirectory directory)
+    SnapshotSender(final ParamStore store, final Outbox outbox, final ParamDirectory directory,
+        final CycleClock clock, final RouterMetrics metrics, final long bytesPerSecond)
     {
         this.store = store;
         this.outbox = outbox;
         this.directory = directory;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     /**
@@ -62,7 +82,9 @@ final class SnapshotSender
             job.candidates = directory.candidates(pattern, candidates) ? candidates : null;
         }
         s.snapshotJobs.addLast(job);
-        pump(s);
+        // A new snapshot's first chunk goes out now even when this cycle's snapshot work is used up, so a small
+        // snapshot always precedes the live updates that follow its SUBSCRIBE (the per-session budget still applies).
+        pump(s, s.snapshotJobs.size() == 1);
     }
 
     /**
@@ -72,6 +94,12 @@ final class SnapshotSender
      */
     boolean pump(final Session s)
     {
+        return pump(s, false);
+    }
+
+    private boolean pump(final Session s, final boolean firstChunkNow)
+    {
+        boolean cycleExempt = firstChunkNow;
         while (!s.snapshotJobs.isEmpty())
         {
             if (s.isGone())
@@ -84,6 +112,20 @@ final class SnapshotSender
                 outbox.markCongested(s);
                 return false;
             }
+            if (cycleBytesLeft <= 0 && !cycleExempt)
+            {
+                // This cycle's snapshot work is done; the session is revisited in the next one.
+                outbox.markCongested(s);
+                return false;
+            }
+            if (!withinBudget(s))
+            {
+                // Revisited with the congested sessions (at least every millisecond) until the budget refills.
+                metrics.snapshotPaced();
+                outbox.markCongested(s);
+                return false;
+            }
+            cycleExempt = false;
             final Job job = s.snapshotJobs.peekFirst();
             if (sendChunk(s, job))
             {
@@ -91,6 +133,34 @@ final class SnapshotSender
             }
         }
         return true;
+    }
+
+    /** End of a duty cycle: the next one may queue {@link #BYTES_PER_CYCLE} of snapshots again. */
+    void endOfCycle()
+    {
+        cycleBytesLeft = BYTES_PER_CYCLE;
+    }
+
+    /**
+     * @return whether the session's snapshot budget allows another chunk now (refilled for the time passed).
+     */
+    private boolean withinBudget(final Session s)
+    {
+        if (0 == bytesPerSecond)
+        {
+            return true;
+        }
+        final long nowNs = clock.nanoTime();
+        final long elapsedNs = nowNs - s.snapshotRefillNs;
+        if (elapsedNs > 0)
+        {
+            s.snapshotRefillNs = nowNs;
+            // A fresh session (refill time 0) starts with a full burst.
+            final long refill = elapsedNs >= 1_000_000_000L ? bytesPerSecond :
+                elapsedNs * bytesPerSecond / 1_000_000_000L;
+            s.snapshotTokens = Math.min(bytesPerSecond, s.snapshotTokens + refill);
+        }
+        return s.snapshotTokens > 0;
     }
 
     /**
@@ -133,6 +203,8 @@ final class SnapshotSender
         {
             final int length = encoder.finish();
             outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+            s.snapshotTokens -= length;
+            cycleBytesLeft -= length;
             job.sentAny = true;
         }
         return done;

@@ -250,9 +250,10 @@ class ParamBehaviourTest extends RouterFixture
     {
         start();
         final TestClient c = client("c");
+        // QoS 1: every refused write is answered (at QoS 0 at most one ERROR per second is, see below).
         for (final String bad : new String[] {"no-slash", "/a/*", "/a//b", "/a/**"})
         {
-            c.send(Frames.set(0, bad, 1.0));
+            c.send(Frames.set(1, bad, 1.0));
             final ErrorDecoder e = error(c.receive());
             assertEquals(200, e.code(), bad);
             assertEquals("invalid address", e.message());
@@ -260,8 +261,38 @@ class ParamBehaviourTest extends RouterFixture
         }
         c.send(Frames.get(0, "/x/*"));
         assertEquals(200, error(c.receive()).code());
-        c.send(Frames.publish(0, 1, "/p//q", null));
+        c.send(Frames.publish(1, 1, "/p//q", null));
         assertEquals(200, error(c.receive()).code());
+        c.expectNothingMore();
+    }
+
+    @Test
+    void refusedWritesAtQos0GetAtMostOneErrorPerSecondAndAreCounted() throws Exception
+    {
+        start(ctx -> ctx.maxParams(1));
+        final TestClient c = client("c");
+        c.send(Frames.set(0, "/only", 1.0));
+        // A writer flooding a full store at QoS 0: one ERROR says so, the other 99 refusals are counted, not answered
+        // (one ERROR each would get this very client cut off as a slow consumer by the router's own errors).
+        for (int i = 0; i < 100; i++)
+        {
+            c.send(Frames.set(0, "/full/" + i, 1.0));
+        }
+        c.send(Frames.ping());
+        final ErrorDecoder first = error(c.receive());
+        assertEquals(400, first.code());
+        assertEquals("state full", first.message());
+        assertEquals("/full/0", first.address());
+        assertEquals(MessageType.PONG, c.receive().type(), "no other ERROR before the PONG");
+        await(() -> router.metrics().refusedWrites() == 100, "100 refused writes counted");
+
+        Thread.sleep(Replies.REFUSED_REPORT_INTERVAL_NS / 1_000_000 + 100);
+        c.send(Frames.set(0, "/full/late", 1.0));
+        final ErrorDecoder next = error(c.receive());
+        assertEquals("state full (99 more QoS 0 write(s) refused since the previous error)", next.message());
+        assertEquals("/full/late", next.address());
+        c.send(Frames.set(1, "/full/confirmed", 1.0));
+        assertEquals("state full", error(c.receive()).message(), "QoS 1 is always answered");
         c.expectNothingMore();
     }
 

@@ -40,7 +40,7 @@ final class TlsInteropTest
         NodeScenario.requireNodeAndClient();
         certs = TestCertificates.create(dir);
         server = ServerProcess.start("--tls-cert", certs.certificate().toString(), "--tls-key",
-            certs.privateKey().toString());
+            certs.privateKey().toString(), "--health-port", "0", "--metrics-port", "0");
     }
 
     @AfterEach
@@ -132,6 +132,37 @@ final class TlsInteropTest
         try (NodeScenario js = NodeScenario.start(trustTestCa(), "connect", wss()))
         {
             js.await("got", 15_000);
+        }
+    }
+
+    @Test
+    void healthAndMetricsAreHttpsWithTheSameCertificate() throws Exception
+    {
+        awaitLog("ready:");
+        final java.util.regex.Matcher health = java.util.regex.Pattern
+            .compile("health https://127\\.0\\.0\\.1:(\\d+)/healthz").matcher(server.log());
+        final java.util.regex.Matcher metrics = java.util.regex.Pattern
+            .compile("metrics https://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(server.log());
+        assertTrue(health.find() && metrics.find(), server.log());
+        assertTrue(server.log().contains("inspector https://127.0.0.1:" + server.port() + "/inspector/"), server.log());
+        final java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder()
+            .sslContext(certs.clientContext()).build();
+        assertEquals("ready\n", https.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            "https://localhost:" + health.group(1) + "/readyz")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        final java.net.http.HttpResponse<String> scraped = https.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("https://localhost:" + metrics.group(1) + "/metrics")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scraped.statusCode());
+        assertTrue(scraped.body().contains("clasp_sessions"), scraped.body());
+        // Plain HTTP to the metrics port: a clear 400, not a hang.
+        try (java.net.Socket plain = new java.net.Socket("127.0.0.1", Integer.parseInt(metrics.group(1))))
+        {
+            plain.setSoTimeout(5_000);
+            plain.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            final String reply = new String(plain.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(reply.startsWith("HTTP/1.1 400") && reply.contains("https://"), reply);
         }
     }
 

@@ -1,5 +1,6 @@
 package to.clasp.server;
 
+import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
@@ -9,11 +10,13 @@ import to.clasp.core.WaitStrategy;
 import to.clasp.server.inspector.InspectorAccess;
 import to.clasp.server.inspector.InspectorHandler;
 import to.clasp.transport.aeron.AeronEdge;
+import to.clasp.transport.http.HttpEndpointServer;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The wiring of one router process: the core ({@link Router}), the WebSocket edge, the optional Aeron UDP edge,
@@ -33,7 +36,10 @@ public final class ClaspServer implements AutoCloseable
     private AeronEdge aeronEdge;
     private MetricsEndpoint metrics;
     private DurableState durable;
+    /** The thread serving health and metrics: never one that runs the core, so a stalled core can be reported. */
+    private EventLoopGroup httpGroup;
     private volatile boolean live;
+    private volatile boolean flushingState;
     private volatile boolean ready;
     private boolean closed;
 
@@ -63,9 +69,15 @@ public final class ClaspServer implements AutoCloseable
     private void startComponents() throws IOException
     {
         final String host = ctx.edge().host();
+        if (ctx.healthPort() != Context.OFF || ctx.metricsPort() != Context.OFF)
+        {
+            httpGroup = HttpEndpointServer.newEventLoopGroup();
+        }
         if (ctx.healthPort() != Context.OFF)
         {
-            health = new HealthEndpoint(host, ctx.healthPort(), () -> live, () -> ready);
+            health = new HealthEndpoint(httpContext(ctx.healthPort()), () -> live, () -> ready,
+                () -> edge == null ? null : edge.refusingReason(),
+                () -> router == null ? null : router.watchdog().stallReason());
         }
         if (ctx.durable() != null)
         {
@@ -101,7 +113,9 @@ public final class ClaspServer implements AutoCloseable
         }
         if (ctx.metricsPort() != Context.OFF)
         {
-            metrics = new MetricsEndpoint(host, ctx.metricsPort(), router.metrics(), aeronEdge, durable);
+            metrics = new MetricsEndpoint(httpContext(ctx.metricsPort()), DurableMetrics.register(
+                MetricsEndpoint.registerAeron(MetricsEndpoint.register(
+                    new io.prometheus.metrics.model.registry.PrometheusRegistry(), router, edge), aeronEdge), durable));
         }
         live = true;
         ready = true;
@@ -123,11 +137,12 @@ public final class ClaspServer implements AutoCloseable
         {
             line.append(", Aeron off");
         }
-        line.append(ctx.inspector() ? ", inspector http://" + host + ':' + wsPort() + InspectorHandler.PATH :
-            ", inspector off");
+        line.append(ctx.inspector() ? ", inspector " + (ctx.security().tls() == null ? "http" : "https") + "://" + host +
+            ':' + wsPort() + InspectorHandler.PATH : ", inspector off");
         if (health != null)
         {
-            line.append(", health http://").append(host).append(':').append(health.port()).append("/healthz /readyz");
+            line.append(", health ").append(health.scheme()).append("://").append(host).append(':').append(health.port())
+                .append("/healthz /readyz");
         }
         else
         {
@@ -135,7 +150,8 @@ public final class ClaspServer implements AutoCloseable
         }
         if (metrics != null)
         {
-            line.append(", metrics http://").append(host).append(':').append(metrics.port()).append("/metrics");
+            line.append(", metrics ").append(metrics.scheme()).append("://").append(host).append(':')
+                .append(metrics.port()).append("/metrics");
         }
         else
         {
@@ -160,6 +176,12 @@ public final class ClaspServer implements AutoCloseable
             "on its own thread (wait " + ctx.router().waitStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")" :
             ctx.coreOnAeron() ? "on the Aeron edge's agent" : "on the WebSocket event loop");
         LOG.info("{}", line);
+    }
+
+    private HttpEndpointServer.Context httpContext(final int port)
+    {
+        return new HttpEndpointServer.Context().host(ctx.edge().host()).port(port).group(httpGroup)
+            .tls(ctx.security().tls());
     }
 
     /** @return the WebSocket port actually bound. */
@@ -198,6 +220,18 @@ public final class ClaspServer implements AutoCloseable
         return router;
     }
 
+    /** @return whether shutdown is writing the durable state to disk now (after the drain). */
+    public boolean isFlushingState()
+    {
+        return flushingState;
+    }
+
+    /** @return the budget of a graceful shutdown, in ms. */
+    public long drainTimeoutMs()
+    {
+        return ctx.drainTimeoutMs();
+    }
+
     /** @return whether the server accepts clients (what {@code /readyz} reports). */
     public boolean isReady()
     {
@@ -216,6 +250,9 @@ public final class ClaspServer implements AutoCloseable
         }
         closed = true;
         ready = false;
+        // One budget for the whole drain, whatever state the core is in: a stuck core costs its share of the budget,
+        // never more.
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.drainTimeoutMs());
         try
         {
             if (edge != null)
@@ -226,24 +263,25 @@ public final class ClaspServer implements AutoCloseable
             {
                 aeronEdge.stopAccepting();
             }
-            if (router != null)
+            if (router != null && !router.close(remainingMs(deadline)))
             {
-                router.close();
+                LOG.warn("the core did not close its sessions within the drain timeout ({} ms){}; closing the " +
+                    "connections", ctx.drainTimeoutMs(), stallNote());
             }
             if (edge != null)
             {
-                if (!edge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!edge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} connection(s) still open after {} ms; closing them", edge.openConnections(),
-                        ctx.drainTimeoutMs());
+                    LOG.warn("{} connection(s) still open after the drain timeout ({} ms); closing them",
+                        edge.openConnections(), ctx.drainTimeoutMs());
                 }
                 edge.close();
             }
             if (aeronEdge != null)
             {
-                if (!aeronEdge.awaitConnectionsClosed(ctx.drainTimeoutMs()))
+                if (!aeronEdge.awaitConnectionsClosed(remainingMs(deadline)))
                 {
-                    LOG.warn("{} Aeron session(s) still open after {} ms; closing them",
+                    LOG.warn("{} Aeron session(s) still open after the drain timeout ({} ms); closing them",
                         aeronEdge.openConnections(), ctx.drainTimeoutMs());
                 }
                 aeronEdge.close();
@@ -257,8 +295,11 @@ public final class ClaspServer implements AutoCloseable
         {
             if (durable != null)
             {
-                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock.
+                // The core and the edges have stopped: sync the journal, write the final snapshot, unlock. Disk work,
+                // outside the drain budget (ShutdownSignals gives it a budget of its own).
+                flushingState = true;
                 durable.close();
+                flushingState = false;
             }
             if (metrics != null)
             {
@@ -269,9 +310,24 @@ public final class ClaspServer implements AutoCloseable
                 health.close();
             }
             ctx.security().close();
+            if (httpGroup != null)
+            {
+                httpGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
             live = false;
             LOG.info("clasp server stopped");
         }
+    }
+
+    private static long remainingMs(final long deadlineNs)
+    {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+    }
+
+    private String stallNote()
+    {
+        final String stall = router.watchdog().stallReason();
+        return null == stall ? "" : " (" + stall + ")";
     }
 
     /**

@@ -3,7 +3,6 @@ package to.clasp.server;
 import picocli.CommandLine;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Parses durations for the command line: a bare number is seconds ({@code 300}); units {@code ms}, {@code s},
@@ -14,19 +13,14 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
 {
     public Duration convert(final String value)
     {
-        final String text = value.trim().toLowerCase(Locale.ROOT);
-        int split = 0;
-        while (split < text.length() && Character.isDigit(text.charAt(split)))
-        {
-            split++;
-        }
-        if (split == 0 || split > 12)
+        final NumberWithUnit n = NumberWithUnit.parse(value, 12);
+        if (n == null)
         {
             throw new CommandLine.TypeConversionException(
                 "'" + value + "' is not a duration (use e.g. 300, 30s, 5m, 1h, 30d or 250ms)");
         }
-        final long amount = Long.parseLong(text.substring(0, split));
-        switch (text.substring(split))
+        final long amount = n.amount();
+        switch (n.unit())
         {
             case "":
             case "s":

@@ -1,83 +1,68 @@
 package to.clasp.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import to.clasp.transport.http.HttpAnswer;
+import to.clasp.transport.http.HttpEndpointServer;
 
 /**
- * {@code /healthz} (200 once the server has started: the process is alive and serving) and {@code /readyz} (200
- * while the server accepts clients; 503 while starting or draining), on their own port so orchestrators can probe
- * without touching the WebSocket port. Served by the JDK's HTTP server on one small daemon thread.
+ * {@code /healthz} (liveness: 200 once the server has started, 503 while starting and while the core's watchdog
+ * reports a stalled duty cycle, with the reason) and {@code /readyz} (200 while the server accepts clients; 503 while
+ * starting, draining, stalled, or while the WebSocket edge turns new connections away), on their own port so
+ * orchestrators can probe without touching the WebSocket port.
+ * Served by an {@link HttpEndpointServer}: a thread that never runs the core, so a stuck core is reported rather than
+ * hiding behind an unanswered probe, and idle connections cannot block it.
  */
 final class HealthEndpoint implements AutoCloseable
 {
-    private final HttpServer server;
+    private final HttpEndpointServer server;
 
-    HealthEndpoint(final String host, final int port, final BooleanSupplier live, final BooleanSupplier ready)
-        throws IOException
+    /**
+     * @param ready   whether the server accepts clients (false while starting and draining).
+     * @param refusing why the WebSocket edge turns new clients away right now (connection limit, accept failing), or
+     *                null.
+     * @param stall   the core's stall reason, or null while it is live.
+     */
+    HealthEndpoint(final HttpEndpointServer.Context http, final BooleanSupplier live, final BooleanSupplier ready,
+        final Supplier<String> refusing, final Supplier<String> stall)
     {
-        server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.setExecutor(Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread t = new Thread(r, "clasp-health");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/healthz", exchange -> answer(exchange, live.getAsBoolean(), "ok", "starting"));
-        server.createContext("/readyz", exchange -> answer(exchange, ready.getAsBoolean(), "ready", "not ready"));
-        server.createContext("/", exchange -> respond(exchange, 404, "not found"));
-        server.start();
+        server = HttpEndpointServer.builder(http)
+            .get("/healthz", HttpEndpointServer.Route.of(request ->
+            {
+                final String stalled = stall.get();
+                if (!live.getAsBoolean())
+                {
+                    return HttpAnswer.text(503, "starting");
+                }
+                return null == stalled ? HttpAnswer.text(200, "ok") : HttpAnswer.text(503, stalled);
+            }))
+            .get("/readyz", HttpEndpointServer.Route.of(request ->
+            {
+                if (!ready.getAsBoolean())
+                {
+                    return HttpAnswer.text(503, "not ready");
+                }
+                final String stalled = stall.get();
+                final String reason = null != stalled ? stalled : refusing.get();
+                return null == reason ? HttpAnswer.text(200, "ready") : HttpAnswer.text(503, "not ready: " + reason);
+            }))
+            .start();
     }
 
     int port()
     {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    private static void answer(
-        final HttpExchange exchange, final boolean up, final String upBody, final String downBody) throws IOException
+    /** {@code https} with {@code --tls-cert/--tls-key}, {@code http} otherwise. */
+    String scheme()
     {
-        if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath()))
-        {
-            respond(exchange, 404, "not found");
-        }
-        else if (up)
-        {
-            respond(exchange, 200, upBody);
-        }
-        else
-        {
-            respond(exchange, 503, downBody);
-        }
-    }
-
-    private static void respond(final HttpExchange exchange, final int status, final String body) throws IOException
-    {
-        try (exchange)
-        {
-            final byte[] bytes = (body + "\n").getBytes(StandardCharsets.US_ASCII);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            final boolean head = "HEAD".equals(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-            if (!head)
-            {
-                try (OutputStream out = exchange.getResponseBody())
-                {
-                    out.write(bytes);
-                }
-            }
-        }
+        return server.scheme();
     }
 
     public void close()
     {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService)server.getExecutor()).shutdownNow();
+        server.close();
     }
 }

@@ -2,15 +2,24 @@ package to.clasp.server;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.aeron.AeronCounters;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import to.clasp.core.BackPressureMetrics;
+import to.clasp.core.CoreWatchdog;
+import to.clasp.core.Router;
 import to.clasp.core.RouterMetrics;
+import to.clasp.transport.ws.WebSocketEdge;
 import to.clasp.transport.aeron.AeronEdge;
+import to.clasp.transport.http.HttpAnswer;
+import to.clasp.transport.http.HttpEndpointServer;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.function.IntToLongFunction;
 import java.util.function.ToLongFunction;
@@ -18,7 +27,9 @@ import java.util.function.ToLongFunction;
 /**
  * Prometheus text exposition at {@code /metrics}. Nothing is copied or counted twice: every metric is a callback
  * (or a collector) that reads the core's {@link RouterMetrics} at scrape time, so the core's hot path pays nothing
- * for being observed. The metric names are listed in docs/operations.md.
+ * for being observed. The metric names are listed in docs/operations.md. Served by an {@link HttpEndpointServer}
+ * (request timeout, connection limit) on a thread that never runs the core; the format follows the scraper's
+ * {@code Accept} header (Prometheus text by default, OpenMetrics on request).
  */
 final class MetricsEndpoint implements AutoCloseable
 {
@@ -48,31 +59,35 @@ final class MetricsEndpoint implements AutoCloseable
         TYPE_NAMES[0x61] = "RESULT";
     }
 
-    private final HTTPServer server;
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
 
-    MetricsEndpoint(final String host, final int port, final RouterMetrics metrics) throws IOException
-    {
-        this(host, port, register(new PrometheusRegistry(), metrics));
-    }
+    private final HttpEndpointServer server;
 
     /**
-     * @param aeron the Aeron edge whose sessions and media-driver counters are exported too, or null.
+     * @param registry every metric to export (see {@link #register}, {@link #registerAeron} and
+     *                 {@code DurableMetrics.register}).
      */
-    MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron)
-        throws IOException
+    MetricsEndpoint(final HttpEndpointServer.Context http, final PrometheusRegistry registry)
     {
-        this(host, port, registerAeron(register(new PrometheusRegistry(), metrics), aeron));
+        server = HttpEndpointServer.builder(http)
+            .get("/metrics", HttpEndpointServer.Route.of(request ->
+                scrape(registry, request.headers().get(HttpHeaderNames.ACCEPT))))
+            .start();
     }
 
-    /**
-     * @param aeron   the Aeron edge whose sessions and media-driver counters are exported too, or null.
-     * @param durable the durable state ({@code --data-dir}) whose journal and snapshot metrics are exported, or null.
-     */
-    MetricsEndpoint(final String host, final int port, final RouterMetrics metrics, final AeronEdge aeron,
-        final to.clasp.journal.DurableState durable) throws IOException
+    private static HttpAnswer scrape(final PrometheusRegistry registry, final String accept)
     {
-        this(host, port, DurableMetrics.register(registerAeron(register(new PrometheusRegistry(), metrics), aeron),
-            durable));
+        final ExpositionFormatWriter writer = FORMATS.findWriter(accept);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try
+        {
+            writer.write(out, registry.scrape());
+        }
+        catch (final IOException ex)
+        {
+            return HttpAnswer.text(500, "scrape failed: " + ex.getMessage());
+        }
+        return new HttpAnswer(200, writer.getContentType(), out.toByteArray());
     }
 
     /**
@@ -111,14 +126,66 @@ final class MetricsEndpoint implements AutoCloseable
             .register(registry);
     }
 
-    private MetricsEndpoint(final String host, final int port, final PrometheusRegistry registry) throws IOException
-    {
-        server = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
-    }
-
     int port()
     {
-        return server.getPort();
+        return server.port();
+    }
+
+    /** {@code https} with {@code --tls-cert/--tls-key}, {@code http} otherwise. */
+    String scheme()
+    {
+        return server.scheme();
+    }
+
+    /**
+     * Register every metric of the router and of its WebSocket edge (overload, admission, liveness) with
+     * {@code registry}.
+     *
+     * @return the registry.
+     */
+    static PrometheusRegistry register(final PrometheusRegistry registry, final Router router, final WebSocketEdge edge)
+    {
+        register(registry, router.metrics());
+        final BackPressureMetrics bp = router.backPressure();
+        simpleCounter(registry, "clasp_inbound_back_pressured", "Frames the core's ring refused for a while " +
+            "(the edge kept them and stopped reading).", bp::backPressured);
+        simpleCounter(registry, "clasp_inbound_inline_cycles", "Core duty cycles the hosting thread ran inside an " +
+            "offer because the ring was full.", bp::inlineCycles);
+        simpleCounter(registry, "clasp_inbound_producer_timeouts", "Frames refused after a producer waited the " +
+            "whole producer wait timeout for ring room.", bp::producerTimeouts);
+        final CoreWatchdog watchdog = router.watchdog();
+        simpleCounter(registry, "clasp_core_stalls", "Stalls of the core's duty cycle seen by the watchdog.",
+            watchdog::stalls);
+        GaugeWithCallback.builder().name("clasp_core_stalled")
+            .help("1 while the watchdog reports the core stalled (then /healthz answers 503), else 0.")
+            .callback(cb -> cb.call(null == watchdog.stallReason() ? 0 : 1)).register(registry);
+        if (null != edge)
+        {
+            GaugeWithCallback.builder().name("clasp_ws_connections")
+                .help("TCP connections open on the WebSocket port (upgraded or not).")
+                .callback(cb -> cb.call(edge.openConnections())).register(registry);
+            simpleCounter(registry, "clasp_ws_upgrade_timeouts", "Connections closed for not completing the " +
+                "WebSocket upgrade in time.", edge::upgradeTimeouts);
+            CounterWithCallback.builder().name("clasp_ws_refused_connections")
+                .help("Connections closed on accept, by the limit that refused them.")
+                .labelNames("limit")
+                .callback(cb ->
+                {
+                    cb.call(edge.perAddressRefusals(), "per_ip");
+                    cb.call(edge.connectionLimitRefusals(), "total");
+                })
+                .register(registry);
+            simpleCounter(registry, "clasp_ws_accept_failures", "accept() failures (e.g. out of file " +
+                "descriptors); each pauses accepting briefly.", edge::acceptFailures);
+        }
+        return registry;
+    }
+
+    private static void simpleCounter(final PrometheusRegistry registry, final String name, final String help,
+        final java.util.function.LongSupplier read)
+    {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.getAsLong()))
+            .register(registry);
     }
 
     /**
@@ -189,6 +256,14 @@ final class MetricsEndpoint implements AutoCloseable
         registry.register(() -> serviceTime(m));
         counter(registry, "clasp_query_results_truncated", "RESULT replies cut at one frame (65 535 bytes).", m,
             RouterMetrics::queryResultsTruncated);
+        counter(registry, "clasp_refused_writes", "SET, PUBLISH and BUNDLE requests refused (any QoS; at QoS 0 at " +
+            "most one ERROR per second per session reports them).", m, RouterMetrics::refusedWrites);
+        gauge(registry, "clasp_outbound_queued_bytes", "Bytes queued for all sessions together (sampled every " +
+            "10 ms while anything is queued).", m, RouterMetrics::outboundQueuedBytes);
+        counter(registry, "clasp_outbound_memory_disconnects", "Slow consumers cut because outbound memory passed " +
+            "--max-outbound-memory (largest first).", m, RouterMetrics::outboundMemoryDisconnects);
+        counter(registry, "clasp_snapshots_paced", "Times a session's snapshot output waited for its byte budget " +
+            "(--snapshot-rate).", m, RouterMetrics::snapshotsPaced);
         return registry;
     }
 

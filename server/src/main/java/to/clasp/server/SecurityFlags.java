@@ -64,8 +64,8 @@ final class SecurityFlags
     String guestScopes;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",
-        description = "PEM certificate chain: serve wss:// on the WebSocket port and https:// for the auth API " +
-            "(needs --tls-key; reloaded on SIGHUP).")
+        description = "PEM certificate chain: serve wss:// on the WebSocket port (and its inspector) and https:// for " +
+            "the auth API, health and metrics (needs --tls-key; reloaded on SIGHUP).")
     Path tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")

@@ -153,6 +153,42 @@ public final class ServerCommand implements Callable<Integer>
             "are deleted (default: ${DEFAULT-VALUE}).")
     Duration journalRetention;
 
+    // ---- Overload, admission and liveness (docs/operations.md, "Overload and hostile clients") ----
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
+        converter = Converters.PositiveInt.class,
+        description = "Most WebSocket connections open at once from one source IP address; more are closed on " +
+            "accept (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--upgrade-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "A connection to the WebSocket port that has not completed its WebSocket upgrade within this " +
+            "is closed (default: ${DEFAULT-VALUE}).")
+    Duration upgradeTimeout;
+
+    @Option(names = "--max-outbound-memory", paramLabel = "SIZE", defaultValue = "25%",
+        converter = ByteSizeConverter.class,
+        description = "Most bytes all sessions' outbound queues may hold together; past it the largest slow " +
+            "consumers are cut (ERROR 503, close 1008). Bytes, KiB/MiB/GiB, or a share of the heap; 0 = no " +
+            "global cap (default: ${DEFAULT-VALUE} of the heap).")
+    long maxOutboundMemory;
+
+    @Option(names = "--snapshot-rate", paramLabel = "SIZE", defaultValue = "16MiB", converter = ByteSizeConverter.class,
+        description = "Snapshot bytes per second per session (and the burst); beyond it a session's snapshots are " +
+            "paced; 0 = unpaced (default: ${DEFAULT-VALUE}).")
+    long snapshotRate;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+        description = "When the core has work and completes no duty cycle for this long, /healthz answers 503 and " +
+            "the stuck thread's stack is logged; 0 = no watchdog (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+        description = "Budget of a graceful shutdown (SIGTERM): sessions get their queued frames and close 1001 " +
+            "within it; the process ends at most a second later whatever state it is in (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.Log.class,
         description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
     LogSetup.Format logFormat;
@@ -251,11 +287,16 @@ public final class ServerCommand implements Callable<Integer>
             .paramTtlSeconds((int)paramTtl.getSeconds())
             .maxParams(maxParams)
             .waitStrategy(waitStrategy)
-            .coreThreading(coreThread().threading());
+            .coreThreading(coreThread().threading())
+            .maxOutboundMemory(maxOutboundMemory)
+            .snapshotBytesPerSecond(snapshotRate)
+            .stallTimeoutNs(stallTimeout.toNanos());
         final WebSocketEdge.Context edge = new WebSocketEdge.Context()
             .host(host)
             .port(port)
-            .ioThreads(ioThreads);
+            .ioThreads(ioThreads)
+            .maxConnectionsPerIp(maxConnectionsPerIp)
+            .upgradeTimeoutMs(upgradeTimeout.toMillis());
         AeronEdge.Context aeron = null;
         if (aeronEndpoint != null)
         {
@@ -284,7 +325,8 @@ public final class ServerCommand implements Callable<Integer>
             .aeron(aeron)
             .healthPort(healthPort == null ? ClaspServer.Context.OFF : healthPort)
             .metricsPort(metricsPort == null ? ClaspServer.Context.OFF : metricsPort)
-            .inspector(!noInspector);
+            .inspector(!noInspector)
+            .drainTimeoutMs(drainTimeout.toMillis());
     }
 
     /**
@@ -385,6 +427,12 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--fsync-interval': at most 60s");
+        }
+        if (upgradeTimeout.isZero() || drainTimeout.isZero())
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--" + (upgradeTimeout.isZero() ? "upgrade" : "drain") + "-timeout': " +
+                "must be more than 0");
         }
         if (host.isBlank())
         {

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import to.clasp.auth.AdminToken;
 import to.clasp.auth.AuthApi;
 import to.clasp.auth.AuthDatabase;
-import to.clasp.auth.AuthHttpServer;
+import to.clasp.auth.AuthEndpoint;
 import to.clasp.security.Authenticator;
 import to.clasp.security.CapabilityVerifier;
 import to.clasp.security.Ed25519;
@@ -13,6 +13,7 @@ import to.clasp.security.IssuedTokens;
 import to.clasp.security.StaticTokenFile;
 import to.clasp.security.TokenFileException;
 import to.clasp.security.TokenSource;
+import to.clasp.transport.http.HttpEndpointServer;
 import to.clasp.transport.ws.ServerTls;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class ServerSecurity implements AutoCloseable
     private final AuthApi api;
     private final Integer apiPort;
     private final ServerTls tls;
-    private AuthHttpServer apiServer;
+    private AuthEndpoint apiServer;
 
     /** A configuration the server cannot start with; the message names the file or flag. */
     static final class StartupException extends Exception
@@ -199,12 +200,15 @@ final class ServerSecurity implements AutoCloseable
         return tls;
     }
 
-    /** Start the auth API, when configured, on {@code host}. */
+    /**
+     * Start the auth API, when configured, on {@code host} (HTTPS with the router's certificate). It has a one-thread
+     * event loop of its own: a login flood's TLS handshakes never delay the health probes.
+     */
     void startApi(final String host)
     {
         if (api != null)
         {
-            apiServer = AuthHttpServer.start(host, apiPort, api, tls);
+            apiServer = AuthEndpoint.start(new HttpEndpointServer.Context().host(host).port(apiPort).tls(tls), api);
         }
     }
 

@@ -15,6 +15,13 @@ final class ShutdownSignals
 {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
 
+    /** Time after the drain timeout for closing sockets and threads before the process is ended regardless. */
+    static final long DRAIN_GRACE_MS = 1_000;
+    /** Budget of writing the durable state (journal sync, final snapshot) after the drain. */
+    static final long FLUSH_BUDGET_MS = 60_000;
+    /** Exit code when the drain did not finish in time and the process was ended regardless. */
+    static final int EXIT_FORCED = 1;
+
     private ShutdownSignals()
     {
     }
@@ -70,7 +77,30 @@ final class ShutdownSignals
 
         stop.await();
         LOG.info("{} received: draining", signalName[0]);
-        server.close();
+        // The drain runs on a thread of its own so that this one can end the process on time even if something
+        // (a stuck core, an event loop that never returns) holds the drain up.
+        final Thread drain = new Thread(server::close, "clasp-drain");
+        drain.setDaemon(true);
+        drain.start();
+        drain.join(server.drainTimeoutMs() + DRAIN_GRACE_MS);
+        if (drain.isAlive() && server.isFlushingState())
+        {
+            // The drain is done and the journal and final snapshot are being written: disk work with a budget of
+            // its own, so a slow disk does not cost the state.
+            LOG.info("writing the durable state; waiting up to {} s more", FLUSH_BUDGET_MS / 1000);
+            drain.join(FLUSH_BUDGET_MS);
+        }
+        if (drain.isAlive())
+        {
+            final StringBuilder stuck = new StringBuilder();
+            for (final StackTraceElement e : drain.getStackTrace())
+            {
+                stuck.append(System.lineSeparator()).append("\tat ").append(e);
+            }
+            LOG.error("shutdown did not finish within the drain timeout ({} ms); exiting now. The drain was at:{}",
+                server.drainTimeoutMs(), stuck);
+            Runtime.getRuntime().halt(EXIT_FORCED);
+        }
         try
         {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -76,7 +76,12 @@ final class ClaspServerTest
     {
         final AtomicBoolean live = new AtomicBoolean(false);
         final AtomicBoolean ready = new AtomicBoolean(false);
-        try (HealthEndpoint health = new HealthEndpoint("127.0.0.1", 0, live::get, ready::get))
+        final java.util.concurrent.atomic.AtomicReference<String> stall = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<String> refusing =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        try (HealthEndpoint health = new HealthEndpoint(
+            new to.clasp.transport.http.HttpEndpointServer.Context().host("127.0.0.1"), live::get, ready::get,
+            refusing::get, stall::get))
         {
             assertEquals(503, get(health.port(), "/healthz").statusCode(), "starting");
             assertEquals(503, get(health.port(), "/readyz").statusCode(), "starting");
@@ -84,9 +89,54 @@ final class ClaspServerTest
             ready.set(true);
             assertEquals(200, get(health.port(), "/healthz").statusCode());
             assertEquals(200, get(health.port(), "/readyz").statusCode());
+            refusing.set("at the connection limit (10)");
+            assertEquals(200, get(health.port(), "/healthz").statusCode(), "alive while refusing connections");
+            assertEquals("not ready: at the connection limit (10)\n", get(health.port(), "/readyz").body());
+            refusing.set(null);
+            stall.set("core stalled: test");
+            assertEquals(503, get(health.port(), "/healthz").statusCode(), "a stalled core is not live");
+            assertEquals("core stalled: test\n", get(health.port(), "/healthz").body());
+            assertEquals(503, get(health.port(), "/readyz").statusCode());
+            stall.set(null);
             ready.set(false);
             assertEquals(200, get(health.port(), "/healthz").statusCode(), "still alive while draining");
             assertEquals(503, get(health.port(), "/readyz").statusCode(), "draining");
+        }
+    }
+
+    @Test
+    void aStuckCoreTurnsHealthzTo503WithTheReasonAndShutdownStillEndsInTime() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
+        final ClaspServer server = start("--health-port", "0", "--metrics-port", "0", "--stall-timeout", "300ms",
+            "--drain-timeout", "1s");
+        try
+        {
+            // Here the WebSocket event loop hosting the core gets stuck inside a duty cycle.
+            final to.clasp.edge.InboundPort port = server.router().inboundPort();
+            final long id = port.connect(new to.clasp.testing.BlockingConnection(unblock)).connectionId();
+            final byte[] hello = Hex.bytes(HELLO);
+            assertTrue(port.onFrame(id, new org.agrona.concurrent.UnsafeBuffer(hello), 0, hello.length));
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            HttpResponse<String> health = get(server.healthPort(), "/healthz");
+            while (health.statusCode() == 200 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(50);
+                health = get(server.healthPort(), "/healthz");
+            }
+            assertEquals(503, health.statusCode(), "the watchdog saw the stall; health is served off the core");
+            assertTrue(health.body().startsWith("core stalled: no duty cycle completed"), health.body());
+            assertTrue(get(server.metricsPort(), "/metrics").body().contains("clasp_core_stalled 1.0"));
+
+            final long start = System.nanoTime();
+            server.close();
+            final long tookMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(tookMs < 8_000, "shutdown ended although the core never ran again: " + tookMs + " ms");
+        }
+        finally
+        {
+            unblock.countDown();
+            server.close();
         }
     }
 

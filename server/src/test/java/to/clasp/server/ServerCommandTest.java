@@ -48,6 +48,28 @@ final class ServerCommandTest
         assertEquals(ClaspServer.Context.OFF, ctx.metricsPort());
         assertEquals(LogSetup.Format.TEXT, parse().logFormat);
         assertEquals(null, ctx.aeron(), "Aeron is off unless --aeron-endpoint is given");
+        assertEquals(1_000, edge.maxConnectionsPerIp());
+        assertEquals(10_000, edge.upgradeTimeoutMs());
+        assertEquals(Runtime.getRuntime().maxMemory() / 100 * 25, router.maxOutboundMemory());
+        assertEquals(16L * 1024 * 1024, router.snapshotBytesPerSecond());
+        assertEquals(TimeUnit.SECONDS.toNanos(5), router.stallTimeoutNs());
+        assertEquals(5_000, ctx.drainTimeoutMs());
+    }
+
+    @Test
+    void overloadFlagsReachTheirSettings()
+    {
+        final ClaspServer.Context ctx = parse("--max-connections-per-ip", "20", "--upgrade-timeout", "1500ms",
+            "--max-outbound-memory", "64MiB", "--snapshot-rate", "512k", "--stall-timeout", "0",
+            "--drain-timeout", "2s").context();
+        assertEquals(20, ctx.edge().maxConnectionsPerIp());
+        assertEquals(1_500, ctx.edge().upgradeTimeoutMs());
+        assertEquals(64L << 20, ctx.router().maxOutboundMemory());
+        assertEquals(512L << 10, ctx.router().snapshotBytesPerSecond());
+        assertEquals(0, ctx.router().stallTimeoutNs(), "0 = no watchdog");
+        assertEquals(2_000, ctx.drainTimeoutMs());
+        assertEquals(0, parse("--max-outbound-memory", "0").context().router().maxOutboundMemory());
+        assertEquals(3L << 30, parse("--max-outbound-memory", "3g").context().router().maxOutboundMemory());
     }
 
     @Test
@@ -143,7 +165,9 @@ final class ServerCommandTest
         "--idle-timeout=-5s", "--param-ttl=1500ms", "--max-params=0", "--io-threads=0", "--io-threads=65",
         "--wait=fast", "--log-format=xml", "--health-port=99999", "--metrics-port=http", "--bogus", "--name=",
         "--aeron-endpoint=7331", "--aeron-endpoint=host:99999", "--aeron-dir=/tmp/x", "--aeron-threading=turbo",
-        "--aeron-idle=nap", "--aeron-idle=park:0", "--aeron-heartbeat-timeout=10ms", "--core-thread=both"
+        "--aeron-idle=nap", "--aeron-idle=park:0", "--aeron-heartbeat-timeout=10ms", "--core-thread=both",
+        "--max-connections-per-ip=0", "--upgrade-timeout=0", "--max-outbound-memory=12x",
+        "--max-outbound-memory=101%", "--snapshot-rate=-1", "--stall-timeout=soon", "--drain-timeout=0"
     })
     void badValuesPrintOneLineAndExit2(final String arg)
     {
@@ -224,7 +248,9 @@ final class ServerCommandTest
         for (final String flag : new String[] {"--host", "--port", "--name", "--max-sessions", "--rate-limit",
             "--idle-timeout", "--param-ttl", "--max-params", "--health-port", "--metrics-port", "--io-threads",
             "--wait", "--log-format", "--aeron-endpoint", "--aeron-dir", "--aeron-threading", "--aeron-idle",
-            "--aeron-heartbeat-timeout", "--core-thread", "--no-inspector", "--config", "--print-config"})
+            "--aeron-heartbeat-timeout", "--core-thread", "--no-inspector", "--config", "--print-config",
+            "--max-connections-per-ip", "--upgrade-timeout", "--max-outbound-memory", "--snapshot-rate",
+            "--stall-timeout", "--drain-timeout"})
         {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }

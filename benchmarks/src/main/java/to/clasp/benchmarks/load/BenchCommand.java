@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer>
 {
     @Parameters(paramLabel = "SCENARIO", arity = "0..*",
-        description = "throughput, latency, fanout, connections (default: all four).")
+        description = "throughput, flood, latency, fanout, connections, storm (default: all).")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--targets", split = ",", paramLabel = "T",
@@ -60,6 +60,14 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--connections", paramLabel = "C", defaultValue = "10000",
         description = "Clients in the connections scenario (default: ${DEFAULT-VALUE}).")
     int connections;
+
+    @Option(names = "--storm-clients", paramLabel = "C", defaultValue = "5000",
+        description = "Clients in the storm scenario (default: ${DEFAULT-VALUE}).")
+    int stormClients;
+
+    @Option(names = "--storm-concurrency", paramLabel = "K", defaultValue = "100",
+        description = "Storm clients handshaking at once (default: ${DEFAULT-VALUE}).")
+    int stormConcurrency;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32",
         description = "Message payload bytes, the same for every router; at least 16 (default: ${DEFAULT-VALUE}).")
@@ -168,6 +176,7 @@ public final class BenchCommand implements Callable<Integer>
             .publishers(publishers)
             .subscribers(subscribers)
             .connections(connections)
+            .storm(stormClients, stormConcurrency)
             .payloadSize(size)
             .topics(topics)
             .window(window)
@@ -213,7 +222,7 @@ public final class BenchCommand implements Callable<Integer>
             loadAtEnd + ".\n\n" + table);
         for (final Scenario scenario : scenarioList)
         {
-            if (scenario == Scenario.CONNECTIONS)
+            if (!scenario.hasMessageKind())
             {
                 continue;
             }
@@ -254,7 +263,7 @@ public final class BenchCommand implements Callable<Integer>
                         options.tls != null && !target.supportsTls(scenario) ? " with --tls" : "");
                     continue;
                 }
-                final List<MessageKind> runKinds = target.hasKinds() && scenario != Scenario.CONNECTIONS ?
+                final List<MessageKind> runKinds = target.hasKinds() && scenario.hasMessageKind() ?
                     kindList : java.util.Collections.singletonList(null);
                 for (final MessageKind kind : runKinds)
                 {
@@ -276,6 +285,7 @@ public final class BenchCommand implements Callable<Integer>
         console.printf("== %s %s%s%n", target.label(), scenario.label(), kindLabel == null ? "" : " " + kindLabel);
         ServerProcess server = null;
         Transport transport = null;
+        Transport probes = null;
         try
         {
             final boolean external = url != null && target == RouterTarget.CLASP_WS;
@@ -290,7 +300,7 @@ public final class BenchCommand implements Callable<Integer>
                 transport = new ClaspWsTransport(url,
                     new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics), 1);
             }
-            else if (scenario == Scenario.CONNECTIONS)
+            else if (!scenario.hasMessageKind())
             {
                 transport = target.idleTransport(options, runPort, settings);
             }
@@ -298,9 +308,14 @@ public final class BenchCommand implements Callable<Integer>
             {
                 transport = target.transport(options, runPort, kind, settings);
             }
+            if (scenario == Scenario.FLOOD && !external)
+            {
+                // New clients probe the handshake during the flood through threads of their own.
+                probes = target.idleTransport(options, runPort, settings);
+            }
             final ServerProcess s = server;
             final ScenarioResult r = new ScenarioRunner(settings, transport, kindLabel,
-                () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run(scenario);
+                () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).probes(probes).run(scenario);
             if (server != null && server.exited())
             {
                 r.failure = "the router process exited during the run; see " + server.log();
@@ -319,6 +334,10 @@ public final class BenchCommand implements Callable<Integer>
         }
         finally
         {
+            if (probes != null)
+            {
+                probes.close();
+            }
             if (transport != null)
             {
                 transport.close();
@@ -353,6 +372,8 @@ public final class BenchCommand implements Callable<Integer>
         m.put("publishers", publishers);
         m.put("subscribers", subscribers);
         m.put("connections", connections);
+        m.put("stormClients", stormClients);
+        m.put("stormConcurrency", stormConcurrency);
         m.put("payloadBytes", size);
         m.put("topics", topics);
         m.put("rounds", rounds);

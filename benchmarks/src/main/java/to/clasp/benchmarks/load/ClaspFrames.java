@@ -85,6 +85,13 @@ public final class ClaspFrames
             null, null, null, null), webSocket);
     }
 
+    /** PING: its PONG proves the router has handled every frame this connection sent before it. */
+    public static byte[] ping(final boolean webSocket)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[16]);
+        return wrap(frame, to.clasp.protocol.PingEncoder.encode(frame, 0), webSocket);
+    }
+
     public int topics()
     {
         return messages.length;

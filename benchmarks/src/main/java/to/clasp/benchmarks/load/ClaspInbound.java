@@ -21,6 +21,9 @@ final class ClaspInbound
     private final AtomicLong errors;
     private final FrameDecoder decoder = new FrameDecoder();
     final CompletableFuture<Void> welcomed = new CompletableFuture<>();
+    /** One future per PING sent, completed by the PONGs in order. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Void>> pongs =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     ClaspInbound(final Receiver receiver, final AtomicLong errors)
     {
@@ -47,6 +50,13 @@ final class ClaspInbound
             case MessageType.WELCOME:
                 welcomed.complete(null);
                 return;
+            case MessageType.PONG:
+                final CompletableFuture<Void> pong = pongs.poll();
+                if (null != pong)
+                {
+                    pong.complete(null);
+                }
+                return;
             case MessageType.ERROR:
                 errors.incrementAndGet();
                 return;
@@ -60,8 +70,25 @@ final class ClaspInbound
         }
     }
 
+    /**
+     * Call before sending a PING.
+     *
+     * @return completed by its PONG.
+     */
+    CompletableFuture<Void> expectPong()
+    {
+        final CompletableFuture<Void> pong = new CompletableFuture<>();
+        pongs.add(pong);
+        return pong;
+    }
+
     void onClosed()
     {
+        CompletableFuture<Void> pong;
+        while (null != (pong = pongs.poll()))
+        {
+            pong.completeExceptionally(new java.io.IOException("closed before PONG"));
+        }
         if (!welcomed.isDone())
         {
             welcomed.completeExceptionally(new java.io.IOException("closed before WELCOME"));

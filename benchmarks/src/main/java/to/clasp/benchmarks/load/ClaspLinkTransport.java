@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClaspLinkTransport implements Transport
 {
     private static final long TIMEOUT_MS = 10_000;
+    private static final byte[] PING = ClaspFrames.ping(false);
 
     private final String name;
     private final ClientTransport transport;
@@ -68,7 +69,7 @@ public final class ClaspLinkTransport implements Transport
             link.close();
             throw ex;
         }
-        return new LinkEndpoint(link, connectionIds.incrementAndGet() * 1000);
+        return new LinkEndpoint(link, clasp, connectionIds.incrementAndGet() * 1000);
     }
 
     /**
@@ -110,23 +111,34 @@ public final class ClaspLinkTransport implements Transport
     private final class LinkEndpoint implements Endpoint
     {
         private final ClientTransport.Link link;
+        private final ClaspInbound clasp;
         private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65_536]);
         private int nextSubscription;
 
-        LinkEndpoint(final ClientTransport.Link link, final int subscriptionBase)
+        LinkEndpoint(final ClientTransport.Link link, final ClaspInbound clasp, final int subscriptionBase)
         {
             this.link = link;
+            this.clasp = clasp;
             this.nextSubscription = subscriptionBase;
         }
 
-        public void subscribeAll()
+        public void subscribeAll() throws Exception
         {
-            sendBytes(ClaspFrames.subscribe(nextSubscription++, ClaspFrames.WILDCARD, false));
+            subscribeTo(ClaspFrames.WILDCARD);
         }
 
-        public void subscribe(final int topic)
+        public void subscribe(final int topic) throws Exception
         {
-            sendBytes(ClaspFrames.subscribe(nextSubscription++, ClaspFrames.PREFIX + topic, false));
+            subscribeTo(ClaspFrames.PREFIX + topic);
+        }
+
+        /** SUBSCRIBE then PING; the PONG says the subscription is in place. */
+        private void subscribeTo(final String pattern) throws Exception
+        {
+            final java.util.concurrent.CompletableFuture<Void> pong = clasp.expectPong();
+            sendBytes(ClaspFrames.subscribe(nextSubscription++, pattern, false));
+            sendBytes(PING);
+            pong.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
 
         private void sendBytes(final byte[] frame)

@@ -26,6 +26,7 @@ import to.clasp.protocol.Frame;
 import to.clasp.transport.ws.NettyClientTransport;
 
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,7 @@ public final class ClaspWsTransport implements Transport
 {
     private static final int BATCH_BYTES = 64 * 1024;
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final byte[] PING = ClaspFrames.ping(true);
 
     private final URI uri;
     private final io.netty.handler.ssl.SslContext tls;
@@ -147,7 +149,7 @@ public final class ClaspWsTransport implements Transport
             channel.close();
             throw ex;
         }
-        return new ClaspEndpoint(channel, raw, frames, connectionIds.incrementAndGet());
+        return new ClaspEndpoint(channel, raw, frames, clasp, connectionIds.incrementAndGet());
     }
 
     public void close()
@@ -162,28 +164,43 @@ public final class ClaspWsTransport implements Transport
         private final Channel channel;
         private final ChannelHandlerContext raw;
         private final ClaspFrames frames;
+        private final ClaspInbound clasp;
         private final int subscriptionBase;
         private int nextSubscription;
         private ByteBuf batch;
 
-        ClaspEndpoint(final Channel channel, final ChannelHandlerContext raw, final ClaspFrames frames, final int id)
+        ClaspEndpoint(final Channel channel, final ChannelHandlerContext raw, final ClaspFrames frames,
+            final ClaspInbound clasp, final int id)
         {
             this.channel = channel;
             this.raw = raw;
             this.frames = frames;
+            this.clasp = clasp;
             this.subscriptionBase = id * 1000;
         }
 
-        public void subscribeAll()
+        public void subscribeAll() throws Exception
         {
-            raw.writeAndFlush(Unpooled.wrappedBuffer(
-                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.WILDCARD, true)));
+            subscribeTo(ClaspFrames.WILDCARD);
         }
 
-        public void subscribe(final int topic)
+        public void subscribe(final int topic) throws Exception
         {
+            subscribeTo(ClaspFrames.PREFIX + topic);
+        }
+
+        /** SUBSCRIBE then PING in one write; the PONG says the subscription is in place. */
+        private void subscribeTo(final String pattern) throws Exception
+        {
+            final CompletableFuture<Void> pong = clasp.expectPong();
             raw.writeAndFlush(Unpooled.wrappedBuffer(
-                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, ClaspFrames.PREFIX + topic, true)));
+                ClaspFrames.subscribe(subscriptionBase + nextSubscription++, pattern, true), PING));
+            pong.get(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+
+        public boolean writable()
+        {
+            return channel.isWritable();
         }
 
         public void send(final int topic, final long intendedNs, final long sentNs)

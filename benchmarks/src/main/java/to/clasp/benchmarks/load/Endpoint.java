@@ -7,11 +7,24 @@ package to.clasp.benchmarks.load;
  */
 public interface Endpoint extends AutoCloseable
 {
-    /** Subscribe to every benchmark topic with the router's single-level wildcard. Returns once the request is sent. */
+    /**
+     * Subscribe to every benchmark topic with the router's single-level wildcard. Returns once the router has applied
+     * the subscription: a round trip (CLASP PING → PONG, NATS PING → PONG, MQTT SUBACK), not a guessed delay.
+     */
     void subscribeAll() throws Exception;
 
-    /** Subscribe to one topic (the connections scenario). */
+    /** Subscribe to one topic (the connections scenarios); returns after the same round trip. */
     void subscribe(int topic) throws Exception;
+
+    /**
+     * @return whether the connection takes more data now; false while the socket is full (TCP is pushing back), for
+     *         the unwindowed flood, which sends only as fast as the network takes it. Library clients that block or
+     *         queue on their own say true.
+     */
+    default boolean writable()
+    {
+        return true;
+    }
 
     /**
      * Queue one message to {@code topic} carrying the two times (see {@link Payload}). It may sit in a batch until

@@ -23,19 +23,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Clients that only connect, subscribe and then sit idle, for the connections scenario against NATS and MQTT.
- * jnats and Paho start two or three threads per connection; 10 000 of them exhaust this machine's thread limit
- * (pthread_create fails with EAGAIN) before the router is tested. These clients speak just the handshake of each
- * protocol — NATS: CONNECT, SUB, PING → PONG; MQTT 3.1.1: CONNECT → CONNACK, SUBSCRIBE → SUBACK — on one shared
- * event loop, as the CLASP clients of that scenario do. They never publish.
+ * Clients that only connect, subscribe and then sit idle, for the connections and storm scenarios. jnats and Paho
+ * start two or three threads per connection; 10 000 of them exhaust this machine's thread limit (pthread_create fails
+ * with EAGAIN) before the router is tested. These clients speak just the handshake of each protocol — NATS: CONNECT,
+ * SUB, PING → PONG; MQTT 3.1.1: CONNECT → CONNACK, SUBSCRIBE → SUBACK; CLASP: WebSocket upgrade, HELLO → WELCOME,
+ * SUBSCRIBE + PING → PONG — as pre-built bytes on one shared event loop, so that a storm measures the router's
+ * handshake, not the generator's client stack. They never publish.
  */
 public final class IdleClientTransport implements Transport
 {
     /** The two protocols. */
     public enum Protocol
     {
-        NATS, MQTT
+        NATS, MQTT, CLASP
     }
+
+    private static final byte[] CLASP_HELLO = ClaspFrames.hello("clasp-bench-idle", true);
+    private static final byte[] CLASP_PING = ClaspFrames.ping(true);
 
     private static final long TIMEOUT_MS = 10_000;
 
@@ -88,6 +92,13 @@ public final class IdleClientTransport implements Transport
             {
                 endpoint.request("CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"bench\"}\r\nPING\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
+            }
+            else if (protocol == Protocol.CLASP)
+            {
+                endpoint.request(("GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+                    "Sec-WebSocket-Protocol: clasp\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                endpoint.request(CLASP_HELLO);
             }
             else
             {
@@ -177,19 +188,33 @@ public final class IdleClientTransport implements Transport
 
         public void subscribeAll() throws Exception
         {
-            subscribeTo(protocol == Protocol.NATS ? "bench.*" : "bench/+");
+            subscribeTo(protocol == Protocol.NATS ? "bench.*" : protocol == Protocol.MQTT ? "bench/+" :
+                ClaspFrames.WILDCARD);
         }
 
         public void subscribe(final int topic) throws Exception
         {
-            subscribeTo(protocol == Protocol.NATS ? "bench." + topic : "bench/" + topic);
+            subscribeTo(protocol == Protocol.NATS ? "bench." + topic : protocol == Protocol.MQTT ? "bench/" + topic :
+                ClaspFrames.PREFIX + topic);
         }
 
         private void subscribeTo(final String subject) throws Exception
         {
-            request(protocol == Protocol.NATS ?
-                ("SUB " + subject + " 1\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII) :
-                mqttSubscribe(1, subject));
+            switch (protocol)
+            {
+                case NATS:
+                    request(("SUB " + subject + " 1\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+                    break;
+                case MQTT:
+                    request(mqttSubscribe(1, subject));
+                    break;
+                default:
+                    final byte[] subscribe = ClaspFrames.subscribe(1, subject, true);
+                    final byte[] both = java.util.Arrays.copyOf(subscribe, subscribe.length + CLASP_PING.length);
+                    System.arraycopy(CLASP_PING, 0, both, subscribe.length, CLASP_PING.length);
+                    request(both);
+                    break;
+            }
         }
 
         public void send(final int topic, final long intendedNs, final long sentNs)
@@ -245,9 +270,13 @@ public final class IdleClientTransport implements Transport
                 {
                     natsLines(ctx);
                 }
-                else
+                else if (protocol == Protocol.MQTT)
                 {
                     mqttPackets();
+                }
+                else
+                {
+                    claspFrames();
                 }
             }
             finally
@@ -317,6 +346,81 @@ public final class IdleClientTransport implements Transport
                 else if (type == 9) // SUBACK: 0x80 = failure
                 {
                     if (length >= 3 && (data[q + length - 1] & 0xFF) != 0x80) complete(); else fail("SUBACK failure");
+                }
+                p = q + length;
+            }
+            pending.reset();
+            pending.write(data, p, data.length - p);
+        }
+
+        private boolean upgraded;
+
+        /** The 101 answer to the upgrade, then WebSocket frames: WELCOME and PONG acknowledge, ERROR or close fail. */
+        private void claspFrames()
+        {
+            final byte[] data = pending.toByteArray();
+            int p = 0;
+            if (!upgraded)
+            {
+                final String text = new String(data, StandardCharsets.ISO_8859_1);
+                final int end = text.indexOf("\r\n\r\n");
+                if (end < 0)
+                {
+                    return;
+                }
+                upgraded = true;
+                p = end + 4;
+                if (text.startsWith("HTTP/1.1 101"))
+                {
+                    complete();
+                }
+                else
+                {
+                    fail("upgrade refused: " + text.substring(0, text.indexOf('\r')));
+                }
+            }
+            while (data.length - p >= 2)
+            {
+                final int opcode = data[p] & 0x0F;
+                int length = data[p + 1] & 0x7F;
+                int q = p + 2;
+                if (length == 126)
+                {
+                    if (data.length - q < 2)
+                    {
+                        break;
+                    }
+                    length = ((data[q] & 0xFF) << 8) | (data[q + 1] & 0xFF);
+                    q += 2;
+                }
+                else if (length == 127)
+                {
+                    if (data.length - q < 8)
+                    {
+                        break;
+                    }
+                    length = (int)java.nio.ByteBuffer.wrap(data, q, 8).getLong();
+                    q += 8;
+                }
+                if (data.length - q < length)
+                {
+                    break;
+                }
+                if (opcode == 0x8)
+                {
+                    fail("closed by the router");
+                }
+                else if (opcode == 0x2 && length >= 5)
+                {
+                    final int type = data[q + 4] & 0xFF;
+                    if (type == to.clasp.protocol.MessageType.WELCOME || type == to.clasp.protocol.MessageType.PONG)
+                    {
+                        complete();
+                    }
+                    else if (type == to.clasp.protocol.MessageType.ERROR)
+                    {
+                        fail("ERROR from the router");
+                    }
                 }
                 p = q + length;
             }

@@ -13,6 +13,11 @@ public final class LoadSettings
     int publishers = 4;
     int subscribers = 100;
     int connections = 10_000;
+    /** Clients of the storm scenario, and how many handshake at once. */
+    int stormClients = 5_000;
+    int stormConcurrency = 100;
+    /** Interval between the flood's WELCOME probes. */
+    long probeIntervalNs = 100_000_000L;
     int payloadSize = 32;
     int topics = 100;
     /** Messages in flight (sent, not yet delivered to every subscriber) before a windowed sender waits. */
@@ -56,6 +61,19 @@ public final class LoadSettings
     public LoadSettings connections(final int n)
     {
         connections = positive("connections", n);
+        return this;
+    }
+
+    public LoadSettings storm(final int clients, final int concurrency)
+    {
+        this.stormClients = positive("storm clients", clients);
+        this.stormConcurrency = positive("storm concurrency", concurrency);
+        return this;
+    }
+
+    public LoadSettings probeIntervalMs(final long ms)
+    {
+        this.probeIntervalNs = ms * 1_000_000L;
         return this;
     }
 

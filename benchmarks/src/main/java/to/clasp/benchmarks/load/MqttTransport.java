@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MqttTransport implements Transport
 {
+    private static final int MAX_INFLIGHT = 65_535;
     private static final long TIMEOUT_MS = 10_000;
 
     private final String url;
@@ -83,7 +84,7 @@ public final class MqttTransport implements Transport
         options.setKeepAliveInterval(60);
         options.setConnectionTimeout((int)(TIMEOUT_MS / 1000));
         // Paho counts QoS 0 publishes in flight too until written; let the generator's window be the limit.
-        options.setMaxInflight(65_535);
+        options.setMaxInflight(MAX_INFLIGHT);
         client.connect(options).waitForCompletion(TIMEOUT_MS);
         return new MqttEndpoint(client);
     }
@@ -129,6 +130,12 @@ public final class MqttTransport implements Transport
         public void flush()
         {
             // Paho's sender thread writes as soon as a message is queued.
+        }
+
+        /** Paho refuses a publish past its in-flight limit (QoS 0 included): the flood waits below it. */
+        public boolean writable()
+        {
+            return client.getInFlightMessageCount() < MAX_INFLIGHT / 2;
         }
 
         public void close()

@@ -26,9 +26,10 @@ public enum RouterTarget
             cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
             cmd.addAll(List.of("-jar", o.serverJar.toString(), "server", "--host", "127.0.0.1",
                 "--port", Integer.toString(port),
-                // The connections scenario holds 10 000 sessions, the default limit; idle probing is off so a
-                // held-open idle client is not pinged in the middle of a run.
-                "--max-sessions", "0", "--idle-timeout", "0"));
+                // The connections scenario holds 10 000 sessions, the default limit, all from 127.0.0.1 (past the
+                // default 1 000 per source address); idle probing is off so a held-open idle client is not pinged in
+                // the middle of a run.
+                "--max-sessions", "0", "--max-connections-per-ip", "1000000", "--idle-timeout", "0"));
             if (o.tls != null)
             {
                 cmd.addAll(List.of("--tls-cert", o.tls.certificate().toString(), "--tls-key",
@@ -48,6 +49,11 @@ public enum RouterTarget
         {
             return new ClaspWsTransport((o.tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/",
                 new ClaspFrames(kind, s.payloadSize(), s.topics()), 1, o.tls == null ? null : o.tls.nettyClient());
+        }
+
+        Transport idleTransport(final Options o, final int port, final LoadSettings s)
+        {
+            return new IdleClientTransport(label(), IdleClientTransport.Protocol.CLASP, "127.0.0.1", port);
         }
     },
     CLASP_AERON("clasp-aeron")
@@ -72,7 +78,7 @@ public enum RouterTarget
         {
             // Every Aeron link maps its own publication and subscription log buffers (megabytes each): Aeron is
             // this router's transport for a few clients on a LAN, not for 10 000 idle ones.
-            return scenario != Scenario.CONNECTIONS;
+            return scenario.hasMessageKind();
         }
     },
     NATS("nats")

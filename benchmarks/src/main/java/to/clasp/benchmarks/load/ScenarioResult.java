@@ -54,6 +54,12 @@ public final class ScenarioResult
     public Long rssBeforeBytes;
     public Long rssBytes;
     public Double rssPerConnectionBytes;
+    /** Sent messages delivered per subscriber, delivered ÷ (sent × subscribers) after draining (0..1). */
+    public Double deliveryRatio;
+    /** Connect → handshake answer (CLASP WELCOME) of new clients: the storm's clients, or the flood's probe. */
+    public Percentiles welcomeLatency;
+    /** Probe or storm clients whose handshake failed or timed out. */
+    public Long welcomeFailures;
     /** Why a run failed, if it did (the table shows it instead of figures). */
     public String failure;
 

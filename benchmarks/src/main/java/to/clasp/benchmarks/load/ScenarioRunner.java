@@ -25,12 +25,14 @@ public final class ScenarioRunner
     private static final long STALL_NS = 1_000_000_000L;
     private static final long DRAIN_NS = 5_000_000_000L;
     private static final int CONNECT_THREADS = 8;
+    private static final int STORM_WARMUP_CLIENTS = 1_000;
 
     private final LoadSettings settings;
     private final Transport transport;
     private final String kind;
     private final LongSupplier rss;
     private final long routerPid;
+    private Transport probes;
 
     /**
      * @param kind      CLASP message kind, or null for routers with one kind.
@@ -48,12 +50,27 @@ public final class ScenarioRunner
         this.routerPid = routerPid;
     }
 
+    /**
+     * @param probes the transport the flood's WELCOME probe connects through: its own threads, so that the
+     *               subscriber's busy event loop does not delay the probe's handshake. The caller closes it.
+     * @return this.
+     */
+    public ScenarioRunner probes(final Transport probes)
+    {
+        this.probes = probes;
+        return this;
+    }
+
     public ScenarioResult run(final Scenario scenario) throws Exception
     {
         switch (scenario)
         {
             case THROUGHPUT:
                 return flow(scenario, settings.publishers, 1, 0, settings.window);
+            case FLOOD:
+                return flow(scenario, settings.publishers, 1, 0, 0);
+            case STORM:
+                return storm();
             case LATENCY:
                 return flow(scenario, 1, 1, settings.latencyRate, settings.window);
             case FANOUT:
@@ -73,7 +90,7 @@ public final class ScenarioRunner
         result.publishers = publisherCount;
         result.subscribers = subscriberCount;
         result.targetRate = rate > 0 ? rate : null;
-        result.window = rate > 0 ? null : window;
+        result.window = rate > 0 || window == 0 ? null : window;
         final Measurement m = new Measurement();
         final List<Endpoint> subscribers = new ArrayList<>();
         final List<Endpoint> publishers = new ArrayList<>();
@@ -94,14 +111,26 @@ public final class ScenarioRunner
             {
                 publishers.add(transport.connect(Receiver.NONE));
             }
-            // Subscriptions travel on other connections than the messages: give the router a moment to apply them.
-            Thread.sleep(200);
+            // Each subscribeAll() above returned after a round trip: the router has every subscription.
             final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, subscriberCount, rate, window);
             final String label = label(scenario);
+            final WelcomeProbe probe = scenario == Scenario.FLOOD ?
+                new WelcomeProbe(probes == null ? transport : probes) : null;
             try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
                 progressLine(label, second, sender, m, subscriberCount)))
             {
+                if (probe != null)
+                {
+                    probe.start();
+                }
                 sender.run(transport.sendingLoop(), onLoop);
+            }
+            finally
+            {
+                if (probe != null)
+                {
+                    probe.stop(result);
+                }
             }
             drain(m, sender.sent * subscriberCount);
             m.fromIntended.interval(); // take the last partial second into the totals
@@ -113,6 +142,8 @@ public final class ScenarioRunner
             result.sentPerSecond = result.sent / result.measuredSeconds;
             result.deliveredPerSecond = result.delivered / result.measuredSeconds;
             result.lost = Math.max(0, sender.sent * subscriberCount - m.delivered());
+            result.deliveryRatio = sender.sent == 0 ? null :
+                (double)Math.min(m.delivered(), sender.sent * subscriberCount) / (sender.sent * subscriberCount);
             result.stalls = sender.stalls;
             result.routerCpuPercent = sender.routerCpuPercent;
             result.generatorCpuPercent = sender.generatorCpuPercent;
@@ -181,49 +212,120 @@ public final class ScenarioRunner
     /** C clients connected and each subscribed to one topic, held for the run's duration. */
     private ScenarioResult connections() throws Exception
     {
-        final ScenarioResult result = newResult(Scenario.CONNECTIONS);
-        final int count = settings.connections;
+        return connectMany(Scenario.CONNECTIONS, settings.connections, CONNECT_THREADS, settings.durationNs);
+    }
+
+    /**
+     * The connection storm: {@code stormClients} clients, {@code stormConcurrency} handshaking at any moment, held
+     * open until the storm is over.
+     */
+    private ScenarioResult storm() throws Exception
+    {
+        if (settings.warmupNs > 0)
+        {
+            // Unmeasured: the router's handshake path compiled by the JIT, as the message scenarios' warm-up does
+            // for theirs (a fresh router JVM runs each scenario).
+            warmUpHandshakes(Math.min(STORM_WARMUP_CLIENTS, settings.stormClients));
+        }
+        return connectMany(Scenario.STORM, settings.stormClients, settings.stormConcurrency, 0);
+    }
+
+    /** {@code count} handshakes (connect, WELCOME, subscribe, close), {@code stormConcurrency} at a time. */
+    private void warmUpHandshakes(final int count) throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        final ExecutorService pool = Executors.newFixedThreadPool(settings.stormConcurrency);
+        final List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < settings.stormConcurrency; w++)
+        {
+            workers.add(pool.submit(() ->
+            {
+                int i;
+                while ((i = next.getAndIncrement()) < count)
+                {
+                    try
+                    {
+                        final Endpoint e = transport.connect(Receiver.NONE);
+                        e.subscribe(i % settings.topics);
+                        e.close();
+                    }
+                    catch (final Exception ignore)
+                    {
+                        // warm-up only
+                    }
+                }
+            }));
+        }
+        for (final Future<?> f : workers)
+        {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    /**
+     * {@code count} clients, {@code concurrency} at a time, each timed from the start of its TCP connect to its
+     * handshake answer (CLASP WELCOME), then subscribed to one topic (a round trip); all held {@code holdNs} after
+     * the last one connected, then closed.
+     */
+    private ScenarioResult connectMany(final Scenario scenario, final int count, final int concurrency,
+        final long holdNs) throws Exception
+    {
+        final ScenarioResult result = newResult(scenario);
         result.connections = count;
         final long errorsBefore = transport.errors();
         result.rssBeforeBytes = rss();
         final List<Endpoint> endpoints = java.util.Collections.synchronizedList(new ArrayList<>(count));
+        final Histogram welcome = new Histogram(LatencyStats.HIGHEST_NS, 3);
         final AtomicLong ok = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
-        final String label = label(Scenario.CONNECTIONS);
-        final ExecutorService pool = Executors.newFixedThreadPool(CONNECT_THREADS);
+        final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        final String label = label(scenario);
+        final ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
             String.format("%-28s %3ds connected %,d  failed %,d  router RSS %s  errors %d", label, second, ok.get(),
                 failed.get(), mib(rss()), transport.errors())))
         {
             final long start = System.nanoTime();
-            final List<Future<?>> futures = new ArrayList<>(count);
-            for (int i = 0; i < count; i++)
+            final List<Future<?>> workers = new ArrayList<>(concurrency);
+            for (int w = 0; w < concurrency; w++)
             {
-                final int topic = i % settings.topics;
-                futures.add(pool.submit(() ->
+                workers.add(pool.submit(() ->
                 {
-                    try
+                    int i;
+                    while ((i = next.getAndIncrement()) < count)
                     {
-                        final Endpoint e = transport.connect(Receiver.NONE);
-                        endpoints.add(e);
-                        e.subscribe(topic);
-                        ok.incrementAndGet();
-                    }
-                    catch (final Exception ex)
-                    {
-                        failed.incrementAndGet();
+                        final long t0 = System.nanoTime();
+                        try
+                        {
+                            final Endpoint e = transport.connect(Receiver.NONE);
+                            final long took = System.nanoTime() - t0;
+                            synchronized (welcome)
+                            {
+                                welcome.recordValue(Math.min(took, LatencyStats.HIGHEST_NS));
+                            }
+                            endpoints.add(e);
+                            e.subscribe(i % settings.topics);
+                            ok.incrementAndGet();
+                        }
+                        catch (final Exception ex)
+                        {
+                            failed.incrementAndGet();
+                        }
                     }
                 }));
             }
-            for (final Future<?> f : futures)
+            for (final Future<?> f : workers)
             {
                 f.get();
             }
             result.connectSeconds = (System.nanoTime() - start) / 1e9;
-            TimeUnit.NANOSECONDS.sleep(settings.durationNs);
+            TimeUnit.NANOSECONDS.sleep(holdNs);
         }
         result.connectOk = ok.get();
         result.connectFailed = failed.get();
+        result.welcomeLatency = Percentiles.of(welcome);
+        result.welcomeFailures = failed.get();
         result.rssBytes = rss();
         if (result.rssBytes != null && result.rssBeforeBytes != null && ok.get() > 0)
         {
@@ -241,6 +343,61 @@ public final class ScenarioRunner
         }
         pool.shutdown();
         return result;
+    }
+
+    /**
+     * During the flood: every {@code probeIntervalNs} a new client connects and is timed to its WELCOME (the
+     * handshake answer), then closes. Latencies and failures go into the result.
+     */
+    private final class WelcomeProbe implements Runnable
+    {
+        private final Transport through;
+        private final Histogram latency = new Histogram(LatencyStats.HIGHEST_NS, 3);
+        private final Thread thread = new Thread(this, "welcome-probe");
+        private volatile boolean running = true;
+        private long failures;
+
+        WelcomeProbe(final Transport through)
+        {
+            this.through = through;
+            thread.setDaemon(true);
+        }
+
+        void start()
+        {
+            thread.start();
+        }
+
+        public void run()
+        {
+            while (running)
+            {
+                final long t0 = System.nanoTime();
+                try
+                {
+                    final Endpoint e = through.connect(Receiver.NONE);
+                    latency.recordValue(Math.min(System.nanoTime() - t0, LatencyStats.HIGHEST_NS));
+                    e.close();
+                }
+                catch (final Exception ex)
+                {
+                    failures++;
+                }
+                final long left = settings.probeIntervalNs - (System.nanoTime() - t0);
+                if (left > 0)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(left);
+                }
+            }
+        }
+
+        void stop(final ScenarioResult result) throws InterruptedException
+        {
+            running = false;
+            thread.join(30_000);
+            result.welcomeLatency = Percentiles.of(latency);
+            result.welcomeFailures = failures;
+        }
     }
 
     private ScenarioResult newResult(final Scenario scenario)
@@ -330,6 +487,13 @@ public final class ScenarioRunner
          */
         void run(final SendingLoop loop, final boolean onLoop)
         {
+            if (window == 0 && rate == 0 && loop != null)
+            {
+                // The flood writes only to publishers whose sockets take more: it must never block the loop that
+                // flushes them, so it runs as tasks that give the loop back after every round.
+                runOnLoopAndWait(loop, done -> new FloodOnLoop(loop, done).start());
+                return;
+            }
             if (loop == null || (!onLoop && !loop.mayBlock()))
             {
                 run(null);
@@ -385,11 +549,121 @@ public final class ScenarioRunner
                 }
                 paced.runHere();
             }
+            else if (window == 0)
+            {
+                floodHere(measureFrom, endNs);
+            }
             else
             {
                 windowed(measureFrom, endNs);
             }
             finish(measureFrom);
+        }
+
+        /**
+         * Unwindowed, on this thread: each publisher gets a batch whenever it takes one (a client library that blocks
+         * or queues when its socket is full is the only brake).
+         */
+        private void floodHere(final long measureFrom, final long endNs)
+        {
+            final IdleStrategy idle = backoff();
+            long now;
+            while ((now = System.nanoTime()) < endNs)
+            {
+                if (measureStartNs == 0 && now >= measureFrom)
+                {
+                    markStart(now);
+                }
+                if (floodRound(now))
+                {
+                    idle.reset();
+                }
+                else
+                {
+                    idle.idle();
+                }
+            }
+        }
+
+        /**
+         * One batch to every publisher that takes more now.
+         *
+         * @return whether any did.
+         */
+        private boolean floodRound(final long now)
+        {
+            boolean any = false;
+            for (final Endpoint p : publishers)
+            {
+                if (!p.writable())
+                {
+                    continue;
+                }
+                any = true;
+                for (int k = 0; k < MAX_BATCH; k++)
+                {
+                    p.send(topic(sent), now, now);
+                    sent++;
+                }
+                p.flush();
+            }
+            sentVisible.lazySet(sent);
+            return any;
+        }
+
+        /** The flood as tasks on the publishers' event loop. */
+        private final class FloodOnLoop implements Runnable
+        {
+            private static final long FULL_RETRY_NS = 20_000;
+            private final SendingLoop loop;
+            private final java.util.concurrent.CompletableFuture<Void> done;
+            private long measureFrom;
+            private long endNs;
+
+            FloodOnLoop(final SendingLoop loop, final java.util.concurrent.CompletableFuture<Void> done)
+            {
+                this.loop = loop;
+                this.done = done;
+            }
+
+            void start()
+            {
+                final long startNs = System.nanoTime();
+                measureFrom = startNs + settings.warmupNs;
+                endNs = measureFrom + settings.durationNs;
+                m.measureFrom(measureFrom);
+                run();
+            }
+
+            public void run()
+            {
+                try
+                {
+                    final long now = System.nanoTime();
+                    if (measureStartNs == 0 && now >= measureFrom)
+                    {
+                        markStart(now);
+                    }
+                    if (now >= endNs)
+                    {
+                        finish(measureFrom);
+                        done.complete(null);
+                        return;
+                    }
+                    if (floodRound(now))
+                    {
+                        loop.execute(this);
+                    }
+                    else
+                    {
+                        loop.schedule(this, FULL_RETRY_NS);
+                    }
+                }
+                catch (final Throwable t)
+                {
+                    done.completeExceptionally(t);
+                }
+            }
         }
 
         private void finish(final long measureFrom)

@@ -86,6 +86,22 @@ public final class ServerProcess implements AutoCloseable
         return -1;
     }
 
+    /**
+     * SIGTERM, then wait for the process to end.
+     *
+     * @return its exit code, or -1 when it was still running after {@code timeoutMs} (it is then killed).
+     */
+    public int terminate(final long timeoutMs) throws InterruptedException
+    {
+        process.destroy();
+        if (process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
+        {
+            return process.exitValue();
+        }
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        return -1;
+    }
+
     /** Stop the process (SIGTERM, then SIGKILL after 5 s). */
     public void close()
     {

@@ -28,45 +28,108 @@ public final class SummaryTable
         final String name;
         final Function<ScenarioResult, Double> value;
         final String format;
+        /** A latency of messages sent by a closed loop (a window), when the run had no fixed rate. */
+        final boolean saturation;
 
         Figure(final String scenario, final String name, final String format,
+            final Function<ScenarioResult, Double> value)
+        {
+            this(scenario, name, format, false, value);
+        }
+
+        Figure(final String scenario, final String name, final String format, final boolean saturation,
             final Function<ScenarioResult, Double> value)
         {
             this.scenario = scenario;
             this.name = name;
             this.format = format;
+            this.saturation = saturation;
             this.value = value;
+        }
+
+        /**
+         * A closed-loop run measures latency at saturation (each message waits behind the window), never one-hop
+         * latency: the row says so.
+         */
+        String name(final ScenarioResult base)
+        {
+            return saturation && base != null && base.targetRate == null ? name + ", at saturation" : name;
         }
     }
 
-    private static final List<Figure> FIGURES = List.of(
-        new Figure("throughput", "sent msgs/s", "%,.0f", r -> r.sentPerSecond),
-        new Figure("throughput", "delivered msgs/s", "%,.0f", r -> r.deliveredPerSecond),
-        new Figure("throughput", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)),
-        new Figure("throughput", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent),
-        new Figure("throughput", "generator CPU (% of a core)", "%,.0f", r -> r.generatorCpuPercent),
-        new Figure("latency", "p50 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 50)),
-        new Figure("latency", "p90 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 90)),
-        new Figure("latency", "p99 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99)),
-        new Figure("latency", "p99.9 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99.9)),
-        new Figure("latency", "p99.99 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99.99)),
-        new Figure("latency", "max from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 100)),
-        new Figure("latency", "p50 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 50)),
-        new Figure("latency", "p99 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99)),
-        new Figure("latency", "p99.9 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99.9)),
-        new Figure("latency", "pacing lag p99 (µs)", "%,.1f", r -> p(r.pacingLag, 99)),
-        new Figure("latency", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent),
-        new Figure("fanout", "deliveries/s", "%,.0f", r -> r.deliveredPerSecond),
-        new Figure("fanout", "p50 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 50)),
-        new Figure("fanout", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)),
-        new Figure("fanout", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent),
-        new Figure("fanout", "generator CPU (% of a core)", "%,.0f", r -> r.generatorCpuPercent),
-        new Figure("connections", "connected", "%,.0f", r -> r.connectOk == null ? null : (double)r.connectOk),
-        new Figure("connections", "failed", "%,.0f", r -> r.connectFailed == null ? null : (double)r.connectFailed),
-        new Figure("connections", "connect time (s)", "%,.1f", r -> r.connectSeconds),
-        new Figure("connections", "router RSS (MiB)", "%,.1f", r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0),
-        new Figure("connections", "RSS per connection (KiB)", "%,.1f",
+    /** Every run's honesty rows: what was sent and never arrived, the sender's stalls, errors. */
+    private static List<Figure> accounting(final String scenario)
+    {
+        return List.of(
+            new Figure(scenario, "sent, never delivered", "%,.0f", r -> (double)r.lost),
+            new Figure(scenario, "stalls (waits > 1 s)", "%,.0f", r -> (double)r.stalls),
+            new Figure(scenario, "errors", "%,.0f", r -> (double)r.errors));
+    }
+
+    private static List<Figure> figures()
+    {
+        final List<Figure> all = new ArrayList<>();
+        all.add(new Figure("throughput", "sent msgs/s", "%,.0f", r -> r.sentPerSecond));
+        all.add(new Figure("throughput", "delivered msgs/s", "%,.0f", r -> r.deliveredPerSecond));
+        all.add(new Figure("throughput", "delivery ratio", "%.3f", r -> r.deliveryRatio));
+        all.add(new Figure("throughput", "p99 from sent (µs)", "%,.0f", true, r -> p(r.latencyFromSent, 99)));
+        all.add(new Figure("throughput", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
+        all.add(new Figure("throughput", "generator CPU (% of a core)", "%,.0f", r -> r.generatorCpuPercent));
+        all.addAll(accounting("throughput"));
+        all.add(new Figure("flood", "sent msgs/s", "%,.0f", r -> r.sentPerSecond));
+        all.add(new Figure("flood", "delivered msgs/s", "%,.0f", r -> r.deliveredPerSecond));
+        all.add(new Figure("flood", "delivery ratio", "%.3f", r -> r.deliveryRatio));
+        all.add(new Figure("flood", "p99 from sent (µs)", "%,.0f", true, r -> p(r.latencyFromSent, 99)));
+        all.add(new Figure("flood", "new client WELCOME p50 (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 50))));
+        all.add(new Figure("flood", "new client WELCOME p99 (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 99))));
+        all.add(new Figure("flood", "new client WELCOME max (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 100))));
+        all.add(new Figure("flood", "WELCOME probes failed", "%,.0f",
+            r -> r.welcomeFailures == null ? null : (double)r.welcomeFailures));
+        all.add(new Figure("flood", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
+        all.addAll(accounting("flood"));
+        all.add(new Figure("latency", "p50 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 50)));
+        all.add(new Figure("latency", "p90 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 90)));
+        all.add(new Figure("latency", "p99 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99)));
+        all.add(new Figure("latency", "p99.9 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99.9)));
+        all.add(new Figure("latency", "p99.99 from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99.99)));
+        all.add(new Figure("latency", "max from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 100)));
+        all.add(new Figure("latency", "p50 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 50)));
+        all.add(new Figure("latency", "p99 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99)));
+        all.add(new Figure("latency", "p99.9 from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99.9)));
+        all.add(new Figure("latency", "pacing lag p99 (µs)", "%,.1f", r -> p(r.pacingLag, 99)));
+        all.add(new Figure("latency", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
+        all.addAll(accounting("latency"));
+        all.add(new Figure("fanout", "deliveries/s", "%,.0f", r -> r.deliveredPerSecond));
+        all.add(new Figure("fanout", "p50 from sent (µs)", "%,.0f", true, r -> p(r.latencyFromSent, 50)));
+        all.add(new Figure("fanout", "p99 from sent (µs)", "%,.0f", true, r -> p(r.latencyFromSent, 99)));
+        all.add(new Figure("fanout", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
+        all.add(new Figure("fanout", "generator CPU (% of a core)", "%,.0f", r -> r.generatorCpuPercent));
+        all.addAll(accounting("fanout"));
+        all.add(new Figure("connections", "connected", "%,.0f", r -> r.connectOk == null ? null : (double)r.connectOk));
+        all.add(new Figure("connections", "failed", "%,.0f",
+            r -> r.connectFailed == null ? null : (double)r.connectFailed));
+        all.add(new Figure("connections", "connect time (s)", "%,.1f", r -> r.connectSeconds));
+        all.add(new Figure("connections", "router RSS (MiB)", "%,.1f",
+            r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0));
+        all.add(new Figure("connections", "RSS per connection (KiB)", "%,.1f",
             r -> r.rssPerConnectionBytes == null ? null : r.rssPerConnectionBytes / 1024.0));
+        all.add(new Figure("storm", "connected", "%,.0f", r -> r.connectOk == null ? null : (double)r.connectOk));
+        all.add(new Figure("storm", "failed", "%,.0f", r -> r.connectFailed == null ? null : (double)r.connectFailed));
+        all.add(new Figure("storm", "connect → WELCOME p50 (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 50))));
+        all.add(new Figure("storm", "connect → WELCOME p99 (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 99))));
+        all.add(new Figure("storm", "connect → WELCOME max (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 100))));
+        all.add(new Figure("storm", "storm time (s)", "%,.1f", r -> r.connectSeconds));
+        all.add(new Figure("storm", "router RSS (MiB)", "%,.1f", r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0));
+        all.add(new Figure("storm", "errors", "%,.0f", r -> (double)r.errors));
+        return List.copyOf(all);
+    }
+
+    private static Double ms(final Double micros)
+    {
+        return micros == null ? null : micros / 1000.0;
+    }
+
+    private static final List<Figure> FIGURES = figures();
 
     private static Double p(final Percentiles p, final double percentile)
     {
@@ -151,7 +214,8 @@ public final class SummaryTable
             }
             if (any)
             {
-                out.append("| ").append(f.scenario).append(" | ").append(f.name).append(" |").append(row).append('\n');
+                out.append("| ").append(f.scenario).append(" | ").append(f.name(base)).append(" |").append(row)
+                    .append('\n');
             }
         }
         for (final ScenarioResult r : results)

@@ -122,7 +122,12 @@ final class AeronEdgeAgent implements Agent
     {
         nowNs = System.nanoTime();
         int work = runtime.invoke();
-        work += subscription.poll(assembler, ctx.fragmentLimit());
+        if (!inboundPort.isBackPressured())
+        {
+            // Above the core ring's high-water mark the subscription is left unread: the image's buffer fills and
+            // Aeron's flow control holds the senders back until the core has caught up.
+            work += subscription.poll(assembler, ctx.fragmentLimit());
+        }
         if (null != core)
         {
             // Route what was just polled; the sessions it signals are serviced below, in this same cycle.
@@ -391,10 +396,12 @@ final class AeronEdgeAgent implements Agent
         {
             return;
         }
-        if (!inboundPort.onFrame(s.connectionId, buffer, offset, length) && length > inboundPort.maxFrameLength())
+        if (!inboundPort.onFrame(s.connectionId, buffer, offset, length))
         {
-            sendDisconnect(s, 1009, "message too big");
-            finish(s, "frame too big");
+            // Too big, or (not hosting the core) the ring stayed full for the producer wait timeout: a stalled core.
+            final boolean tooBig = length > inboundPort.maxFrameLength();
+            sendDisconnect(s, tooBig ? 1009 : 1013, tooBig ? "message too big" : "router overloaded");
+            finish(s, tooBig ? "frame too big" : "router overloaded");
         }
     }
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.CharsetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +117,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         final WebSocketConnection connection = new WebSocketConnection(
             edgeContext, inboundPort, handshaker, request.uri());
         ctx.pipeline().replace(this, "ws-aggregator", new WebSocketFrameAggregator(edgeContext.maxFrameLength()));
-        ctx.pipeline().addAfter("ws-aggregator", "ws-connection", connection);
+        // While the connection pauses reading for the core's ring, the frames already decoded from the last read wait
+        // here instead of being pushed into a full ring.
+        ctx.pipeline().addAfter("ws-aggregator", "ws-flow", new FlowControlHandler());
+        ctx.pipeline().addAfter("ws-flow", "ws-connection", connection);
         handshakeFuture.addListener((ChannelFutureListener)f ->
         {
             if (!f.isSuccess())

@@ -31,8 +31,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One upgraded WebSocket connection: the {@link EdgeConnection} the core talks to, and the last inbound handler of
  * the channel's pipeline.
  * <ul>
- *     <li>Inbound: each binary message (fragments already aggregated) is handed to {@link InboundPort#onFrame}
+ *     <li>Inbound: each binary message (fragments already aggregated) is handed to {@link InboundPort#offer}
  *     straight from the Netty buffer through a reused flyweight. Text messages are ignored, pings answered.</li>
+ *     <li>Back-pressure: when the core's ring is above its high-water mark after an offer (or refuses one), reading
+ *     stops (auto-read off: the kernel's receive window then pushes back on the client) and resumes once the ring has
+ *     drained to its low-water mark. A frame the ring refused is kept and offered first; frames already decoded from
+ *     the last read wait in the pipeline's {@code FlowControlHandler}. Writes are not affected.</li>
  *     <li>Outbound: {@link #outboundReady()} (core thread) schedules at most one drain on the event loop; the drain
  *     writes every queued frame through a {@link FrameBatchWriter} and flushes once. It stops while the channel is
  *     unwritable and resumes on {@link #channelWritabilityChanged}.</li>
@@ -57,7 +61,17 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final UnsafeBuffer inboundView = new UnsafeBuffer(0, 0);
     private final Runnable drainTask = this::drainFromTask;
+    private final Runnable resumeTask = this::resumeReading;
+    private final Runnable onRingDrained = () -> this.channel.eventLoop().execute(resumeTask);
     private UnsafeBuffer fragmentedCopy;
+    /**
+     * Frames the ring refused (BACK_PRESSURED), retained in order until they are offered again: the first one, plus
+     * any the decoder had already produced from the same read. Usually empty (the host thread never sees a full
+     * ring).
+     */
+    private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>(2);
+    /** Reading is paused for the ring: auto-read is off until {@link #resumeReading()}. */
+    private boolean paused;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private OutboundQueue queue;
@@ -65,7 +79,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private long connectionId = -1;
     private String remoteAddress = "?";
     private boolean closing;
+    /** The close code of the handshake: the one this side sent, else the peer's, else 1006 (none exchanged). */
     private int closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+    /** Who chose {@link #closeCode}, for the log line. */
+    private String closedBy = "no close frame";
     private ScheduledFuture<?> closeTimeout;
 
     WebSocketConnection(
@@ -121,8 +138,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             closeTimeout.cancel(false);
         }
         writer.release();
+        releaseHeld();
         inboundPort.disconnect(id);
-        LOG.info("disconnect ws id={} remote={} code={}", id, remoteAddress, closeCode);
+        LOG.info("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -167,11 +185,72 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
             return;
         }
-
-        final UnsafeBuffer view = wrap(content, length);
-        if (!inboundPort.onFrame(connectionId, view, 0, length))
+        if (!held.isEmpty() || offer(content, length) == InboundPort.BACK_PRESSURED)
         {
-            initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "frame rejected");
+            // Keep it (and, in order, any frame decoded after it from the same read) until the ring has room.
+            held.addLast(content.retain());
+        }
+        if (!held.isEmpty() || inboundPort.isBackPressured())
+        {
+            pauseReading();
+        }
+    }
+
+    /**
+     * @return the ring's answer; a refusal closes the connection here.
+     */
+    private int offer(final ByteBuf content, final int length)
+    {
+        final int result = inboundPort.offer(connectionId, wrap(content, length), 0, length);
+        if (result == InboundPort.REFUSED)
+        {
+            final boolean tooBig = length > inboundPort.maxFrameLength();
+            initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() :
+                WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), tooBig ? "frame rejected" : "router shutting down");
+        }
+        return result;
+    }
+
+    private void pauseReading()
+    {
+        if (!paused)
+        {
+            paused = true;
+            channel.config().setAutoRead(false);
+            inboundPort.whenDrained(onRingDrained);
+        }
+    }
+
+    /** Event loop: the ring drained to its low-water mark (or the router is closing). */
+    private void resumeReading()
+    {
+        if (!paused || connectionId < 0)
+        {
+            return;
+        }
+        ByteBuf next;
+        while (null != (next = held.peekFirst()))
+        {
+            if (!closing && offer(next, next.readableBytes()) == InboundPort.BACK_PRESSURED)
+            {
+                inboundPort.whenDrained(onRingDrained);
+                return;
+            }
+            held.pollFirst().release();
+        }
+        paused = false;
+        if (!closing)
+        {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    private void releaseHeld()
+    {
+        ByteBuf b;
+        while (null != (b = held.pollFirst()))
+        {
+            b.release();
         }
     }
 
@@ -211,6 +290,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         closing = true;
         closeCode = frame.statusCode();
+        closedBy = "client";
         // Echo the peer's close (RFC 6455 §5.5.1), then close the socket once it is written.
         handshaker.close(channel, new CloseWebSocketFrame(true, 0, frame.content().retain()));
     }
@@ -231,7 +311,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         else
         {
             LOG.debug("ws id={} error: {}", connectionId, cause.toString());
-            closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+            // A reset after our close frame (a client that never read it) keeps the code we sent in the log.
             ctx.close();
         }
     }
@@ -304,7 +384,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     /**
-     * Core thread. Flush what is queued, send a close frame with the code, then close.
+     * Core thread. Flush what is queued (for 1008, a cut slow consumer: only what the socket takes now), send a close
+     * frame with the code, then close.
      */
     public void close(final int closeCode, final String reason)
     {
@@ -312,7 +393,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         {
             if (!closing)
             {
-                drain(true);
+                // A slow consumer (1008) is cut because it does not read: what it has not read stays in the queue
+                // (and is freed with it) instead of moving into the socket's buffers; others get their backlog.
+                drain(closeCode != WebSocketCloseStatus.POLICY_VIOLATION.code());
                 initiateClose(closeCode, reason);
             }
         });
@@ -331,6 +414,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         closing = true;
         closeCode = code;
+        closedBy = "router: " + reason;
         final Channel ch = channel;
         ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener((ChannelFutureListener)f ->
         {

@@ -48,6 +48,7 @@ public final class WebSocketEdge implements AutoCloseable
     private final ChannelGroup connections = new DefaultChannelGroup("clasp-ws", GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
     private final InetSocketAddress localAddress;
+    private final ConnectionAdmission admission;
     private volatile boolean closed;
 
     private WebSocketEdge(final Context ctx, final InboundPort inboundPort) throws InterruptedException
@@ -66,11 +67,13 @@ public final class WebSocketEdge implements AutoCloseable
             group.iterator().next().execute(() -> { });
         }
 
+        admission = new ConnectionAdmission(ctx);
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
             .channel(channelClass)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .handler(admission.acceptBackoff())
             // Latency first: small CLASP frames must not wait for Nagle.
             .childOption(ChannelOption.TCP_NODELAY, true)
             // Bounds what sits in Netty's outbound buffer per connection; past the high mark the channel turns
@@ -78,10 +81,17 @@ public final class WebSocketEdge implements AutoCloseable
             // policy) absorbs the excess instead of the heap.
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark()))
+            // Read budget: one read (at most 64 KiB) per readable connection per loop iteration, so a flooding
+            // publisher cannot keep the loop reading while the frames it fans out wait to be written.
+            .childOption(ChannelOption.MAX_MESSAGES_PER_READ, ctx.readsPerIteration())
             .childHandler(new ChannelInitializer<SocketChannel>()
             {
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (!admission.admit(ch))
+                    {
+                        return;
+                    }
                     connections.add(ch);
                     if (ctx.tls() != null)
                     {
@@ -164,12 +174,57 @@ public final class WebSocketEdge implements AutoCloseable
         return connections.size();
     }
 
+    /** @return the most connections open at once (see {@link Context#maxConnections()}). */
+    public int maxConnections()
+    {
+        return admission.maxConnections();
+    }
+
+    /** @return connections closed for not finishing the WebSocket upgrade in time. */
+    public long upgradeTimeouts()
+    {
+        return admission.upgradeTimeouts();
+    }
+
+    /** @return connections refused on accept for the per-address limit. */
+    public long perAddressRefusals()
+    {
+        return admission.perIpRefusals();
+    }
+
+    /** @return connections refused on accept for the total limit. */
+    public long connectionLimitRefusals()
+    {
+        return admission.limitRefusals();
+    }
+
+    /** @return {@code accept} calls that failed (e.g. out of file descriptors). */
+    public long acceptFailures()
+    {
+        return admission.acceptFailures();
+    }
+
+    /**
+     * @return why new clients are turned away right now (at the connection limit, accept failing), or null.
+     */
+    public String refusingReason()
+    {
+        return admission.refusing();
+    }
+
+    /** @return whether the channel's WebSocket upgrade has completed. */
+    static boolean isUpgraded(final Channel ch)
+    {
+        return null != ch.pipeline().get(WebSocketConnection.class);
+    }
+
     /**
      * Stop accepting new connections; existing ones stay open. First step of a graceful shutdown.
      */
     public void stopAccepting()
     {
-        serverChannel.close().syncUninterruptibly();
+        // Bounded: the close runs on an event loop, which may be stuck in a core cycle (shutdown must go on).
+        serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
 
     /**
@@ -201,9 +256,13 @@ public final class WebSocketEdge implements AutoCloseable
             return;
         }
         closed = true;
-        serverChannel.close().syncUninterruptibly();
+        serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded: a loop stuck in a core cycle must not hold shutdown for ever.
+        if (!group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS))
+        {
+            LOG.warn("WebSocket event loops did not stop within 3 s");
+        }
         LOG.info("WebSocket edge on port {} closed", localAddress.getPort());
     }
 
@@ -237,6 +296,18 @@ public final class WebSocketEdge implements AutoCloseable
         public static final int WRITE_BUFFER_HIGH_DEFAULT = 256 * 1024;
         /** Default wait for the client's close frame before the socket is closed anyway (ms). */
         public static final long CLOSE_TIMEOUT_MS_DEFAULT = 2_000;
+        /** System property for {@link #upgradeTimeoutMs(long)}. */
+        public static final String UPGRADE_TIMEOUT_PROP = "clasp.ws.upgrade.timeout.ms";
+        /** Default time from accept to a completed WebSocket upgrade (ms). */
+        public static final long UPGRADE_TIMEOUT_MS_DEFAULT = 10_000;
+        /** System property for {@link #maxConnectionsPerIp(int)}. */
+        public static final String MAX_CONNECTIONS_PER_IP_PROP = "clasp.ws.max.connections.per.ip";
+        /** Default most connections from one source address. */
+        public static final int MAX_CONNECTIONS_PER_IP_DEFAULT = 1_000;
+        /** System property for {@link #maxConnections(int)}. */
+        public static final String MAX_CONNECTIONS_PROP = "clasp.ws.max.connections";
+        /** Default reads per readable connection per event-loop iteration. */
+        public static final int READS_PER_ITERATION_DEFAULT = 1;
 
         private String host = System.getProperty(HOST_PROP, HOST_DEFAULT);
         private int port = Integer.getInteger(PORT_PROP, PORT_DEFAULT);
@@ -246,6 +317,10 @@ public final class WebSocketEdge implements AutoCloseable
         private int writeBufferLowWaterMark = WRITE_BUFFER_LOW_DEFAULT;
         private int writeBufferHighWaterMark = WRITE_BUFFER_HIGH_DEFAULT;
         private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
+        private long upgradeTimeoutMs = Long.getLong(UPGRADE_TIMEOUT_PROP, UPGRADE_TIMEOUT_MS_DEFAULT);
+        private int maxConnectionsPerIp = Integer.getInteger(MAX_CONNECTIONS_PER_IP_PROP, MAX_CONNECTIONS_PER_IP_DEFAULT);
+        private int maxConnections = Integer.getInteger(MAX_CONNECTIONS_PROP, 0);
+        private int readsPerIteration = READS_PER_ITERATION_DEFAULT;
         private SharedCore sharedCore;
         private ServerTls tls;
         private boolean spinSharedCore;
@@ -274,6 +349,11 @@ public final class WebSocketEdge implements AutoCloseable
             if (writeBufferLowWaterMark <= 0 || writeBufferHighWaterMark < writeBufferLowWaterMark)
             {
                 throw new IllegalArgumentException("write buffer water marks must satisfy 0 < low <= high");
+            }
+            if (upgradeTimeoutMs <= 0 || maxConnectionsPerIp <= 0 || maxConnections < 0 || readsPerIteration <= 0)
+            {
+                throw new IllegalArgumentException("need upgradeTimeoutMs > 0, maxConnectionsPerIp > 0, " +
+                    "maxConnections >= 0, readsPerIteration > 0");
             }
             useEpoll = epoll == null ? Epoll.isAvailable() : epoll;
             if (useEpoll && !Epoll.isAvailable())
@@ -406,6 +486,57 @@ public final class WebSocketEdge implements AutoCloseable
         {
             this.writeBufferLowWaterMark = low;
             this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        public long upgradeTimeoutMs()
+        {
+            return upgradeTimeoutMs;
+        }
+
+        /** Time from accept to a completed WebSocket upgrade; then the connection is closed (default 10 s). */
+        public Context upgradeTimeoutMs(final long ms)
+        {
+            this.upgradeTimeoutMs = ms;
+            return this;
+        }
+
+        public int maxConnectionsPerIp()
+        {
+            return maxConnectionsPerIp;
+        }
+
+        /** Most connections open at once from one source IP address (default 1 000). */
+        public Context maxConnectionsPerIp(final int max)
+        {
+            this.maxConnectionsPerIp = max;
+            return this;
+        }
+
+        public int maxConnections()
+        {
+            return maxConnections;
+        }
+
+        /**
+         * Most connections open at once; 0 (default) = the process's open-file limit less a reserve (an eighth of it,
+         * 64..512 descriptors) kept for the router's own files, the health and metrics ports and Aeron.
+         */
+        public Context maxConnections(final int max)
+        {
+            this.maxConnections = max;
+            return this;
+        }
+
+        public int readsPerIteration()
+        {
+            return readsPerIteration;
+        }
+
+        /** Socket reads per readable connection per event-loop iteration (default 1, at most 64 KiB each). */
+        public Context readsPerIteration(final int reads)
+        {
+            this.readsPerIteration = reads;
             return this;
         }
 
