@@ -71,6 +71,11 @@ public final class IssuedTokens implements TokenSource
         revokeListeners.add(listener);
     }
 
+    public void addChangeListener(final Runnable listener)
+    {
+        addRevokeListener(listener);
+    }
+
     public int size()
     {
         return tokens.size();

@@ -80,6 +80,11 @@ public final class StaticTokenFile implements TokenSource, AutoCloseable
         listeners.add(listener);
     }
 
+    public void addChangeListener(final Runnable listener)
+    {
+        addReloadListener(listener);
+    }
+
     public AuthResult authenticate(final String token, final long nowEpochMs)
     {
         return AuthResult.of(grants.get(Secrets.TokenDigest.of(token)), nowEpochMs);

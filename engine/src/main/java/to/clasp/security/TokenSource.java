@@ -22,6 +22,23 @@ public interface TokenSource
      */
     boolean isCurrent(Grant grant, long nowEpochMs);
 
+    /**
+     * @return whether judging this token may take long (signature checks), so that callers that must stay responsive
+     *         judge it on another thread; table lookups are cheap (default false).
+     */
+    default boolean isExpensive(final String token)
+    {
+        return false;
+    }
+
+    /**
+     * Run {@code listener} (on whatever thread made the change) whenever grants of this source may have stopped being
+     * {@linkplain #isCurrent current} before their expiry: a reload, a revocation. Default: never (expiry only).
+     */
+    default void addChangeListener(final Runnable listener)
+    {
+    }
+
     /** Short name for logs and metrics: {@code static}, {@code cpsk}, {@code capability}. */
     String name();
 }

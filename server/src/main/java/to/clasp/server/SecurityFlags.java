@@ -36,9 +36,18 @@ final class SecurityFlags
             "Turns token auth on (default: off).")
     Integer authPort;
 
-    @Option(names = "--auth-db", paramLabel = "FILE", defaultValue = "clasp-auth.db",
-        description = "SQLite database of users and issued tokens for --auth-port (default: ${DEFAULT-VALUE}).")
+    /** Where the auth database goes without {@code --auth-db} and without {@code --data-dir}. */
+    static final String AUTH_DB_DEFAULT = "clasp-auth.db";
+    /** Its name inside {@code --data-dir}. */
+    static final String AUTH_DB_IN_DATA_DIR = "auth.db";
+
+    @Option(names = "--auth-db", paramLabel = "FILE",
+        description = "SQLite database of users and issued tokens for --auth-port (default: " + AUTH_DB_IN_DATA_DIR +
+            " inside --data-dir when given, else " + AUTH_DB_DEFAULT + " in the working directory).")
     Path authDb;
+
+    /** The data directory ({@code --data-dir}), when given: the auth database defaults into it. */
+    Path dataDir;
 
     @Option(names = "--token-ttl", paramLabel = "DURATION", defaultValue = "1d", converter = DurationConverter.class,
         description = "Lifetime of tokens the auth API issues (default: ${DEFAULT-VALUE}).")
@@ -121,6 +130,16 @@ final class SecurityFlags
         {
             throw new CommandLine.ParameterException(commandLine, "Invalid scopes: " + ex.getMessage());
         }
+    }
+
+    /** {@code --auth-db}, else {@value #AUTH_DB_IN_DATA_DIR} inside {@code --data-dir}, else the working directory's. */
+    Path authDb()
+    {
+        if (authDb != null)
+        {
+            return authDb;
+        }
+        return dataDir != null ? dataDir.resolve(AUTH_DB_IN_DATA_DIR) : Path.of(AUTH_DB_DEFAULT);
     }
 
     /** The auth API's settings from the flags. */

@@ -231,6 +231,7 @@ public final class ServerCommand implements Callable<Integer>
         }
         LogSetup.configure(logFormat);
         final ServerSecurity serverSecurity;
+        security.dataDir = dataDir == null ? null : dataDir.toPath();
         try
         {
             serverSecurity = security.authEnabled() || security.tlsCert != null ?
@@ -256,7 +257,8 @@ public final class ServerCommand implements Callable<Integer>
         final ClaspServer server;
         try
         {
-            server = ClaspServer.start(context().security(serverSecurity));
+            server = ClaspServer.start(context().security(serverSecurity)
+                .inspectorAccess(serverSecurity.inspectorAccess()));
         }
         catch (final to.clasp.journal.DataDirectory.LockedException ex)
         {

@@ -13,6 +13,7 @@ import to.clasp.security.IssuedTokens;
 import to.clasp.security.StaticTokenFile;
 import to.clasp.security.TokenFileException;
 import to.clasp.security.TokenSource;
+import to.clasp.server.inspector.InspectorAccess;
 import to.clasp.transport.http.HttpEndpointServer;
 import to.clasp.transport.ws.ServerTls;
 
@@ -125,12 +126,13 @@ final class ServerSecurity implements AutoCloseable
                 {
                     try
                     {
-                        db = AuthDatabase.open(flags.authDb);
+                        db = AuthDatabase.open(flags.authDb());
                         api = new AuthApi(flags.apiConfig(), db, issued);
                     }
                     catch (final SQLException ex)
                     {
-                        throw new StartupException("cannot open auth database " + flags.authDb + ": " + ex.getMessage());
+                        throw new StartupException("cannot open auth database " + flags.authDb() + ": " +
+                            ex.getMessage());
                     }
                 }
                 sources.add(issued);
@@ -192,6 +194,13 @@ final class ServerSecurity implements AutoCloseable
     Authenticator authenticator()
     {
         return authenticator;
+    }
+
+    /** Who may read the inspector's JSON data: the same tokens as HELLO when auth is on. */
+    InspectorAccess inspectorAccess()
+    {
+        return authenticator.enabled() ? new TokenInspectorAccess(authenticator, System::currentTimeMillis) :
+            InspectorAccess.OPEN;
     }
 
     /** The TLS setup for the WebSocket port and the auth API, or null for plain text. */
@@ -267,6 +276,7 @@ final class ServerSecurity implements AutoCloseable
         {
             apiServer.close();
         }
+        authenticator.close();
         closeQuietly(tokensFile, db);
     }
 }

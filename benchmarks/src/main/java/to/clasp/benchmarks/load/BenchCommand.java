@@ -140,6 +140,15 @@ public final class BenchCommand implements Callable<Integer>
         "this router over wss://, nats-server over tls://; targets without TLS are skipped.")
     boolean tls;
 
+    @Option(names = "--auth", description = "Run this router with token auth on: a tokens file made for the run " +
+        "holds one token with the scopes " + BenchAuth.SCOPES + " (a per-message pattern check, not the " +
+        "everything-allowed shortcut), which every CLASP client sends in HELLO. Compare with the same run without.")
+    boolean auth;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Token the CLASP clients send in HELLO (for --url against a router with auth on).")
+    String token;
+
     @Option(names = "--quiet", description = "No per-second progress lines.")
     boolean quiet;
 
@@ -194,6 +203,13 @@ public final class BenchCommand implements Callable<Integer>
             options.tls = BenchTls.create(dir);
         }
         options.dataDirPerRun = dataDirPerRun;
+        options.token = token;
+        if (auth)
+        {
+            final BenchAuth made = BenchAuth.create(dir);
+            options.tokensFile = made.tokensFile();
+            options.token = made.token();
+        }
 
         final List<ScenarioResult> results = new ArrayList<>();
         int nextPort = port;
@@ -298,7 +314,7 @@ public final class BenchCommand implements Callable<Integer>
             if (external)
             {
                 transport = new ClaspWsTransport(url,
-                    new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics), 1);
+                    new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics).token(options.token), 1);
             }
             else if (!scenario.hasMessageKind())
             {
@@ -384,6 +400,7 @@ public final class BenchCommand implements Callable<Integer>
         m.put("spinMicros", spinUs);
         m.put("serverJvmOptions", serverJvmOptions);
         m.put("tls", tls);
+        m.put("auth", auth);
         m.put("serverArgs", serverArgs);
         m.put("dataDirPerRun", dataDirPerRun);
         return m;

@@ -52,7 +52,7 @@ public final class ClaspWsTransport implements Transport
     private volatile boolean subscribersOnSendingLoop;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicInteger connectionIds = new AtomicInteger();
-    private final byte[] hello = ClaspFrames.hello("clasp-bench", true);
+    private final byte[] hello;
 
     /**
      * @param ioThreads event loop threads shared by every connection (1 keeps the generator off the router's core).
@@ -69,6 +69,7 @@ public final class ClaspWsTransport implements Transport
         this.uri = URI.create(url);
         this.tls = tls;
         this.frames = frames;
+        this.hello = ClaspFrames.hello("clasp-bench", true, frames.token());
         this.group = NettyClientTransport.newEventLoopGroup(ioThreads);
         this.publisherGroup = NettyClientTransport.newEventLoopGroup(1);
         this.publisherLoop = publisherGroup.next();

@@ -35,6 +35,10 @@ public enum RouterTarget
                 cmd.addAll(List.of("--tls-cert", o.tls.certificate().toString(), "--tls-key",
                     o.tls.privateKey().toString()));
             }
+            if (o.tokensFile != null)
+            {
+                cmd.addAll(List.of("--auth-tokens", o.tokensFile.toString()));
+            }
             cmd.addAll(split(o.serverArgs));
             if (o.dataDirPerRun)
             {
@@ -48,12 +52,13 @@ public enum RouterTarget
         Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
         {
             return new ClaspWsTransport((o.tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/",
-                new ClaspFrames(kind, s.payloadSize(), s.topics()), 1, o.tls == null ? null : o.tls.nettyClient());
+                new ClaspFrames(kind, s.payloadSize(), s.topics()).token(o.token), 1,
+                o.tls == null ? null : o.tls.nettyClient());
         }
 
         Transport idleTransport(final Options o, final int port, final LoadSettings s)
         {
-            return new IdleClientTransport(label(), IdleClientTransport.Protocol.CLASP, "127.0.0.1", port);
+            return new IdleClientTransport(label(), IdleClientTransport.Protocol.CLASP, "127.0.0.1", port, o.token);
         }
     },
     CLASP_AERON("clasp-aeron")
@@ -71,7 +76,7 @@ public enum RouterTarget
             // One client transport (one agent thread, one embedded INVOKER driver) for every link of the run.
             return new ClaspLinkTransport(label(), new AeronClientTransport(
                 new AeronClientTransport.Context().routerEndpoint("127.0.0.1:" + aeronPort(port))),
-                new ClaspFrames(kind, s.payloadSize(), s.topics(), false));
+                new ClaspFrames(kind, s.payloadSize(), s.topics(), false).token(o.token));
         }
 
         boolean supports(final Scenario scenario)
@@ -211,6 +216,10 @@ public enum RouterTarget
         String mosquitto = program("mosquitto");
         /** Non-null with {@code --tls}: the certificate the routers serve and the clients trust. */
         BenchTls tls;
+        /** Non-null with {@code --auth}: the tokens file the CLASP routers start with. */
+        Path tokensFile;
+        /** The token CLASP clients send in HELLO ({@code --token}, or the one {@code --auth} made), or null. */
+        String token;
     }
 
     static String program(final String name)

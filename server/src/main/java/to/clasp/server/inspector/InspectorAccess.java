@@ -30,6 +30,15 @@ public interface InspectorAccess
      */
     View check(String token);
 
+    /**
+     * {@link #check}, for callers on an I/O thread: implementations whose check can be slow (a signature to verify)
+     * answer later, from another thread.
+     */
+    default java.util.concurrent.CompletionStage<View> checkAsync(final String token)
+    {
+        return java.util.concurrent.CompletableFuture.completedFuture(check(token));
+    }
+
     /** What one token may see. */
     interface View
     {

@@ -161,16 +161,22 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
                 respond(ctx, request, HttpResponseStatus.OK, "application/json", info());
                 return;
             case "api/stats":
-                final InspectorAccess.View view = access.check(bearer(request));
-                if (view == null)
+                // A token's check may finish later (a capability token is verified off this event loop); the answer
+                // is written from the loop. Only the request line and headers are read after this method returns.
+                final java.util.concurrent.CompletableFuture<InspectorAccess.View> check =
+                    access.checkAsync(bearer(request)).toCompletableFuture();
+                if (check.isDone())
                 {
-                    final FullHttpResponse denied = response(request, HttpResponseStatus.UNAUTHORIZED,
-                        "application/json", bytes("{\"error\":\"a token with read scope is needed\"}"), head);
-                    denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"clasp\"");
-                    send(ctx, request, denied);
+                    stats(ctx, request, check.isCompletedExceptionally() ? null : check.join(), head);
                     return;
                 }
-                respond(ctx, request, HttpResponseStatus.OK, "application/json", statsJson(view));
+                // Nothing more is read from this connection until the answer is written (requests stay in order).
+                ctx.channel().config().setAutoRead(false);
+                check.whenComplete((view, failure) -> ctx.executor().execute(() ->
+                {
+                    stats(ctx, request, null == failure ? view : null, head);
+                    ctx.channel().config().setAutoRead(true);
+                }));
                 return;
             default:
                 final byte[] file = files.get(name);
@@ -183,6 +189,20 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
                     respond(ctx, request, HttpResponseStatus.OK, types.get(name), file);
                 }
         }
+    }
+
+    private void stats(final ChannelHandlerContext ctx, final FullHttpRequest request,
+        final InspectorAccess.View view, final boolean head)
+    {
+        if (view == null)
+        {
+            final FullHttpResponse denied = response(request, HttpResponseStatus.UNAUTHORIZED,
+                "application/json", bytes("{\"error\":\"a token with read scope is needed\"}"), head);
+            denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"clasp\"");
+            send(ctx, request, denied);
+            return;
+        }
+        respond(ctx, request, HttpResponseStatus.OK, "application/json", statsJson(view));
     }
 
     private byte[] statsJson(final InspectorAccess.View view)
