@@ -56,6 +56,8 @@ public final class RouterCore implements AutoCloseable
     private final SnapshotTaker snapshotTaker;
     private final AckHold ackHold;
     private final OutboundMemoryGuard memoryGuard;
+    private final AuthMetrics authMetrics;
+    private final SessionAuth auth;
     private long framesOutAtLastCycle;
 
     /**
@@ -78,17 +80,25 @@ public final class RouterCore implements AutoCloseable
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
         final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs());
         this.rateLimiter = new RateLimiter(ctx.rateLimit());
+        final java.util.List<String> sourceNames = new java.util.ArrayList<>();
+        for (final to.clasp.security.TokenSource source : ctx.authenticator().sources())
+        {
+            sourceNames.add(source.name());
+        }
+        this.authMetrics = new AuthMetrics(sourceNames);
         this.lifecycle = new SessionLifecycle(ctx, table, timers, outbox, replies, snapshots, index, filters,
-            gestures, store, rateLimiter, metrics);
+            gestures, store, rateLimiter, metrics, authMetrics);
+        this.auth = new SessionAuth(ctx.authenticator(), table, lifecycle, replies, timers, clock, authMetrics);
+        auth.sink(this::onHeldFrame);
         this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock);
-        this.subscribes = new SubscribeHandler(index, filters, snapshots, replies,
+        this.subscribes = new SubscribeHandler(index, filters, snapshots, replies, auth,
             ctx.maxSubscriptionsPerSession());
         this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies);
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
             ctx.maxBundleAheadMicros());
-        this.announces = new AnnounceRegistry(replies, metrics);
+        this.announces = new AnnounceRegistry(replies, metrics, auth);
         final DurableState durable = ctx.durableState();
-        this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies);
+        this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies, auth);
         this.journal = null == durable ? null : durable.writer();
         this.snapshotTaker = null == durable ? null : durable.snapshots();
         this.ackHold = null == durable ? null : new AckHold(durable.durablePosition(), table, outbox,
@@ -123,6 +133,20 @@ public final class RouterCore implements AutoCloseable
     public RouterStats stats()
     {
         return stats;
+    }
+
+    /**
+     * @return token auth's counters.
+     */
+    public AuthMetrics authMetrics()
+    {
+        return authMetrics;
+    }
+
+    /** Wakes the core when a token verified on another thread, or a token change, waits for it (any thread). */
+    void authWaker(final Runnable waker)
+    {
+        auth.waker(waker);
     }
 
     /**
@@ -161,8 +185,23 @@ public final class RouterCore implements AutoCloseable
         {
             return;
         }
-        final UnsafeBuffer buffer = event.buffer();
-        final int length = event.length;
+        if (s.authPending)
+        {
+            // Its HELLO's token is being verified on another thread: handled in order after the verdict.
+            auth.hold(s, event.buffer(), event.length, event.receiveNanos);
+            return;
+        }
+        handleFrame(s, event.buffer(), event.length, event.receiveNanos);
+    }
+
+    /** A frame held while its session's token was verified, now that the session is accepted. */
+    private void onHeldFrame(final Session s, final UnsafeBuffer buffer, final int length, final long receiveNanos)
+    {
+        handleFrame(s, buffer, length, receiveNanos);
+    }
+
+    private void handleFrame(final Session s, final UnsafeBuffer buffer, final int length, final long receiveNanos)
+    {
         final long nowNs = clock.nanoTime();
         final int rc = decoder.decode(buffer, 0, length);
 
@@ -179,12 +218,12 @@ public final class RouterCore implements AutoCloseable
                 return;
             }
             metrics.messageIn(MessageType.HELLO);
-            lifecycle.onInbound(s, event.receiveNanos);
+            lifecycle.onInbound(s, receiveNanos);
             onHello(s, nowNs);
             return;
         }
 
-        lifecycle.onInbound(s, event.receiveNanos);
+        lifecycle.onInbound(s, receiveNanos);
         if (!rateLimiter.tryAcquire(s, nowNs))
         {
             metrics.rateLimitedFrame();
@@ -205,10 +244,10 @@ public final class RouterCore implements AutoCloseable
         }
         final int type = decoder.type();
         metrics.messageIn(type);
-        dispatch(s, type, event, nowNs);
+        dispatch(s, type, receiveNanos, nowNs);
     }
 
-    private void dispatch(final Session s, final int type, final InboundEvent event, final long nowNs)
+    private void dispatch(final Session s, final int type, final long receiveNanos, final long nowNs)
     {
         final FrameDecoder d = decoder;
         final DirectBuffer payload = d.payload();
@@ -224,7 +263,7 @@ public final class RouterCore implements AutoCloseable
                 params.onGet(s, d.get(), payload, d.qos());
                 break;
             case MessageType.SUBSCRIBE:
-                subscribes.onSubscribe(s, d.subscribe(), payload);
+                subscribes.onSubscribe(s, d.subscribe(), payload, nowNs);
                 break;
             case MessageType.UNSUBSCRIBE:
                 subscribes.onUnsubscribe(s, d.unsubscribe().id());
@@ -243,19 +282,19 @@ public final class RouterCore implements AutoCloseable
                 // Exact readings, not the cycle's cached time: SYNC exists to measure clock offsets.
                 final RouterClock exact = clock.source();
                 final long nowMicros = exact.epochMicros();
-                final long receivedMicros = nowMicros - Math.max(0, exact.nanoTime() - event.receiveNanos) / 1000;
+                final long receivedMicros = nowMicros - Math.max(0, exact.nanoTime() - receiveNanos) / 1000;
                 replies.send(s, SyncEncoder.reply(replies.scratch(), 0, d.sync().t1(), receivedMicros,
                     exact.epochMicros()));
                 break;
             }
             case MessageType.ANNOUNCE:
-                announces.onAnnounce(s, d.announce(), payload, d.qos());
+                announces.onAnnounce(s, d.announce(), payload, d.qos(), nowNs);
                 break;
             case MessageType.QUERY:
                 announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength(), nowNs);
                 break;
             case MessageType.REPLAY:
-                replays.onReplay(s, d.replay(), payload, d.qos());
+                replays.onReplay(s, d.replay(), payload, d.qos(), nowNs);
                 break;
             default:
                 // PONG (activity only), ACK, ERROR, WELCOME, SNAPSHOT, RESULT, FEDERATION_SYNC from a client: ignored.
@@ -266,7 +305,7 @@ public final class RouterCore implements AutoCloseable
     private void onHello(final Session s, final long nowNs)
     {
         s.clientName = decoder.hello().name();
-        lifecycle.onHello(s, nowNs);
+        auth.onHello(s, decoder.hello(), nowNs);
     }
 
     /**
@@ -332,6 +371,7 @@ public final class RouterCore implements AutoCloseable
         {
             durableWork();
         }
+        auth.poll(clock.nanoTime());
         outbox.signalReady();
         final long framesOut = metrics.framesOut();
         if (framesOut != framesOutAtLastCycle)
@@ -380,7 +420,8 @@ public final class RouterCore implements AutoCloseable
      */
     boolean hasExternalWork()
     {
-        return (null != ackHold && ackHold.releasable()) || (replays.activeCount() > 0 && replays.hasFrames());
+        return (null != ackHold && ackHold.releasable()) || (replays.activeCount() > 0 && replays.hasFrames()) ||
+            auth.hasWork();
     }
 
     /**
