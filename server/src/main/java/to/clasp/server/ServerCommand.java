@@ -243,22 +243,13 @@ public final class ServerCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return Main.USAGE_ERROR;
         }
-        if (serverSecurity.authenticator().enabled())
-        {
-            // Phase 1 of #13: the token sources, the auth API and the checks exist, but the core does not yet run them
-            // on HELLO and on every message. Refuse rather than serve a router that looks protected and is not.
-            serverSecurity.close();
-            spec.commandLine().getErr().println("clasp server: token auth (--auth-tokens, --trust-anchor, " +
-                "--auth-port, --admin-token) is configured correctly, but this build does not enforce it on sessions " +
-                "yet; refusing to start an unprotected router");
-            spec.commandLine().getErr().flush();
-            return Main.USAGE_ERROR;
-        }
         final ClaspServer server;
         try
         {
-            server = ClaspServer.start(context().security(serverSecurity)
-                .inspectorAccess(serverSecurity.inspectorAccess()));
+            final ClaspServer.Context ctx = context().security(serverSecurity)
+                .inspectorAccess(serverSecurity.inspectorAccess());
+            ctx.router().authenticator(serverSecurity.authenticator());
+            server = ClaspServer.start(ctx);
         }
         catch (final to.clasp.journal.DataDirectory.LockedException ex)
         {

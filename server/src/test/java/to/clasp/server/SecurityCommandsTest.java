@@ -65,18 +65,6 @@ class SecurityCommandsTest
     }
 
     @Test
-    void validTokenSourcesAreRefusedUntilTheCoreEnforcesThem() throws Exception
-    {
-        final Path tokens = dir.resolve("tokens");
-        Files.write(tokens, List.of("s3cret read:/**"));
-        final Run run = run("server", "--port", "0", "--auth-tokens", tokens.toString());
-        assertEquals(2, run.code);
-        assertTrue(run.err.contains("does not enforce it on sessions yet; refusing to start an unprotected router"),
-            run.err);
-        assertFalse(run.err.contains("s3cret"));
-    }
-
-    @Test
     void securityFlagCombinationsAreChecked()
     {
         assertUsageError("go together", "--tls-cert", "x.pem");

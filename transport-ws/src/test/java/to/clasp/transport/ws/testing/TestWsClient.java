@@ -193,6 +193,28 @@ public final class TestWsClient implements AutoCloseable
         return new byte[][] {receive(5_000), receive(5_000)};
     }
 
+    /**
+     * The Python client's HELLO with {@code Clasp(url, token=...)}: flags 0x01, version 1, features 0xE0, name
+     * "CLASP Python Client", then the token (wire-protocol.md §5.2). Nothing is awaited.
+     */
+    public TestWsClient sendPythonHello(final String token)
+    {
+        send(pythonHello(token));
+        return this;
+    }
+
+    /** The bytes of {@link #sendPythonHello}. */
+    public static byte[] pythonHello(final String token)
+    {
+        final byte[] name = "CLASP Python Client".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] t = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final int payload = 3 + 2 + name.length + 2 + t.length;
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + payload);
+        b.put((byte)0x53).put((byte)0x01).putShort((short)payload).put((byte)0x01).put((byte)0x01).put((byte)0xE0)
+            .putShort((short)name.length).put(name).putShort((short)t.length).put(t);
+        return b.array();
+    }
+
     public void close()
     {
         if (!webSocket.isOutputClosed())
