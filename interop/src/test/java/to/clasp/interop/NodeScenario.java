@@ -99,7 +99,7 @@ final class NodeScenario implements AutoCloseable
         return start(env, 40_000, script, url, args);
     }
 
-    private static NodeScenario start(final java.util.Map<String, String> env, final long timeoutMs,
+    static NodeScenario start(final java.util.Map<String, String> env, final long timeoutMs,
         final String script, final String url, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of(

@@ -111,6 +111,12 @@ final class TokenInspectorAccess implements InspectorAccess
             {
                 return grant.scopes().allows(ScopeAction.READ, address);
             }
+
+            public java.util.List<String> readPatterns()
+            {
+                // Every scope reads (admin includes write includes read).
+                return grant.scopes().scopes().stream().map(scope -> scope.pattern().text()).distinct().toList();
+            }
         };
     }
 }

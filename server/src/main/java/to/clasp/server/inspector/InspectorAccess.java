@@ -53,6 +53,11 @@ public interface InspectorAccess
             {
                 return true;
             }
+
+            public java.util.List<String> readPatterns()
+            {
+                return java.util.List.of("/**");
+            }
         };
 
         /** @return whether the sessions table (other clients' names and addresses) is shown: admin over everything. */
@@ -60,5 +65,8 @@ public interface InspectorAccess
 
         /** @return whether an address may be named (a busiest-address row): read scope on it. */
         boolean canRead(String address);
+
+        /** @return the patterns the token may read (subscribe to), e.g. {@code ["/sensors/**"]}. */
+        java.util.List<String> readPatterns();
     }
 }
