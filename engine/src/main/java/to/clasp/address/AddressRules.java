@@ -57,6 +57,15 @@ public final class AddressRules
      */
     public static int validateAddress(final DirectBuffer buffer, final int offset, final int length)
     {
+        return scanAddress(buffer, offset, length, null);
+    }
+
+    /**
+     * The one address scan: validates and, in the same pass over the words, computes the {@link AddressHash}, which
+     * it hands to {@code out} when the address is valid ({@link AddressView#wrap}).
+     */
+    static int scanAddress(final DirectBuffer buffer, final int offset, final int length, final AddressView out)
+    {
         if (length <= 0)
         {
             return EMPTY;
@@ -75,19 +84,32 @@ public final class AddressRules
         final int end = offset + length;
         int i = offset;
         long carry = 0; // 0x80 in byte 0 when the previous word ended with '/'
+        long h = AddressHash.start(length);
         for (; i + Long.BYTES <= end; i += Long.BYTES)
         {
             final long word = buffer.getLong(i, ByteOrder.LITTLE_ENDIAN);
             final long slashes = zeroBytes(word ^ SLASHES);
             if (zeroBytes(word ^ STARS) != 0 || (slashes & ((slashes << 8) | carry)) != 0)
             {
-                break; // something to report: the byte loop below finds which comes first
+                return firstFault(buffer, offset, i, end); // something to report: find which comes first
             }
             carry = (slashes >>> 56) & 0x80;
+            h = AddressHash.step(h, word);
         }
 
-        byte previous = i == offset ? SLASH : buffer.getByte(i - 1);
-        for (i = Math.max(i, offset + 1); i < end; i++)
+        final int reason = firstFault(buffer, offset, i, end);
+        if (VALID == reason && null != out)
+        {
+            out.hash(AddressHash.finish(AddressHash.tail(h, buffer, offset, length, i - offset)));
+        }
+        return reason;
+    }
+
+    /** Byte by byte from {@code from} (the words before it are clean): the first fault, or {@link #VALID}. */
+    private static int firstFault(final DirectBuffer buffer, final int offset, final int from, final int end)
+    {
+        byte previous = from == offset ? SLASH : buffer.getByte(from - 1);
+        for (int i = Math.max(from, offset + 1); i < end; i++)
         {
             final byte b = buffer.getByte(i);
             if (b == STAR)

@@ -1,5 +1,10 @@
 package to.clasp.address;
 
+import java.util.Arrays;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
 /**
  * The subscriptions matching one address, as {@link SubscriptionIndex#match} returns them: each matching
  * subscription once, grouped by session, and each session once with the union of its matched subscriptions'
@@ -10,18 +15,22 @@ package to.clasp.address;
  * sessionSubscriptionCount(i))}.
  * <p>
  * An instance is owned by the index (it is a cache entry or the index's scratch result) and is only valid until
- * the next call to any method of that index. Do not keep it.
+ * the next call to any method of that index. Do not keep it. A cache entry stays current as subscriptions come and
+ * go: the index patches it in place ({@link #add}, {@link #remove}), so the order of sessions and of subscriptions
+ * within a session is the order of arrival, not the walk's.
  */
 public final class MatchResult
 {
     private static final int[] EMPTY = new int[0];
     private static final byte[] EMPTY_KEY = new byte[0];
 
-    // Cache-entry part: the key this result was computed for and under which generation.
+    // Cache-entry part: the key this result is for, its hash, and its id in the cache (for the address directory).
     byte[] key = EMPTY_KEY;
+    /** {@link #key} as a buffer (for {@link Pattern#matches} and the address directory). */
+    final UnsafeBuffer keyBuffer = new UnsafeBuffer(EMPTY_KEY);
     int keyLength;
     int hash;
-    long generation = -1;
+    int cacheId = -1;
     MatchResult nextFree;
 
     // Result part; sized by ensureCapacity, so lengths may exceed the counts.
@@ -104,6 +113,125 @@ public final class MatchResult
         return subscriptionCount == 0;
     }
 
+    /**
+     * Patch in a subscription that now matches this result's address (a new subscription): appended to its session's
+     * group, or as a new group at the end. Growing arrays may allocate.
+     *
+     * @return the change in {@link #footprint()}.
+     */
+    long add(final int handle, final int session, final int typeMask)
+    {
+        int group = indexOfSession(session);
+        final long grown;
+        if (group < 0)
+        {
+            grown = ensureRoomForOneMore(true);
+            group = sessionCount++;
+            sessions[group] = session;
+            sessionTypeMasks[group] = 0;
+            sessionStarts[group + 1] = sessionStarts[group];
+        }
+        else
+        {
+            grown = ensureRoomForOneMore(false);
+        }
+
+        // Open a hole at the end of the group: everything after it moves one place right.
+        final int at = sessionStarts[group + 1];
+        final int tail = subscriptionCount - at;
+        if (tail > 0)
+        {
+            System.arraycopy(subscriptions, at, subscriptions, at + 1, tail);
+            System.arraycopy(subscriptionTypeMasks, at, subscriptionTypeMasks, at + 1, tail);
+            System.arraycopy(subscriptionSessions, at, subscriptionSessions, at + 1, tail);
+        }
+        subscriptions[at] = handle;
+        subscriptionTypeMasks[at] = typeMask;
+        subscriptionSessions[at] = session;
+        subscriptionCount++;
+        for (int g = group + 1; g <= sessionCount; g++)
+        {
+            sessionStarts[g]++;
+        }
+        sessionTypeMasks[group] |= typeMask;
+        return grown;
+    }
+
+    /**
+     * Patch out a subscription that no longer exists; its session's mask becomes the union of what is left, and a
+     * session left without subscriptions is dropped. Nothing happens when the handle is not listed.
+     */
+    void remove(final int handle, final int session)
+    {
+        final int group = indexOfSession(session);
+        if (group < 0)
+        {
+            return;
+        }
+        final int start = sessionStarts[group];
+        final int end = sessionStarts[group + 1];
+        int at = -1;
+        int mask = 0;
+        for (int j = start; j < end; j++)
+        {
+            if (subscriptions[j] == handle)
+            {
+                at = j;
+            }
+            else
+            {
+                mask |= subscriptionTypeMasks[j];
+            }
+        }
+        if (at < 0)
+        {
+            return;
+        }
+
+        final int tail = subscriptionCount - at - 1;
+        System.arraycopy(subscriptions, at + 1, subscriptions, at, tail);
+        System.arraycopy(subscriptionTypeMasks, at + 1, subscriptionTypeMasks, at, tail);
+        System.arraycopy(subscriptionSessions, at + 1, subscriptionSessions, at, tail);
+        subscriptionCount--;
+        for (int g = group + 1; g <= sessionCount; g++)
+        {
+            sessionStarts[g]--;
+        }
+
+        if (end - start == 1)
+        {
+            // The group is empty now: close it up (its start equals the next group's).
+            final int after = sessionCount - group - 1;
+            System.arraycopy(sessions, group + 1, sessions, group, after);
+            System.arraycopy(sessionTypeMasks, group + 1, sessionTypeMasks, group, after);
+            System.arraycopy(sessionStarts, group + 1, sessionStarts, group, after + 1);
+            sessionCount--;
+        }
+        else
+        {
+            sessionTypeMasks[group] = mask;
+        }
+    }
+
+    private int indexOfSession(final int session)
+    {
+        final int[] sessions = this.sessions;
+        for (int g = 0, n = sessionCount; g < n; g++)
+        {
+            if (sessions[g] == session)
+            {
+                return g;
+            }
+        }
+        return -1;
+    }
+
+    /** Key equality for the cache: {@code buffer[offset, offset + length)} is this entry's address. */
+    boolean isFor(final DirectBuffer buffer, final int offset, final int length, final int hash)
+    {
+        return this.hash == hash && keyLength == length && Segments.equal(buffer, offset, key, length);
+    }
+
     /** Bytes this entry keeps alive, for the cache's memory budget. */
     long footprint()
     {
@@ -117,29 +245,43 @@ public final class MatchResult
         return 96L + keyLength + 4L * (3L * subscriptionCount + 3L * sessionCount + 1);
     }
 
-    /** Grow (never shrink) the arrays; returns the change in {@link #footprint()}. */
+    /**
+     * Grow (never shrink) the arrays to at least these sizes, keeping their contents; returns the change in
+     * {@link #footprint()}.
+     */
     long ensureCapacity(final int keyLength, final int subscriptionCount, final int sessionCount)
     {
         final long before = footprint();
         if (key.length < keyLength)
         {
             key = new byte[keyLength];
+            keyBuffer.wrap(key);
         }
         if (subscriptions.length < subscriptionCount)
         {
-            subscriptions = new int[subscriptionCount];
-            subscriptionTypeMasks = new int[subscriptionCount];
-            subscriptionSessions = new int[subscriptionCount];
+            subscriptions = Arrays.copyOf(subscriptions, subscriptionCount);
+            subscriptionTypeMasks = Arrays.copyOf(subscriptionTypeMasks, subscriptionCount);
+            subscriptionSessions = Arrays.copyOf(subscriptionSessions, subscriptionCount);
         }
         if (sessions.length < sessionCount)
         {
-            sessions = new int[sessionCount];
-            sessionTypeMasks = new int[sessionCount];
+            sessions = Arrays.copyOf(sessions, sessionCount);
+            sessionTypeMasks = Arrays.copyOf(sessionTypeMasks, sessionCount);
         }
         if (sessionStarts.length < sessionCount + 1)
         {
-            sessionStarts = new int[sessionCount + 1];
+            sessionStarts = Arrays.copyOf(sessionStarts, sessionCount + 1);
         }
         return footprint() - before;
+    }
+
+    /** Room for one more subscription (and session): grows by half again, so patching one at a time is amortised. */
+    private long ensureRoomForOneMore(final boolean newSession)
+    {
+        final int subs = subscriptionCount + 1;
+        final int groups = sessionCount + (newSession ? 1 : 0);
+        return ensureCapacity(0,
+            subscriptions.length < subs ? Math.max(subs, subscriptions.length + (subscriptions.length >> 1)) : subs,
+            sessions.length < groups ? Math.max(groups, sessions.length + (sessions.length >> 1)) : groups);
     }
 }

@@ -199,43 +199,4 @@ final class Segments
         }
         return end;
     }
-
-    /**
-     * A 32-bit hash of bytes, eight at a time. The seed is per index instance (random), so addresses chosen to
-     * collide in one router do not collide in another.
-     */
-    static int hash(final DirectBuffer buffer, final int offset, final int length, final long seed)
-    {
-        long h = seed ^ (length * 0x9E3779B97F4A7C15L);
-        if (length >= Long.BYTES)
-        {
-            int i = 0;
-            for (; i + Long.BYTES <= length; i += Long.BYTES)
-            {
-                h = Long.rotateLeft((h ^ buffer.getLong(offset + i)) * 0x9E3779B97F4A7C15L, 29);
-            }
-            if (i < length)
-            {
-                // The tail as the last eight bytes (overlapping): no byte loop; the length is already mixed in.
-                h = Long.rotateLeft((h ^ buffer.getLong(offset + length - Long.BYTES)) * 0x9E3779B97F4A7C15L, 29);
-            }
-        }
-        else
-        {
-            long tail = 0;
-            for (int i = 0, shift = 0; i < length; i++, shift += 8)
-            {
-                tail |= (buffer.getByte(offset + i) & 0xFFL) << shift;
-            }
-            h = Long.rotateLeft((h ^ tail) * 0x9E3779B97F4A7C15L, 29);
-        }
-
-        // fmix64 from MurmurHash3: every input bit affects the low bits used for the table index.
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CEB9FE1A85EC53L;
-        h ^= h >>> 33;
-        return (int)h;
-    }
 }

@@ -1,14 +1,29 @@
 package to.clasp.client;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import to.clasp.address.Pattern;
 import to.clasp.protocol.BundleEncoder;
 import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.ErrorDecoder;
-import to.clasp.protocol.Frame;
 import to.clasp.protocol.FrameDecoder;
 import to.clasp.protocol.GetEncoder;
 import to.clasp.protocol.HelloEncoder;
@@ -25,30 +40,18 @@ import to.clasp.protocol.SubscribeEncoder;
 import to.clasp.protocol.UnsubscribeEncoder;
 import to.clasp.protocol.WelcomeDecoder;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * The transport-independent CLASP client: handshake, state cache, pending gets, the subscription registry with
  * local pattern filtering, frame handling, and reconnection with backoff and re-subscription. A transport supplies
  * only a {@link ClientTransport} that moves whole frames.
  * <p>
- * Threads: API calls from any thread encode into one send buffer under a lock (a client sends from few threads, and
- * the lock keeps frames whole and ordered); frames arrive on the transport's I/O thread and are decoded there with
- * one reused {@link FrameDecoder}; timeouts and reconnects run on one small scheduler thread.
+ * <b>One model for threads.</b> API calls come from any thread, frames arrive on the transport's I/O thread, GET
+ * timeouts and reconnects run on one small scheduler thread. All mutable state (connection, cache, pending GETs,
+ * subscriptions, counters) is guarded by one lock, {@code lock}, held only for short updates: nothing inside it
+ * blocks, sends, calls a listener or completes a future. A send reads the current link under the lock, encodes into
+ * the calling thread's own buffer and hands the frame to the link outside it, so a link that waits for room (Aeron
+ * under back-pressure) holds up only its caller. Frames of one link are decoded on its I/O thread with that link's own
+ * decoder. A GET's timeout is cancelled as soon as the GET is answered or failed.
  */
 public final class ClientSession implements ClaspClient
 {
@@ -58,43 +61,47 @@ public final class ClientSession implements ClaspClient
     static final int FEATURES = 0xF8;
     static final int PROTOCOL_VERSION = 1;
 
+    /** Each sending thread encodes into its own buffer (grown to the largest frame it sent), so sends share nothing. */
+    private static final ThreadLocal<ExpandableArrayBuffer> SEND_BUFFER =
+        ThreadLocal.withInitial(() -> new ExpandableArrayBuffer(256));
+    private static final ThreadLocal<ExpandableArrayBuffer> ITEM_BUFFER =
+        ThreadLocal.withInitial(() -> new ExpandableArrayBuffer(256));
+    private static final Subscription[] NO_SUBSCRIPTIONS = new Subscription[0];
+
     private final ClientOptions options;
     private final ClientTransport transport;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
 
-    private final Map<String, Object> cache = new ConcurrentHashMap<>();
-    private final Map<String, CopyOnWriteArrayList<CompletableFuture<Object>>> pendingGets = new ConcurrentHashMap<>();
-    private final Map<Integer, Subscription> subscriptions = new ConcurrentSkipListMap<>();
-    private final AtomicInteger nextSubscriptionId = new AtomicInteger(1);
-
-    private final Object sendLock = new Object();
-    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
-    private final UnsafeBuffer itemBuffer = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
-    private final UnsafeBuffer pongBuffer = new UnsafeBuffer(new byte[PongEncoder.FRAME_LENGTH]);
-    private final BundleEncoder bundleEncoder = new BundleEncoder();
-    private final FrameDecoder decoder = new FrameDecoder();
-
-    private final AtomicLong acks = new AtomicLong();
-    private final AtomicLong decodeErrors = new AtomicLong();
-    private volatile Attempt current;
-    private volatile boolean connected;
-    private volatile boolean closed;
-    private volatile boolean everConnected;
-    private volatile String sessionId;
-    private volatile long clockOffsetMicros;
-    private volatile ClaspException lastError;
+    /** Guards every field below. */
+    private final Object lock = new Object();
+    private final Map<String, Object> cache = new HashMap<>();
+    private final Map<String, List<PendingGet>> pendingGets = new HashMap<>();
+    private final TreeMap<Integer, Subscription> subscriptions = new TreeMap<>();
+    /** The values of {@link #subscriptions}, replaced on change, so frames are dispatched outside the lock. */
+    private Subscription[] subscriptionList = NO_SUBSCRIPTIONS;
+    private int nextSubscriptionId = 1;
+    private Attempt current;
+    private boolean connected;
+    private boolean closed;
+    private String sessionId;
+    private long clockOffsetMicros;
+    private ClaspException lastError;
     private int reconnectAttempt;
+    private long acks;
+    private long decodeErrors;
 
     public ClientSession(final ClientOptions options, final ClientTransport transport)
     {
         this.options = Objects.requireNonNull(options, "options");
         this.transport = Objects.requireNonNull(transport, "transport");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r ->
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r ->
         {
             final Thread t = new Thread(r, "clasp-client-timer");
             t.setDaemon(true);
             return t;
         });
+        // Cancelled GET timeouts leave the queue at once instead of when they would have fired.
+        scheduler.setRemoveOnCancelPolicy(true);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -103,75 +110,62 @@ public final class ClientSession implements ClaspClient
 
     public void connect()
     {
-        if (closed)
+        final Attempt attempt;
+        synchronized (lock)
         {
-            throw new ClaspException("client is closed");
+            if (closed)
+            {
+                throw new ClaspException("client is closed");
+            }
+            attempt = new Attempt();
         }
-        final Attempt attempt = startAttempt();
+        attempt.open();
         try
         {
             attempt.welcome.get(options.connectTimeoutMs(), TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException ex)
         {
-            attempt.failed(ex);
-            attempt.abort();
+            attempt.fail(ex);
             throw new ClaspException("no WELCOME within " + options.connectTimeoutMs() + " ms", ex);
         }
         catch (final ExecutionException ex)
         {
-            attempt.failed(ex.getCause());
-            attempt.abort();
+            attempt.fail(ex.getCause());
             throw new ClaspException("cannot connect: " + ex.getCause().getMessage(), ex.getCause());
         }
         catch (final InterruptedException ex)
         {
-            attempt.failed(ex);
-            attempt.abort();
+            attempt.fail(ex);
             Thread.currentThread().interrupt();
             throw new ClaspException("interrupted while connecting", ex);
         }
     }
 
-    private Attempt startAttempt()
-    {
-        final Attempt attempt = new Attempt();
-        transport.open(attempt).whenComplete((link, error) ->
-        {
-            if (error != null)
-            {
-                attempt.failed(error);
-                return;
-            }
-            attempt.link = link;
-            if (closed)
-            {
-                link.close();
-                return;
-            }
-            synchronized (sendLock)
-            {
-                final int length = HelloEncoder.encode(sendBuffer, 0, PROTOCOL_VERSION, FEATURES, options.name(),
-                    options.token());
-                link.send(sendBuffer, 0, length);
-            }
-        });
-        return attempt;
-    }
-
     public boolean isConnected()
     {
-        return connected;
+        synchronized (lock)
+        {
+            return connected;
+        }
     }
 
     public String sessionId()
     {
-        return sessionId;
+        synchronized (lock)
+        {
+            return sessionId;
+        }
     }
 
     public long routerTimeMicros()
     {
-        return currentTimeMicros() + clockOffsetMicros;
+        final long offset;
+        synchronized (lock)
+        {
+            offset = clockOffsetMicros;
+        }
+        return currentTimeMicros() + offset;
     }
 
     private static long currentTimeMicros()
@@ -185,7 +179,10 @@ public final class ClientSession implements ClaspClient
      */
     public long acksReceived()
     {
-        return acks.get();
+        synchronized (lock)
+        {
+            return acks;
+        }
     }
 
     /**
@@ -193,7 +190,10 @@ public final class ClientSession implements ClaspClient
      */
     public ClaspException lastError()
     {
-        return lastError;
+        synchronized (lock)
+        {
+            return lastError;
+        }
     }
 
     /**
@@ -201,7 +201,10 @@ public final class ClientSession implements ClaspClient
      */
     public long decodeErrors()
     {
-        return decodeErrors.get();
+        synchronized (lock)
+        {
+            return decodeErrors;
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -220,50 +223,45 @@ public final class ClientSession implements ClaspClient
             (setOptions.isUnlock() ? SetEncoder.UNLOCK : 0) |
             (setOptions.ttl() >= 0 ? SetEncoder.TTL : 0) |
             (setOptions.expectedRevision() >= 0 ? SetEncoder.REVISION : 0);
-        synchronized (sendLock)
-        {
-            final int length = SetEncoder.encode(sendBuffer, 0, setOptions.qos(), address, value, flags,
-                Math.max(0, setOptions.expectedRevision()), setOptions.ttl() >= 0 ? setOptions.wireTtl() : 0);
-            send(length);
-        }
+        final ClientTransport.Link link = connectedLink();
+        final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+        send(link, buffer, SetEncoder.encode(buffer, 0, setOptions.qos(), address, value, flags,
+            Math.max(0, setOptions.expectedRevision()), setOptions.ttl() >= 0 ? setOptions.wireTtl() : 0));
     }
 
     public CompletableFuture<Object> get(final String address)
     {
         Objects.requireNonNull(address, "address");
-        final CompletableFuture<Object> future = new CompletableFuture<>();
-        pendingGets.computeIfAbsent(address, a -> new CopyOnWriteArrayList<>()).add(future);
-        future.whenComplete((v, t) -> removePending(address, future));
-        scheduler.schedule(() -> future.completeExceptionally(
-            new TimeoutException("no SNAPSHOT for " + address + " within " + options.getTimeoutMs() + " ms")),
-            options.getTimeoutMs(), TimeUnit.MILLISECONDS);
+        final PendingGet pending = new PendingGet(address);
+        synchronized (lock)
+        {
+            pendingGets.computeIfAbsent(address, a -> new ArrayList<>(1)).add(pending);
+        }
+        pending.armTimeout();
         try
         {
-            synchronized (sendLock)
-            {
-                // QoS Confirm: this router answers a miss with ERROR 201 at once instead of leaving us to time out.
-                send(GetEncoder.encode(sendBuffer, 0, Qos.CONFIRM, address));
-            }
+            // QoS Confirm: this router answers a miss with ERROR 201 at once instead of leaving us to time out.
+            final ClientTransport.Link link = connectedLink();
+            final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+            send(link, buffer, GetEncoder.encode(buffer, 0, Qos.CONFIRM, address));
         }
         catch (final RuntimeException ex)
         {
-            future.completeExceptionally(ex);
+            synchronized (lock)
+            {
+                forget(pending);
+            }
+            pending.fail(ex);
         }
-        return future;
-    }
-
-    private void removePending(final String address, final CompletableFuture<Object> future)
-    {
-        pendingGets.computeIfPresent(address, (a, list) ->
-        {
-            list.remove(future);
-            return list.isEmpty() ? null : list;
-        });
+        return pending.future;
     }
 
     public Object cached(final String address)
     {
-        return unwrap(cache.get(address));
+        synchronized (lock)
+        {
+            return unwrap(cache.get(address));
+        }
     }
 
     public void emit(final String address, final Object payload)
@@ -290,11 +288,11 @@ public final class ClientSession implements ClaspClient
     {
         Objects.requireNonNull(address, "address");
         final int indicator = value == null ? PublishDecoder.INDICATOR_NONE : PublishDecoder.INDICATOR_VALUE;
-        synchronized (sendLock)
-        {
-            send(PublishEncoder.encode(sendBuffer, 0, qos, signal, phase, address, indicator, value, null,
-                routerTimeMicros(), id, null));
-        }
+        final long timestamp = routerTimeMicros();
+        final ClientTransport.Link link = connectedLink();
+        final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+        send(link, buffer, PublishEncoder.encode(buffer, 0, qos, signal, phase, address, indicator, value, null,
+            timestamp, id, null));
     }
 
     public void bundle(final List<BundleItem> items)
@@ -313,23 +311,24 @@ public final class ClientSession implements ClaspClient
         {
             throw new IllegalArgumentException("empty bundle");
         }
-        synchronized (sendLock)
+        final ClientTransport.Link link = connectedLink();
+        final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+        final ExpandableArrayBuffer itemBuffer = ITEM_BUFFER.get();
+        final BundleEncoder bundleEncoder = new BundleEncoder();
+        bundleEncoder.begin(buffer, 0, Qos.COMMIT, scheduled, atMicros);
+        for (final BundleItem item : items)
         {
-            bundleEncoder.begin(sendBuffer, 0, Qos.COMMIT, scheduled, atMicros);
-            for (final BundleItem item : items)
+            final int length = item.isSet() ?
+                SetEncoder.encode(itemBuffer, 0, Qos.FIRE, item.address(), item.value(), 0, 0, 0) :
+                PublishEncoder.encode(itemBuffer, 0, Qos.FIRE, SignalType.EVENT, 0, item.address(),
+                    item.value() == null ? PublishDecoder.INDICATOR_NONE : PublishDecoder.INDICATOR_VALUE,
+                    item.value(), null, null, null, null);
+            if (length < 0 || !bundleEncoder.addFrame(itemBuffer, 0, length))
             {
-                final int length = item.isSet() ?
-                    SetEncoder.encode(itemBuffer, 0, Qos.FIRE, item.address(), item.value(), 0, 0, 0) :
-                    PublishEncoder.encode(itemBuffer, 0, Qos.FIRE, SignalType.EVENT, 0, item.address(),
-                        item.value() == null ? PublishDecoder.INDICATOR_NONE : PublishDecoder.INDICATOR_VALUE,
-                        item.value(), null, null, null, null);
-                if (length < 0 || !bundleEncoder.addFrame(itemBuffer, 0, length))
-                {
-                    throw new IllegalArgumentException("bundle does not fit one frame at " + item);
-                }
+                throw new IllegalArgumentException("bundle does not fit one frame at " + item);
             }
-            send(bundleEncoder.finish());
         }
+        send(link, buffer, bundleEncoder.finish());
     }
 
     public int subscribe(final String pattern, final SubscriptionListener listener)
@@ -339,48 +338,74 @@ public final class ClientSession implements ClaspClient
 
     public int subscribe(final String pattern, final SubscriptionListener listener, final SubscribeOptions opts)
     {
-        final Subscription subscription = new Subscription(
-            nextSubscriptionId.getAndIncrement(), Pattern.compile(pattern), Objects.requireNonNull(listener), opts);
-        subscriptions.put(subscription.id, subscription);
-        if (connected)
+        final Pattern compiled = Pattern.compile(pattern);
+        Objects.requireNonNull(listener);
+        final Subscription subscription;
+        final ClientTransport.Link link;
+        synchronized (lock)
+        {
+            subscription = new Subscription(nextSubscriptionId++, compiled, listener, opts);
+            subscriptions.put(subscription.id, subscription);
+            subscriptionList = subscriptions.values().toArray(NO_SUBSCRIPTIONS);
+            link = connected ? current.link : null;
+        }
+        if (null != link)
         {
             // If the session is being re-established right now the WELCOME handler may send it as well; the router
             // replaces a subscription with the same id, so the duplicate is harmless.
-            sendSubscribe(subscription);
+            sendSubscribe(link, subscription);
         }
         return subscription.id;
     }
 
     public void unsubscribe(final int subscriptionId)
     {
-        if (subscriptions.remove(subscriptionId) != null && connected)
+        final ClientTransport.Link link;
+        synchronized (lock)
         {
-            synchronized (sendLock)
+            if (null == subscriptions.remove(subscriptionId))
             {
-                send(UnsubscribeEncoder.encode(sendBuffer, 0, Qos.FIRE, subscriptionId));
+                return;
+            }
+            subscriptionList = subscriptions.values().toArray(NO_SUBSCRIPTIONS);
+            link = connected ? current.link : null;
+        }
+        if (null != link)
+        {
+            final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+            send(link, buffer, UnsubscribeEncoder.encode(buffer, 0, Qos.FIRE, subscriptionId));
+        }
+    }
+
+    private static void sendSubscribe(final ClientTransport.Link link, final Subscription s)
+    {
+        final SubscribeOptions o = s.options;
+        final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+        send(link, buffer, SubscribeEncoder.encode(buffer, 0, Qos.FIRE, s.id, s.pattern.text(), o.typeMask(),
+            o.maxRate() >= 0 ? o.maxRate() : null, Double.isNaN(o.epsilon()) ? null : o.epsilon(), null, null));
+    }
+
+    /** @return the link of the established session, or throws "not connected". */
+    private ClientTransport.Link connectedLink()
+    {
+        synchronized (lock)
+        {
+            if (connected && null != current.link)
+            {
+                return current.link;
             }
         }
+        throw new ClaspException("not connected");
     }
 
-    private void sendSubscribe(final Subscription s)
-    {
-        synchronized (sendLock)
-        {
-            final SubscribeOptions o = s.options;
-            send(SubscribeEncoder.encode(sendBuffer, 0, Qos.FIRE, s.id, s.pattern.text(), o.typeMask(),
-                o.maxRate() >= 0 ? o.maxRate() : null, Double.isNaN(o.epsilon()) ? null : o.epsilon(), null, null));
-        }
-    }
-
-    /** Caller holds {@link #sendLock}. */
-    private void send(final int length)
+    /** Hand an encoded frame to the link; never called with the lock held (the link may wait for room). */
+    private static void send(final ClientTransport.Link link, final DirectBuffer buffer, final int length)
     {
         if (length < 0)
         {
             throw new IllegalArgumentException("message does not fit one CLASP frame");
         }
-        final Attempt attempt = current;
-        if (!connected || attempt == null || attempt.link == null || !attempt.link.send(sendBuffer, 0, length))
+        if (!link.send(buffer, 0, length))
         {
             throw new ClaspException("not connected");
         }
@@ -388,18 +413,24 @@ public final class ClientSession implements ClaspClient
 
     public void close()
     {
-        if (closed)
+        final Attempt attempt;
+        final List<PendingGet> failed;
+        synchronized (lock)
         {
-            return;
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            connected = false;
+            attempt = current;
+            failed = takePendingGets();
         }
-        closed = true;
-        connected = false;
-        final Attempt attempt = current;
-        if (attempt != null)
+        if (null != attempt)
         {
             attempt.abort();
         }
-        failPendingGets(new ClaspException("client closed"));
+        failAll(failed, new ClaspException("client closed"));
         scheduler.shutdownNow();
         transport.close();
     }
@@ -410,10 +441,14 @@ public final class ClientSession implements ClaspClient
 
     private void onFrame(final Attempt attempt, final DirectBuffer buffer, final int offset, final int length)
     {
+        final FrameDecoder decoder = attempt.decoder;
         final int result = decoder.decode(buffer, offset, length);
         if (result != DecodeError.OK)
         {
-            decodeErrors.incrementAndGet();
+            synchronized (lock)
+            {
+                decodeErrors++;
+            }
             LOG.debug("undecodable frame from router: {}", DecodeError.describe(result));
             return;
         }
@@ -422,9 +457,12 @@ public final class ClientSession implements ClaspClient
             onWelcome(attempt, decoder.welcome());
             return;
         }
-        if (attempt != current)
+        synchronized (lock)
         {
-            return; // a frame from a link we have already given up on
+            if (attempt != current)
+            {
+                return; // a frame from a link we have already given up on
+            }
         }
         switch (decoder.type())
         {
@@ -438,11 +476,13 @@ public final class ClientSession implements ClaspClient
                 onPublish(decoder.publish());
                 break;
             case MessageType.PING:
-                final int pong = PongEncoder.encode(pongBuffer, 0);
-                attempt.link.send(pongBuffer, 0, pong);
+                attempt.link.send(attempt.pong, 0, PongEncoder.encode(attempt.pong, 0));
                 break;
             case MessageType.ACK:
-                acks.incrementAndGet();
+                synchronized (lock)
+                {
+                    acks++;
+                }
                 break;
             case MessageType.ERROR:
                 onError(decoder.error());
@@ -454,31 +494,33 @@ public final class ClientSession implements ClaspClient
 
     private void onWelcome(final Attempt attempt, final WelcomeDecoder welcome)
     {
-        if (closed || attempt.finished.get())
+        final Subscription[] resubscribe;
+        synchronized (lock)
         {
-            return;
-        }
-        sessionId = welcome.session();
-        clockOffsetMicros = welcome.time() - currentTimeMicros();
-        current = attempt;
-        connected = true;
-        everConnected = true;
-        synchronized (this)
-        {
+            if (closed || attempt.finished)
+            {
+                return;
+            }
+            sessionId = welcome.session();
+            clockOffsetMicros = welcome.time() - currentTimeMicros();
+            current = attempt;
+            connected = true;
             reconnectAttempt = 0;
+            attempt.finished = true;
+            resubscribe = subscriptionList;
         }
-        for (final Subscription s : subscriptions.values())
+        attempt.cancelDeadline();
+        for (final Subscription s : resubscribe)
         {
             try
             {
-                sendSubscribe(s);
+                sendSubscribe(attempt.link, s);
             }
             catch (final ClaspException ex)
             {
                 break; // the link went away again; the next WELCOME re-subscribes
             }
         }
-        attempt.finished.set(true);
         attempt.welcome.complete(null);
     }
 
@@ -486,8 +528,13 @@ public final class ClientSession implements ClaspClient
     {
         final String address = set.address();
         final Object value = set.value().toObject();
-        cache.put(address, value == null ? NULL : value);
-        dispatch(address, value, set.hasRevision() ? set.revision() : -1, Signal.PARAM);
+        final Subscription[] listeners;
+        synchronized (lock)
+        {
+            cache.put(address, value == null ? NULL : value);
+            listeners = subscriptionList;
+        }
+        dispatch(listeners, address, value, set.hasRevision() ? set.revision() : -1, Signal.PARAM);
     }
 
     private void onSnapshot(final SnapshotDecoder snapshot)
@@ -499,16 +546,22 @@ public final class ClientSession implements ClaspClient
             final String address = entry.address();
             final Object value = entry.value().toObject();
             final long revision = entry.revision();
-            cache.put(address, value == null ? NULL : value);
-            final CopyOnWriteArrayList<CompletableFuture<Object>> waiting = pendingGets.get(address);
-            if (waiting != null)
+            final List<PendingGet> answered;
+            final Subscription[] listeners;
+            synchronized (lock)
             {
-                for (final CompletableFuture<Object> future : waiting)
+                cache.put(address, value == null ? NULL : value);
+                answered = pendingGets.remove(address);
+                listeners = subscriptionList;
+            }
+            if (null != answered)
+            {
+                for (final PendingGet pending : answered)
                 {
-                    future.complete(value);
+                    pending.complete(value);
                 }
             }
-            dispatch(address, value, revision, Signal.PARAM);
+            dispatch(listeners, address, value, revision, Signal.PARAM);
         }
     }
 
@@ -532,7 +585,12 @@ public final class ClientSession implements ClaspClient
         {
             value = null;
         }
-        dispatch(publish.address(), value, -1, Signal.of(publish.signal()));
+        final Subscription[] listeners;
+        synchronized (lock)
+        {
+            listeners = subscriptionList;
+        }
+        dispatch(listeners, publish.address(), value, -1, Signal.of(publish.signal()));
     }
 
     private void onError(final ErrorDecoder error)
@@ -541,28 +599,25 @@ public final class ClientSession implements ClaspClient
         final ClaspException ex = new ClaspException(error.code(),
             "router error " + error.code() + ": " + error.message() + (address == null ? "" : " (" + address + ")"),
             null);
-        lastError = ex;
+        final List<PendingGet> failed;
+        synchronized (lock)
+        {
+            lastError = ex;
+            failed = address != null && error.code() == 201 ? pendingGets.remove(address) : null;
+        }
         LOG.debug("{}", ex.getMessage());
         if (options.errorListener() != null)
         {
             options.errorListener().accept(ex);
         }
-        if (address != null && error.code() == 201)
-        {
-            final CopyOnWriteArrayList<CompletableFuture<Object>> waiting = pendingGets.get(address);
-            if (waiting != null)
-            {
-                for (final CompletableFuture<Object> future : waiting)
-                {
-                    future.completeExceptionally(ex);
-                }
-            }
-        }
+        failAll(failed, ex);
     }
 
-    private void dispatch(final String address, final Object value, final long revision, final Signal signal)
+    private void dispatch(
+        final Subscription[] listeners, final String address, final Object value, final long revision,
+        final Signal signal)
     {
-        for (final Subscription s : subscriptions.values())
+        for (final Subscription s : listeners)
         {
             if (s.options.accepts(signal) && s.pattern.matches(address))
             {
@@ -580,27 +635,61 @@ public final class ClientSession implements ClaspClient
 
     private void onClosed(final Attempt attempt, final int code, final String reason)
     {
-        final boolean wasCurrent = attempt == current;
+        final boolean wasCurrent;
+        final boolean reconnect;
+        List<PendingGet> failed = null;
+        synchronized (lock)
+        {
+            wasCurrent = attempt == current;
+            if (wasCurrent)
+            {
+                connected = false;
+                failed = takePendingGets();
+            }
+            reconnect = wasCurrent && !closed && options.reconnect();
+        }
         if (wasCurrent)
         {
-            connected = false;
-            LOG.debug("session {} closed ({} {})", sessionId, code, reason);
-            failPendingGets(new ClaspException("connection lost (" + code + ")"));
+            LOG.debug("session {} closed ({} {})", sessionId(), code, reason);
+            failAll(failed, new ClaspException("connection lost (" + code + ")"));
         }
-        attempt.failed(new ClaspException("connection closed before WELCOME (" + code + " " + reason + ")"));
-        if (wasCurrent && !closed && options.reconnect())
+        attempt.fail(new ClaspException("connection closed before WELCOME (" + code + " " + reason + ")"));
+        if (reconnect)
         {
             scheduleReconnect();
         }
     }
 
-    private void failPendingGets(final ClaspException ex)
+    /** Caller holds the lock. */
+    private List<PendingGet> takePendingGets()
     {
-        for (final CopyOnWriteArrayList<CompletableFuture<Object>> list : pendingGets.values())
+        if (pendingGets.isEmpty())
         {
-            for (final CompletableFuture<Object> future : list)
+            return null;
+        }
+        final List<PendingGet> all = new ArrayList<>();
+        pendingGets.values().forEach(all::addAll);
+        pendingGets.clear();
+        return all;
+    }
+
+    /** Caller holds the lock. */
+    private void forget(final PendingGet pending)
+    {
+        final List<PendingGet> list = pendingGets.get(pending.address);
+        if (null != list && list.remove(pending) && list.isEmpty())
+        {
+            pendingGets.remove(pending.address);
+        }
+    }
+
+    private static void failAll(final List<PendingGet> failed, final Throwable error)
+    {
+        if (null != failed)
+        {
+            for (final PendingGet pending : failed)
             {
-                future.completeExceptionally(ex);
+                pending.fail(error);
             }
         }
     }
@@ -611,13 +700,13 @@ public final class ClientSession implements ClaspClient
 
     private void scheduleReconnect()
     {
-        if (closed || scheduler.isShutdown())
-        {
-            return;
-        }
         final int attemptNumber;
-        synchronized (this)
+        synchronized (lock)
         {
+            if (closed)
+            {
+                return;
+            }
             attemptNumber = reconnectAttempt++;
         }
         if (options.maxReconnectAttempts() > 0 && attemptNumber >= options.maxReconnectAttempts())
@@ -625,42 +714,45 @@ public final class ClientSession implements ClaspClient
             LOG.warn("giving up after {} reconnect attempts", attemptNumber);
             return;
         }
-        final long delay = options.reconnectDelayMs(attemptNumber);
-        try
-        {
-            scheduler.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
-        }
-        catch (final java.util.concurrent.RejectedExecutionException ignore)
-        {
-            // closing
-        }
+        schedule(this::reconnect, options.reconnectDelayMs(attemptNumber));
     }
 
     private void reconnect()
     {
-        if (closed)
+        final Attempt attempt;
+        synchronized (lock)
         {
-            return;
+            if (closed)
+            {
+                return;
+            }
+            attempt = new Attempt();
         }
-        final Attempt attempt = startAttempt();
         attempt.welcome.whenComplete((ok, error) ->
         {
-            if (error != null && !closed)
+            if (error != null)
             {
                 scheduleReconnect();
             }
         });
-        scheduler.schedule(() ->
-        {
-            if (!attempt.welcome.isDone())
-            {
-                attempt.abort();
-                attempt.failed(new TimeoutException("no WELCOME"));
-            }
-        }, options.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+        attempt.deadline = schedule(() -> attempt.fail(new TimeoutException("no WELCOME")), options.connectTimeoutMs());
+        attempt.open();
     }
 
-    /** Placeholder for null values in the cache (ConcurrentHashMap holds no nulls). */
+    /** @return the scheduled task, or null when the client is closing. */
+    private ScheduledFuture<?> schedule(final Runnable task, final long delayMs)
+    {
+        try
+        {
+            return scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final RejectedExecutionException ignore)
+        {
+            return null; // closing
+        }
+    }
+
+    /** Placeholder for null values in the cache. */
     private static final Object NULL = new Object()
     {
         public String toString()
@@ -675,12 +767,46 @@ public final class ClientSession implements ClaspClient
         return cached == NULL ? null : cached;
     }
 
-    /** One attempt to open a link and complete the handshake. */
+    /**
+     * One attempt to open a link and complete the handshake. Its fields are guarded by the session's lock, except
+     * {@link #decoder} and {@link #pong}, which only the link's I/O thread uses.
+     */
     private final class Attempt implements ClientTransport.LinkHandler
     {
         final CompletableFuture<Void> welcome = new CompletableFuture<>();
-        final AtomicBoolean finished = new AtomicBoolean();
-        volatile ClientTransport.Link link;
+        final FrameDecoder decoder = new FrameDecoder();
+        final UnsafeBuffer pong = new UnsafeBuffer(new byte[PongEncoder.FRAME_LENGTH]);
+        ClientTransport.Link link;
+        boolean finished;
+        /** Gives up on the handshake after the connect timeout (reconnects); cancelled once it ends. */
+        ScheduledFuture<?> deadline;
+
+        /** Open the link; once open, send HELLO (closed at once if the client closed meanwhile). */
+        void open()
+        {
+            transport.open(this).whenComplete((opened, error) ->
+            {
+                if (error != null)
+                {
+                    fail(error);
+                    return;
+                }
+                final boolean closeIt;
+                synchronized (lock)
+                {
+                    link = opened;
+                    closeIt = closed || finished;
+                }
+                if (closeIt)
+                {
+                    opened.close();
+                    return;
+                }
+                final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+                opened.send(buffer, 0, HelloEncoder.encode(buffer, 0, PROTOCOL_VERSION, FEATURES, options.name(),
+                    options.token()));
+            });
+        }
 
         public void onFrame(final DirectBuffer buffer, final int offset, final int length)
         {
@@ -692,21 +818,119 @@ public final class ClientSession implements ClaspClient
             ClientSession.this.onClosed(this, code, reason);
         }
 
-        void failed(final Throwable error)
+        /** The handshake failed (or was given up on): fail its future and close its link, unless it completed. */
+        void fail(final Throwable error)
         {
-            if (finished.compareAndSet(false, true))
+            final ClientTransport.Link toClose;
+            synchronized (lock)
             {
-                welcome.completeExceptionally(error);
+                if (finished)
+                {
+                    return;
+                }
+                finished = true;
+                toClose = link;
             }
+            cancelDeadline();
+            if (null != toClose)
+            {
+                toClose.close();
+            }
+            welcome.completeExceptionally(error);
         }
 
         void abort()
         {
-            final ClientTransport.Link l = link;
+            final ClientTransport.Link l;
+            synchronized (lock)
+            {
+                l = link;
+            }
             if (l != null)
             {
                 l.close();
             }
+        }
+
+        void cancelDeadline()
+        {
+            final ScheduledFuture<?> d = deadline;
+            if (null != d)
+            {
+                d.cancel(false);
+            }
+        }
+    }
+
+    /** A GET waiting for its SNAPSHOT (or ERROR 201), with the timeout that is cancelled once it is answered. */
+    private final class PendingGet
+    {
+        final String address;
+        final CompletableFuture<Object> future = new CompletableFuture<>();
+        private ScheduledFuture<?> timeout;
+        private boolean done;
+
+        PendingGet(final String address)
+        {
+            this.address = address;
+        }
+
+        void armTimeout()
+        {
+            final ScheduledFuture<?> t = schedule(() ->
+            {
+                synchronized (lock)
+                {
+                    forget(this);
+                }
+                fail(new TimeoutException("no SNAPSHOT for " + address + " within " + options.getTimeoutMs() + " ms"));
+            }, options.getTimeoutMs());
+            final boolean answered;
+            synchronized (lock)
+            {
+                timeout = t;
+                answered = done;
+            }
+            if (answered && null != t)
+            {
+                t.cancel(false);
+            }
+        }
+
+        void complete(final Object value)
+        {
+            if (finish())
+            {
+                future.complete(value);
+            }
+        }
+
+        void fail(final Throwable error)
+        {
+            if (finish())
+            {
+                future.completeExceptionally(error);
+            }
+        }
+
+        /** @return true the first time: the timeout (if armed) is cancelled. */
+        private boolean finish()
+        {
+            final ScheduledFuture<?> t;
+            synchronized (lock)
+            {
+                if (done)
+                {
+                    return false;
+                }
+                done = true;
+                t = timeout;
+            }
+            if (null != t)
+            {
+                t.cancel(false);
+            }
+            return true;
         }
     }
 

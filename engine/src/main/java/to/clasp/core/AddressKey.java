@@ -1,12 +1,15 @@
 package to.clasp.core;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import to.clasp.address.AddressView;
+
 /**
- * A copy of an address's bytes with a 64-bit hash, for core-side maps keyed by address (gesture coalescing,
- * per-subscription rate state) without allocating Strings. Owners chain entries with equal hashes.
+ * A copy of an address's bytes with its {@link to.clasp.address.AddressHash}, for core-side maps keyed by address
+ * (gesture coalescing, per-subscription rate state) without allocating Strings. The hash is the one the inbound
+ * address was scanned with ({@link AddressView#hash()}), so a lookup hashes nothing. Owners chain entries with equal
+ * hashes.
  */
 class AddressKey extends CoreTimer
 {
@@ -15,45 +18,27 @@ class AddressKey extends CoreTimer
     long hash;
     AddressKey nextInChain;
 
-    static long hash(final DirectBuffer buffer, final int offset, final int length)
+    void setAddress(final AddressView from)
     {
-        long h = 0xcbf29ce484222325L; // FNV-1a, then a final mix so low bits spread for the map
-        for (int i = 0; i < length; i++)
-        {
-            h ^= buffer.getByte(offset + i) & 0xFF;
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    void setAddress(final DirectBuffer buffer, final int offset, final int length, final long hash)
-    {
+        final int length = from.length();
         if (address.capacity() < length)
         {
             address.wrap(new byte[Math.max(length, address.capacity() * 2)]);
         }
-        address.putBytes(0, buffer, offset, length);
+        address.putBytes(0, from.buffer(), from.offset(), length);
         addressLength = length;
-        this.hash = hash;
+        hash = from.hash();
     }
 
-    boolean sameAddress(final DirectBuffer buffer, final int offset, final int length)
+    boolean sameAddress(final AddressView other)
     {
-        if (length != addressLength)
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (address.getByte(i) != buffer.getByte(offset + i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return hash == other.hash() && other.sameBytes(address, 0, addressLength);
+    }
+
+    /** Point {@code view} at this copy (no scan: the bytes and hash are known). */
+    AddressView viewAddress(final AddressView view)
+    {
+        return view.wrapValid(address, 0, addressLength, hash);
     }
 
     void onTimer(final long nowNs)
@@ -70,10 +55,5 @@ class AddressKey extends CoreTimer
         }
         d.putBytes(0, src, offset, length);
         return d;
-    }
-
-    static void putAll(final MutableDirectBuffer dst, final DirectBuffer src, final int length)
-    {
-        dst.putBytes(0, src, 0, length);
     }
 }

@@ -3,7 +3,6 @@ package to.clasp.core;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import to.clasp.address.AddressRules;
 import to.clasp.protocol.BundleDecoder;
 import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.FrameDecoder;
@@ -38,6 +37,7 @@ final class BundleHandler
     private final FrameDecoder scheduledFrame = new FrameDecoder();
     private final int[] itemOffsets = new int[65536];
     private final int[] itemLengths = new int[65536];
+    private final WriteResult result = new WriteResult();
 
     BundleHandler(final ParamHandler params, final PublishHandler publishes, final ParamStore store,
         final Replies replies, final SessionTable sessions, final TimerQueue timers, final RouterClock clock,
@@ -100,13 +100,20 @@ final class BundleHandler
                 final SetDecoder set = item.set();
                 final int ao = set.addressOffset();
                 final int al = set.addressLength();
-                if (AddressRules.VALID != AddressRules.validateAddress(payload, ao, al))
+                final int earlier = earlierSets(payload, i, ao, al);
+                final int r = params.check(s, set, earlier, result);
+                if (ParamHandler.INVALID_ADDRESS == r)
                 {
                     reject(s, qos, nowNs, "bundle rejected: invalid address", payload, ao, al);
                     return;
                 }
-                final int earlier = earlierSets(payload, i, ao, al);
-                if (0 == earlier && ParamStore.NULL_ID == store.find(payload, ao, al))
+                if (WriteResult.OK != r)
+                {
+                    reject(s, qos, nowNs, "bundle rejected: " + ParamHandler.describe(result, set.revision()),
+                        payload, ao, al);
+                    return;
+                }
+                if (0 == earlier && ParamStore.NULL_ID == result.id())
                 {
                     newAddresses++;
                     if (store.size() + newAddresses > store.capacity())
@@ -114,15 +121,6 @@ final class BundleHandler
                         reject(s, qos, nowNs, "bundle rejected: " + Replies.STATE_FULL, payload, ao, al);
                         return;
                     }
-                }
-                final int r = params.check(s, set, earlier);
-                if (WriteResult.OK != r)
-                {
-                    final String why = WriteResult.REVISION_CONFLICT == r ?
-                        "revision conflict: expected " + set.revision() + ", actual " + params.bundleConflictActual() :
-                        params.describe(r, set.revision());
-                    reject(s, qos, nowNs, "bundle rejected: " + why, payload, ao, al);
-                    return;
                 }
             }
             else if (MessageType.PUBLISH == item.type())
@@ -146,10 +144,10 @@ final class BundleHandler
             if (DecodeError.OK == item.decodePayload(payload, itemOffsets[i], itemLengths[i]) &&
                 MessageType.SET == item.type())
             {
-                if (params.apply(s, item.set(), nowNs) >= 0)
+                if (WriteResult.OK == params.apply(s, item.set(), nowNs, result))
                 {
                     anySet = true;
-                    lastRevision = params.lastRevision();
+                    lastRevision = result.revision();
                 }
             }
         }

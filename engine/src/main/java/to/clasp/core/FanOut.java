@@ -1,10 +1,11 @@
 package to.clasp.core;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import to.clasp.address.AddressView;
 import to.clasp.address.MatchResult;
 import to.clasp.address.SubscriptionIndex;
-import to.clasp.protocol.ValueView;
 
 /**
  * Encode once, fan out by copy: hands one finished frame to every matching session (at most once per session,
@@ -18,6 +19,9 @@ final class FanOut implements SubscriptionFilters.Delivery
     private final SubscriptionFilters filters;
     private final Outbox outbox;
     private final RouterMetrics metrics;
+    /** A held-back frame being delivered late, as a broadcast to mark the session's other filters with. */
+    private final Broadcast deferred = new Broadcast();
+    private final AddressView deferredAddress = new AddressView();
 
     FanOut(final SubscriptionIndex subscriptions, final SessionTable sessions, final SubscriptionFilters filters,
         final Outbox outbox, final RouterMetrics metrics)
@@ -31,27 +35,20 @@ final class FanOut implements SubscriptionFilters.Delivery
     }
 
     /**
-     * @param typeBit        type-mask bit of the signal (param 0x01, event 0x02, …).
-     * @param excludeSession session index not to deliver to (the PUBLISH sender), or -1.
-     * @param cls            {@link Outbox} class of the frame.
-     * @param paramId        param id for CLASS_PARAM frames (conflation), else -1.
-     * @param value          the value (for epsilon), or null.
      * @return how many sessions got (or will get) the frame.
      */
-    int broadcast(final DirectBuffer address, final int addressOffset, final int addressLength, final int typeBit,
-        final int excludeSession, final DirectBuffer frame, final int frameOffset, final int frameLength,
-        final int cls, final int paramId, final ValueView value, final long nowNs)
+    int broadcast(final Broadcast b)
     {
-        final MatchResult m = subscriptions.match(address, addressOffset, addressLength);
+        final MatchResult m = subscriptions.match(b.address);
         int delivered = 0;
         for (int i = 0, n = m.sessionCount(); i < n; i++)
         {
-            if (!m.sessionAccepts(i, typeBit))
+            if (!m.sessionAccepts(i, b.typeBit))
             {
                 continue;
             }
             final int sessionIndex = m.session(i);
-            if (sessionIndex == excludeSession)
+            if (sessionIndex == b.excludeSession)
             {
                 continue;
             }
@@ -60,12 +57,11 @@ final class FanOut implements SubscriptionFilters.Delivery
             {
                 continue;
             }
-            if (s.filteredSubscriptions > 0 && !passesFilters(m, i, typeBit, address, addressOffset, addressLength,
-                value, frame, frameOffset, frameLength, cls, paramId, nowNs))
+            if (s.filteredSubscriptions > 0 && !passesFilters(m, i, b))
             {
                 continue;
             }
-            outbox.send(s, frame, frameOffset, frameLength, cls, paramId);
+            outbox.send(s, b.frame, b.frameOffset, b.frameLength, b.cls, b.paramId);
             delivered++;
         }
         metrics.fanOut(delivered);
@@ -79,9 +75,7 @@ final class FanOut implements SubscriptionFilters.Delivery
      * when the frame goes, all of the session's matching filters record it as delivered, so none later sends an
      * older value it held back.
      */
-    private boolean passesFilters(final MatchResult m, final int i, final int typeBit, final DirectBuffer address,
-        final int addressOffset, final int addressLength, final ValueView value, final DirectBuffer frame,
-        final int frameOffset, final int frameLength, final int cls, final int paramId, final long nowNs)
+    private boolean passesFilters(final MatchResult m, final int i, final Broadcast b)
     {
         final int start = m.sessionFirstSubscription(i);
         final int end = start + m.sessionSubscriptionCount(i);
@@ -89,7 +83,7 @@ final class FanOut implements SubscriptionFilters.Delivery
         boolean anyFiltered = false;
         for (int j = start; j < end; j++)
         {
-            if ((m.subscriptionTypeMask(j) & typeBit) != 0)
+            if ((m.subscriptionTypeMask(j) & b.typeBit) != 0)
             {
                 if (null == filters.get(m.subscription(j)))
                 {
@@ -105,9 +99,7 @@ final class FanOut implements SubscriptionFilters.Delivery
         {
             for (int j = start; j < end; j++)
             {
-                if ((m.subscriptionTypeMask(j) & typeBit) != 0 &&
-                    filters.get(m.subscription(j)).offer(nowNs, address, addressOffset, addressLength, typeBit, value,
-                    frame, frameOffset, frameLength, cls, paramId))
+                if ((m.subscriptionTypeMask(j) & b.typeBit) != 0 && filters.get(m.subscription(j)).offer(b))
                 {
                     deliver = true;
                 }
@@ -115,25 +107,22 @@ final class FanOut implements SubscriptionFilters.Delivery
         }
         if (deliver && anyFiltered)
         {
-            final boolean numeric = null != value && value.isNumeric();
-            markDelivered(m, i, typeBit, address, addressOffset, addressLength, numeric,
-                numeric ? value.asDouble() : 0, nowNs);
+            markDelivered(m, i, b);
         }
         return deliver;
     }
 
-    private void markDelivered(final MatchResult m, final int i, final int typeBit, final DirectBuffer address,
-        final int addressOffset, final int addressLength, final boolean numeric, final double v, final long nowNs)
+    private void markDelivered(final MatchResult m, final int i, final Broadcast b)
     {
         final int start = m.sessionFirstSubscription(i);
         for (int j = start, end = start + m.sessionSubscriptionCount(i); j < end; j++)
         {
-            if ((m.subscriptionTypeMask(j) & typeBit) != 0)
+            if ((m.subscriptionTypeMask(j) & b.typeBit) != 0)
             {
                 final SubscriptionFilters.Filter f = filters.get(m.subscription(j));
                 if (null != f)
                 {
-                    f.delivered(nowNs, address, addressOffset, addressLength, numeric, v);
+                    f.delivered(b);
                 }
             }
         }
@@ -157,7 +146,7 @@ final class FanOut implements SubscriptionFilters.Delivery
         return false;
     }
 
-    public void deliver(final SubscriptionFilters.Entry entry, final DirectBuffer frame, final int length,
+    public void deliver(final SubscriptionFilters.Entry entry, final UnsafeBuffer frame, final int length,
         final int cls, final int paramId)
     {
         final int sessionIndex = entry.filter.sessionIndex;
@@ -169,13 +158,16 @@ final class FanOut implements SubscriptionFilters.Delivery
         outbox.send(s, frame, 0, length, cls, paramId);
         // The session now has this value: the other filters of the session on this address count it as delivered
         // (and drop the same value if they held it back too).
-        final MatchResult m = subscriptions.match(entry.address, 0, entry.addressLength);
+        final Broadcast b = deferred
+            .to(entry.viewAddress(deferredAddress), entry.pendingTypeBit, -1)
+            .frame(frame, 0, length, cls, paramId)
+            .value(entry.pendingNumeric, entry.pendingValue, entry.lastSentNs);
+        final MatchResult m = subscriptions.match(b.address);
         for (int i = 0, n = m.sessionCount(); i < n; i++)
         {
             if (m.session(i) == sessionIndex)
             {
-                markDelivered(m, i, entry.pendingTypeBit, entry.address, 0, entry.addressLength,
-                    entry.pendingNumeric, entry.pendingValue, entry.lastSentNs);
+                markDelivered(m, i, b);
                 break;
             }
         }

@@ -2,25 +2,21 @@ package to.clasp.core;
 
 import java.util.ArrayList;
 
-import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import to.clasp.address.AddressView;
+import to.clasp.address.SubscriptionIndex;
 
 /**
  * Gesture move coalescing per (sender, address, gesture id) [better]: the first move of a gesture is forwarded at
  * once, then at most one move per interval (default 16 ms), latest wins; a pending move is flushed before the
  * gesture's END or CANCEL. START/END/CANCEL are forwarded at once. (The reference's trailing-edge debounce forwards
- * no move at all while a > 60 Hz stream lasts.)
+ * no move at all while a > 60 Hz stream lasts.) Each method gets the gesture's {@link Broadcast} (address, sender to
+ * exclude, frame) as {@link PublishHandler} filled it.
  */
 final class GestureCoalescer
 {
-    interface Forwarder
-    {
-        /** Fan a gesture frame out (excluding the sender). */
-        void forward(int senderIndex, DirectBuffer address, int addressOffset, int addressLength,
-            DirectBuffer frame, int frameOffset, int frameLength, boolean move, long nowNs);
-    }
-
     private final class Entry extends AddressKey
     {
         int senderIndex;
@@ -38,75 +34,66 @@ final class GestureCoalescer
 
     private final TimerQueue timers;
     private final long intervalNs;
+    private final FanOut fanOut;
     private final Long2ObjectHashMap<Entry> entries = new Long2ObjectHashMap<>();
     private final ArrayList<Entry> free = new ArrayList<>();
-    private Forwarder forwarder;
+    /** A held-back move going out late. */
+    private final Broadcast flushed = new Broadcast();
+    private final AddressView flushedAddress = new AddressView();
 
-    GestureCoalescer(final TimerQueue timers, final long intervalNs)
+    GestureCoalescer(final TimerQueue timers, final long intervalNs, final FanOut fanOut)
     {
         this.timers = timers;
         this.intervalNs = intervalNs;
-    }
-
-    void forwarder(final Forwarder forwarder)
-    {
-        this.forwarder = forwarder;
+        this.fanOut = fanOut;
     }
 
     /** START: forward now; a new gesture's first move goes out at once. */
-    void start(final int sender, final long gestureId, final DirectBuffer address, final int addressOffset,
-        final int addressLength, final DirectBuffer frame, final int frameOffset, final int frameLength,
-        final long nowNs)
+    void start(final long gestureId, final Broadcast b)
     {
-        final Entry e = find(sender, gestureId, address, addressOffset, addressLength);
+        final Entry e = find(b.excludeSession, gestureId, b.address);
         if (null != e)
         {
             // A restarted gesture: whatever was pending belonged to the previous one; deliver it first (FIFO).
-            flush(e, nowNs);
+            flush(e, b.nowNs);
             e.forwardedMove = false;
         }
-        forwarder.forward(sender, address, addressOffset, addressLength, frame, frameOffset, frameLength, false,
-            nowNs);
+        fanOut.broadcast(b);
     }
 
     /** MOVE: forward now if the interval allows, else hold as the pending move (latest wins). */
-    void move(final int sender, final long gestureId, final DirectBuffer address, final int addressOffset,
-        final int addressLength, final DirectBuffer frame, final int frameOffset, final int frameLength,
-        final long nowNs)
+    void move(final long gestureId, final Broadcast b)
     {
-        Entry e = find(sender, gestureId, address, addressOffset, addressLength);
+        final int sender = b.excludeSession;
+        Entry e = find(sender, gestureId, b.address);
         if (null == e)
         {
-            e = create(sender, gestureId, address, addressOffset, addressLength);
+            e = create(sender, gestureId, b.address);
         }
-        if (!e.forwardedMove || nowNs - e.lastForwardNs >= intervalNs)
+        if (!e.forwardedMove || b.nowNs - e.lastForwardNs >= intervalNs)
         {
             e.pendingLength = 0;
             timers.cancel(e);
             e.forwardedMove = true;
-            e.lastForwardNs = nowNs;
-            forwarder.forward(sender, address, addressOffset, addressLength, frame, frameOffset, frameLength, true,
-                nowNs);
+            e.lastForwardNs = b.nowNs;
+            fanOut.broadcast(b);
             return;
         }
-        e.pending = AddressKey.copy(e.pending, frame, frameOffset, frameLength);
-        e.pendingLength = frameLength;
+        e.pending = AddressKey.copy(e.pending, b.frame, b.frameOffset, b.frameLength);
+        e.pendingLength = b.frameLength;
         timers.scheduleNoLaterThan(e, e.lastForwardNs + intervalNs);
     }
 
     /** END or CANCEL: flush the pending move, then forward, then forget the gesture. */
-    void end(final int sender, final long gestureId, final DirectBuffer address, final int addressOffset,
-        final int addressLength, final DirectBuffer frame, final int frameOffset, final int frameLength,
-        final long nowNs)
+    void end(final long gestureId, final Broadcast b)
     {
-        final Entry e = find(sender, gestureId, address, addressOffset, addressLength);
+        final Entry e = find(b.excludeSession, gestureId, b.address);
         if (null != e)
         {
-            flush(e, nowNs);
+            flush(e, b.nowNs);
             release(e);
         }
-        forwarder.forward(sender, address, addressOffset, addressLength, frame, frameOffset, frameLength, false,
-            nowNs);
+        fanOut.broadcast(b);
     }
 
     /** Forget every gesture of a session that went away. */
@@ -154,7 +141,10 @@ final class GestureCoalescer
             final int length = e.pendingLength;
             e.pendingLength = 0;
             e.lastForwardNs = nowNs;
-            forwarder.forward(e.senderIndex, e.address, 0, e.addressLength, e.pending, 0, length, true, nowNs);
+            fanOut.broadcast(flushed
+                .to(e.viewAddress(flushedAddress), SubscriptionIndex.TYPE_GESTURE, e.senderIndex)
+                .frame(e.pending, 0, length, Outbox.CLASS_STREAM, -1)
+                .value(false, 0, nowNs));
         }
     }
 
@@ -163,13 +153,12 @@ final class GestureCoalescer
         return addressHash ^ (gestureId * 0x9E3779B97F4A7C15L) ^ ((long)sender << 40);
     }
 
-    private Entry find(final int sender, final long gestureId, final DirectBuffer address, final int offset,
-        final int length)
+    private Entry find(final int sender, final long gestureId, final AddressView address)
     {
-        final long k = key(AddressKey.hash(address, offset, length), sender, gestureId);
+        final long k = key(address.hash(), sender, gestureId);
         for (Entry e = entries.get(k); null != e; e = (Entry)e.nextInChain)
         {
-            if (e.senderIndex == sender && e.gestureId == gestureId && e.sameAddress(address, offset, length))
+            if (e.senderIndex == sender && e.gestureId == gestureId && e.sameAddress(address))
             {
                 return e;
             }
@@ -177,12 +166,11 @@ final class GestureCoalescer
         return null;
     }
 
-    private Entry create(final int sender, final long gestureId, final DirectBuffer address, final int offset,
-        final int length)
+    private Entry create(final int sender, final long gestureId, final AddressView address)
     {
         final Entry e = free.isEmpty() ? new Entry() : free.remove(free.size() - 1);
-        final long hash = AddressKey.hash(address, offset, length);
-        e.setAddress(address, offset, length, hash);
+        final long hash = address.hash();
+        e.setAddress(address);
         e.senderIndex = sender;
         e.gestureId = gestureId;
         e.forwardedMove = false;

@@ -5,6 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.collections.IntHashSet;
 
 import to.clasp.address.AddressRules;
+import to.clasp.address.AddressView;
 import to.clasp.address.SubscriptionIndex;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.GetDecoder;
@@ -14,15 +15,27 @@ import to.clasp.protocol.SetEncoder;
 import to.clasp.protocol.ValueType;
 import to.clasp.protocol.ValueView;
 import to.clasp.state.ParamStore;
+import to.clasp.state.ParamWrite;
 import to.clasp.state.WriteResult;
 
 /**
  * SET and GET: validate, write through the {@link ParamStore} (revisions, expected revision, locks, TTL, capacity),
  * encode the broadcast SET once and fan it out to every matching session including the writer, ACK at QoS ≥ 1.
  * Also sends the latest value of params conflated for a slow consumer once it drains.
+ * <p>
+ * The path of a SET, alone or inside a BUNDLE, is one straight line: {@link #prepare} scans the address once
+ * (validate + hash, {@link AddressView}) and fills the {@link ParamWrite} from the decoder flyweight; the store
+ * decides and applies ({@link ParamStore#write}, answering in a {@link WriteResult}); {@link #commit} then indexes and
+ * broadcasts an accepted write. Authorisation of the session for the address belongs between {@code prepare} and the
+ * store; the journal belongs in {@code commit} (room asked before the store, the record appended after the store
+ * accepted and before the fan-out, the QoS ≥ 1 ACK then held until durable: docs/architecture.md, "The SET path").
+ * Every refusal goes through {@link Replies#refused} (counted; at QoS 0 at most one ERROR per second).
  */
 final class ParamHandler
 {
+    /** {@link #check} code for an entry whose address is not valid (ERROR 200 in a lone SET). */
+    static final int INVALID_ADDRESS = -1;
+
     private final ParamStore store;
     private final ParamDirectory directory;
     private final FanOut fanOut;
@@ -31,11 +44,14 @@ final class ParamHandler
     private final Outbox outbox;
     private final RouterClock clock;
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
-    private final UnsafeBuffer broadcast = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
-    private long lastRevision;
+    private final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+    private final AddressView address = new AddressView();
+    private final ParamWrite write = new ParamWrite();
+    private final WriteResult result = new WriteResult();
+    private final Broadcast broadcast = new Broadcast();
 
-    ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies, final SnapshotSender snapshots,
-        final Outbox outbox, final RouterClock clock)
+    ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies,
+        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock)
     {
         this.store = store;
         this.directory = directory;
@@ -52,111 +68,120 @@ final class ParamHandler
     void onSet(final Session s, final SetDecoder set, final int qos, final long nowNs)
     {
         final DirectBuffer payload = set.payloadBuffer();
-        final int addressOffset = set.addressOffset();
-        final int addressLength = set.addressLength();
-        if (AddressRules.VALID != AddressRules.validateAddress(payload, addressOffset, addressLength))
+        if (!prepare(s, set))
         {
-            replies.refused(s, qos, nowNs, 200, Replies.INVALID_ADDRESS, payload, addressOffset, addressLength);
+            replies.refused(s, qos, nowNs, 200, Replies.INVALID_ADDRESS, payload, set.addressOffset(),
+                set.addressLength());
             return;
         }
-        final int result = apply(s, set, nowNs);
-        if (result < 0)
+        if (WriteResult.OK != commit(set, nowNs, result))
         {
-            replies.refused(s, qos, nowNs, 400, describe(-result, set.revision()), payload, addressOffset,
-                addressLength);
+            replies.refused(s, qos, nowNs, 400, describe(result, set.revision()), payload, set.addressOffset(),
+                set.addressLength());
             return;
         }
         if (qos >= Qos.CONFIRM)
         {
-            replies.setAck(s, payload, addressOffset, addressLength, lastRevision);
+            replies.setAck(s, payload, set.addressOffset(), set.addressLength(), result.revision());
         }
     }
 
     /**
-     * Check a SET without applying it (BUNDLE validation).
+     * Check a SET of a BUNDLE without applying it.
      *
-     * @param extraWrites writes earlier in the same bundle to this address (their revisions count).
-     * @return {@link WriteResult#OK} or the refusal code.
+     * @param earlierWrites SETs earlier in the same bundle to this address (their revisions count).
+     * @param out           the store's answer; {@link WriteResult#id()} is {@link ParamStore#NULL_ID} for an address
+     *                      that holds no param yet.
+     * @return {@link WriteResult#OK}, the refusal code, or {@link #INVALID_ADDRESS}.
      */
-    int check(final Session s, final SetDecoder set, final int earlierWrites)
+    int check(final Session s, final SetDecoder set, final int earlierWrites, final WriteResult out)
     {
-        final int id = store.find(set.payloadBuffer(), set.addressOffset(), set.addressLength());
-        if (set.hasRevision() && (ParamStore.NULL_ID != id || earlierWrites > 0))
+        if (!prepare(s, set))
         {
-            // Checked only if the param exists (here: exists by the time this bundle entry would run).
-            final long actual = (ParamStore.NULL_ID == id ? 0 : store.revision(id)) + earlierWrites;
-            if (set.revision() != actual)
-            {
-                bundleConflictActual = actual;
-                return WriteResult.REVISION_CONFLICT;
-            }
+            return INVALID_ADDRESS;
         }
-        return store.check(id, s.index, false, 0, set.lock(), set.unlock(),
-            set.addressLength(), set.value().canonicalLength());
-    }
-
-    private long bundleConflictActual;
-
-    long bundleConflictActual()
-    {
-        return bundleConflictActual;
+        return store.check(write.pendingWrites(earlierWrites), out);
     }
 
     /**
-     * Write and broadcast.
+     * Apply and broadcast a SET of a BUNDLE whose entries all passed {@link #check}: it may use the arena's headroom.
      *
-     * @return the param id, or a negated {@link WriteResult} code (nothing changed, nothing sent).
+     * @return {@link WriteResult#OK} or the refusal code; the revision is in {@code out}.
      */
-    int apply(final Session s, final SetDecoder set, final long nowNs)
+    int apply(final Session s, final SetDecoder set, final long nowNs, final WriteResult out)
     {
-        final DirectBuffer payload = set.payloadBuffer();
-        final int addressOffset = set.addressOffset();
-        final int addressLength = set.addressLength();
+        prepare(s, set);
+        write.checkedInBundle(true);
+        return commit(set, nowNs, out);
+    }
+
+    /**
+     * The one place a SET becomes a {@link ParamWrite}: scan the address (validate and hash, once), and point the
+     * request at the frame's value, the session as writer, and the SET's conditions.
+     *
+     * @return false when the address is not valid (nothing else is filled).
+     */
+    private boolean prepare(final Session s, final SetDecoder set)
+    {
+        if (AddressRules.VALID != address.wrap(set.payloadBuffer(), set.addressOffset(), set.addressLength()))
+        {
+            return false;
+        }
+        final ParamWrite w = write.reset().address(address).writer(s.index, s.idBytes, 0, Session.ID_LENGTH)
+            .lock(set.lock()).unlock(set.unlock()).at(clock.epochMicros());
+        if (set.hasRevision())
+        {
+            w.expectRevision(set.revision());
+        }
+        if (set.hasTtl())
+        {
+            w.ttl(set.ttl());
+        }
         final ValueView v = set.value();
         final int rawType = v.rawType();
-        final int id;
         if (ValueType.widen(rawType) == rawType && ValueType.ARRAY != rawType && ValueType.MAP != rawType)
         {
             // Already canonical on the wire (the common case: f64, i64, string, bool): the store copies the data
             // straight from the frame, no intermediate copy.
-            id = store.write(payload, addressOffset, addressLength, rawType, v.buffer(), v.dataOffset(),
-                v.dataLength(), s.index, s.idBytes, 0, Session.ID_LENGTH,
-                set.hasRevision(), set.revision(), set.lock(), set.unlock(),
-                set.hasTtl(), set.ttl(), clock.epochMicros());
+            w.value(rawType, v.buffer(), v.dataOffset(), v.dataLength());
         }
         else
         {
             // Narrow numbers (i8/i16/i32/f32), possibly nested in arrays/maps, are widened first.
-            final int valueLength = v.copyCanonical(value, 0);
-            id = store.write(payload, addressOffset, addressLength, value, 0, valueLength,
-                s.index, s.idBytes, 0, Session.ID_LENGTH,
-                set.hasRevision(), set.revision(), set.lock(), set.unlock(),
-                set.hasTtl(), set.ttl(), clock.epochMicros());
+            w.value(value, 0, v.copyCanonical(value, 0));
         }
-        if (id < 0)
+        return true;
+    }
+
+    /**
+     * Store the prepared write and, when accepted, index it for snapshots and broadcast it once to every matching
+     * session. Every accepted SET takes this path (a journal append belongs here, before the fan-out).
+     *
+     * @return {@link WriteResult#OK} (nothing else sent) or the refusal code (nothing changed, nothing sent).
+     */
+    private int commit(final SetDecoder set, final long nowNs, final WriteResult out)
+    {
+        if (WriteResult.OK != store.write(write, out))
         {
-            return id;
+            return out.code();
         }
-        directory.onWrite(id);
-        final long revision = store.revision(id);
-        lastRevision = revision;
-        final int length = SetEncoder.broadcast(set, revision, broadcast, 0);
-        fanOut.broadcast(payload, addressOffset, addressLength, SubscriptionIndex.TYPE_PARAM, -1,
-            broadcast, 0, length, Outbox.CLASS_PARAM, id, set.value(), nowNs);
-        return id;
+        final int id = out.id();
+        directory.onWrite(id, out.created());
+        final int length = SetEncoder.broadcast(set, out.revision(), encoded, 0);
+        fanOut.broadcast(broadcast
+            .to(address, SubscriptionIndex.TYPE_PARAM, -1)
+            .frame(encoded, 0, length, Outbox.CLASS_PARAM, id)
+            .value(set.value(), nowNs));
+        return WriteResult.OK;
     }
 
-    long lastRevision()
+    /** The ERROR 400 text for a refused write: "revision conflict: expected N, actual M", "lock held", … */
+    static String describe(final WriteResult refused, final long expected)
     {
-        return lastRevision;
-    }
-
-    String describe(final int code, final long expected)
-    {
-        switch (code)
+        switch (refused.code())
         {
             case WriteResult.REVISION_CONFLICT:
-                return "revision conflict: expected " + expected + ", actual " + store.lastConflictActualRevision();
+                return "revision conflict: expected " + expected + ", actual " + refused.actualRevision();
             case WriteResult.LOCK_HELD:
                 return Replies.LOCK_HELD;
             case WriteResult.STATE_FULL:
@@ -174,12 +199,12 @@ final class ParamHandler
     {
         final int addressOffset = get.addressOffset();
         final int addressLength = get.addressLength();
-        if (AddressRules.VALID != AddressRules.validateAddress(payload, addressOffset, addressLength))
+        if (AddressRules.VALID != address.wrap(payload, addressOffset, addressLength))
         {
             replies.error(s, 200, Replies.INVALID_ADDRESS, payload, addressOffset, addressLength);
             return;
         }
-        final int id = store.find(payload, addressOffset, addressLength);
+        final int id = store.find(address);
         if (ParamStore.NULL_ID == id)
         {
             if (qos >= Qos.CONFIRM)
@@ -224,11 +249,11 @@ final class ParamHandler
             {
                 continue;
             }
-            final int length = SetEncoder.encode(broadcast, 0, SetEncoder.BROADCAST_QOS,
+            final int length = SetEncoder.encode(encoded, 0, SetEncoder.BROADCAST_QOS,
                 store.addressBuffer(), addressOffset, addressLength,
                 store.valueBuffer(), store.valueOffset(id), store.valueLength(id),
                 SetEncoder.REVISION, store.revision(id), 0);
-            outbox.sendFinal(s, broadcast, 0, length);
+            outbox.sendFinal(s, encoded, 0, length);
         }
         return true;
     }

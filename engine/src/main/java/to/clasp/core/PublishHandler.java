@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.address.AddressRules;
+import to.clasp.address.AddressView;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.GesturePhase;
 import to.clasp.protocol.PublishDecoder;
@@ -15,7 +16,7 @@ import to.clasp.protocol.SignalType;
  * type mask allows the signal, excluding the sender. Gestures go through the {@link GestureCoalescer}; P2P
  * addresses ({@code /clasp/p2p/signal/<sessionId>}) go to exactly that session or get ERROR 404.
  */
-final class PublishHandler implements GestureCoalescer.Forwarder
+final class PublishHandler
 {
     private static final byte[] P2P_PREFIX = "/clasp/p2p/signal/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -25,6 +26,8 @@ final class PublishHandler implements GestureCoalescer.Forwarder
     private final Outbox outbox;
     private final Replies replies;
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+    private final AddressView address = new AddressView();
+    private final Broadcast broadcast = new Broadcast();
 
     PublishHandler(final FanOut fanOut, final GestureCoalescer gestures, final SessionTable sessions,
         final Outbox outbox, final Replies replies)
@@ -34,11 +37,10 @@ final class PublishHandler implements GestureCoalescer.Forwarder
         this.sessions = sessions;
         this.outbox = outbox;
         this.replies = replies;
-        gestures.forwarder(this);
     }
 
     /**
-     * Validate a PUBLISH (also used for BUNDLE validation).
+     * Scan (validate and hash) a PUBLISH's address once, and check its P2P target (also used for BUNDLE validation).
      *
      * @return 0 if acceptable, else the ERROR code to send (200 invalid address, 404 unknown P2P target).
      */
@@ -47,7 +49,7 @@ final class PublishHandler implements GestureCoalescer.Forwarder
         final DirectBuffer payload = pub.payloadBuffer();
         final int offset = pub.addressOffset();
         final int length = pub.addressLength();
-        if (AddressRules.VALID != AddressRules.validateAddress(payload, offset, length))
+        if (AddressRules.VALID != address.wrap(payload, offset, length))
         {
             return 200;
         }
@@ -67,13 +69,20 @@ final class PublishHandler implements GestureCoalescer.Forwarder
                 pub.payloadBuffer(), pub.addressOffset(), pub.addressLength());
             return;
         }
-        apply(s, pub, nowNs);
+        forward(s, pub, nowNs);
     }
 
     /**
-     * Forward an already validated PUBLISH.
+     * Forward a PUBLISH validated earlier (an entry of a BUNDLE, validated with the others before any was applied).
      */
     void apply(final Session s, final PublishDecoder pub, final long nowNs)
+    {
+        address.wrap(pub.payloadBuffer(), pub.addressOffset(), pub.addressLength());
+        forward(s, pub, nowNs);
+    }
+
+    /** Forward a PUBLISH whose address {@link #address} holds, scanned. */
+    private void forward(final Session s, final PublishDecoder pub, final long nowNs)
     {
         final DirectBuffer payload = pub.payloadBuffer();
         final int offset = pub.addressOffset();
@@ -91,35 +100,29 @@ final class PublishHandler implements GestureCoalescer.Forwarder
             return;
         }
 
+        final Broadcast b = broadcast
+            .to(address, SignalType.maskBit(signal), s.index)
+            .value(PublishDecoder.INDICATOR_VALUE == pub.indicator() ? pub.value() : null, nowNs);
         if (SignalType.GESTURE == signal)
         {
             final long gestureId = pub.hasGestureId() ? pub.gestureId() : 0;
             switch (pub.phase())
             {
                 case GesturePhase.MOVE:
-                    gestures.move(s.index, gestureId, payload, offset, length, frame, 0, frameLength, nowNs);
+                    gestures.move(gestureId, b.frame(frame, 0, frameLength, Outbox.CLASS_STREAM, -1));
                     return;
                 case GesturePhase.END:
                 case GesturePhase.CANCEL:
-                    gestures.end(s.index, gestureId, payload, offset, length, frame, 0, frameLength, nowNs);
+                    gestures.end(gestureId, b.frame(frame, 0, frameLength, Outbox.CLASS_CONTROL, -1));
                     return;
                 default:
-                    gestures.start(s.index, gestureId, payload, offset, length, frame, 0, frameLength, nowNs);
+                    gestures.start(gestureId, b.frame(frame, 0, frameLength, Outbox.CLASS_CONTROL, -1));
                     return;
             }
         }
 
         final int cls = SignalType.STREAM == signal ? Outbox.CLASS_STREAM : Outbox.CLASS_CONTROL;
-        fanOut.broadcast(payload, offset, length, SignalType.maskBit(signal), s.index, frame, 0, frameLength,
-            cls, -1, PublishDecoder.INDICATOR_VALUE == pub.indicator() ? pub.value() : null, nowNs);
-    }
-
-    public void forward(final int senderIndex, final DirectBuffer address, final int addressOffset,
-        final int addressLength, final DirectBuffer frame, final int frameOffset, final int frameLength,
-        final boolean move, final long nowNs)
-    {
-        fanOut.broadcast(address, addressOffset, addressLength, SignalType.maskBit(SignalType.GESTURE), senderIndex,
-            frame, frameOffset, frameLength, move ? Outbox.CLASS_STREAM : Outbox.CLASS_CONTROL, -1, null, nowNs);
+        fanOut.broadcast(b.frame(frame, 0, frameLength, cls, -1));
     }
 
     static boolean isP2p(final DirectBuffer buffer, final int offset, final int length)

@@ -11,10 +11,11 @@ import org.agrona.concurrent.NoOpIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import to.clasp.address.SubscriptionIndex;
 import to.clasp.edge.InboundPort;
 import to.clasp.journal.DurableState;
-import to.clasp.state.ParamStore;
 import to.clasp.protocol.Frame;
+import to.clasp.state.ParamStore;
 
 /**
  * A running CLASP router core: the inbound ring, the core thread and its state. Transports feed it through
@@ -225,10 +226,10 @@ public final class Router implements AutoCloseable
             RouterConfiguration.IDLE_GRACE_PROP, RouterConfiguration.IDLE_GRACE_DEFAULT_NS);
         private long helloTimeoutNs = RouterConfiguration.millisAsNanos(
             RouterConfiguration.HELLO_TIMEOUT_PROP, RouterConfiguration.HELLO_TIMEOUT_DEFAULT_NS);
-        private int paramTtlSeconds = RouterConfiguration.integer(
-            RouterConfiguration.PARAM_TTL_PROP, RouterConfiguration.PARAM_TTL_DEFAULT);
-        private int maxParams = RouterConfiguration.integer(
-            RouterConfiguration.MAX_PARAMS_PROP, RouterConfiguration.MAX_PARAMS_DEFAULT);
+        private final ParamStore.Context paramStore = new ParamStore.Context();
+        private final SubscriptionIndex.Context subscriptionIndex = new SubscriptionIndex.Context();
+        private int maxFilterAddresses = RouterConfiguration.integer(
+            RouterConfiguration.FILTER_MAX_ADDRESSES_PROP, RouterConfiguration.FILTER_MAX_ADDRESSES_DEFAULT);
         private int inboundRingSize = RouterConfiguration.integer(
             RouterConfiguration.RING_SIZE_PROP, RouterConfiguration.RING_SIZE_DEFAULT);
         private int inboundSlotSize = RouterConfiguration.integer(
@@ -288,8 +289,9 @@ public final class Router implements AutoCloseable
             requireNonNegative("idleTimeout", idleTimeoutNs);
             requirePositive("idleGrace", idleGraceNs);
             requirePositive("helloTimeout", helloTimeoutNs);
-            requireNonNegative("paramTtl", paramTtlSeconds);
-            requirePositive("maxParams", maxParams);
+            paramStore.conclude();
+            subscriptionIndex.conclude();
+            requirePositive("maxFilterAddresses", maxFilterAddresses);
             requirePositive("ttlCheckInterval", ttlCheckIntervalNs);
             requirePositive("gestureInterval", gestureIntervalNs);
             requirePositive("pollBatchLimit", pollBatchLimit);
@@ -332,7 +334,7 @@ public final class Router implements AutoCloseable
                     "a shared core waits in its host's poll (block or spin), not " + waitStrategy);
             }
             Objects.requireNonNull(errorHandler, "errorHandler");
-            if (null != initialState && initialState.capacity() != maxParams)
+            if (null != initialState && initialState.capacity() != paramStore.maxParams())
             {
                 throw new IllegalArgumentException("initialState must be made by newParamStore() (maxParams differs)");
             }
@@ -462,31 +464,66 @@ public final class Router implements AutoCloseable
             return this;
         }
 
+        /**
+         * @return the param store's settings (max params, default TTL, arena), with their {@code clasp.state.*}
+         * properties; {@link #maxParams} and {@link #paramTtlSeconds} are shortcuts into it. Set before launch.
+         */
+        public ParamStore.Context paramStore()
+        {
+            return paramStore;
+        }
+
+        /**
+         * @return the subscription index's settings (result cache bounds), with their {@code clasp.match.cache.*}
+         * properties. Set before launch.
+         */
+        public SubscriptionIndex.Context subscriptionIndex()
+        {
+            return subscriptionIndex;
+        }
+
         /** @return default sliding TTL in seconds for SETs without a TTL field; 0 = keep (default 0). */
         public int paramTtlSeconds()
         {
-            return paramTtlSeconds;
+            return (int)paramStore.defaultTtlSeconds();
         }
 
         /** @param seconds default sliding TTL for SETs without a TTL field; 0 = keep forever. @return this. */
         public Context paramTtlSeconds(final int seconds)
         {
             checkMutable();
-            this.paramTtlSeconds = seconds;
+            paramStore.defaultTtlSeconds(seconds);
             return this;
         }
 
         /** @return most params (default 1 000 000). */
         public int maxParams()
         {
-            return maxParams;
+            return paramStore.maxParams();
         }
 
         /** @param maxParams most params stored. @return this. */
         public Context maxParams(final int maxParams)
         {
             checkMutable();
-            this.maxParams = maxParams;
+            paramStore.maxParams(maxParams);
+            return this;
+        }
+
+        /**
+         * @return addresses one subscription with maxRate/epsilon keeps state for (default 4096); beyond it the least
+         * recently used address with nothing held back is forgotten.
+         */
+        public int maxFilterAddresses()
+        {
+            return maxFilterAddresses;
+        }
+
+        /** @param addresses addresses one filtered subscription keeps state for. @return this. */
+        public Context maxFilterAddresses(final int addresses)
+        {
+            checkMutable();
+            this.maxFilterAddresses = addresses;
             return this;
         }
 
@@ -780,14 +817,12 @@ public final class Router implements AutoCloseable
         }
 
         /**
-         * @return a new, empty param store with this router's limits ({@link #maxParams()}, {@link #paramTtlSeconds()}),
-         * e.g. for recovery to fill before {@link #initialState(ParamStore)}.
+         * @return a new, empty param store with this router's settings ({@link #paramStore()}: max params, default
+         * TTL, arena), e.g. for recovery to fill before {@link #initialState(ParamStore)}.
          */
         public ParamStore newParamStore()
         {
-            return new ParamStore(new ParamStore.Context()
-                .maxParams(maxParams)
-                .defaultTtlSeconds(paramTtlSeconds));
+            return new ParamStore(paramStore);
         }
 
         /** @return the store the core starts with (recovered state), or null for a new empty one. */

@@ -75,7 +75,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         final long now = clock.nanoTime();
         if (work > 0)
         {
-            metrics.serviceTime(now - batchStartNs, work);
+            metrics.batchMeanServiceTime(now - batchStartNs, work);
         }
         work += core.doTimers(now);
         core.endOfCycle();

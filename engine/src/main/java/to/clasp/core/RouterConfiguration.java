@@ -36,16 +36,9 @@ public final class RouterConfiguration
     public static final String HELLO_TIMEOUT_PROP = "clasp.router.hello.timeout.ms";
     public static final long HELLO_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
 
-    /**
-     * Default TTL for a SET without a TTL field, seconds (sliding); 0 = keep forever. Property
-     * {@code clasp.router.param.ttl}, default 0.
-     */
-    public static final String PARAM_TTL_PROP = "clasp.router.param.ttl";
-    public static final int PARAM_TTL_DEFAULT = 0;
-
-    /** Most params. Property {@code clasp.router.max.params}, default 1 000 000. */
-    public static final String MAX_PARAMS_PROP = "clasp.router.max.params";
-    public static final int MAX_PARAMS_DEFAULT = 1_000_000;
+    // The param store's limits (max params, default TTL, arena) are ParamStore.Context's, with its clasp.state.*
+    // properties, and the result cache's are SubscriptionIndex.Context's (clasp.match.cache.*): Router.Context holds
+    // both contexts, so each limit has one property and one setter path.
 
     /** Inbound ring slots (power of two). Property {@code clasp.router.ring.size}, default 16384. */
     public static final String RING_SIZE_PROP = "clasp.router.ring.size";
@@ -87,6 +80,13 @@ public final class RouterConfiguration
     /** How often expired params are swept, ms. Property {@code clasp.router.ttl.check.ms}, default 100. */
     public static final String TTL_CHECK_INTERVAL_PROP = "clasp.router.ttl.check.ms";
     public static final long TTL_CHECK_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Addresses one subscription with maxRate/epsilon keeps state for; beyond it the least recently used address
+     * with nothing held back is forgotten. Property {@code clasp.router.filter.max.addresses}, default 4096.
+     */
+    public static final String FILTER_MAX_ADDRESSES_PROP = "clasp.router.filter.max.addresses";
+    public static final int FILTER_MAX_ADDRESSES_DEFAULT = 4096;
 
     /** Furthest a BUNDLE may be scheduled ahead, µs. Default 1 h. */
     public static final long MAX_BUNDLE_AHEAD_DEFAULT_MICROS = TimeUnit.HOURS.toMicros(1);

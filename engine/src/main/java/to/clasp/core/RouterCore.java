@@ -37,7 +37,7 @@ public final class RouterCore implements AutoCloseable
     private final FrameDecoder decoder = new FrameDecoder();
     private final ParamStore store;
     private final ParamDirectory directory;
-    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final SubscriptionIndex index;
     private final Outbox outbox;
     private final Replies replies;
     private final SnapshotSender snapshots;
@@ -71,14 +71,15 @@ public final class RouterCore implements AutoCloseable
         this.metrics = metrics;
         this.clock = new CycleClock(ctx.clock());
         this.store = null != ctx.initialState() ? ctx.initialState() : ctx.newParamStore();
+        this.index = new SubscriptionIndex(ctx.subscriptionIndex());
         this.outbox = new Outbox(metrics, ctx.outboundSoftLimit(), ctx.outboundHardLimit());
         this.replies = new Replies(outbox, metrics);
         this.directory = new ParamDirectory(store);
-        store.forEachLive(directory::onWrite); // a recovered state: index it for subscribe snapshots
+        store.forEachLive(id -> directory.onWrite(id, true)); // a recovered state: index it for subscribe snapshots
         this.snapshots = new SnapshotSender(store, outbox, directory, clock, metrics, ctx.snapshotBytesPerSecond());
-        final SubscriptionFilters filters = new SubscriptionFilters(timers);
+        final SubscriptionFilters filters = new SubscriptionFilters(timers, ctx.maxFilterAddresses());
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
-        final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs());
+        final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs(), fanOut);
         this.rateLimiter = new RateLimiter(ctx.rateLimit());
         final java.util.List<String> sourceNames = new java.util.ArrayList<>();
         for (final to.clasp.security.TokenSource source : ctx.authenticator().sources())

@@ -277,25 +277,26 @@ public final class RouterMetrics
     }
 
     /**
-     * Core service time per event: the core's processing time for a batch (decode, state, fan-out into the outbound
-     * queues) divided by the batch's event count, recorded once per event. Two clock readings per batch, none per
-     * event, so it is the mean within each batch, not each event's own time.
+     * Core service time per event <em>as the mean of its batch</em>: the core's processing time for a batch (decode,
+     * state, fan-out into the outbound queues) divided by the batch's event count, recorded once per event. Two clock
+     * readings per batch and none per event keep it cheap, so it shows how busy the core is, not one event's own
+     * time: a slow event is spread over its batch, and the tail of single events is not visible here.
      *
-     * @return events whose service time fell in latency bucket i (non-cumulative).
+     * @return events whose batch-mean service time fell in latency bucket i (non-cumulative).
      */
-    public long serviceTimeBucket(final int i)
+    public long batchMeanServiceTimeBucket(final int i)
     {
         return values.get(SERVICE_TIME + i);
     }
 
-    /** @return inbound events with a service time recorded (the sum of the buckets). */
-    public long serviceTimeCount()
+    /** @return inbound events with a batch-mean service time recorded (the sum of the buckets). */
+    public long batchMeanServiceTimeCount()
     {
         return sum(SERVICE_TIME);
     }
 
     /** @return total core processing time of all recorded batches, ns. */
-    public long serviceTimeTotalNs()
+    public long batchMeanServiceTimeTotalNs()
     {
         return values.get(SERVICE_TIME_SUM);
     }
@@ -318,7 +319,7 @@ public final class RouterMetrics
         add(RING_WAIT_SUM, Math.max(0, ns));
     }
 
-    void serviceTime(final long batchNs, final int events)
+    void batchMeanServiceTime(final long batchNs, final int events)
     {
         if (events > 0)
         {

@@ -1,12 +1,12 @@
 package to.clasp.core;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 
-import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import to.clasp.protocol.ValueView;
+import to.clasp.address.AddressView;
 
 /**
  * Subscription options {@code maxRate} and {@code epsilon}, per subscription and per address.
@@ -17,7 +17,14 @@ import to.clasp.protocol.ValueView;
  *     one (latest wins) and is delivered when the interval ends, so the final value always arrives.</li>
  * </ul>
  * Subscriptions without options have no filter and cost nothing (the fan-out checks a per-session counter first).
- * State is created per (subscription, address) on first use; it lives until the subscription goes.
+ * <p>
+ * State is kept per (subscription, address), created on first use and <b>bounded</b>: a filter remembers at most
+ * {@link Router.Context#maxFilterAddresses()} addresses. At the bound it forgets the least recently used address
+ * that has nothing pending; forgetting one loses only its epsilon reference and maxRate interval, so its next update
+ * is delivered as a first one would be. Entries holding a value back are never forgotten (they drain within one
+ * maxRate interval); when every entry holds one, an update to yet another address is delivered at once and leaves no
+ * state. So a {@code /**} subscription with options over a million addresses costs at most the bound, not a million
+ * entries.
  * <p>
  * When several subscriptions of one session match an address, {@link FanOut} offers each update to every one of
  * them (each applies its own rule and keeps its own state) and the session gets it, once, if any lets it through
@@ -27,13 +34,16 @@ import to.clasp.protocol.ValueView;
  */
 final class SubscriptionFilters
 {
+    /** Spare entries kept for reuse across filters (beyond it, evicted entries go to the GC). */
+    private static final int MAX_SPARE_ENTRIES = 1024;
+
     interface Delivery
     {
         /**
          * Deliver a deferred frame to the session now. The entry's address, type bit and value say what it was, so
          * the session's other filters on that address can count it as delivered.
          */
-        void deliver(Entry entry, DirectBuffer frame, int length, int cls, int paramId);
+        void deliver(Entry entry, UnsafeBuffer frame, int length, int cls, int paramId);
     }
 
     /** One subscription's options and per-address state. */
@@ -42,7 +52,11 @@ final class SubscriptionFilters
         final int sessionIndex;
         final long intervalNs;     // 0 = no rate limit
         final double epsilon;      // NaN = none
-        final Long2ObjectHashMap<Entry> entries = new Long2ObjectHashMap<>();
+        private final Long2ObjectHashMap<Entry> entries = new Long2ObjectHashMap<>();
+        private int entryCount;
+        /** Entries with nothing pending, most recently used first: the eviction order. */
+        private Entry idleHead;
+        private Entry idleTail;
         boolean active = true;
 
         Filter(final int sessionIndex, final long maxRate, final double epsilon)
@@ -55,38 +69,26 @@ final class SubscriptionFilters
         /**
          * @return {@code true} to deliver now; {@code false} if skipped or deferred.
          */
-        boolean offer(final long nowNs, final DirectBuffer address, final int addressOffset, final int addressLength,
-            final int typeBit, final ValueView value, final DirectBuffer frame, final int frameOffset,
-            final int frameLength, final int cls, final int paramId)
+        boolean offer(final Broadcast b)
         {
-            final Entry e = entry(address, addressOffset, addressLength);
-            final boolean numeric = null != value && value.isNumeric();
-            final double v = numeric ? value.asDouble() : 0;
-            if (!Double.isNaN(epsilon) && numeric && e.hasLastValue && Math.abs(v - e.lastValue) < epsilon)
+            final Entry e = entry(b.address);
+            if (null == e)
+            {
+                return true; // at the bound with every entry holding a value back: deliver, keep no state
+            }
+            if (!Double.isNaN(epsilon) && b.numeric && e.hasLastValue && Math.abs(b.number - e.lastValue) < epsilon)
             {
                 // Inside the dead-band of what the subscriber has: a pending (older) update is superseded too.
-                e.pendingLength = 0;
-                timers.cancel(e);
+                e.nothingPending();
                 return false;
             }
-            if (intervalNs > 0 && e.sentOnce && nowNs - e.lastSentNs < intervalNs)
+            if (intervalNs > 0 && e.sentOnce && b.nowNs - e.lastSentNs < intervalNs)
             {
-                e.pending = AddressKey.copy(e.pending, frame, frameOffset, frameLength);
-                e.pendingLength = frameLength;
-                e.pendingTypeBit = typeBit;
-                e.pendingClass = cls;
-                e.pendingParamId = paramId;
-                e.pendingNumeric = numeric;
-                e.pendingValue = v;
+                e.hold(b);
                 timers.scheduleNoLaterThan(e, e.lastSentNs + intervalNs);
                 return false;
             }
-            e.sentOnce = true;
-            e.lastSentNs = nowNs;
-            e.hasLastValue = numeric;
-            e.lastValue = v;
-            e.pendingLength = 0;
-            timers.cancel(e);
+            e.sent(b.nowNs, b.numeric, b.number);
             return true;
         }
 
@@ -95,55 +97,109 @@ final class SubscriptionFilters
          * delivered value for epsilon, starts a new maxRate interval, and supersedes anything this filter held back
          * for the address (which is older), so nothing older or duplicate follows.
          */
-        void delivered(final long nowNs, final DirectBuffer address, final int addressOffset, final int addressLength,
-            final boolean numeric, final double value)
+        void delivered(final Broadcast b)
         {
-            final Entry e = entry(address, addressOffset, addressLength);
-            e.sentOnce = true;
-            e.lastSentNs = nowNs;
-            e.hasLastValue = numeric;
-            e.lastValue = value;
-            e.pendingLength = 0;
-            timers.cancel(e);
+            final Entry e = entry(b.address);
+            if (null != e)
+            {
+                e.sent(b.nowNs, b.numeric, b.number);
+            }
         }
 
-        private Entry entry(final DirectBuffer address, final int addressOffset, final int addressLength)
+        /** @return addresses this filter keeps state for (≤ the bound). */
+        int entryCount()
         {
-            final long hash = AddressKey.hash(address, addressOffset, addressLength);
+            return entryCount;
+        }
+
+        /** The address's entry, created on first use; null when at the bound with nothing to forget. */
+        private Entry entry(final AddressView address)
+        {
+            final long hash = address.hash();
             Entry e = entries.get(hash);
-            while (null != e && !e.sameAddress(address, addressOffset, addressLength))
+            while (null != e && !e.sameAddress(address))
             {
                 e = (Entry)e.nextInChain;
             }
-            if (null == e)
+            if (null != e)
             {
-                e = new Entry(this);
-                e.setAddress(address, addressOffset, addressLength, hash);
-                e.nextInChain = entries.get(hash);
-                entries.put(hash, e);
+                if (0 == e.pendingLength)
+                {
+                    e.unlinkIdle();
+                    e.linkIdleHead();
+                }
+                return e;
             }
+            if (entryCount >= maxEntries)
+            {
+                if (null == idleTail)
+                {
+                    return null;
+                }
+                forget(idleTail);
+            }
+            e = newEntry(this);
+            e.setAddress(address);
+            e.nextInChain = entries.get(hash);
+            entries.put(hash, e);
+            entryCount++;
+            e.linkIdleHead();
             return e;
+        }
+
+        /** Drop an entry with nothing pending. */
+        private void forget(final Entry e)
+        {
+            e.unlinkIdle();
+            final Entry head = entries.get(e.hash);
+            if (head == e)
+            {
+                if (null == e.nextInChain)
+                {
+                    entries.remove(e.hash);
+                }
+                else
+                {
+                    entries.put(e.hash, (Entry)e.nextInChain);
+                }
+            }
+            else
+            {
+                Entry p = head;
+                while (p.nextInChain != e)
+                {
+                    p = (Entry)p.nextInChain;
+                }
+                p.nextInChain = e.nextInChain;
+            }
+            entryCount--;
+            recycle(e);
         }
 
         void deactivate()
         {
             active = false;
-            for (final Entry e : entries.values())
+            for (final Entry head : entries.values())
             {
-                Entry x = e;
+                Entry x = head;
                 while (null != x)
                 {
+                    final Entry next = (Entry)x.nextInChain;
                     timers.cancel(x);
-                    x = (Entry)x.nextInChain;
+                    recycle(x);
+                    x = next;
                 }
             }
             entries.clear();
+            entryCount = 0;
+            idleHead = null;
+            idleTail = null;
         }
     }
 
     final class Entry extends AddressKey
     {
-        final Filter filter;
+        Filter filter;
         boolean sentOnce;
         long lastSentNs;
         boolean hasLastValue;
@@ -155,10 +211,41 @@ final class SubscriptionFilters
         int pendingParamId;
         boolean pendingNumeric;
         double pendingValue;
+        private Entry idlePrev;
+        private Entry idleNext;
+        private boolean idle;
 
-        Entry(final Filter filter)
+        /** Hold the message back until the interval ends (latest wins). */
+        void hold(final Broadcast b)
         {
-            this.filter = filter;
+            pending = AddressKey.copy(pending, b.frame, b.frameOffset, b.frameLength);
+            pendingLength = b.frameLength;
+            pendingTypeBit = b.typeBit;
+            pendingClass = b.cls;
+            pendingParamId = b.paramId;
+            pendingNumeric = b.numeric;
+            pendingValue = b.number;
+            unlinkIdle();
+        }
+
+        /** The session got a value now: the new epsilon reference and interval start; nothing older follows. */
+        void sent(final long nowNs, final boolean numeric, final double value)
+        {
+            sentOnce = true;
+            lastSentNs = nowNs;
+            hasLastValue = numeric;
+            lastValue = value;
+            nothingPending();
+        }
+
+        void nothingPending()
+        {
+            timers.cancel(this);
+            if (0 != pendingLength)
+            {
+                pendingLength = 0;
+                linkIdleHead();
+            }
         }
 
         void onTimer(final long nowNs)
@@ -168,22 +255,71 @@ final class SubscriptionFilters
                 return;
             }
             final int length = pendingLength;
-            pendingLength = 0;
-            sentOnce = true;
-            lastSentNs = nowNs;
-            hasLastValue = pendingNumeric;
-            lastValue = pendingValue;
+            sent(nowNs, pendingNumeric, pendingValue);
             delivery.deliver(this, pending, length, pendingClass, pendingParamId);
+        }
+
+        private void linkIdleHead()
+        {
+            idle = true;
+            idlePrev = null;
+            idleNext = filter.idleHead;
+            if (null != idleNext)
+            {
+                idleNext.idlePrev = this;
+            }
+            else
+            {
+                filter.idleTail = this;
+            }
+            filter.idleHead = this;
+        }
+
+        private void unlinkIdle()
+        {
+            if (!idle)
+            {
+                return;
+            }
+            idle = false;
+            if (null == idlePrev)
+            {
+                filter.idleHead = idleNext;
+            }
+            else
+            {
+                idlePrev.idleNext = idleNext;
+            }
+            if (null == idleNext)
+            {
+                filter.idleTail = idlePrev;
+            }
+            else
+            {
+                idleNext.idlePrev = idlePrev;
+            }
+            idlePrev = null;
+            idleNext = null;
         }
     }
 
     private final TimerQueue timers;
+    private final int maxEntries;
+    private final ArrayList<Entry> spare = new ArrayList<>();
     private Delivery delivery;
     private Filter[] byHandle = new Filter[64];
 
-    SubscriptionFilters(final TimerQueue timers)
+    /**
+     * @param maxEntries most addresses one filter keeps state for ({@link Router.Context#maxFilterAddresses()}).
+     */
+    SubscriptionFilters(final TimerQueue timers, final int maxEntries)
     {
+        if (maxEntries < 1)
+        {
+            throw new IllegalArgumentException("maxEntries must be >= 1: " + maxEntries);
+        }
         this.timers = timers;
+        this.maxEntries = maxEntries;
     }
 
     void delivery(final Delivery delivery)
@@ -230,5 +366,28 @@ final class SubscriptionFilters
     Filter get(final int handle)
     {
         return handle >= 0 && handle < byHandle.length ? byHandle[handle] : null;
+    }
+
+    private Entry newEntry(final Filter filter)
+    {
+        final Entry e = spare.isEmpty() ? new Entry() : spare.remove(spare.size() - 1);
+        e.filter = filter;
+        return e;
+    }
+
+    private void recycle(final Entry e)
+    {
+        e.filter = null;
+        e.nextInChain = null;
+        e.sentOnce = false;
+        e.hasLastValue = false;
+        e.pendingLength = 0;
+        e.idle = false;
+        e.idlePrev = null;
+        e.idleNext = null;
+        if (spare.size() < MAX_SPARE_ENTRIES)
+        {
+            spare.add(e);
+        }
     }
 }

@@ -2,12 +2,12 @@ package to.clasp.state;
 
 import org.agrona.DirectBuffer;
 
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * Interns addresses to dense param ids: an open-addressing (linear probing) hash table of ids whose keys are the
- * address bytes already held in the {@link SizeClassArena}, so no String or byte[] key exists per param.
+ * address bytes already held in the {@link SizeClassArena}, so no String or byte[] key exists per param. Keys are
+ * hashed with {@link to.clasp.address.AddressHash#hash32} by the caller (an inbound address arrives hashed).
  * <p>
  * The table stores each id's hash beside it, which lets a probe reject most slots without touching the record or
  * the arena and lets a resize rehash without re-reading any address. Load factor ≤ 0.5; removal uses backward-shift
@@ -16,7 +16,6 @@ import java.util.Arrays;
 final class AddressIndex
 {
     private static final int EMPTY = -1;
-    private static final long SEED = 0x9E3779B97F4A7C15L;
 
     private final ParamRecords records;
     private final SizeClassArena arena;
@@ -48,41 +47,6 @@ final class AddressIndex
         Arrays.fill(ids, EMPTY);
         mask = slots - 1;
         resizeThreshold = slots >> 1;
-    }
-
-    /**
-     * Hash of address bytes, 8 bytes per step. The same function serves inbound frame buffers and the arena.
-     */
-    static int hash(final DirectBuffer buffer, final int offset, final int length)
-    {
-        long h = SEED ^ length;
-        int i = 0;
-        for (final int limit = length - 7; i < limit; i += 8)
-        {
-            h = (h ^ buffer.getLong(offset + i, ByteOrder.LITTLE_ENDIAN)) * 0xFF51AFD7ED558CCDL;
-            h ^= h >>> 29;
-        }
-        if (i < length)
-        {
-            if (length >= 8)
-            {
-                // The tail as the last eight bytes, overlapping what was already mixed (the length is in the seed):
-                // one step instead of up to seven byte steps with a bounds check each.
-                h = (h ^ buffer.getLong(offset + length - 8, ByteOrder.LITTLE_ENDIAN)) * 0xFF51AFD7ED558CCDL;
-                h ^= h >>> 29;
-            }
-            else
-            {
-                for (; i < length; i++)
-                {
-                    h = (h ^ (buffer.getByte(offset + i) & 0xFF)) * 0x100000001B3L;
-                }
-            }
-        }
-        h ^= h >>> 33;
-        h *= 0xC4CEB9FE1A85EC53L;
-        h ^= h >>> 33;
-        return (int)h;
     }
 
     static boolean bytesEqual(

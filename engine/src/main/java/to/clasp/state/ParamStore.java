@@ -7,6 +7,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntConsumer;
 
+import to.clasp.address.AddressHash;
+import to.clasp.address.AddressView;
+
 import static to.clasp.state.ParamRecords.HAS_TTL_FLAG;
 import static to.clasp.state.ParamRecords.NO_DEADLINE;
 import static to.clasp.state.ParamRecords.NO_ID;
@@ -25,6 +28,10 @@ import static to.clasp.state.WriteResult.STATE_FULL;
  * <p>
  * <b>Allocation:</b> a write to an existing address, a lookup, a lock or unlock, and expiry allocate nothing. Creating
  * a param allocates only when a table has to grow (amortised, doubling, bounded by {@link #capacity()}).
+ * <p>
+ * <b>Writes</b> come as a {@link ParamWrite} flyweight (address scanned and hashed once by the caller, value, writer,
+ * conditions, TTL, time) and are answered in a caller-owned {@link WriteResult}; {@link #check} and {@link #write}
+ * share one decision, so a revision conflict, a held lock or a full store is decided in one place.
  * <p>
  * <b>Write semantics</b> (router-behaviour.md §3), checked in this order, all before anything changes:
  * <ol>
@@ -87,12 +94,11 @@ public final class ParamStore implements AutoCloseable
     private final AddressIndex index;
     private final ExpiryQueue expiryQueue;
     private final SessionLocks locks;
+    private final AddressView restoredAddress = new AddressView();
 
     private int size;
     private int highWaterMark;
     private int freeIdHead = NO_ID;
-    private long lastConflictActualRevision;
-    private boolean applyingCheckedBundle;
     private boolean closed;
 
     /** A store with the default {@link Context}. */
@@ -120,7 +126,15 @@ public final class ParamStore implements AutoCloseable
      */
     public int find(final DirectBuffer address, final int offset, final int length)
     {
-        return index.find(address, offset, length, AddressIndex.hash(address, offset, length));
+        return index.find(address, offset, length, AddressHash.hash32(address, offset, length));
+    }
+
+    /**
+     * @return the id of the param at this address (scanned and hashed already), or {@link #NULL_ID}.
+     */
+    public int find(final AddressView address)
+    {
+        return index.find(address.buffer(), address.offset(), address.length(), (int)address.hash());
     }
 
     /** Allocating convenience for tests and tools. */
@@ -150,273 +164,160 @@ public final class ParamStore implements AutoCloseable
     // -------------------------------------------------------------------------------------------- write path
 
     /**
-     * Would a write be accepted? Pure: changes no param (it only records {@link #lastConflictActualRevision()}).
-     * Does not account for value-arena space; use {@link #check(int, int, boolean, long, boolean, boolean, int, int)}
-     * when the lengths are known.
-     *
-     * @param id                  the param's id, or {@link #NULL_ID} for an address not in the store.
-     * @param sessionIndex        the writing session.
-     * @param hasExpectedRevision whether the SET carried bit 7.
-     * @param expectedRevision    its expected revision.
-     * @param lock                lock bit.
-     * @param unlock              unlock bit.
-     * @return {@link WriteResult#OK} or the reason for refusal.
-     */
-    public int check(
-        final int id,
-        final int sessionIndex,
-        final boolean hasExpectedRevision,
-        final long expectedRevision,
-        final boolean lock,
-        final boolean unlock)
-    {
-        if (NO_ID == id)
-        {
-            return size >= capacity ? STATE_FULL : OK;
-        }
-
-        final int holder = records.lockHolder(id);
-        if (NO_SESSION != holder && holder != sessionIndex)
-        {
-            return LOCK_HELD;
-        }
-
-        if (hasExpectedRevision)
-        {
-            final long actual = records.revision(id);
-            if (actual != expectedRevision)
-            {
-                lastConflictActualRevision = actual;
-                return REVISION_CONFLICT;
-            }
-        }
-
-        return OK;
-    }
-
-    /**
-     * As {@link #check(int, int, boolean, long, boolean, boolean)}, and also whether the value arena has room for the
-     * address (new params) and value. {@link #write} applies exactly this check.
+     * Would this write be accepted? Pure: changes nothing, answers in {@code result} (its code, and the actual
+     * revision on a conflict). The one place the write rules are decided; {@link #write} applies exactly this check.
      * <p>
-     * For a BUNDLE: check every entry, then apply them all between {@link #beginCheckedBundle()} and
-     * {@link #endCheckedBundle()}. Each entry is checked against the current state, so the caller accounts for what
-     * earlier entries change: distinct new addresses must satisfy {@code size() + n <= capacity()}, and a repeated
-     * address sees the revision and lock its earlier entry leaves. Arena space needs no such accounting: see
-     * {@link #beginCheckedBundle()}.
-     */
-    public int check(
-        final int id,
-        final int sessionIndex,
-        final boolean hasExpectedRevision,
-        final long expectedRevision,
-        final boolean lock,
-        final boolean unlock,
-        final int addressLength,
-        final int valueLength)
-    {
-        final int result = check(id, sessionIndex, hasExpectedRevision, expectedRevision, lock, unlock);
-        if (OK != result)
-        {
-            return result;
-        }
-
-        final int valueClass = SizeClassArena.sizeClass(valueLength);
-        if (NO_ID == id)
-        {
-            return arena.canAllocate(SizeClassArena.sizeClass(addressLength), valueClass) ? OK : STATE_FULL;
-        }
-
-        return valueClass <= records.valueClass(id) || arena.canAllocate(valueClass, -1) ? OK : STATE_FULL;
-    }
-
-    /**
-     * Start applying the writes of a BUNDLE whose entries all passed
-     * {@link #check(int, int, boolean, long, boolean, boolean, int, int)}. Until {@link #endCheckedBundle()}, writes
-     * may use the arena's headroom above its limit (one frame's worth of values), so a bundle whose entries each fit
-     * on their own cannot fail half-applied because together they do not.
-     */
-    public void beginCheckedBundle()
-    {
-        applyingCheckedBundle = true;
-    }
-
-    /** End of the writes started by {@link #beginCheckedBundle()}; the arena limit applies again. */
-    public void endCheckedBundle()
-    {
-        applyingCheckedBundle = false;
-    }
-
-    /**
-     * The actual revision seen by the last check or write that returned {@link WriteResult#REVISION_CONFLICT}, for
-     * the "expected N, actual M" error text.
-     */
-    public long lastConflictActualRevision()
-    {
-        return lastConflictActualRevision;
-    }
-
-    /**
-     * Apply a SET if {@link #check(int, int, boolean, long, boolean, boolean, int, int)} accepts it; on refusal
-     * nothing changes.
+     * For a BUNDLE: check every entry, then apply them all with {@link ParamWrite#checkedInBundle}. Each entry is
+     * checked against the current state plus the entries before it that write the same address
+     * ({@link ParamWrite#pendingWrites}: their revisions count, and a param they create exists for the
+     * expected-revision rule); the caller accounts for the number of distinct new addresses
+     * ({@code size() + n <= capacity()}). Arena space needs no such accounting: see
+     * {@link ParamWrite#checkedInBundle}.
      *
-     * @param address      address bytes (UTF-8, ≤ {@link #MAX_ADDRESS_LENGTH}); validated by the caller.
-     * @param value        canonical value bytes (type byte + data, ≤ {@link #MAX_VALUE_LENGTH}), stored opaquely.
-     * @param sessionIndex writing session; must be ≥ 0 when {@code lock} is set.
-     * @param writer       writer session id bytes, ASCII, ≤ {@link #MAX_WRITER_LENGTH}; copied, so it outlives the
-     *                     session.
-     * @param hasTtl       whether the SET carried a TTL field (bit 4).
-     * @param ttlRaw       the TTL u32 as on the wire (0 … 0xFFFFFFFF); ignored unless {@code hasTtl}.
-     * @param nowMicros    router clock, µs: the param's timestamp and the TTL anchor.
-     * @return the param id (≥ 0) when accepted, otherwise the negated {@link WriteResult} code.
+     * @return {@link WriteResult#OK} or the reason for refusal (also in {@code result}).
      */
-    public int write(
-        final DirectBuffer address,
-        final int addrOffset,
-        final int addrLength,
-        final DirectBuffer value,
-        final int valueOffset,
-        final int valueLength,
-        final int sessionIndex,
-        final DirectBuffer writer,
-        final int writerOffset,
-        final int writerLength,
-        final boolean hasExpectedRevision,
-        final long expectedRevision,
-        final boolean lock,
-        final boolean unlock,
-        final boolean hasTtl,
-        final long ttlRaw,
-        final long nowMicros)
+    public int check(final ParamWrite write, final WriteResult result)
     {
-        final int id = writeRecord(address, addrOffset, addrLength, valueLength, sessionIndex,
-            writer, writerOffset, writerLength, hasExpectedRevision, expectedRevision, lock, unlock, hasTtl, ttlRaw,
-            nowMicros);
-        if (id >= 0)
-        {
-            arena.buffer().putBytes(records.valueOffset(id), value, valueOffset, valueLength);
-        }
-        return id;
+        final AddressView address = write.address();
+        final int id = index.find(address.buffer(), address.offset(), address.length(), (int)address.hash());
+        return decide(id, write, true, result).code;
     }
 
     /**
-     * As {@link #write(DirectBuffer, int, int, DirectBuffer, int, int, int, DirectBuffer, int, int, boolean, long,
-     * boolean, boolean, boolean, long, long)} with the canonical value given as its type byte and data apart, as a
-     * decoded SET has them (the type lives in the SET flags): the data is copied straight from the frame into the
-     * store, with no intermediate copy. Only for values whose wire form already is canonical (no narrow numbers to
-     * widen, no nested array or map); the caller checks that.
+     * Apply a SET if {@link #check} accepts it; on refusal nothing changes. On acceptance {@code result} holds the
+     * param's id, new revision and whether it was created.
      *
-     * @param valueType  the canonical type code, stored as the value's first byte.
-     * @param dataLength data bytes after the type byte; the stored value is {@code 1 + dataLength} bytes.
+     * @return {@link WriteResult#OK} or the reason for refusal (also in {@code result}).
+     * @throws IllegalArgumentException for lengths or values the caller should have refused (see {@link ParamWrite}).
      */
-    public int write(
-        final DirectBuffer address,
-        final int addrOffset,
-        final int addrLength,
-        final int valueType,
-        final DirectBuffer data,
-        final int dataOffset,
-        final int dataLength,
-        final int sessionIndex,
-        final DirectBuffer writer,
-        final int writerOffset,
-        final int writerLength,
-        final boolean hasExpectedRevision,
-        final long expectedRevision,
-        final boolean lock,
-        final boolean unlock,
-        final boolean hasTtl,
-        final long ttlRaw,
-        final long nowMicros)
+    public int write(final ParamWrite write, final WriteResult result)
     {
-        final int id = writeRecord(address, addrOffset, addrLength, 1 + dataLength, sessionIndex,
-            writer, writerOffset, writerLength, hasExpectedRevision, expectedRevision, lock, unlock, hasTtl, ttlRaw,
-            nowMicros);
-        if (id >= 0)
+        validate(write);
+        final AddressView address = write.address();
+        final int hash = (int)address.hash();
+        int id = index.find(address.buffer(), address.offset(), address.length(), hash);
+        // Checked with a bundle: the arena was checked entry by entry against the limit and space now comes from the
+        // headroom; running out of that (caller error) is still reported below without changing anything.
+        if (OK != decide(id, write, !write.checkedInBundle(), result).code)
         {
-            final MutableDirectBuffer buffer = arena.buffer();
-            final int at = records.valueOffset(id);
-            buffer.putByte(at, (byte)valueType);
-            if (dataLength > 0)
-            {
-                buffer.putBytes(at + 1, data, dataOffset, dataLength);
-            }
-        }
-        return id;
-    }
-
-    /**
-     * Everything a write does except copying the value bytes: checks, id and slot placement, revision, length,
-     * timestamp, writer, lock bits, TTL.
-     *
-     * @return the param id, whose value slot holds {@code valueLength} bytes, or the negated refusal code.
-     */
-    private int writeRecord(
-        final DirectBuffer address,
-        final int addrOffset,
-        final int addrLength,
-        final int valueLength,
-        final int sessionIndex,
-        final DirectBuffer writer,
-        final int writerOffset,
-        final int writerLength,
-        final boolean hasExpectedRevision,
-        final long expectedRevision,
-        final boolean lock,
-        final boolean unlock,
-        final boolean hasTtl,
-        final long ttlRaw,
-        final long nowMicros)
-    {
-        validate(addrLength, valueLength, writerLength, lock, sessionIndex, hasTtl, ttlRaw);
-
-        final int hash = AddressIndex.hash(address, addrOffset, addrLength);
-        int id = index.find(address, addrOffset, addrLength, hash);
-        // In a checked bundle the arena was checked entry by entry against the limit; space now comes from the
-        // headroom, and running out of that (caller error) is still reported below without changing anything.
-        final int result = applyingCheckedBundle ?
-            check(id, sessionIndex, hasExpectedRevision, expectedRevision, lock, unlock) :
-            check(id, sessionIndex, hasExpectedRevision, expectedRevision, lock, unlock, addrLength, valueLength);
-        if (OK != result)
-        {
-            return -result;
+            return result.code;
         }
 
+        final int valueLength = write.valueLength();
         final boolean created = NO_ID == id;
+        final long revision;
         if (created)
         {
-            id = create(address, addrOffset, addrLength, hash, valueLength);
+            id = create(address, hash, valueLength);
             if (NO_ID == id)
             {
-                return -STATE_FULL;
+                return result.target(NO_ID).refuse(STATE_FULL).code;
             }
-            records.revision(id, 1);
+            revision = 1;
         }
         else
         {
             if (!placeValue(id, valueLength))
             {
-                return -STATE_FULL;
+                return result.refuse(STATE_FULL).code;
             }
-            records.revision(id, records.revision(id) + 1);
+            revision = records.revision(id) + 1;
         }
 
+        records.revision(id, revision);
         records.valueLength(id, valueLength);
-        records.timestamp(id, nowMicros);
-        records.writer(id, writer, writerOffset, writerLength);
-        applyLockBits(id, sessionIndex, lock, unlock);
-        applyTtl(id, created, hasTtl, (int)ttlRaw, nowMicros);
+        records.timestamp(id, write.nowMicros());
+        records.writer(id, write.writerBuffer(), write.writerOffset(), write.writerLength());
+        applyLockBits(id, write.sessionIndex(), write.lock(), write.unlock());
+        applyTtl(id, created, write.hasTtl(), (int)write.ttlRaw(), write.nowMicros());
+        copyValue(id, write);
 
-        return id;
+        return result.accept(id, revision, created).code;
+    }
+
+    /**
+     * The write rules, in order: capacity and arena space for a new address, the lock, the expected revision (counting
+     * {@link ParamWrite#pendingWrites}), then arena space for a value that needs a larger slot.
+     */
+    private WriteResult decide(final int id, final ParamWrite write, final boolean arenaLimit, final WriteResult result)
+    {
+        result.target(id);
+        final int pending = write.pendingWrites();
+        if (NO_ID == id && 0 == pending && size >= capacity)
+        {
+            return result.refuse(STATE_FULL);
+        }
+
+        if (NO_ID != id)
+        {
+            final int holder = records.lockHolder(id);
+            if (NO_SESSION != holder && holder != write.sessionIndex())
+            {
+                return result.refuse(LOCK_HELD);
+            }
+        }
+
+        // An expected revision is checked only if the param exists (here: exists by the time this write runs).
+        if (write.hasExpectedRevision() && (NO_ID != id || pending > 0))
+        {
+            final long actual = (NO_ID == id ? 0 : records.revision(id)) + pending;
+            if (actual != write.expectedRevision())
+            {
+                return result.conflict(actual);
+            }
+        }
+
+        if (arenaLimit)
+        {
+            final int valueClass = SizeClassArena.sizeClass(write.valueLength());
+            final boolean room = NO_ID == id ?
+                arena.canAllocate(SizeClassArena.sizeClass(write.address().length()), valueClass) :
+                valueClass <= records.valueClass(id) || arena.canAllocate(valueClass, -1);
+            if (!room)
+            {
+                return result.refuse(STATE_FULL);
+            }
+        }
+
+        result.code = OK;
+        return result;
+    }
+
+    private void copyValue(final int id, final ParamWrite write)
+    {
+        final MutableDirectBuffer buffer = arena.buffer();
+        final int at = records.valueOffset(id);
+        final int type = write.valueType();
+        if (ParamWrite.TYPE_IN_BYTES == type)
+        {
+            buffer.putBytes(at, write.valueBuffer(), write.valueOffset(), write.valueLength());
+        }
+        else
+        {
+            // Type byte apart from the data (a decoded SET): the data is copied straight from the frame.
+            buffer.putByte(at, (byte)type);
+            if (write.valueLength() > 1)
+            {
+                buffer.putBytes(at + 1, write.valueBuffer(), write.valueOffset(), write.valueLength() - 1);
+            }
+        }
+    }
+
+    private static void validate(final ParamWrite write)
+    {
+        validate(write.address().length(), write.valueLength(), write.writerLength(), write.hasTtl(), write.ttlRaw());
+        if (write.lock() && write.sessionIndex() < 0)
+        {
+            throw new IllegalArgumentException("lock needs a session index >= 0, got " + write.sessionIndex());
+        }
+        if (write.pendingWrites() != 0)
+        {
+            throw new IllegalArgumentException("pendingWrites is for check(), not write(): " + write.pendingWrites());
+        }
     }
 
     private static void validate(
-        final int addrLength,
-        final int valueLength,
-        final int writerLength,
-        final boolean lock,
-        final int sessionIndex,
-        final boolean hasTtl,
-        final long ttlRaw)
+        final int addrLength, final int valueLength, final int writerLength, final boolean hasTtl, final long ttlRaw)
     {
         if (addrLength < 0 || addrLength > MAX_ADDRESS_LENGTH)
         {
@@ -430,10 +331,6 @@ public final class ParamStore implements AutoCloseable
         {
             throw new IllegalArgumentException("writer length " + writerLength + " outside 0.." + MAX_WRITER_LENGTH);
         }
-        if (lock && sessionIndex < 0)
-        {
-            throw new IllegalArgumentException("lock needs a session index >= 0, got " + sessionIndex);
-        }
         if (hasTtl && (ttlRaw < 0 || ttlRaw > 0xFFFF_FFFFL))
         {
             throw new IllegalArgumentException("ttl " + ttlRaw + " is not a u32");
@@ -442,11 +339,11 @@ public final class ParamStore implements AutoCloseable
 
     /**
      * Take an id and arena slots for a new address; returns {@link #NULL_ID} with nothing changed when the arena's
-     * hard limit is reached (only possible when the caller skipped {@link #check}).
+     * hard limit is reached (only possible beyond the headroom of a checked bundle).
      */
-    private int create(
-        final DirectBuffer address, final int addrOffset, final int addrLength, final int hash, final int valueLength)
+    private int create(final AddressView address, final int hash, final int valueLength)
     {
+        final int addrLength = address.length();
         final int addressClass = SizeClassArena.sizeClass(addrLength);
         final int valueClass = SizeClassArena.sizeClass(valueLength);
         final int addressSlot = arena.allocate(addressClass);
@@ -474,7 +371,7 @@ public final class ParamStore implements AutoCloseable
         }
 
         records.initialise(id);
-        arena.buffer().putBytes(addressSlot, address, addrOffset, addrLength);
+        arena.buffer().putBytes(addressSlot, address.buffer(), address.offset(), addrLength);
         records.addressOffset(id, addressSlot);
         records.addressLength(id, addrLength);
         records.valueOffset(id, valueSlot);
@@ -811,16 +708,17 @@ public final class ParamStore implements AutoCloseable
         final long ttlRaw,
         final long deadlineMicros)
     {
-        validate(addrLength, valueLength, writerLength, false, NO_SESSION, hasTtl, ttlRaw);
+        validate(addrLength, valueLength, writerLength, hasTtl, ttlRaw);
         if (revision < 1)
         {
             throw new IllegalArgumentException("revision must be >= 1: " + revision);
         }
-        final int hash = AddressIndex.hash(address, addrOffset, addrLength);
+        final AddressView restored = restoredAddress.wrapValid(address, addrOffset, addrLength);
+        final int hash = (int)restored.hash();
         int id = index.find(address, addrOffset, addrLength, hash);
         if (NO_ID == id)
         {
-            if (size >= capacity || NO_ID == (id = create(address, addrOffset, addrLength, hash, valueLength)))
+            if (size >= capacity || NO_ID == (id = create(restored, hash, valueLength)))
             {
                 return -STATE_FULL;
             }
@@ -876,7 +774,7 @@ public final class ParamStore implements AutoCloseable
         expiryQueue.cancel(id);
         final int addressOffset = records.addressOffset(id);
         final int addressLength = records.addressLength(id);
-        index.remove(id, AddressIndex.hash(arena.buffer(), addressOffset, addressLength));
+        index.remove(id, AddressHash.hash32(arena.buffer(), addressOffset, addressLength));
         arena.free(addressOffset, SizeClassArena.sizeClass(addressLength));
         arena.free(records.valueOffset(id), records.valueClass(id));
 

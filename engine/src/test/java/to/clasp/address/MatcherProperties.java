@@ -168,7 +168,7 @@ class MatcherProperties
         final Arbitrary<Op> add = Combinators.combine(session, id, patterns(), mask).as(Add::new);
         final Arbitrary<Op> remove = Combinators.combine(session, id).as(Remove::new);
         final Arbitrary<Op> removeSession = session.map(RemoveSession::new);
-        // A small fixed pool of addresses, so the same address is matched again under old and new generations.
+        // A small fixed pool of addresses, so the same address is matched again before and after subscriptions change.
         final Arbitrary<Op> match = Arbitraries.of(
             "/a", "/b", "/a/b", "/a/ab", "/ab/b/a", "/é", "/a/é/b", "/a/a/a", "/x/y", "/a/", "/", "/?/a", "/b/aab")
             .map(Match::new);
@@ -264,6 +264,102 @@ class MatcherProperties
             assertEquals(0, index.size());
             assertEquals(1, index.nodeCount());
         }
+    }
+
+    /**
+     * The cache is patched, never flushed, on subscribe and unsubscribe: after any churn, every cached result must be
+     * what a fresh trie walk for its address answers (same subscriptions with the same masks, same sessions with the
+     * same unions, groups contiguous). Matches come first so most addresses are cached before the churn.
+     */
+    @Property(tries = 400)
+    void patchedCacheEqualsAFreshWalkAfterChurn(@ForAll("operations") final List<Op> ops)
+    {
+        final SubscriptionIndex[] indexes = {
+            new SubscriptionIndex(),           // default cache
+            new SubscriptionIndex(8, 1 << 20), // small cache: cleared by new addresses between patches
+            new SubscriptionIndex(64, 700),    // tight byte budget: patches that grow an entry drop it
+        };
+        final String[] pool = {
+            "/a", "/b", "/a/b", "/a/ab", "/ab/b/a", "/é", "/a/é/b", "/a/a/a", "/x/y", "/a/", "/", "/?/a", "/b/aab"};
+        for (final SubscriptionIndex index : indexes)
+        {
+            for (final String address : pool)
+            {
+                index.match(address);
+            }
+        }
+        final MatchResult fresh = new MatchResult();
+        for (final Op op : ops)
+        {
+            for (final SubscriptionIndex index : indexes)
+            {
+                if (op instanceof Add add)
+                {
+                    index.add(add.session(), add.id(), Pattern.compile(add.pattern()), add.mask());
+                }
+                else if (op instanceof Remove remove)
+                {
+                    index.remove(remove.session(), remove.id());
+                }
+                else if (op instanceof RemoveSession removeSession)
+                {
+                    index.removeSession(removeSession.session());
+                }
+                else
+                {
+                    index.match(((Match)op).address());
+                }
+
+                final int[] checked = {0};
+                index.forEachCached(entry ->
+                {
+                    index.walk(entry.keyBuffer, 0, entry.keyLength, fresh);
+                    final String address = entry.keyBuffer.getStringWithoutLengthUtf8(0, entry.keyLength);
+                    assertEquals(contents(index, fresh), contents(index, entry), address + " after " + op);
+                    assertEquals(groups(fresh), groups(entry), address + " after " + op);
+                    checked[0]++;
+                });
+                assertEquals(index.cachedAddresses(), checked[0]);
+            }
+        }
+    }
+
+    /** Each matching subscription's key and mask. */
+    private static Map<Key, Integer> contents(final SubscriptionIndex index, final MatchResult r)
+    {
+        final Map<Key, Integer> out = new LinkedHashMap<>();
+        for (int j = 0; j < r.subscriptionCount(); j++)
+        {
+            final int h = r.subscription(j);
+            assertEquals(index.sessionOf(h), r.subscriptionSession(j));
+            assertEquals(null, out.put(new Key(index.sessionOf(h), index.subscriptionIdOf(h)),
+                r.subscriptionTypeMask(j)), "listed twice");
+        }
+        return out;
+    }
+
+    /** Session → (its subscriptions' handles, its mask), checking the groups are contiguous and complete. */
+    private static Map<Integer, List<Object>> groups(final MatchResult r)
+    {
+        final Map<Integer, List<Object>> out = new LinkedHashMap<>();
+        int next = 0;
+        for (int i = 0; i < r.sessionCount(); i++)
+        {
+            assertEquals(next, r.sessionFirstSubscription(i));
+            final Set<Integer> handles = new HashSet<>();
+            int union = 0;
+            for (int j = next; j < next + r.sessionSubscriptionCount(i); j++)
+            {
+                assertEquals(r.session(i), r.subscriptionSession(j));
+                handles.add(r.subscription(j));
+                union |= r.subscriptionTypeMask(j);
+            }
+            assertEquals(union, r.sessionTypeMask(i));
+            assertEquals(null, out.put(r.session(i), List.of(handles, union)), "session listed twice");
+            next += r.sessionSubscriptionCount(i);
+        }
+        assertEquals(r.subscriptionCount(), next);
+        return new java.util.TreeMap<>(out);
     }
 
     private static void assertResult(final SubscriptionIndex index, final String address, final Map<Key, Integer> expected)

@@ -237,7 +237,7 @@ class SubscriptionIndexTest
     }
 
     @Test
-    void cachedResultIsReturnedUntilTheGenerationChanges()
+    void cachedResultIsPatchedInPlaceWhenSubscriptionsChange()
     {
         index.add(1, 1, p("/a/*"), 0);
         final MatchResult first = index.match("/a/b");
@@ -247,17 +247,46 @@ class SubscriptionIndexTest
         assertEquals(1, index.cacheHits());
         assertEquals(1, index.cachedAddresses());
 
-        final long generation = index.generation();
+        // Subscribing patches the cached entry: same object, still a hit, now with both.
         index.add(2, 1, p("/a/b"), 0);
-        assertTrue(index.generation() > generation);
+        assertSame(first, index.match("/a/b"));
         assertEquals(Set.of("1:1", "2:1"), matches("/a/b"));
-        assertEquals(missesAfterFirst + 1, index.cacheMisses());
-        assertEquals(1, index.cachedAddresses(), "stale entry recomputed in place");
+        assertEquals(missesAfterFirst, index.cacheMisses(), "no walk after a subscribe");
+        assertEquals(1, index.cachedAddresses(), "entry patched in place");
 
         index.removeSession(1);
         assertEquals(Set.of("2:1"), matches("/a/b"));
         index.remove(2, 1);
         assertEquals(Set.of(), matches("/a/b"));
+        assertEquals(missesAfterFirst, index.cacheMisses(), "no walk after unsubscribes");
+    }
+
+    @Test
+    void aSubscriptionPatchesOnlyTheAddressesItMatches()
+    {
+        index.add(1, 1, p("/a/**"), 0);
+        final MatchResult ab = index.match("/a/b");
+        final MatchResult cd = index.match("/c/d");
+        final long misses = index.cacheMisses();
+
+        index.add(2, 1, p("/c/*"), TYPE_EVENT);
+        assertSame(cd, index.match("/c/d"));
+        assertEquals(Set.of("2:1"), matches("/c/d"));
+        assertEquals(TYPE_EVENT, cd.sessionTypeMask(0));
+        assertSame(ab, index.match("/a/b"));
+        assertEquals(Set.of("1:1"), matches("/a/b"));
+        assertEquals(misses, index.cacheMisses());
+
+        // "/a/**" matches "/a" itself, which lies outside the "/a" directory: the patch finds it too.
+        final MatchResult a = index.match("/a");
+        assertEquals(Set.of("1:1"), matches("/a"));
+        index.add(3, 1, p("/a/**"), 0);
+        assertSame(a, index.match("/a"));
+        assertEquals(Set.of("1:1", "3:1"), matches("/a"));
+        index.remove(1, 1);
+        assertEquals(Set.of("3:1"), matches("/a"));
+        assertEquals(Set.of("3:1"), matches("/a/b"));
+        assertEquals(Set.of("2:1"), matches("/c/d"));
     }
 
     @Test

@@ -43,12 +43,12 @@ class LatencyMetricsTest extends RouterFixture
         assertEquals(3, m.ringWaitCount());
         assertEquals(1506, m.ringWaitTotalNs());
 
-        m.serviceTime(1000, 4); // 4 events at 250 ns each (mean of the batch)
-        assertEquals(4, m.serviceTimeBucket(8)); // 250 in [128, 255]
-        assertEquals(4, m.serviceTimeCount());
-        assertEquals(1000, m.serviceTimeTotalNs());
-        m.serviceTime(1000, 0); // an empty batch records nothing
-        assertEquals(4, m.serviceTimeCount());
+        m.batchMeanServiceTime(1000, 4); // 4 events at 250 ns each (mean of the batch)
+        assertEquals(4, m.batchMeanServiceTimeBucket(8)); // 250 in [128, 255]
+        assertEquals(4, m.batchMeanServiceTimeCount());
+        assertEquals(1000, m.batchMeanServiceTimeTotalNs());
+        m.batchMeanServiceTime(1000, 0); // an empty batch records nothing
+        assertEquals(4, m.batchMeanServiceTimeCount());
     }
 
     /** Every inbound event the core handles (connect, frames) gets one ring-wait and one service-time sample. */
@@ -57,6 +57,7 @@ class LatencyMetricsTest extends RouterFixture
     {
         start();
         final RouterMetrics m = router.metrics();
+        final long before = clock.nanoTime();
         final TestClient c = client("c"); // connect + HELLO: 2 events
         for (int i = 0; i < 10; i++)
         {
@@ -64,10 +65,22 @@ class LatencyMetricsTest extends RouterFixture
         }
         c.send(Frames.ping());
         assertEquals(MessageType.PONG, c.receive().type()); // 13 events handled
-        await(() -> m.ringWaitCount() >= 13 && m.serviceTimeCount() >= 13, "13 samples each");
+        await(() -> m.ringWaitCount() >= 13 && m.batchMeanServiceTimeCount() >= 13, "13 samples each");
+        final long window = clock.nanoTime() - before;
         assertEquals(13, m.ringWaitCount());
-        assertEquals(13, m.serviceTimeCount());
-        assertTrue(m.serviceTimeTotalNs() > 0, "the core took some time");
-        assertTrue(m.ringWaitTotalNs() >= 0);
+        assertEquals(13, m.batchMeanServiceTimeCount());
+        assertTrue(m.batchMeanServiceTimeTotalNs() > 0, "the core took some time");
+        // Each event was received and handled inside the window, on the clock the router was given: a wait or a
+        // service time read from another clock, or counted twice, could not stay inside these bounds.
+        assertTrue(m.ringWaitTotalNs() <= 13 * window, m.ringWaitTotalNs() + " ns of ring wait in a " + window + " ns window");
+        assertTrue(m.batchMeanServiceTimeTotalNs() <= window, m.batchMeanServiceTimeTotalNs() + " ns of service in " + window);
+        long bucketed = 0;
+        for (int i = 0; i < RouterMetrics.latencyBucketCount(); i++)
+        {
+            assertTrue(i == 0 || m.ringWaitBucket(i) == 0 || RouterMetrics.latencyBucketUpperBoundNs(i - 1) < window,
+                "a ring wait in bucket " + i + " is longer than the whole window");
+            bucketed += m.ringWaitBucket(i);
+        }
+        assertEquals(13, bucketed);
     }
 }

@@ -12,8 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import to.clasp.address.AddressRules;
+import to.clasp.address.AddressView;
 import to.clasp.address.Pattern;
 import to.clasp.state.ParamStore;
+import to.clasp.state.ParamWrite;
+import to.clasp.state.WriteResult;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,10 +37,11 @@ class ParamDirectoryTest
     private int write(final String address)
     {
         final byte[] bytes = address.getBytes(StandardCharsets.UTF_8);
-        final int id = store.write(new UnsafeBuffer(bytes), 0, bytes.length, value, 0, 1, 0, writer, 0, 1,
-            false, 0, false, false, false, 0, 0);
-        directory.onWrite(id);
-        return id;
+        final AddressView view = new AddressView().wrapValid(new UnsafeBuffer(bytes), 0, bytes.length);
+        final WriteResult result = new WriteResult();
+        store.write(new ParamWrite().address(view).value(value, 0, 1).writer(0, writer, 0, 1), result);
+        directory.onWrite(result.id(), result.created());
+        return result.id();
     }
 
     private void remove(final int id)

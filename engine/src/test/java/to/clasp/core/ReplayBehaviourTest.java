@@ -23,6 +23,7 @@ import to.clasp.protocol.ValueCodec;
 import to.clasp.state.ParamStore;
 import to.clasp.testing.Frames;
 import to.clasp.testing.Received;
+import to.clasp.testing.StoreWrites;
 import to.clasp.testing.TestClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,10 +90,9 @@ class ReplayBehaviourTest extends RouterFixture
         final UnsafeBuffer a = new UnsafeBuffer(address.getBytes());
         final UnsafeBuffer v = new UnsafeBuffer(new byte[ValueCodec.encodedLength(value)]);
         final int length = ValueCodec.encode(value, v, 0);
-        final UnsafeBuffer w = new UnsafeBuffer("writer-session".getBytes());
-        final int id = store.write(a, 0, a.capacity(), v, 0, length, 0, w, 0, w.capacity(), false, 0, false, false,
-            false, 0, micros);
-        while (!writer.hasRoom(RecordCodec.paramRecordLength(a.capacity(), w.capacity(), length)))
+        final String w = "writer-session";
+        final int id = StoreWrites.apply(store, StoreWrites.request(address, v, length, w, micros));
+        while (!writer.hasRoom(RecordCodec.paramRecordLength(a.capacity(), w.length(), length)))
         {
             writer.endOfCycle();
             Thread.onSpinWait();

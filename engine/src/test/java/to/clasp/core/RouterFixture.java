@@ -14,10 +14,14 @@ import to.clasp.testing.TestClient;
  */
 abstract class RouterFixture
 {
-    /** Wall clock that tests can move forward (TTL, bundle schedules); the monotonic clock stays real. */
+    /**
+     * Clocks that tests can move forward: the wall clock (TTL, bundle schedules) and the monotonic clock (maxRate,
+     * gesture and other core timers), each by its own offset over the real clock; neither ever goes back.
+     */
     static final class ShiftableClock implements RouterClock
     {
         final AtomicLong offsetMicros = new AtomicLong();
+        final AtomicLong offsetNanos = new AtomicLong();
 
         public long epochMicros()
         {
@@ -26,7 +30,7 @@ abstract class RouterFixture
 
         public long nanoTime()
         {
-            return System.nanoTime();
+            return System.nanoTime() + offsetNanos.get();
         }
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import to.clasp.state.ParamStore;
+import to.clasp.testing.StoreWrites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -48,11 +49,11 @@ class DurableStateTest
     {
         final byte[] value = new byte[valueLength];
         value[0] = 0x05;
-        final UnsafeBuffer a = new UnsafeBuffer(address.getBytes());
-        final UnsafeBuffer w = new UnsafeBuffer("writer".getBytes());
-        final int id = store.write(a, 0, a.capacity(), new UnsafeBuffer(value), 0, valueLength, 0, w, 0, w.capacity(),
-            false, 0, false, false, false, 0, nowMicros);
-        while (!durable.writer().hasRoom(RecordCodec.paramRecordLength(a.capacity(), w.capacity(), valueLength)))
+        final String writer = "writer";
+        final int id = StoreWrites.apply(store,
+            StoreWrites.request(address, new UnsafeBuffer(value), valueLength, writer, nowMicros));
+        while (!durable.writer().hasRoom(RecordCodec.paramRecordLength(address.length(), writer.length(),
+            valueLength)))
         {
             durable.writer().endOfCycle();
             Thread.onSpinWait();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import to.clasp.state.ParamStore;
+import to.clasp.testing.StoreWrites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,12 +37,10 @@ class JournalTest
 
     static int write(final ParamStore store, final String address, final long value, final long now)
     {
-        final UnsafeBuffer a = new UnsafeBuffer(address.getBytes(StandardCharsets.UTF_8));
         final UnsafeBuffer v = new UnsafeBuffer(new byte[9]);
         v.putByte(0, (byte)0x05);
         v.putLong(1, value, java.nio.ByteOrder.BIG_ENDIAN);
-        final UnsafeBuffer w = new UnsafeBuffer("writer-1".getBytes(StandardCharsets.US_ASCII));
-        return store.write(a, 0, a.capacity(), v, 0, 9, 0, w, 0, w.capacity(), false, 0, false, false, false, 0, now);
+        return StoreWrites.apply(store, StoreWrites.request(address, v, 9, "writer-1", now));
     }
 
     private Journal.Context context(final FsyncPolicy policy)

@@ -2,8 +2,12 @@ package to.clasp.journal;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -13,6 +17,8 @@ import net.jqwik.api.Property;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.state.ParamStore;
+import to.clasp.state.ParamWrite;
+import to.clasp.testing.StoreWrites;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,8 +130,13 @@ class RecoveryProperties
         final boolean lock = random.nextInt(10) == 0;
         final boolean unlock = random.nextInt(10) == 0;
         final int session = random.nextInt(3);
-        final int id = store.write(a, 0, a.capacity(), new UnsafeBuffer(value), 0, value.length, session, w, 0,
-            w.capacity(), false, 0, lock, unlock, hasTtl, ttl, nowMicros);
+        final ParamWrite write = StoreWrites.request(address, new UnsafeBuffer(value), value.length, writerId,
+            nowMicros).writer(session, w, 0, w.capacity()).lock(lock).unlock(unlock);
+        if (hasTtl)
+        {
+            write.ttl(ttl);
+        }
+        final int id = StoreWrites.apply(store, write);
         if (id >= 0)
         {
             // As the core does: a write is journaled right after the store accepted it.
@@ -192,24 +203,48 @@ class RecoveryProperties
         }
     }
 
-    /** Copy a directory as a crashed process leaves it (no lock file: the lock died with the process). */
+    /**
+     * Copy a directory as a crashed process leaves it (no lock file: the lock died with the process). The snapshot
+     * thread may still be installing a snapshot while the copy is made (rename its temporary file, delete the oldest
+     * snapshot, purge journal segments no kept snapshot needs): a file that vanishes between the listing and the copy
+     * is left out, which leaves a directory a crash at that moment could have left too.
+     */
     static void copyTree(final Path from, final Path to) throws IOException
     {
-        try (Stream<Path> paths = Files.walk(from))
+        Files.walkFileTree(from, new SimpleFileVisitor<>()
         {
-            for (final Path p : (Iterable<Path>)paths::iterator)
+            public FileVisitResult preVisitDirectory(final Path dir, final BasicFileAttributes attributes)
+                throws IOException
             {
-                final Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p))
-                {
-                    Files.createDirectories(target);
-                }
-                else if (!p.getFileName().toString().equals(DataDirectory.LOCK_FILE))
-                {
-                    Files.copy(p, target);
-                }
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException
+            {
+                if (!file.getFileName().toString().equals(DataDirectory.LOCK_FILE))
+                {
+                    try
+                    {
+                        Files.copy(file, to.resolve(from.relativize(file).toString()));
+                    }
+                    catch (final NoSuchFileException vanished)
+                    {
+                        // renamed or deleted by the snapshot thread meanwhile
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            public FileVisitResult visitFileFailed(final Path file, final IOException ex) throws IOException
+            {
+                if (ex instanceof NoSuchFileException)
+                {
+                    return FileVisitResult.CONTINUE; // listed, then renamed or deleted before it was read
+                }
+                throw ex;
+            }
+        });
     }
 
     static void delete(final Path root) throws IOException

@@ -3,6 +3,8 @@ package to.clasp.state;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import to.clasp.address.AddressView;
+
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +71,13 @@ class ParamStoreAllocationTest
         }
     }
 
+    /** @return the param id, or the negated refusal code. */
+    private static int write(final ParamStore store, final ParamWrite w, final WriteResult r)
+    {
+        final int code = store.write(w, r);
+        return WriteResult.OK == code ? r.id() : -code;
+    }
+
     private static long run(
         final ParamStore store,
         final UnsafeBuffer[] addresses,
@@ -80,6 +89,9 @@ class ParamStoreAllocationTest
         final long[] sink)
     {
         long ops = 0;
+        final AddressView view = new AddressView();
+        final ParamWrite w = new ParamWrite();
+        final WriteResult r = new WriteResult();
         for (int round = 0; round < rounds; round++)
         {
             for (int i = 0; i < ADDRESSES; i++)
@@ -90,20 +102,15 @@ class ParamStoreAllocationTest
 
                 value.putByte(0, (byte)0x07);
                 value.putDouble(1, round + i * 0.5, ByteOrder.BIG_ENDIAN);
-                final int id = store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
-                    false, 0, false, false, true, 60, t);
+                w.address(view.wrapValid(address, 0, length)).value(value, 0, 9).at(t);
+                final int id = write(store, w.reset().writer(1, writer, 0, writer.capacity()).ttl(60), r);
 
-                store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
-                    true, store.revision(id), true, false, false, 0, t);
-                sink[0] += store.write(address, 0, length, value, 0, 9, 2, writer, 0, writer.capacity(),
-                    false, 0, false, true, false, 0, t); // LOCK_HELD
-                store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
-                    false, 0, false, true, false, 0, t);
-                sink[0] += store.write(address, 0, length, value, 0, 9, 1, writer, 0, writer.capacity(),
-                    true, 0, false, false, false, 0, t); // REVISION_CONFLICT
+                write(store, w.reset().expectRevision(store.revision(id)).lock(true), r);
+                sink[0] += write(store, w.reset().writer(2, writer, 0, writer.capacity()).unlock(true), r); // LOCK_HELD
+                write(store, w.reset().writer(1, writer, 0, writer.capacity()).unlock(true), r);
+                sink[0] += write(store, w.reset().expectRevision(0), r); // REVISION_CONFLICT
                 // 9 B ↔ 300 B: relocation between the 16 B and 512 B classes, served from the free lists.
-                store.write(address, 0, length, value, 0, (round & 1) == 0 ? 300 : 9, 1, writer, 0,
-                    writer.capacity(), false, 0, false, true, false, 0, t);
+                write(store, w.reset().value(value, 0, (round & 1) == 0 ? 300 : 9).unlock(true), r);
 
                 sink[0] += store.find(address, 0, length) + store.revision(id) + store.valueLength(id);
                 sink[0] += store.expire(t, null) + store.releaseLocks(7);

@@ -143,7 +143,7 @@ class ParamStoreModelProperties
                         () -> op + " -> " + WriteResult.name(result) + ", model " + WriteResult.name(expectedOutcome));
                     if (result == -WriteResult.REVISION_CONFLICT)
                     {
-                        assertEquals(current.revision, store.lastConflictActualRevision());
+                        assertEquals(current.revision, set.result().actualRevision());
                     }
                 }
                 else if (op instanceof Advance a)

@@ -112,7 +112,7 @@ class ParamStoreTest
         final int result = set.set("/p").f64(99.0).from(2, UUID_B).expect(1).at(30).apply();
 
         assertEquals(-WriteResult.REVISION_CONFLICT, result);
-        assertEquals(2, store.lastConflictActualRevision());
+        assertEquals(2, set.result().actualRevision());
         assertEquals(2, store.revision(id));
         assertEquals(2.0, f64(id));
         assertEquals(20, store.timestamp(id));
@@ -262,13 +262,37 @@ class ParamStoreTest
     {
         final int id = set.set("/c").f64(1).from(1, UUID_A).lock().apply();
 
-        assertEquals(WriteResult.LOCK_HELD, store.check(id, 2, false, 0, false, true));
-        assertEquals(WriteResult.OK, store.check(id, 1, false, 0, false, true));
-        assertEquals(WriteResult.REVISION_CONFLICT, store.check(id, 1, true, 9, false, false));
-        assertEquals(1, store.lastConflictActualRevision());
-        assertEquals(WriteResult.OK, store.check(ParamStore.NULL_ID, 2, true, 9, true, false));
+        assertEquals(WriteResult.LOCK_HELD, set.set("/c").f64(2).from(2, UUID_B).unlock().check());
+        assertEquals(WriteResult.OK, set.set("/c").f64(2).from(1, UUID_A).unlock().check());
+        assertEquals(WriteResult.REVISION_CONFLICT, set.set("/c").f64(2).from(1, UUID_A).expect(9).check());
+        assertEquals(1, set.result().actualRevision());
+        assertEquals(WriteResult.OK, set.set("/new").f64(2).from(2, UUID_B).expect(9).lock().check());
 
         assertEquals(1, store.lockHolder(id), "unlock in check did not release");
+        assertEquals(1, store.revision(id));
+        assertEquals(1, store.size());
+    }
+
+    @Test
+    void checkCountsTheBundleEntriesBeforeIt()
+    {
+        final int id = set.set("/p").f64(1).apply();
+
+        // Two earlier entries of the same bundle will have written /p: it will be at revision 3.
+        assertEquals(WriteResult.OK, set.set("/p").f64(2).expect(3).pending(2).check());
+        assertEquals(WriteResult.REVISION_CONFLICT, set.set("/p").f64(2).expect(1).pending(2).check());
+        assertEquals(3, set.result().actualRevision());
+        assertEquals(id, set.result().id());
+
+        // A new address written by an earlier entry exists by then, so its expected revision is checked.
+        assertEquals(WriteResult.OK, set.set("/q").f64(2).expect(1).pending(1).check());
+        assertEquals(WriteResult.REVISION_CONFLICT, set.set("/q").f64(2).expect(5).pending(1).check());
+        assertEquals(1, set.result().actualRevision());
+        assertEquals(ParamStore.NULL_ID, set.result().id(), "the address is new");
+        assertEquals(WriteResult.OK, set.set("/q").f64(2).expect(5).check(), "alone: new, not checked");
+
+        assertThrows(IllegalArgumentException.class, () -> set.set("/p").f64(2).pending(1).apply(),
+            "pending writes are for check only");
         assertEquals(1, store.revision(id));
         assertEquals(1, store.size());
     }
@@ -283,7 +307,7 @@ class ParamStoreTest
         final int b = set.set("/b").f64(2).apply();
         final int c = set.set("/c").f64(3).apply();
 
-        assertEquals(WriteResult.STATE_FULL, store.check(ParamStore.NULL_ID, 0, false, 0, false, false));
+        assertEquals(WriteResult.STATE_FULL, set.set("/d").f64(4).check());
         assertEquals(-WriteResult.STATE_FULL, set.set("/d").f64(4).apply());
         assertEquals(ParamStore.NULL_ID, store.find("/d"));
         assertEquals(3, store.size());
@@ -309,8 +333,7 @@ class ParamStoreTest
         final int small = set.set("/small").value(20, (byte)2).apply();
         assertTrue(big >= 0 && small >= 0);
         // used: 16 + 32768 + 16 + 32 = 32832 of 65536; a 32 KiB slot no longer fits under the limit.
-        assertEquals(WriteResult.STATE_FULL,
-            store.check(ParamStore.NULL_ID, 0, false, 0, false, false, 4, 32768));
+        assertEquals(WriteResult.STATE_FULL, set.set("/bg2").value(32768, (byte)3).check());
         assertEquals(-WriteResult.STATE_FULL, set.set("/big2").value(32768, (byte)3).apply());
         assertEquals(-WriteResult.STATE_FULL, set.set("/small").value(20000, (byte)3).apply(), "growth");
         assertEquals(1, store.revision(small));
@@ -333,17 +356,15 @@ class ParamStoreTest
         // them all before applying any), but together they need 4 × (16 + 8192) B, 96 B more than is left...
         for (int i = 0; i < 4; i++)
         {
-            assertEquals(WriteResult.OK, store.check(ParamStore.NULL_ID, 0, false, 0, false, false, 3, 8000));
+            assertEquals(WriteResult.OK, set.set("/b" + i).value(8000, (byte)i).check());
         }
         // ...and the headroom lets every one of them be applied.
-        store.beginCheckedBundle();
         for (int i = 0; i < 4; i++)
         {
-            assertTrue(set.set("/b" + i).value(8000, (byte)i).apply() >= 0, "entry " + i);
+            assertTrue(set.set("/b" + i).value(8000, (byte)i).inCheckedBundle().apply() >= 0, "entry " + i);
         }
-        store.endCheckedBundle();
         assertEquals(131072 + 96, store.arenaUsedBytes());
-        assertEquals(WriteResult.STATE_FULL, store.check(ParamStore.NULL_ID, 0, false, 0, false, false, 3, 1));
+        assertEquals(WriteResult.STATE_FULL, set.set("/b9").value(1, (byte)1).check());
         assertEquals(-WriteResult.STATE_FULL, set.set("/b9").value(1, (byte)1).apply());
     }
 

@@ -2,11 +2,13 @@ package to.clasp.state;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import to.clasp.address.AddressView;
+
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Test helper that fills the arguments of {@link ParamStore#write} from readable values and applies them. Reusable:
+ * Test helper that fills a {@link ParamWrite} from readable values and applies or checks it. Reusable:
  * {@link #reset()} clears every field, and after the first use the buffers are reused, so the allocation test can
  * drive it in a loop.
  */
@@ -16,17 +18,12 @@ final class SetRequest
     private final UnsafeBuffer address = new UnsafeBuffer(new byte[2 * ParamStore.MAX_ADDRESS_LENGTH]);
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[ParamStore.MAX_VALUE_LENGTH + 1]);
     private final UnsafeBuffer writer = new UnsafeBuffer(new byte[2 * ParamStore.MAX_WRITER_LENGTH]);
+    private final AddressView view = new AddressView();
+    private final ParamWrite write = new ParamWrite();
+    private final WriteResult result = new WriteResult();
     private int addressLength;
-    private int valueLength;
-    private int writerLength;
     private int session;
-    private boolean hasExpectedRevision;
-    private long expectedRevision;
-    private boolean lock;
-    private boolean unlock;
-    private boolean hasTtl;
-    private long ttlRaw;
-    private long nowMicros;
+    private int writerLength;
 
     SetRequest(final ParamStore store)
     {
@@ -34,19 +31,13 @@ final class SetRequest
         reset();
     }
 
+    /** No address, an empty value, session 0 with no writer id, no conditions, time 0. */
     SetRequest reset()
     {
         addressLength = 0;
-        valueLength = 0;
-        writerLength = 0;
         session = 0;
-        hasExpectedRevision = false;
-        expectedRevision = 0;
-        lock = false;
-        unlock = false;
-        hasTtl = false;
-        ttlRaw = 0;
-        nowMicros = 0;
+        writerLength = 0;
+        write.reset().value(value, 0, 0).at(0);
         return this;
     }
 
@@ -54,10 +45,10 @@ final class SetRequest
     SetRequest set(final String address)
     {
         reset();
-        addressLength = address(address);
+        address(address);
         writer("w0");
-        valueLength = 1;
         value.putByte(0, (byte)0x00);
+        write.value(value, 0, 1);
         return this;
     }
 
@@ -80,14 +71,14 @@ final class SetRequest
     {
         value.putByte(0, (byte)0x07);
         value.putDouble(1, v, ByteOrder.BIG_ENDIAN);
-        valueLength = 9;
+        write.value(value, 0, 9);
         return this;
     }
 
     SetRequest value(final byte[] bytes)
     {
         value.putBytes(0, bytes);
-        valueLength = bytes.length;
+        write.value(value, 0, bytes.length);
         return this;
     }
 
@@ -95,7 +86,7 @@ final class SetRequest
     SetRequest value(final int length, final byte fill)
     {
         value.setMemory(0, length, fill);
-        valueLength = length;
+        write.value(value, 0, length);
         return this;
     }
 
@@ -120,47 +111,69 @@ final class SetRequest
 
     SetRequest expect(final long revision)
     {
-        hasExpectedRevision = true;
-        expectedRevision = revision;
+        write.expectRevision(revision);
         return this;
     }
 
     SetRequest lock()
     {
-        lock = true;
+        write.lock(true);
         return this;
     }
 
     SetRequest unlock()
     {
-        unlock = true;
+        write.unlock(true);
         return this;
     }
 
     SetRequest ttl(final long raw)
     {
-        hasTtl = true;
-        ttlRaw = raw;
+        write.ttl(raw);
         return this;
     }
 
     SetRequest at(final long micros)
     {
-        nowMicros = micros;
+        write.at(micros);
         return this;
     }
 
-    /** @return what {@link ParamStore#write} returned: id, or negated {@link WriteResult}. */
+    /** Entries before this one in a bundle that write the same address (for {@link #check()}). */
+    SetRequest pending(final int earlierWrites)
+    {
+        write.pendingWrites(earlierWrites);
+        return this;
+    }
+
+    /** The write was checked with its bundle: it may use the arena's headroom. */
+    SetRequest inCheckedBundle()
+    {
+        write.checkedInBundle(true);
+        return this;
+    }
+
+    /** @return the param id when {@link ParamStore#write} accepted the write, else the negated refusal code. */
     int apply()
     {
-        return store.write(
-            address, 0, addressLength,
-            value, 0, valueLength,
-            session,
-            writer, 0, writerLength,
-            hasExpectedRevision, expectedRevision,
-            lock, unlock,
-            hasTtl, ttlRaw,
-            nowMicros);
+        final int code = store.write(fill(), result);
+        return WriteResult.OK == code ? result.id() : -code;
+    }
+
+    /** @return what {@link ParamStore#check} answers for this write. */
+    int check()
+    {
+        return store.check(fill(), result);
+    }
+
+    /** The store's last answer (for the actual revision of a conflict). */
+    WriteResult result()
+    {
+        return result;
+    }
+
+    private ParamWrite fill()
+    {
+        return write.address(view.wrapValid(address, 0, addressLength)).writer(session, writer, 0, writerLength);
     }
 }

@@ -296,7 +296,7 @@ final class MetricsEndpoint implements AutoCloseable
 
         registry.register(() -> fanOut(m));
         registry.register(() -> ringWait(m));
-        registry.register(() -> serviceTime(m));
+        registry.register(() -> batchMeanServiceTime(m));
         counter(registry, "clasp_query_results_truncated", "RESULT replies cut at one frame (65 535 bytes).", m,
             RouterMetrics::queryResultsTruncated);
         counter(registry, "clasp_refused_writes", "SET, PUBLISH and BUNDLE requests refused (any QoS; at QoS 0 at " +
@@ -331,12 +331,12 @@ final class MetricsEndpoint implements AutoCloseable
             1e-9, m.ringWaitTotalNs());
     }
 
-    private static MetricSnapshot serviceTime(final RouterMetrics m)
+    private static MetricSnapshot batchMeanServiceTime(final RouterMetrics m)
     {
-        return histogram("clasp_core_service_seconds",
-            "Core processing time per inbound event (its batch's time divided by the batch's events).",
-            RouterMetrics.latencyBucketCount(), RouterMetrics::latencyBucketUpperBoundNs, m::serviceTimeBucket,
-            1e-9, m.serviceTimeTotalNs());
+        return histogram("clasp_core_batch_mean_service_seconds",
+            "Core processing time per inbound event as the mean of its batch (the batch's time divided by its events).",
+            RouterMetrics.latencyBucketCount(), RouterMetrics::latencyBucketUpperBoundNs,
+            m::batchMeanServiceTimeBucket, 1e-9, m.batchMeanServiceTimeTotalNs());
     }
 
     /**

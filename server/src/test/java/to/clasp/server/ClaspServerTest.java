@@ -64,8 +64,8 @@ final class ClaspServerTest
                 assertTrue(metrics.contains("# TYPE clasp_fanout histogram"), metrics);
                 // Connect, HELLO, SUBSCRIBE and two SETs went through the ring and the core before the ERROR came back.
                 assertTrue(metricValue(metrics, "clasp_ring_wait_seconds_count") >= 5, metrics);
-                assertTrue(metricValue(metrics, "clasp_core_service_seconds_count") >= 5, metrics);
-                assertTrue(metricValue(metrics, "clasp_core_service_seconds_sum") > 0, metrics);
+                assertTrue(metricValue(metrics, "clasp_core_batch_mean_service_seconds_count") >= 5, metrics);
+                assertTrue(metricValue(metrics, "clasp_core_batch_mean_service_seconds_sum") > 0, metrics);
                 assertMetric(metrics, "clasp_query_results_truncated_total", 0);
             }
         }

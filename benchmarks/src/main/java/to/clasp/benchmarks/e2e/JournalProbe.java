@@ -12,10 +12,13 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import to.clasp.address.AddressView;
 import to.clasp.journal.DurableState;
 import to.clasp.journal.FsyncPolicy;
 import to.clasp.journal.JournalWriter;
 import to.clasp.state.ParamStore;
+import to.clasp.state.ParamWrite;
+import to.clasp.state.WriteResult;
 
 /**
  * What the journal costs and how fast it makes a write durable, per {@code --fsync} policy, without the rest of the
@@ -68,6 +71,9 @@ public final class JournalProbe
         final UnsafeBuffer value = new UnsafeBuffer(new byte[9]);
         final UnsafeBuffer session = new UnsafeBuffer("0123456789abcdef0123456789abcdef0123".getBytes());
         value.putByte(0, (byte)0x05);
+        final AddressView addressView = new AddressView();
+        final ParamWrite write = new ParamWrite().value(value, 0, 9).writer(0, session, 0, 36);
+        final WriteResult result = new WriteResult();
         Thread.sleep(500);
         final long idleCpu = journalCpuNs();
         final long idleStart = System.nanoTime();
@@ -96,9 +102,10 @@ public final class JournalProbe
                 next += intervalNs;
                 address.putStringWithoutLengthAscii(0, String.format("/probe/%09d", i % 1000));
                 value.putLong(1, i++);
-                final int id = store.write(address, 0, 16, value, 0, 9, 0, session, 0, 36, false, 0, false, false,
-                    false, 0, now / 1000);
-                if (writer.hasRoom(200) && writer.appendParam(store, id, false, false) && pendingPosition < 0)
+                addressView.wrap(address, 0, 16);
+                store.write(write.address(addressView).at(now / 1000), result);
+                if (writer.hasRoom(200) && writer.appendParam(store, result.id(), false, false) &&
+                    pendingPosition < 0)
                 {
                     // One write at a time is followed to durability (as its held ACK would be).
                     pendingPosition = writer.position();

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer>
 {
     @Parameters(paramLabel = "SCENARIO", arity = "0..*",
-        description = "throughput, flood, latency, fanout, connections, storm (default: all).")
+        description = "throughput, flood, latency, fanout, connections, storm, churn (default: all but churn, which " +
+            "needs --fanout-rate).")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--targets", split = ",", paramLabel = "T",
@@ -151,6 +152,9 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--quiet", description = "No per-second progress lines.")
     boolean quiet;
+
+    @CommandLine.Mixin
+    SubscribeChurn.Options churn = new SubscribeChurn.Options();
 
     public static void main(final String[] args)
     {
@@ -330,8 +334,11 @@ public final class BenchCommand implements Callable<Integer>
                 probes = target.idleTransport(options, runPort, settings);
             }
             final ServerProcess s = server;
-            final ScenarioResult r = new ScenarioRunner(settings, transport, kindLabel,
-                () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).probes(probes).run(scenario);
+            final ScenarioResult r = scenario == Scenario.CHURN ?
+                new SubscribeChurn(settings, churn, transport, external ? url : "ws://127.0.0.1:" + runPort + "/",
+                    kindLabel, () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).run() :
+                new ScenarioRunner(settings, transport, kindLabel,
+                    () -> s == null ? -1 : s.rssBytes(), s == null ? -1 : s.pid()).probes(probes).run(scenario);
             if (server != null && server.exited())
             {
                 r.failure = "the router process exited during the run; see " + server.log();
@@ -372,7 +379,9 @@ public final class BenchCommand implements Callable<Integer>
         {
             list.add(Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         }
-        return list.isEmpty() ? List.of(Scenario.values()) : list;
+        // The churn scenario only runs when named: it needs a paced fan-out (--fanout-rate) to compare with.
+        return list.isEmpty() ?
+            java.util.Arrays.stream(Scenario.values()).filter(s -> s != Scenario.CHURN).toList() : list;
     }
 
     private Map<String, Object> settingsMap(final String started, final List<Scenario> scenarioList)
@@ -398,6 +407,8 @@ public final class BenchCommand implements Callable<Integer>
         m.put("latencyRate", rate);
         m.put("fanoutRate", fanoutRate);
         m.put("spinMicros", spinUs);
+        m.put("churnPairsPerSecond", churn.pairsPerSecond);
+        m.put("churnClients", churn.clients);
         m.put("serverJvmOptions", serverJvmOptions);
         m.put("tls", tls);
         m.put("auth", auth);

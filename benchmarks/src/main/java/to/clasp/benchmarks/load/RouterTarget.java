@@ -83,7 +83,7 @@ public enum RouterTarget
         {
             // Every Aeron link maps its own publication and subscription log buffers (megabytes each): Aeron is
             // this router's transport for a few clients on a LAN, not for 10 000 idle ones.
-            return scenario.hasMessageKind();
+            return scenario.hasMessageKind() && super.supports(scenario);
         }
     },
     NATS("nats")
@@ -157,7 +157,8 @@ public enum RouterTarget
     /** Whether the scenario makes sense for this router and transport. */
     boolean supports(final Scenario scenario)
     {
-        return true;
+        // The churn clients are CLASP clients (over WebSocket, beside either CLASP transport).
+        return scenario != Scenario.CHURN || hasKinds();
     }
 
     /**

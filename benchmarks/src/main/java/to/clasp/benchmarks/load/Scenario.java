@@ -21,7 +21,9 @@ public enum Scenario
      * A connection storm: C clients connecting K at a time (connect, HELLO → WELCOME, SUBSCRIBE, PING → PONG), as
      * sensors reconnecting after a network blip: how long each waits for its WELCOME.
      */
-    STORM;
+    STORM,
+    /** The fan-out scenario while other clients subscribe and unsubscribe ({@link SubscribeChurn}). */
+    CHURN;
 
     /** Whether the scenario sends messages (and so has CLASP message kinds and latency plots). */
     public boolean hasMessageKind()

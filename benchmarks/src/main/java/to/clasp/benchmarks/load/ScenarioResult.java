@@ -60,6 +60,8 @@ public final class ScenarioResult
     public Percentiles welcomeLatency;
     /** Probe or storm clients whose handshake failed or timed out. */
     public Long welcomeFailures;
+    /** The churn scenario: subscribe + unsubscribe pairs per second the churn clients achieved. */
+    public Double churnPairsPerSecond;
     /** Why a run failed, if it did (the table shows it instead of figures). */
     public String failure;
 

@@ -104,7 +104,17 @@ public final class SummaryTable
         all.add(new Figure("fanout", "p99 from sent (µs)", "%,.0f", true, r -> p(r.latencyFromSent, 99)));
         all.add(new Figure("fanout", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
         all.add(new Figure("fanout", "generator CPU (% of a core)", "%,.0f", r -> r.generatorCpuPercent));
+        // At a fixed --fanout-rate the fan-out is paced: the figure to set beside the churn scenario's.
+        all.add(new Figure("fanout", "p99 from intended (µs)", "%,.0f", r -> r.targetRate == null ? null :
+            p(r.latencyFromIntended, 99)));
         all.addAll(accounting("fanout"));
+        all.add(new Figure("churn", "subscribe + unsubscribe pairs/s", "%,.0f", r -> r.churnPairsPerSecond));
+        all.add(new Figure("churn", "deliveries/s", "%,.0f", r -> r.deliveredPerSecond));
+        all.add(new Figure("churn", "p50 from intended (µs)", "%,.0f", r -> p(r.latencyFromIntended, 50)));
+        all.add(new Figure("churn", "p99 from intended (µs)", "%,.0f", r -> p(r.latencyFromIntended, 99)));
+        all.add(new Figure("churn", "p99 from sent (µs)", "%,.0f", r -> p(r.latencyFromSent, 99)));
+        all.add(new Figure("churn", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
+        all.addAll(accounting("churn"));
         all.add(new Figure("connections", "connected", "%,.0f", r -> r.connectOk == null ? null : (double)r.connectOk));
         all.add(new Figure("connections", "failed", "%,.0f",
             r -> r.connectFailed == null ? null : (double)r.connectFailed));

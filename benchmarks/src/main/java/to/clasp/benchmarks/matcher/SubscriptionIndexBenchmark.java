@@ -23,15 +23,16 @@ import java.util.concurrent.TimeUnit;
  * {@code *} segment, 20 % ending in {@code **}, 20 % with in-segment globs. Every address used matches several
  * subscriptions of every kind.
  * <ul>
- *   <li>{@code cachedHit}: 1 024 addresses in rotation, all already matched under the current generation (the
- *   steady state).</li>
+ *   <li>{@code cachedHit}: 1 024 addresses in rotation, all already cached (the steady state).</li>
  *   <li>{@code cachedHitOneAddress}: the same address every time: the lookup's compute cost with everything in
  *   L1, for comparison with {@code cachedHit} (whose extra cost is memory).</li>
  *   <li>{@code missNewAddress}: an address never seen before on every call (cache enabled, so this includes
  *   storing the entry and, every 65 536 calls, clearing the full cache).</li>
  *   <li>{@code missNoCache}: the trie walk and result grouping alone (cache disabled).</li>
- *   <li>{@code missAfterResubscribe}: one unsubscribe + subscribe (generation bump) then a match, which
- *   recomputes the stale entry in place.</li>
+ *   <li>{@code resubscribeThenMatch}: one unsubscribe + subscribe of an exact pattern, which patches the one cached
+ *   address it matches, then a match of one of the 1 024 addresses (a hit). (Before the cache was patched this
+ *   benchmark was {@code missAfterResubscribe}: the resubscribe flushed every cached result and the match walked.)
+ *   {@link SubscriptionChurnBenchmark} varies the pattern and the number of cached addresses.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -42,10 +43,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class SubscriptionIndexBenchmark
 {
-    private static final int SUBSCRIPTIONS = 10_000;
-    private static final int SESSIONS = 1_000;
-    private static final int ZONES = 10;
-    private static final int DEVICES = 100;
+    private static final int SESSIONS = BenchmarkSubscriptions.SESSIONS;
+    private static final int ZONES = BenchmarkSubscriptions.ZONES;
+    private static final int DEVICES = BenchmarkSubscriptions.DEVICES;
     private static final int ADDRESSES = 1_024;
 
     private final SubscriptionIndex index = new SubscriptionIndex();
@@ -63,34 +63,7 @@ public class SubscriptionIndexBenchmark
     @Setup
     public void setup()
     {
-        for (int i = 0; i < SUBSCRIPTIONS; i++)
-        {
-            final int zone = i % ZONES;
-            final int device = (i / ZONES) % DEVICES;
-            final int param = i % 7;
-            final String pattern;
-            switch (i % 5)
-            {
-                case 0:
-                case 1:
-                    pattern = "/zone" + zone + "/device" + device + "/param" + param;
-                    break;
-                case 2:
-                    pattern = "/zone" + zone + "/*/param" + param;
-                    break;
-                case 3:
-                    pattern = "/zone" + zone + "/device" + device + "/**";
-                    break;
-                default:
-                    pattern = "/zone" + zone + "/device" + (device % 10) + "*/param*";
-                    break;
-            }
-            final Pattern compiled = Pattern.compile(pattern);
-            final int session = i % SESSIONS;
-            final int mask = i % 3 == 0 ? 0 : 1 << (i % 5);
-            index.add(session, i, compiled, mask);
-            uncached.add(session, i, compiled, mask);
-        }
+        BenchmarkSubscriptions.addTo(index, uncached);
 
         for (int i = 0; i < ADDRESSES; i++)
         {
@@ -143,7 +116,7 @@ public class SubscriptionIndexBenchmark
     }
 
     @Benchmark
-    public int missAfterResubscribe()
+    public int resubscribeThenMatch()
     {
         index.remove(SESSIONS + 1, 1);
         index.add(SESSIONS + 1, 1, churnPattern, 0);

@@ -14,7 +14,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import to.clasp.address.AddressView;
 import to.clasp.state.ParamStore;
+import to.clasp.state.ParamWrite;
+import to.clasp.state.WriteResult;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +56,9 @@ public class ParamStoreBenchmark
         int cursor;
         final UnsafeBuffer value = new UnsafeBuffer(new byte[16]);
         final UnsafeBuffer writer = new UnsafeBuffer(WRITER);
+        final AddressView address = new AddressView();
+        final ParamWrite write = new ParamWrite();
+        final WriteResult result = new WriteResult();
         long now = 1_700_000_000_000_000L;
 
         @Setup(Level.Trial)
@@ -85,9 +91,11 @@ public class ParamStoreBenchmark
         {
             value.putByte(0, (byte)0x07);
             value.putDouble(1, v, ByteOrder.BIG_ENDIAN);
-            return store.write(addresses, addressOffsets[index], addressLengths[index], value, 0, 9, 1,
-                writer, 0, writer.capacity(),
-                false, 0, false, false, false, 0, now++);
+            // The address is hashed here as the core's scan hashes it, so the figure includes the hash as before.
+            address.wrapValid(addresses, addressOffsets[index], addressLengths[index]);
+            store.write(write.address(address).value(value, 0, 9).writer(1, writer, 0, writer.capacity())
+                .at(now++), result);
+            return result.id();
         }
 
         int next()
@@ -114,6 +122,9 @@ public class ParamStoreBenchmark
         final UnsafeBuffer value = new UnsafeBuffer(new byte[16]);
         final UnsafeBuffer writer = new UnsafeBuffer(WRITER);
         final int prefixLength = address.putStringWithoutLengthAscii(0, PREFIX);
+        final AddressView view = new AddressView();
+        final ParamWrite write = new ParamWrite();
+        final WriteResult result = new WriteResult();
         ParamStore store;
         long counter;
 
@@ -155,7 +166,9 @@ public class ParamStoreBenchmark
         final long n = s.counter++;
         final int length = s.prefixLength + s.address.putLongAscii(s.prefixLength, n);
         s.value.putDouble(1, n, ByteOrder.BIG_ENDIAN);
-        return s.store.write(s.address, 0, length, s.value, 0, 9, 1, s.writer, 0, s.writer.capacity(),
-            false, 0, false, false, false, 0, n);
+        s.view.wrapValid(s.address, 0, length);
+        s.store.write(s.write.address(s.view).value(s.value, 0, 9).writer(1, s.writer, 0, s.writer.capacity()).at(n),
+            s.result);
+        return s.result.id();
     }
 }

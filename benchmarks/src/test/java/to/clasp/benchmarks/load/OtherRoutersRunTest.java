@@ -3,6 +3,8 @@ package to.clasp.benchmarks.load;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,12 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The comparison side: the handshake-only MQTT packets byte for byte, and — where nats-server and mosquitto are
- * installed (benchmarks/compare.sh installs them; CI does not) — a short real run through each one's client as a
- * separate process, including its memory from /proc.
+ * The comparison side: the handshake-only MQTT packets byte for byte, and a short real run through nats-server's and
+ * mosquitto's own clients, each router a separate process, including its memory from /proc. The two routers are
+ * Debian packages that {@code .ci/run} (and benchmarks/compare.sh) install; without them these tests FAIL with a
+ * banner saying what to install, rather than pass without testing.
  */
 class OtherRoutersRunTest
 {
@@ -37,7 +40,7 @@ class OtherRoutersRunTest
     {
         final LoadSettings settings = new LoadSettings().warmupMs(200).durationMs(800).publishers(2).connections(20)
             .topics(10).window(200).progress(null);
-        final int port = 17_900 + target.ordinal() * 10 + scenario.ordinal();
+        final int port = freePort();
         try (ServerProcess server = ServerProcess.start(target.label(),
             target.command(new RouterTarget.Options(), port, dir), port, dir.resolve(target.label() + ".log"));
             Transport transport = scenario == Scenario.CONNECTIONS ?
@@ -61,18 +64,42 @@ class OtherRoutersRunTest
         assertTrue(connections.rssBytes > 0 && connections.rssBeforeBytes > 0);
     }
 
+    /** A port nobody listens on now (the router started next binds it; other test runs ask the kernel too). */
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Fail, with a banner, when a peer router is not installed: a skipped comparison would pass without testing. */
+    private static void requireInstalled(final String peer, final String debianPackage, final Path... candidates)
+    {
+        for (final Path candidate : candidates)
+        {
+            if (Files.isExecutable(candidate))
+            {
+                return;
+            }
+        }
+        System.out.println("\n" + "#".repeat(100) + "\n### OtherRoutersRunTest CANNOT RUN: " + peer +
+            " is not installed (apt-get install -y " + debianPackage + "; .ci/run installs it)\n" + "#".repeat(100));
+        fail(peer + " not installed: apt-get install -y " + debianPackage);
+    }
+
     @Test
     void natsThroughJnatsAndTheHandshakeOnlyClients(@TempDir final Path dir) throws Exception
     {
-        assumeTrue(Files.isExecutable(Path.of(new RouterTarget.Options().natsServer)) ||
-            Files.isExecutable(Path.of("/usr/sbin/nats-server")), "nats-server not installed");
+        requireInstalled("nats-server", "nats-server",
+            Path.of(new RouterTarget.Options().natsServer), Path.of("/usr/sbin/nats-server"));
         check(RouterTarget.NATS, dir);
     }
 
     @Test
     void mosquittoThroughPahoAndTheHandshakeOnlyClients(@TempDir final Path dir) throws Exception
     {
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/mosquitto")), "mosquitto not installed");
+        requireInstalled("mosquitto", "mosquitto", Path.of("/usr/sbin/mosquitto"));
         check(RouterTarget.MOSQUITTO, dir);
     }
 }

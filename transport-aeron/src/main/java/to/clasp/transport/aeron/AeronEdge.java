@@ -145,6 +145,15 @@ public final class AeronEdge implements AutoCloseable
         agent.stopAccepting();
     }
 
+    /**
+     * @return Connects refused before they became a session: unreadable, a bad response channel, or more pending than
+     * {@link Context#maxPendingConnects()}.
+     */
+    public long refusedConnects()
+    {
+        return agent.refusedConnects();
+    }
+
     /** @return sessions connecting or open (not yet finished). */
     public int openConnections()
     {

@@ -61,6 +61,8 @@ final class AeronEdgeAgent implements Agent
     private final long connectTimeoutNs;
     private final long closeTimeoutNs;
     private volatile boolean accepting = true;
+    /** Connects that could not be read or were refused before becoming a session (diagnostics, tests). */
+    private final java.util.concurrent.atomic.AtomicLong refusedConnects = new java.util.concurrent.atomic.AtomicLong();
     private final WakeableIdleStrategy idle;
     private final SharedCore core;
     private AeronSession current;
@@ -410,6 +412,12 @@ final class AeronEdgeAgent implements Agent
         return refusedBySource.get();
     }
 
+    /** @return Connects refused before becoming a session: unreadable, a bad response channel, too many pending. */
+    long refusedConnects()
+    {
+        return refusedConnects.get();
+    }
+
     private void onConnect(
         final DirectBuffer buffer, final int offset, final int length, final int sessionId, final AeronSession existing)
     {
@@ -418,6 +426,7 @@ final class AeronEdgeAgent implements Agent
         final int blockEnd = offset + MessageHeaderDecoder.ENCODED_LENGTH + headerDecoder.blockLength();
         if (headerDecoder.blockLength() < ConnectDecoder.BLOCK_LENGTH || blockEnd + 2 > end)
         {
+            refusedConnects.lazySet(refusedConnects.get() + 1);
             return;
         }
         final int channelLength = buffer.getShort(blockEnd, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
@@ -425,6 +434,7 @@ final class AeronEdgeAgent implements Agent
         if (nameAt + 2 > end ||
             nameAt + 2 + (buffer.getShort(nameAt, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF) > end)
         {
+            refusedConnects.lazySet(refusedConnects.get() + 1);
             return;
         }
         connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
@@ -464,6 +474,7 @@ final class AeronEdgeAgent implements Agent
         {
             LOG.warn("aeron connect from session {} refused: bad response channel '{}': {}", sessionId, channel,
                 ex.getMessage());
+            refusedConnects.lazySet(refusedConnects.get() + 1);
             return;
         }
 
@@ -471,6 +482,7 @@ final class AeronEdgeAgent implements Agent
         {
             // Bounded like everything else: a flood of Connects cannot make the edge hold unlimited publications.
             LOG.warn("aeron connect from session {} dropped: {} connects already pending", sessionId, connecting);
+            refusedConnects.lazySet(refusedConnects.get() + 1);
             return;
         }
         final Image image = subscription.imageBySessionId(sessionId);

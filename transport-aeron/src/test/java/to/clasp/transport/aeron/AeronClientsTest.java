@@ -1,6 +1,7 @@
 package to.clasp.transport.aeron;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -145,7 +146,9 @@ class AeronClientsTest
 
         bob.emit("/cue/stop", 3L);
         assertEquals("/cue/stop", alices.await(1, WAIT_MS).get(0).address());
-        Thread.sleep(100);
+        // A round trip from each sender after its event: had the router sent the event back, it would be queued
+        // ahead of the GET's answer (per-recipient FIFO) and already in the recorder.
+        awaitSubscribed();
         assertEquals(1, bobs.size(), "the sender never gets its own event");
         assertEquals(1, alices.size());
     }
@@ -174,6 +177,8 @@ class AeronClientsTest
     void lockHeldByOneClientRefusesTheOtherUntilItsHolderLeaves() throws Exception
     {
         alice.set("/desk/master", 0.8, SetOptions.defaults().lock());
+        // Alice's own round trip first: her SET and Bob's GET travel on different sessions, in no set order.
+        assertEquals(0.8, alice.get("/desk/master").get(WAIT_MS, TimeUnit.MILLISECONDS));
         assertEquals(0.8, bob.get("/desk/master").get(WAIT_MS, TimeUnit.MILLISECONDS));
 
         bob.set("/desk/master", 0.1);
@@ -222,10 +227,12 @@ class AeronClientsTest
     @Test
     void unknownAddressFailsGetFast()
     {
-        final Exception ex = assertThrows(Exception.class,
+        // Fast means answered by the router (ERROR 201), not the client giving up after its GET timeout: a timeout
+        // fails the GET with a TimeoutException instead, or leaves it pending past WAIT_MS.
+        final ExecutionException ex = assertThrows(ExecutionException.class,
             () -> alice.get("/nothing/here").get(WAIT_MS, TimeUnit.MILLISECONDS));
-        assertTrue(ex.getCause() instanceof ClaspException || ex instanceof java.util.concurrent.TimeoutException,
-            ex.toString());
+        assertTrue(ex.getCause() instanceof ClaspException, ex.toString());
+        assertEquals(201, ((ClaspException)ex.getCause()).code(), ex.toString());
     }
 
     private static ClaspException awaitError(final AeronClaspClient client) throws InterruptedException

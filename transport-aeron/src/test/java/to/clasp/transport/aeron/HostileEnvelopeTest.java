@@ -67,7 +67,8 @@ class HostileEnvelopeTest
         offer(pub, envelope.buffer(), envelope.connect("this is not a uri", 1002, "junk"));
         final int truncated = envelope.connect("aeron:udp?endpoint=127.0.0.1:9", 1002, "cut short");
         offer(pub, envelope.buffer(), truncated - 12);
-        Thread.sleep(300);
+        // The edge reads an image in order: once it has refused the four Connects, it has seen the garbage too.
+        await(() -> 4 == fixture.edge().refusedConnects());
         assertEquals(0, fixture.edge().openConnections(), "nothing became a session");
 
         try (AeronClaspClient client = fixture.client("after-garbage"))
@@ -147,7 +148,7 @@ class HostileEnvelopeTest
         await(() -> 1 == fixture.edge().openConnections());
         final ExclusivePublication second = connectedPublication();
         offer(second, envelope.buffer(), envelope.connect("aeron:udp?endpoint=127.0.0.1:9", 1002, "two"));
-        Thread.sleep(300);
+        await(() -> 1 == fixture.edge().refusedConnects());
         assertEquals(1, fixture.edge().openConnections(), "the second Connect is dropped while one is pending");
         await(() -> 0 == fixture.edge().openConnections()); // the pending one times out after 1 s
         assertEquals(0, fixture.router().metrics().connections(), "nothing ever reached the core");
