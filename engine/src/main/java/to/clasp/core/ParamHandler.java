@@ -35,6 +35,8 @@ final class ParamHandler
 {
     /** {@link #check} code for an entry whose address is not valid (ERROR 200 in a lone SET). */
     static final int INVALID_ADDRESS = -1;
+    /** {@link #check} code for an entry outside the session's write scopes (ERROR 301). */
+    static final int FORBIDDEN = -2;
 
     private final ParamStore store;
     private final ParamDirectory directory;
@@ -43,6 +45,7 @@ final class ParamHandler
     private final SnapshotSender snapshots;
     private final Outbox outbox;
     private final RouterClock clock;
+    private final SessionAuth auth;
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final AddressView address = new AddressView();
@@ -51,8 +54,9 @@ final class ParamHandler
     private final Broadcast broadcast = new Broadcast();
 
     ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies,
-        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock)
+        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock, final SessionAuth auth)
     {
+        this.auth = auth;
         this.store = store;
         this.directory = directory;
         this.fanOut = fanOut;
@@ -74,6 +78,12 @@ final class ParamHandler
                 set.addressLength());
             return;
         }
+        if (!s.scopes.canWrite(payload, set.addressOffset(), set.addressLength()))
+        {
+            // Between prepare and the store: a refusal here has changed nothing.
+            auth.forbiddenWrite(s, qos, nowNs, "SET", payload, set.addressOffset(), set.addressLength());
+            return;
+        }
         if (WriteResult.OK != commit(set, nowNs, result))
         {
             replies.refused(s, qos, nowNs, 400, describe(result, set.revision()), payload, set.addressOffset(),
@@ -92,13 +102,17 @@ final class ParamHandler
      * @param earlierWrites SETs earlier in the same bundle to this address (their revisions count).
      * @param out           the store's answer; {@link WriteResult#id()} is {@link ParamStore#NULL_ID} for an address
      *                      that holds no param yet.
-     * @return {@link WriteResult#OK}, the refusal code, or {@link #INVALID_ADDRESS}.
+     * @return {@link WriteResult#OK}, the refusal code, {@link #INVALID_ADDRESS} or {@link #FORBIDDEN}.
      */
     int check(final Session s, final SetDecoder set, final int earlierWrites, final WriteResult out)
     {
         if (!prepare(s, set))
         {
             return INVALID_ADDRESS;
+        }
+        if (!s.scopes.canWrite(set.payloadBuffer(), set.addressOffset(), set.addressLength()))
+        {
+            return FORBIDDEN;
         }
         return store.check(write.pendingWrites(earlierWrites), out);
     }
@@ -195,13 +209,19 @@ final class ParamHandler
      * A GET: one-entry SNAPSHOT on a hit; on a miss nothing at QoS 0 (what the JS and Python clients expect) and
      * ERROR 201 at QoS ≥ 1 [better].
      */
-    void onGet(final Session s, final GetDecoder get, final DirectBuffer payload, final int qos)
+    void onGet(final Session s, final GetDecoder get, final DirectBuffer payload, final int qos, final long nowNs)
     {
         final int addressOffset = get.addressOffset();
         final int addressLength = get.addressLength();
         if (AddressRules.VALID != address.wrap(payload, addressOffset, addressLength))
         {
             replies.error(s, 200, Replies.INVALID_ADDRESS, payload, addressOffset, addressLength);
+            return;
+        }
+        if (!s.scopes.canRead(payload, addressOffset, addressLength))
+        {
+            // Whether the param exists or not: the answer tells nothing about what the session may not read.
+            auth.forbiddenRead(s, nowNs, "GET", SessionAuth.FORBIDDEN_READ, payload, addressOffset, addressLength);
             return;
         }
         final int id = store.find(address);

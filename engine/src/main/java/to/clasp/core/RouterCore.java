@@ -91,12 +91,12 @@ public final class RouterCore implements AutoCloseable
             gestures, store, rateLimiter, metrics, authMetrics);
         this.auth = new SessionAuth(ctx.authenticator(), table, lifecycle, replies, timers, clock, authMetrics);
         auth.sink(this::onHeldFrame);
-        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock);
+        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, auth);
         this.subscribes = new SubscribeHandler(index, filters, snapshots, replies, auth,
             ctx.maxSubscriptionsPerSession());
-        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies);
+        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies, auth);
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
-            ctx.maxBundleAheadMicros());
+            ctx.maxBundleAheadMicros(), auth);
         this.announces = new AnnounceRegistry(replies, metrics, auth);
         final DurableState durable = ctx.durableState();
         this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies, auth);
@@ -261,7 +261,7 @@ public final class RouterCore implements AutoCloseable
                 publishes.onPublish(s, d.publish(), d.qos(), nowNs);
                 break;
             case MessageType.GET:
-                params.onGet(s, d.get(), payload, d.qos());
+                params.onGet(s, d.get(), payload, d.qos(), nowNs);
                 break;
             case MessageType.SUBSCRIBE:
                 subscribes.onSubscribe(s, d.subscribe(), payload, nowNs);
