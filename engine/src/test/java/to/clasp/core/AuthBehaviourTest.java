@@ -1,5 +1,7 @@
 package to.clasp.core;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import to.clasp.protocol.ErrorDecoder;
+import to.clasp.protocol.GesturePhase;
 import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SignalType;
@@ -23,6 +27,7 @@ import to.clasp.security.Grant;
 import to.clasp.security.IssuedTokens;
 import to.clasp.security.ScopeSet;
 import to.clasp.security.Secrets;
+import to.clasp.security.StaticTokenFile;
 import to.clasp.security.TokenSource;
 import to.clasp.testing.Frames;
 import to.clasp.testing.Received;
@@ -237,6 +242,152 @@ class AuthBehaviourTest extends RouterFixture
         admin.send(Frames.publish(Qos.CONFIRM, SignalType.EVENT, toReader, "offer"));
         assertEquals(404, error(admin, 404).code());
         reader.expectNothingMore();
+    }
+
+    @Test
+    void streamsAndGesturesNeedWriteOnTheirAddressAndAllowedOnesArrive()
+    {
+        startWithTokens();
+        final TestClient admin = open("admin", "admin");
+        admin.expect(MessageType.SNAPSHOT);
+        admin.send(Frames.subscribe(1, "/**"));
+        admin.expectNothingMore();
+        final TestClient narrow = open("narrow", "narrow");
+        narrow.expect(MessageType.SNAPSHOT);
+
+        // Every gesture phase is a write: refused outside write:/a/in/*, whether the address is readable or not.
+        narrow.send(Frames.publish(Qos.FIRE, SignalType.GESTURE, GesturePhase.START, "/b/g", 0.5, 7L));
+        assertEquals("/b/g", error(narrow, 301).address());
+        narrow.send(Frames.publish(Qos.CONFIRM, SignalType.GESTURE, GesturePhase.MOVE, "/a/g", 0.6, 7L));
+        assertEquals("/a/g", error(narrow, 301).address());
+        narrow.send(Frames.publish(Qos.CONFIRM, SignalType.GESTURE, GesturePhase.END, "/a/in/g/deeper", 0.7, 7L));
+        assertEquals("/a/in/g/deeper", error(narrow, 301).address());
+        narrow.send(Frames.publish(Qos.CONFIRM, SignalType.STREAM, "/a/s", 1.0));
+        assertEquals("/a/s", error(narrow, 301).address());
+        assertTrue(admin.receiveUntilBarrier().isEmpty(), "no refused signal reached a subscriber");
+
+        // Inside the write scope: a stream sample and a whole gesture go through on the same connection.
+        narrow.send(Frames.publish(Qos.FIRE, SignalType.STREAM, "/a/in/s", 2.0));
+        narrow.send(Frames.publish(Qos.FIRE, SignalType.GESTURE, GesturePhase.START, "/a/in/g", 0.1, 8L));
+        narrow.send(Frames.publish(Qos.FIRE, SignalType.GESTURE, GesturePhase.END, "/a/in/g", 0.2, 8L));
+        narrow.expectNothingMore();
+        final List<String> seen = new ArrayList<>();
+        for (final Received r : admin.receiveUntilBarrier())
+        {
+            seen.add(r.decoder().publish().address() + ":" + r.decoder().publish().signal());
+        }
+        seen.sort(null); // streams and gestures travel in different outbound classes: compare as a set
+        assertEquals(List.of("/a/in/g:" + SignalType.GESTURE, "/a/in/g:" + SignalType.GESTURE,
+            "/a/in/s:" + SignalType.STREAM), seen);
+        assertEquals(4, router.authMetrics().failures(301));
+    }
+
+    @Test
+    void aBundleWithOneForbiddenPublishAppliesNothing()
+    {
+        startWithTokens();
+        final TestClient admin = open("admin", "admin");
+        admin.expect(MessageType.SNAPSHOT);
+        admin.send(Frames.subscribe(1, "/**"));
+        admin.expectNothingMore();
+        final TestClient narrow = open("narrow", "narrow");
+        narrow.expect(MessageType.SNAPSHOT);
+
+        // The forbidden entry comes last, after an allowed SET and an allowed PUBLISH: neither is applied.
+        for (final int qos : new int[] {Qos.CONFIRM, Qos.FIRE})
+        {
+            narrow.send(Frames.bundle(qos, null, Frames.set(Qos.FIRE, "/a/in/b", 1.0),
+                Frames.publish(Qos.FIRE, SignalType.EVENT, "/a/in/e", 1L),
+                Frames.publish(Qos.FIRE, SignalType.STREAM, "/b/s", 1.0)));
+            assertEquals("/b/s", error(narrow, 301).address());
+        }
+        assertTrue(admin.receiveUntilBarrier().isEmpty(), "nothing of the refused bundles was forwarded");
+        admin.send(Frames.get(Qos.CONFIRM, "/a/in/b"));
+        error(admin, 201);
+
+        // The same bundle without the forbidden entry is applied whole.
+        narrow.send(Frames.bundle(Qos.CONFIRM, null, Frames.set(Qos.FIRE, "/a/in/b", 1.0),
+            Frames.publish(Qos.FIRE, SignalType.EVENT, "/a/in/e", 1L)));
+        narrow.expect(MessageType.ACK);
+        assertEquals(2, admin.receiveUntilBarrier().size());
+    }
+
+    @Test
+    void p2pNeedsWriteOnTheSignalAddressAndReachesATargetThatMayReadIt()
+    {
+        token("admin", "admin:/**", Grant.NEVER);
+        token("narrow", "read:/a/*,write:/a/in/*", Grant.NEVER);
+        token("signaller", "write:/clasp/p2p/signal/**", Grant.NEVER);
+        startWith(tokens);
+        final TestClient admin = open("admin", "admin");
+        admin.expect(MessageType.SNAPSHOT);
+        final TestClient narrow = open("narrow", "narrow");
+        narrow.expect(MessageType.SNAPSHOT);
+        final TestClient signaller = open("signaller", "signaller");
+        signaller.expect(MessageType.SNAPSHOT);
+        final String toAdmin = "/clasp/p2p/signal/" + admin.sessionId();
+
+        // Without write on the signal address: 301 (not 404: the sender learns nothing about the target).
+        narrow.send(Frames.publish(Qos.CONFIRM, SignalType.EVENT, toAdmin, "offer"));
+        assertEquals(toAdmin, error(narrow, 301).address());
+        narrow.send(Frames.publish(Qos.CONFIRM, SignalType.EVENT, "/clasp/p2p/signal/nobody", "offer"));
+        assertEquals(301, error(narrow, 301).code());
+        admin.expectNothingMore();
+
+        // With it: delivered to exactly the target, which may read its own signal address.
+        signaller.send(Frames.publish(Qos.FIRE, SignalType.EVENT, toAdmin, "offer"));
+        signaller.expectNothingMore();
+        final Received got = admin.expect(MessageType.PUBLISH);
+        assertEquals(toAdmin, got.decoder().publish().address());
+        // A target whose token cannot read its signal address (narrow) is as good as unknown.
+        signaller.send(Frames.publish(Qos.CONFIRM, SignalType.EVENT, "/clasp/p2p/signal/" + narrow.sessionId(),
+            "offer"));
+        error(signaller, 404);
+        narrow.expectNothingMore();
+    }
+
+    @Test
+    void aTokensFileReloadClosesTheSessionsOfRemovedOrChangedTokensOnly(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("tokens");
+        Files.writeString(file, "# three tokens\nkeep-me read:/**,write:/k/**\ndrop-me read:/**\n" +
+            "narrow-me read:/**,write:/n/**\n");
+        try (StaticTokenFile fileTokens = StaticTokenFile.load(file))
+        {
+            startWith(fileTokens);
+            final TestClient kept = open("kept", "keep-me");
+            kept.expect(MessageType.SNAPSHOT);
+            final TestClient dropped = open("dropped", "drop-me");
+            dropped.expect(MessageType.SNAPSHOT);
+            final TestClient narrowed = open("narrowed", "narrow-me");
+            narrowed.expect(MessageType.SNAPSHOT);
+            narrowed.send(Frames.set(Qos.CONFIRM, "/n/x", 1.0));
+            narrowed.expect(MessageType.ACK);
+            assertEquals(3, router.authMetrics().sessions(router.authMetrics().sourceIndex(StaticTokenFile.SOURCE)));
+
+            // drop-me is gone, narrow-me lost its write scope, keep-me's line is unchanged (comment and order aside).
+            Files.writeString(file, "narrow-me read:/**\n# edited\nkeep-me read:/**,write:/k/**\n");
+            assertTrue(fileTokens.reload());
+            for (final TestClient c : new TestClient[] {dropped, narrowed})
+            {
+                assertEquals(SessionAuth.TOKEN_REVOKED, error(c, 300).message());
+                assertTrue(c.awaitClosed(Duration.ofSeconds(5)));
+                assertEquals(SessionAuth.CLOSE_CODE, c.connection().closeCode());
+            }
+            kept.send(Frames.set(Qos.CONFIRM, "/k/x", 1.0));
+            kept.expect(MessageType.ACK);
+            assertEquals(2, router.authMetrics().invalidatedSessions());
+
+            // The new table is in force for new HELLOs: the narrowed token may only read now, the dropped one nothing.
+            final TestClient again = open("again", "narrow-me");
+            again.expect(MessageType.SNAPSHOT);
+            again.send(Frames.set(Qos.CONFIRM, "/n/x", 2.0));
+            assertEquals("/n/x", error(again, 301).address());
+            final TestClient refused = TestClient.connect(port());
+            refused.send(Frames.hello("refused", "drop-me"));
+            error(refused, 300);
+            assertTrue(refused.awaitClosed(Duration.ofSeconds(5)));
+        }
     }
 
     @Test
