@@ -158,6 +158,19 @@ public class CorePipelineBenchmark
             batchEvents[i] = new InboundEvent(2048);
             batchEvents[i].frame(writerId, System.nanoTime(), scratch, 0, n);
         }
+
+        // The measured path must be the accepted SET reaching every subscriber (not a refusal, e.g. a scope that
+        // no longer covers the addresses): one SET, and each subscriber's queue holds its broadcast.
+        core.onEvent(setEvent);
+        core.endOfCycle();
+        for (int i = 0; i < subscribers; i++)
+        {
+            if (queues[i].drain(SINK, Integer.MAX_VALUE) != 1)
+            {
+                throw new IllegalStateException("subscriber " + i + " did not receive the SET (auth=" + auth + ")");
+            }
+        }
+        drain();
     }
 
     @Benchmark
