@@ -2,6 +2,7 @@ package to.clasp.server;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import to.clasp.security.CapabilityToken;
 import to.clasp.security.Ed25519;
 
@@ -10,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -74,6 +76,24 @@ class SecurityCommandsTest
         assertUsageError("needs '--auth-port'", "--guest-scopes", "none");
         assertUsageError("Invalid scopes", "--auth-port", "0", "--auth-scopes", "read:nope");
         assertUsageError("must be > 0", "--auth-port", "0", "--token-ttl", "0");
+    }
+
+    @Test
+    void theReferencesFlagFormsWorkAndTheAuthDatabaseGoesIntoTheDataDirectory()
+    {
+        // The reference's --token-ttl takes seconds: a bare number is seconds here too.
+        final SecurityFlags reference = new SecurityFlags();
+        new CommandLine(reference).parseArgs("--auth-port", "0", "--token-ttl", "86400", "--auth-db", "relay-auth.db");
+        assertEquals(Duration.ofDays(1), reference.tokenTtl);
+        assertEquals(Duration.ofDays(1), reference.apiConfig().tokenTtl());
+        assertEquals(Path.of("relay-auth.db"), reference.authDb(), "the reference's database file, named explicitly");
+
+        final SecurityFlags defaults = new SecurityFlags();
+        new CommandLine(defaults).parseArgs("--auth-port", "0");
+        assertEquals(Duration.ofDays(1), defaults.tokenTtl);
+        assertEquals(Path.of(SecurityFlags.AUTH_DB_DEFAULT), defaults.authDb());
+        defaults.dataDir = dir;
+        assertEquals(dir.resolve(SecurityFlags.AUTH_DB_IN_DATA_DIR), defaults.authDb());
     }
 
     private static void assertUsageError(final String expected, final String... flags)
