@@ -48,6 +48,37 @@ public interface ClaspClient extends AutoCloseable
     void set(String address, Object value, SetOptions options);
 
     /**
+     * Write a param at QoS Confirm and learn what became of it. Completes with the revision the router gave the write
+     * once the router ACKs it — with a data directory under {@code --fsync always|batch}, once the write is on disk
+     * — or exceptionally with {@link ClaspException} (the router's ERROR, {@link ClaspException#code()}: 400 revision
+     * conflict or lock held, 503 journal busy or failed, …), with a {@link java.util.concurrent.TimeoutException}
+     * after {@link ClientOptions#getTimeoutMs()}, or with {@link ClaspException} when the connection is lost first
+     * (the write may or may not have been applied). Answers are matched to writes per address in order, which the
+     * router keeps; do not mix QoS 0 writes to an address with confirmed ones (a refused QoS 0 write's ERROR names
+     * the same address).
+     */
+    CompletableFuture<Long> setConfirmed(String address, Object value);
+
+    /**
+     * {@link #setConfirmed(String, Object)} with options (lock/unlock, TTL, expected revision); QoS is at least
+     * Confirm whatever the options say.
+     */
+    CompletableFuture<Long> setConfirmed(String address, Object value, SetOptions options);
+
+    /**
+     * Ask the router for what its journal holds (REPLAY; needs a router with a data directory): the entries whose
+     * address matches {@code pattern}, oldest first, each handed to {@code listener} with the time it was written.
+     * Replayed entries are history: they never change {@link #cached} values and never reach subscription listeners.
+     * One replay runs at a time per client; later ones wait their turn.
+     *
+     * @return completes with the number of entries once the router said the replay is complete; exceptionally with
+     * {@link ClaspException} (501 the router keeps no journal, 202 invalid pattern, 503 too many replays waiting),
+     * with a {@link java.util.concurrent.TimeoutException} when no entry arrives for
+     * {@link ClientOptions#getTimeoutMs()}, or when the connection is lost.
+     */
+    CompletableFuture<Long> replay(String pattern, ReplayOptions options, ReplayListener listener);
+
+    /**
      * Ask the router for the current value of one address. Completes with the value of the SNAPSHOT entry whose
      * address is identical; exceptionally with {@link ClaspException} ({@link ClaspException#code()} 201) when
      * the router says it does not exist, or with a {@link java.util.concurrent.TimeoutException} after

@@ -1,5 +1,6 @@
 package to.clasp.client;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import to.clasp.address.Pattern;
+import to.clasp.protocol.AckDecoder;
 import to.clasp.protocol.BundleEncoder;
 import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.ErrorDecoder;
@@ -31,6 +33,7 @@ import to.clasp.protocol.MessageType;
 import to.clasp.protocol.PongEncoder;
 import to.clasp.protocol.PublishDecoder;
 import to.clasp.protocol.PublishEncoder;
+import to.clasp.protocol.ReplayEncoder;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SetDecoder;
 import to.clasp.protocol.SetEncoder;
@@ -74,8 +77,18 @@ public final class ClientSession implements ClaspClient
 
     /** Guards every field below. */
     private final Object lock = new Object();
+    /**
+     * Held while a confirmed write is registered and sent, so two threads writing one address cannot have their
+     * answers swapped (answers are matched per address in order). Apart from {@link #lock}: a send may wait.
+     */
+    private final Object confirmedSendLock = new Object();
     private final Map<String, Object> cache = new HashMap<>();
     private final Map<String, List<PendingGet>> pendingGets = new HashMap<>();
+    /** Confirmed writes waiting for their ACK or ERROR, per address, in the order they were sent. */
+    private final Map<String, ArrayDeque<PendingWrite>> pendingWrites = new HashMap<>();
+    /** The REPLAY sent and not yet complete (one at a time), and those waiting their turn. */
+    private PendingReplay activeReplay;
+    private final ArrayDeque<PendingReplay> queuedReplays = new ArrayDeque<>();
     private final TreeMap<Integer, Subscription> subscriptions = new TreeMap<>();
     /** The values of {@link #subscriptions}, replaced on change, so frames are dispatched outside the lock. */
     private Subscription[] subscriptionList = NO_SUBSCRIPTIONS;
@@ -220,14 +233,84 @@ public final class ClientSession implements ClaspClient
     public void set(final String address, final Object value, final SetOptions setOptions)
     {
         Objects.requireNonNull(address, "address");
+        sendSet(address, value, setOptions, setOptions.qos());
+    }
+
+    private void sendSet(final String address, final Object value, final SetOptions setOptions, final int qos)
+    {
         final int flags = (setOptions.isLock() ? SetEncoder.LOCK : 0) |
             (setOptions.isUnlock() ? SetEncoder.UNLOCK : 0) |
             (setOptions.ttl() >= 0 ? SetEncoder.TTL : 0) |
             (setOptions.expectedRevision() >= 0 ? SetEncoder.REVISION : 0);
         final ClientTransport.Link link = connectedLink();
         final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
-        send(link, buffer, SetEncoder.encode(buffer, 0, setOptions.qos(), address, value, flags,
+        send(link, buffer, SetEncoder.encode(buffer, 0, qos, address, value, flags,
             Math.max(0, setOptions.expectedRevision()), setOptions.ttl() >= 0 ? setOptions.wireTtl() : 0));
+    }
+
+    public CompletableFuture<Long> setConfirmed(final String address, final Object value)
+    {
+        return setConfirmed(address, value, SetOptions.defaults());
+    }
+
+    public CompletableFuture<Long> setConfirmed(final String address, final Object value,
+        final SetOptions setOptions)
+    {
+        Objects.requireNonNull(address, "address");
+        final PendingWrite pending = new PendingWrite(address);
+        synchronized (confirmedSendLock)
+        {
+            synchronized (lock)
+            {
+                pendingWrites.computeIfAbsent(address, a -> new ArrayDeque<>(2)).add(pending);
+            }
+            try
+            {
+                sendSet(address, value, setOptions, Math.max(Qos.CONFIRM, setOptions.qos()));
+            }
+            catch (final RuntimeException ex)
+            {
+                synchronized (lock)
+                {
+                    pending.forgetLocked();
+                }
+                pending.fail(ex);
+                return pending.future;
+            }
+        }
+        pending.armTimeout();
+        return pending.future;
+    }
+
+    public CompletableFuture<Long> replay(final String pattern, final ReplayOptions replayOptions,
+        final ReplayListener listener)
+    {
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(replayOptions, "options");
+        Objects.requireNonNull(listener, "listener");
+        final PendingReplay replay = new PendingReplay(pattern, replayOptions, listener);
+        final boolean sendNow;
+        synchronized (lock)
+        {
+            if (closed)
+            {
+                throw new ClaspException("client is closed");
+            }
+            sendNow = null == activeReplay;
+            if (sendNow)
+            {
+                activeReplay = replay;
+            }
+            else
+            {
+                queuedReplays.add(replay);
+            }
+        }
+        if (sendNow)
+        {
+            replay.start();
+        }
+        return replay.future;
     }
 
     public CompletableFuture<Object> get(final String address)
@@ -416,6 +499,7 @@ public final class ClientSession implements ClaspClient
     {
         final Attempt attempt;
         final List<PendingGet> failed;
+        final List<Pending<?>> unanswered;
         synchronized (lock)
         {
             if (closed)
@@ -426,12 +510,14 @@ public final class ClientSession implements ClaspClient
             connected = false;
             attempt = current;
             failed = takePendingGets();
+            unanswered = takeWritesAndReplays();
         }
         if (null != attempt)
         {
             attempt.abort();
         }
         failAll(failed, new ClaspException("client closed"));
+        failAll(unanswered, new ClaspException("client closed"));
         scheduler.shutdownNow();
         transport.close();
     }
@@ -478,22 +564,25 @@ public final class ClientSession implements ClaspClient
         switch (decoder.type())
         {
             case MessageType.SET:
-                onSet(decoder.set());
+                if (!(decoder.hasTimestamp() && onReplayed(decoder)))
+                {
+                    onSet(decoder.set());
+                }
                 break;
             case MessageType.SNAPSHOT:
                 onSnapshot(decoder.snapshot());
                 break;
             case MessageType.PUBLISH:
-                onPublish(decoder.publish());
+                if (!(decoder.hasTimestamp() && onReplayed(decoder)))
+                {
+                    onPublish(decoder.publish());
+                }
                 break;
             case MessageType.PING:
                 attempt.link.send(attempt.pong, 0, PongEncoder.encode(attempt.pong, 0));
                 break;
             case MessageType.ACK:
-                synchronized (lock)
-                {
-                    acks++;
-                }
+                onAck(decoder.ack());
                 break;
             case MessageType.ERROR:
                 onError(decoder.error());
@@ -501,6 +590,96 @@ public final class ClientSession implements ClaspClient
             default:
                 break; // PONG, RESULT, SYNC …: nothing this client asked for
         }
+    }
+
+    /**
+     * An ACK: the answer to the oldest confirmed write to its address (it carries the revision), or the end of the
+     * active REPLAY (it names the pattern and carries no revision). BUNDLE ACKs (no address) are only counted.
+     */
+    private void onAck(final AckDecoder ack)
+    {
+        final String address = ack.hasAddress() ? ack.address() : null;
+        PendingWrite write = null;
+        PendingReplay replay = null;
+        synchronized (lock)
+        {
+            acks++;
+            if (null != address && ack.hasRevision())
+            {
+                write = takePendingWrite(address);
+            }
+            else if (null != address && null != activeReplay && activeReplay.pattern.equals(address))
+            {
+                replay = activeReplay;
+            }
+        }
+        if (null != write)
+        {
+            write.complete(ack.revision());
+        }
+        if (null != replay)
+        {
+            replay.finish(null);
+        }
+    }
+
+    /** Caller holds the lock. @return the oldest confirmed write to the address still waiting, or null. */
+    private PendingWrite takePendingWrite(final String address)
+    {
+        final ArrayDeque<PendingWrite> queue = pendingWrites.get(address);
+        if (null == queue)
+        {
+            return null;
+        }
+        final PendingWrite write = queue.poll();
+        if (queue.isEmpty())
+        {
+            pendingWrites.remove(address);
+        }
+        return write;
+    }
+
+    /**
+     * A SET or PUBLISH with a header timestamp while a REPLAY is active: a journal entry (the router never stamps
+     * live frames), handed to the replay's listener — not to the cache, not to subscriptions.
+     *
+     * @return false when no replay is active (the frame is then treated as a live one).
+     */
+    private boolean onReplayed(final FrameDecoder decoder)
+    {
+        final PendingReplay replay;
+        synchronized (lock)
+        {
+            replay = activeReplay;
+            if (null != replay)
+            {
+                replay.entries++;
+            }
+        }
+        if (null == replay)
+        {
+            return false;
+        }
+        try
+        {
+            if (MessageType.SET == decoder.type())
+            {
+                final SetDecoder set = decoder.set();
+                replay.listener.onEntry(set.address(), set.value().toObject(), set.hasRevision() ? set.revision() : -1,
+                    Signal.PARAM, decoder.timestamp());
+            }
+            else
+            {
+                final PublishDecoder publish = decoder.publish();
+                replay.listener.onEntry(publish.address(), publishedValue(publish), -1, Signal.of(publish.signal()),
+                    decoder.timestamp());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("replay listener failed", ex);
+        }
+        return true;
     }
 
     private void onWelcome(final Attempt attempt, final WelcomeDecoder welcome)
@@ -576,26 +755,27 @@ public final class ClientSession implements ClaspClient
         }
     }
 
-    private void onPublish(final PublishDecoder publish)
+    private static Object publishedValue(final PublishDecoder publish)
     {
-        final Object value;
         if (publish.indicator() == PublishDecoder.INDICATOR_VALUE)
         {
-            value = publish.value().toObject();
+            return publish.value().toObject();
         }
-        else if (publish.indicator() == PublishDecoder.INDICATOR_SAMPLES)
+        if (publish.indicator() == PublishDecoder.INDICATOR_SAMPLES)
         {
             final double[] samples = new double[publish.sampleCount()];
             for (int i = 0; i < samples.length; i++)
             {
                 samples[i] = publish.sample(i);
             }
-            value = samples;
+            return samples;
         }
-        else
-        {
-            value = null;
-        }
+        return null;
+    }
+
+    private void onPublish(final PublishDecoder publish)
+    {
+        final Object value = publishedValue(publish);
         final Subscription[] listeners;
         synchronized (lock)
         {
@@ -611,12 +791,24 @@ public final class ClientSession implements ClaspClient
             "router error " + error.code() + ": " + error.message() + (address == null ? "" : " (" + address + ")"),
             null);
         final List<PendingGet> failed;
+        PendingReplay replay = null;
+        PendingWrite write = null;
         synchronized (lock)
         {
             lastError = ex;
-            // A miss (201) or an address the token may not read (301) ends the GETs waiting for it.
-            failed = address != null && (error.code() == 201 || error.code() == 301) ? pendingGets.remove(address) :
-                null;
+            // A miss (201) ends the GETs waiting for the address, and so does a refused read (301 with the router's
+            // read-refusal text: a refused write carries the write one and belongs to the pending write).
+            final boolean readRefused = 301 == error.code() && error.message().startsWith(ErrorDecoder.READ_REFUSAL);
+            failed = address != null && (error.code() == 201 || readRefused) ? pendingGets.remove(address) : null;
+            if (null != address && null != activeReplay && activeReplay.pattern.equals(address) &&
+                isReplayRefusal(error.code()))
+            {
+                replay = activeReplay;
+            }
+            else if (null != address && 201 != error.code() && !readRefused)
+            {
+                write = takePendingWrite(address);
+            }
         }
         LOG.debug("{}", ex.getMessage());
         if (options.errorListener() != null)
@@ -624,6 +816,20 @@ public final class ClientSession implements ClaspClient
             options.errorListener().accept(ex);
         }
         failAll(failed, ex);
+        if (null != write)
+        {
+            write.fail(ex);
+        }
+        if (null != replay)
+        {
+            replay.finish(ex);
+        }
+    }
+
+    /** ERROR codes the router answers a REPLAY with (naming its pattern). */
+    private static boolean isReplayRefusal(final int code)
+    {
+        return 501 == code || 503 == code || 202 == code || 300 == code || 301 == code;
     }
 
     private void dispatch(
@@ -651,6 +857,7 @@ public final class ClientSession implements ClaspClient
         final boolean wasCurrent;
         final boolean reconnect;
         List<PendingGet> failed = null;
+        List<Pending<?>> unanswered = null;
         synchronized (lock)
         {
             wasCurrent = attempt == current;
@@ -658,19 +865,39 @@ public final class ClientSession implements ClaspClient
             {
                 connected = false;
                 failed = takePendingGets();
+                unanswered = takeWritesAndReplays();
             }
             reconnect = wasCurrent && !closed && options.reconnect();
         }
         if (wasCurrent)
         {
             LOG.debug("session {} closed ({} {})", sessionId(), code, reason);
-            failAll(failed, new ClaspException("connection lost (" + code + ")"));
+            final ClaspException lost = new ClaspException("connection lost (" + code + ")");
+            failAll(failed, lost);
+            failAll(unanswered, new ClaspException("connection lost (" + code + ") before the answer: the outcome " +
+                "is unknown"));
         }
         attempt.fail(new ClaspException("connection closed before WELCOME (" + code + " " + reason + ")"));
         if (reconnect)
         {
             scheduleReconnect();
         }
+    }
+
+    /** Caller holds the lock. @return every confirmed write and replay waiting for an answer, now forgotten. */
+    private List<Pending<?>> takeWritesAndReplays()
+    {
+        final List<Pending<?>> all = new ArrayList<>();
+        pendingWrites.values().forEach(all::addAll);
+        pendingWrites.clear();
+        if (null != activeReplay)
+        {
+            all.add(activeReplay);
+            activeReplay = null;
+        }
+        all.addAll(queuedReplays);
+        queuedReplays.clear();
+        return all;
     }
 
     /** Caller holds the lock. */
@@ -696,11 +923,11 @@ public final class ClientSession implements ClaspClient
         }
     }
 
-    private static void failAll(final List<PendingGet> failed, final Throwable error)
+    private static void failAll(final List<? extends Pending<?>> failed, final Throwable error)
     {
         if (null != failed)
         {
-            for (final PendingGet pending : failed)
+            for (final Pending<?> pending : failed)
             {
                 pending.fail(error);
             }
@@ -875,18 +1102,18 @@ public final class ClientSession implements ClaspClient
         }
     }
 
-    /** A GET waiting for its SNAPSHOT (or ERROR 201), with the timeout that is cancelled once it is answered. */
-    private final class PendingGet
+    /** A request waiting for its answer, with a timeout that is cancelled once it is answered. */
+    private abstract class Pending<T>
     {
-        final String address;
-        final CompletableFuture<Object> future = new CompletableFuture<>();
+        final CompletableFuture<T> future = new CompletableFuture<>();
         private ScheduledFuture<?> timeout;
         private boolean done;
 
-        PendingGet(final String address)
-        {
-            this.address = address;
-        }
+        /** Caller holds the lock: stop waiting (the timeout fired). */
+        abstract void forgetLocked();
+
+        /** @return what the timeout's exception says. */
+        abstract String timeoutText();
 
         void armTimeout()
         {
@@ -894,9 +1121,9 @@ public final class ClientSession implements ClaspClient
             {
                 synchronized (lock)
                 {
-                    forget(this);
+                    forgetLocked();
                 }
-                fail(new TimeoutException("no SNAPSHOT for " + address + " within " + options.getTimeoutMs() + " ms"));
+                fail(new TimeoutException(timeoutText()));
             }, options.getTimeoutMs());
             final boolean answered;
             synchronized (lock)
@@ -910,7 +1137,7 @@ public final class ClientSession implements ClaspClient
             }
         }
 
-        void complete(final Object value)
+        void complete(final T value)
         {
             if (finish())
             {
@@ -944,6 +1171,156 @@ public final class ClientSession implements ClaspClient
                 t.cancel(false);
             }
             return true;
+        }
+    }
+
+    /** A GET waiting for its SNAPSHOT (or ERROR 201). */
+    private final class PendingGet extends Pending<Object>
+    {
+        final String address;
+
+        PendingGet(final String address)
+        {
+            this.address = address;
+        }
+
+        void forgetLocked()
+        {
+            forget(this);
+        }
+
+        String timeoutText()
+        {
+            return "no SNAPSHOT for " + address + " within " + options.getTimeoutMs() + " ms";
+        }
+    }
+
+    /** A confirmed SET waiting for its ACK (the revision) or ERROR. */
+    private final class PendingWrite extends Pending<Long>
+    {
+        final String address;
+
+        PendingWrite(final String address)
+        {
+            this.address = address;
+        }
+
+        void forgetLocked()
+        {
+            final ArrayDeque<PendingWrite> queue = pendingWrites.get(address);
+            if (null != queue && queue.remove(this) && queue.isEmpty())
+            {
+                pendingWrites.remove(address);
+            }
+        }
+
+        String timeoutText()
+        {
+            return "no answer to the write of " + address + " within " + options.getTimeoutMs() + " ms";
+        }
+    }
+
+    /**
+     * A REPLAY: sent when it becomes the active one, complete at the router's ACK{pattern}. Its timeout is about
+     * progress: it fails when no entry arrived for the get timeout (a long replay may take much longer in all).
+     */
+    private final class PendingReplay extends Pending<Long>
+    {
+        final String pattern;
+        final ReplayOptions replayOptions;
+        final ReplayListener listener;
+        /** Guarded by the lock. */
+        long entries;
+        private long entriesAtLastCheck = -1;
+
+        PendingReplay(final String pattern, final ReplayOptions replayOptions, final ReplayListener listener)
+        {
+            this.pattern = pattern;
+            this.replayOptions = replayOptions;
+            this.listener = listener;
+        }
+
+        /** Send the REPLAY (this is the active one now). */
+        void start()
+        {
+            try
+            {
+                final ClientTransport.Link link = connectedLink();
+                final ExpandableArrayBuffer buffer = SEND_BUFFER.get();
+                send(link, buffer, ReplayEncoder.encode(buffer, 0, Qos.CONFIRM, pattern, replayOptions.fromMicros(),
+                    replayOptions.toMicros(), replayOptions.limit(), replayOptions.typeMask()));
+            }
+            catch (final RuntimeException ex)
+            {
+                finish(ex);
+                return;
+            }
+            checkProgress();
+        }
+
+        private void checkProgress()
+        {
+            schedule(() ->
+            {
+                final boolean stalled;
+                synchronized (lock)
+                {
+                    if (activeReplay != this)
+                    {
+                        return;
+                    }
+                    stalled = entries == entriesAtLastCheck;
+                    entriesAtLastCheck = entries;
+                }
+                if (stalled)
+                {
+                    finish(new TimeoutException("REPLAY " + pattern + ": no entry for " + options.getTimeoutMs() +
+                        " ms"));
+                }
+                else
+                {
+                    checkProgress();
+                }
+            }, options.getTimeoutMs());
+        }
+
+        /** Complete (null error) or fail this replay, and send the next one waiting. */
+        void finish(final Throwable error)
+        {
+            final PendingReplay next;
+            final long count;
+            synchronized (lock)
+            {
+                if (activeReplay != this)
+                {
+                    return;
+                }
+                count = entries;
+                next = queuedReplays.poll();
+                activeReplay = next;
+            }
+            if (null == error)
+            {
+                complete(count);
+            }
+            else
+            {
+                fail(error);
+            }
+            if (null != next)
+            {
+                next.start();
+            }
+        }
+
+        void forgetLocked()
+        {
+            // No overall timeout: checkProgress() ends a stalled replay.
+        }
+
+        String timeoutText()
+        {
+            return "REPLAY " + pattern;
         }
     }
 

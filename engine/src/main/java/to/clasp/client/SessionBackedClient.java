@@ -52,6 +52,23 @@ public abstract class SessionBackedClient implements ClaspClient
         session.set(address, value, options);
     }
 
+    public final CompletableFuture<Long> setConfirmed(final String address, final Object value)
+    {
+        return session.setConfirmed(address, value);
+    }
+
+    public final CompletableFuture<Long> setConfirmed(final String address, final Object value,
+        final SetOptions options)
+    {
+        return session.setConfirmed(address, value, options);
+    }
+
+    public final CompletableFuture<Long> replay(final String pattern, final ReplayOptions options,
+        final ReplayListener listener)
+    {
+        return session.replay(pattern, options, listener);
+    }
+
     public final CompletableFuture<Object> get(final String address)
     {
         return session.get(address);

@@ -22,6 +22,9 @@ import to.clasp.state.WriteResult;
  * ignored. A bundle timestamp in the future (router clock, µs) schedules it, at most
  * {@link Router.Context#maxBundleAheadMicros()} ahead; validation then happens when it runs. ACK{revision of the
  * last SET} (or an empty ACK) at QoS ≥ 1.
+ * <p>
+ * With a journal, validation also asks for room for every record the bundle appends (all or nothing, ERROR 503 when
+ * the journal cannot take them now); the ACK is then held until the last of them is durable.
  */
 final class BundleHandler
 {
@@ -33,18 +36,20 @@ final class BundleHandler
     private final TimerQueue timers;
     private final RouterClock clock;
     private final long maxAheadMicros;
+    private final Journaling journaling;
+    private final SessionAuth auth;
     private final FrameDecoder item = new FrameDecoder();
     private final FrameDecoder itemScan = new FrameDecoder();
     private final FrameDecoder scheduledFrame = new FrameDecoder();
     private final int[] itemOffsets = new int[65536];
     private final int[] itemLengths = new int[65536];
     private final WriteResult result = new WriteResult();
-    private final SessionAuth auth;
 
     BundleHandler(final ParamHandler params, final PublishHandler publishes, final ParamStore store,
         final Replies replies, final SessionTable sessions, final TimerQueue timers, final RouterClock clock,
-        final long maxAheadMicros, final SessionAuth auth)
+        final long maxAheadMicros, final Journaling journaling, final SessionAuth auth)
     {
+        this.journaling = journaling;
         this.auth = auth;
         this.params = params;
         this.publishes = publishes;
@@ -92,6 +97,7 @@ final class BundleHandler
 
         // Pass 1: validate everything; apply nothing.
         int newAddresses = 0;
+        long journalSpace = 0;
         for (int i = 0; i < count; i++)
         {
             if (DecodeError.OK != item.decodePayload(payload, itemOffsets[i], itemLengths[i]))
@@ -131,6 +137,7 @@ final class BundleHandler
                         return;
                     }
                 }
+                journalSpace += params.journalSpace();
             }
             else if (MessageType.PUBLISH == item.type())
             {
@@ -148,21 +155,30 @@ final class BundleHandler
                         Replies.P2P_UNKNOWN, payload, pub.addressOffset(), pub.addressLength());
                     return;
                 }
+                journalSpace += publishes.journalSpace(pub);
             }
+        }
+        if (null != journaling && !journaling.hasRoom(journalSpace))
+        {
+            replies.refused(s, qos, nowNs, 503, "bundle rejected: " + journaling.refusal(), null, 0, 0);
+            return;
         }
 
         // Pass 2: all SETs, in order.
         boolean anySet = false;
+        boolean journaled = true;
         long lastRevision = 0;
         for (int i = 0; i < count; i++)
         {
             if (DecodeError.OK == item.decodePayload(payload, itemOffsets[i], itemLengths[i]) &&
                 MessageType.SET == item.type())
             {
-                if (WriteResult.OK == params.apply(s, item.set(), nowNs, result))
+                final int code = params.apply(s, item.set(), nowNs, result);
+                if (WriteResult.OK == code || ParamHandler.NOT_JOURNALED == code)
                 {
                     anySet = true;
                     lastRevision = result.revision();
+                    journaled &= WriteResult.OK == code;
                 }
             }
         }
@@ -172,12 +188,17 @@ final class BundleHandler
             if (DecodeError.OK == item.decodePayload(payload, itemOffsets[i], itemLengths[i]) &&
                 MessageType.PUBLISH == item.type())
             {
-                publishes.apply(s, item.publish(), nowNs);
+                journaled &= publishes.apply(s, item.publish(), nowNs);
             }
         }
-        if (qos >= Qos.CONFIRM)
+        if (!journaled)
         {
-            replies.ack(s, null, 0, 0, anySet, lastRevision);
+            replies.refused(s, qos, nowNs, 503, "bundle " + params.notDurable(), null, 0, 0);
+        }
+        else if (qos >= Qos.CONFIRM)
+        {
+            // One answer at the position of the bundle's last record: held until all of them are durable.
+            replies.bundleAck(s, anySet, lastRevision, null != journaling, nowNs);
         }
     }
 

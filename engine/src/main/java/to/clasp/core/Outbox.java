@@ -7,7 +7,10 @@ import org.agrona.collections.IntHashSet;
 
 /**
  * Puts finished frames into sessions' outbound queues, applies the slow-consumer policy, and signals each edge
- * connection once per core batch.
+ * connection once per core batch. It is the one owner of every session's outbound state ({@link Session#outbound}):
+ * whether the session is to be signalled, whether it is to be revisited, which params it holds back. Other classes
+ * use its API — {@link #revisitLater}, {@link #resumeCongested}, {@link #resendConflated} — and never touch that
+ * state or the list of congested sessions.
  * <p>
  * Slow-consumer policy, by the recipient's queued bytes:
  * <ul>
@@ -31,6 +34,39 @@ final class Outbox
     interface SlowConsumerHandler
     {
         void onHardLimit(Session session);
+    }
+
+    /** Work a congested session resumes at the end of a cycle (snapshots, conflated params). */
+    interface Resumer
+    {
+        /**
+         * @return {@code true} when the session has nothing left to resume (it leaves the congested list).
+         */
+        boolean resume(Session s);
+    }
+
+    /** Re-sends the current value of one param a congested session held back. */
+    interface ConflatedSender
+    {
+        void resend(Session s, int paramId);
+    }
+
+    /**
+     * A session's outbound state. Its fields are private: only {@link Outbox} reads and writes them.
+     */
+    static final class State
+    {
+        /** Frames were queued in this batch: the edge is signalled at the end of it. */
+        private boolean readyPending;
+        /** In {@link #congested}: revisited at the end of every cycle. */
+        private boolean congested;
+        /** Params held back while the session was congested (ids), sent again when it drains. */
+        private IntHashSet conflatedParams;
+
+        private boolean hasConflatedParams()
+        {
+            return null != conflatedParams && !conflatedParams.isEmpty();
+        }
     }
 
     private final RouterMetrics metrics;
@@ -66,22 +102,23 @@ final class Outbox
             return false;
         }
         final long queued = s.queue.queuedBytes();
-        if (CLASS_CONTROL != cls && (queued >= softLimit || (CLASS_PARAM == cls && s.hasConflatedParams())))
+        final State state = s.outbound;
+        if (CLASS_CONTROL != cls && (queued >= softLimit || (CLASS_PARAM == cls && state.hasConflatedParams())))
         {
             if (CLASS_PARAM == cls)
             {
-                if (null == s.conflatedParams)
+                if (null == state.conflatedParams)
                 {
-                    s.conflatedParams = new IntHashSet();
+                    state.conflatedParams = new IntHashSet();
                 }
-                s.conflatedParams.add(paramId);
+                state.conflatedParams.add(paramId);
                 metrics.conflated();
             }
             else
             {
                 metrics.dropped();
             }
-            markCongested(s);
+            revisitLater(s);
             return false;
         }
         if (queued + length > hardLimit)
@@ -110,12 +147,89 @@ final class Outbox
         return s.queue.queuedBytes() < softLimit;
     }
 
-    void markCongested(final Session s)
+    /**
+     * The session has work waiting for room in its queue or for a budget (snapshot, replay): revisit it at the end
+     * of every cycle until its {@link Resumer} says it is done.
+     */
+    void revisitLater(final Session s)
     {
-        if (!s.inCongestedList)
+        final State state = s.outbound;
+        if (!state.congested)
         {
-            s.inCongestedList = true;
+            state.congested = true;
             congested.add(s);
+        }
+    }
+
+    /**
+     * @return whether any session waits to be revisited (the core then re-checks at least every millisecond).
+     */
+    boolean hasCongested()
+    {
+        return !congested.isEmpty();
+    }
+
+    /**
+     * End of a cycle: let every congested session that has room again resume its work; a session that is done (or
+     * gone) leaves the list.
+     */
+    void resumeCongested(final Resumer resumer)
+    {
+        final ArrayList<Session> list = congested;
+        for (int i = list.size() - 1; i >= 0; i--)
+        {
+            final Session s = list.get(i);
+            boolean done = s.isGone();
+            if (!done && hasRoom(s))
+            {
+                done = resumer.resume(s) && hasRoom(s);
+            }
+            if (done)
+            {
+                s.outbound.congested = false;
+                final int last = list.size() - 1;
+                list.set(i, list.get(last));
+                list.remove(last);
+            }
+        }
+    }
+
+    /**
+     * Hand the params the session held back to {@code sender}, one at a time, while its queue has room.
+     *
+     * @return {@code true} when nothing is left pending (or the session is gone).
+     */
+    boolean resendConflated(final Session s, final ConflatedSender sender)
+    {
+        final IntHashSet pending = s.outbound.conflatedParams;
+        if (null == pending || pending.isEmpty())
+        {
+            return true;
+        }
+        final IntHashSet.IntIterator it = pending.iterator();
+        while (it.hasNext())
+        {
+            if (!hasRoom(s) || s.isGone())
+            {
+                return s.isGone();
+            }
+            final int id = it.nextValue();
+            it.remove();
+            sender.resend(s, id);
+        }
+        return true;
+    }
+
+    /**
+     * The session is torn down: forget what it held back. (It leaves the congested list at the next
+     * {@link #resumeCongested}, being gone.)
+     */
+    void forget(final Session s)
+    {
+        final IntHashSet pending = s.outbound.conflatedParams;
+        if (null != pending)
+        {
+            pending.clear();
         }
     }
 
@@ -127,20 +241,13 @@ final class Outbox
             return false;
         }
         metrics.frameOut(length);
-        if (!s.readyPending)
+        final State state = s.outbound;
+        if (!state.readyPending)
         {
-            s.readyPending = true;
+            state.readyPending = true;
             ready.add(s);
         }
         return true;
-    }
-
-    /**
-     * @return sessions with pending conflated params or snapshot work; the core revisits them every cycle.
-     */
-    ArrayList<Session> congested()
-    {
-        return congested;
     }
 
     /**
@@ -152,7 +259,7 @@ final class Outbox
         for (int i = 0, n = list.size(); i < n; i++)
         {
             final Session s = list.get(i);
-            s.readyPending = false;
+            s.outbound.readyPending = false;
             s.connection.outboundReady();
         }
         list.clear();

@@ -2,7 +2,6 @@ package to.clasp.core;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.collections.IntHashSet;
 
 import to.clasp.address.AddressRules;
 import to.clasp.address.AddressView;
@@ -36,7 +35,12 @@ final class ParamHandler
     /** {@link #check} code for an entry whose address is not valid (ERROR 200 in a lone SET). */
     static final int INVALID_ADDRESS = -1;
     /** {@link #check} code for an entry outside the session's write scopes (ERROR 301). */
-    static final int FORBIDDEN = -2;
+    static final int FORBIDDEN = -3;
+    /**
+     * {@link #commit} code of a write that was applied and broadcast but whose record the journal did not take (it
+     * failed after the room check): its writer gets ERROR 503, never an ACK.
+     */
+    static final int NOT_JOURNALED = -2;
 
     private final ParamStore store;
     private final ParamDirectory directory;
@@ -45,6 +49,7 @@ final class ParamHandler
     private final SnapshotSender snapshots;
     private final Outbox outbox;
     private final RouterClock clock;
+    private final Journaling journaling;
     private final SessionAuth auth;
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
@@ -52,10 +57,14 @@ final class ParamHandler
     private final ParamWrite write = new ParamWrite();
     private final WriteResult result = new WriteResult();
     private final Broadcast broadcast = new Broadcast();
+    private final Outbox.ConflatedSender resendConflated = this::resendConflated;
 
+    /** @param journaling the journal ({@code --data-dir}), or null for an in-memory router. */
     ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies,
-        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock, final SessionAuth auth)
+        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock, final Journaling journaling,
+        final SessionAuth auth)
     {
+        this.journaling = journaling;
         this.auth = auth;
         this.store = store;
         this.directory = directory;
@@ -80,11 +89,23 @@ final class ParamHandler
         }
         if (!s.scopes.canWrite(payload, set.addressOffset(), set.addressLength()))
         {
-            // Between prepare and the store: a refusal here has changed nothing.
+            // Between prepare and the store: a refusal here has changed nothing (and takes no journal room).
             auth.forbiddenWrite(s, qos, nowNs, "SET", payload, set.addressOffset(), set.addressLength());
             return;
         }
-        if (WriteResult.OK != commit(set, nowNs, result))
+        if (null != journaling && !journaling.hasRoom(journaling.paramSpace(address.length(), write.valueLength())))
+        {
+            replies.refused(s, qos, nowNs, 503, journaling.refusal(), payload, set.addressOffset(),
+                set.addressLength());
+            return;
+        }
+        final int code = commit(set, nowNs, result);
+        if (NOT_JOURNALED == code)
+        {
+            replies.refused(s, qos, nowNs, 503, notDurable(), payload, set.addressOffset(), set.addressLength());
+            return;
+        }
+        if (WriteResult.OK != code)
         {
             replies.refused(s, qos, nowNs, 400, describe(result, set.revision()), payload, set.addressOffset(),
                 set.addressLength());
@@ -92,8 +113,23 @@ final class ParamHandler
         }
         if (qos >= Qos.CONFIRM)
         {
-            replies.setAck(s, payload, set.addressOffset(), set.addressLength(), result.revision());
+            replies.setAck(s, payload, set.addressOffset(), set.addressLength(), result.revision(),
+                null != journaling, nowNs);
         }
+    }
+
+    /** The ERROR 503 text for a write applied while the journal failed. */
+    String notDurable()
+    {
+        return journaling.refusal() + " (the write was applied but is not durable)";
+    }
+
+    /**
+     * @return the log space the record of this SET (of a BUNDLE, after {@link #check}) takes; 0 without a journal.
+     */
+    int journalSpace()
+    {
+        return null == journaling ? 0 : journaling.paramSpace(address.length(), write.valueLength());
     }
 
     /**
@@ -120,7 +156,7 @@ final class ParamHandler
     /**
      * Apply and broadcast a SET of a BUNDLE whose entries all passed {@link #check}: it may use the arena's headroom.
      *
-     * @return {@link WriteResult#OK} or the refusal code; the revision is in {@code out}.
+     * @return {@link WriteResult#OK}, the refusal code or {@link #NOT_JOURNALED}; the revision is in {@code out}.
      */
     int apply(final Session s, final SetDecoder set, final long nowNs, final WriteResult out)
     {
@@ -168,10 +204,12 @@ final class ParamHandler
     }
 
     /**
-     * Store the prepared write and, when accepted, index it for snapshots and broadcast it once to every matching
-     * session. Every accepted SET takes this path (a journal append belongs here, before the fan-out).
+     * Store the prepared write and, when accepted, journal it, index it for snapshots and broadcast it once to every
+     * matching session. Every accepted SET takes this path; the record is appended before the fan-out (a copy into
+     * shared memory: the fan-out never waits for the disk), and the caller checked the journal's room first.
      *
-     * @return {@link WriteResult#OK} (nothing else sent) or the refusal code (nothing changed, nothing sent).
+     * @return {@link WriteResult#OK} (nothing else sent), the refusal code (nothing changed, nothing sent), or
+     * {@link #NOT_JOURNALED} (applied and sent, not journaled: the journal failed).
      */
     private int commit(final SetDecoder set, final long nowNs, final WriteResult out)
     {
@@ -180,13 +218,15 @@ final class ParamHandler
             return out.code();
         }
         final int id = out.id();
+        final boolean journaled = null == journaling || journaling.appendParam(store, id, write.lock(),
+            write.unlock());
         directory.onWrite(id, out.created());
         final int length = SetEncoder.broadcast(set, out.revision(), encoded, 0);
         fanOut.broadcast(broadcast
             .to(address, SubscriptionIndex.TYPE_PARAM, -1)
             .frame(encoded, 0, length, Outbox.CLASS_PARAM, id)
             .value(set.value(), nowNs));
-        return WriteResult.OK;
+        return journaled ? WriteResult.OK : NOT_JOURNALED;
     }
 
     /** The ERROR 400 text for a refused write: "revision conflict: expected N, actual M", "lock held", … */
@@ -242,39 +282,29 @@ final class ParamHandler
      *
      * @return {@code true} when nothing is left pending.
      */
-    boolean flushConflated(final Session s, final long nowNs)
+    boolean flushConflated(final Session s)
     {
-        final IntHashSet pending = s.conflatedParams;
-        if (null == pending || pending.isEmpty())
+        return outbox.resendConflated(s, resendConflated);
+    }
+
+    /** One held-back param, if it still exists and the session is still subscribed to it. */
+    private void resendConflated(final Session s, final int id)
+    {
+        if (!store.isLive(id))
         {
-            return true;
+            return;
         }
-        final IntHashSet.IntIterator it = pending.iterator();
-        while (it.hasNext())
+        final int addressOffset = store.addressOffset(id);
+        final int addressLength = store.addressLength(id);
+        if (!fanOut.sessionSubscribed(s.index, store.addressBuffer(), addressOffset, addressLength,
+            SubscriptionIndex.TYPE_PARAM))
         {
-            if (!outbox.hasRoom(s) || s.isGone())
-            {
-                return s.isGone();
-            }
-            final int id = it.nextValue();
-            it.remove();
-            if (!store.isLive(id))
-            {
-                continue;
-            }
-            final int addressOffset = store.addressOffset(id);
-            final int addressLength = store.addressLength(id);
-            if (!fanOut.sessionSubscribed(s.index, store.addressBuffer(), addressOffset, addressLength,
-                SubscriptionIndex.TYPE_PARAM))
-            {
-                continue;
-            }
-            final int length = SetEncoder.encode(encoded, 0, SetEncoder.BROADCAST_QOS,
-                store.addressBuffer(), addressOffset, addressLength,
-                store.valueBuffer(), store.valueOffset(id), store.valueLength(id),
-                SetEncoder.REVISION, store.revision(id), 0);
-            outbox.sendFinal(s, encoded, 0, length);
+            return;
         }
-        return true;
+        final int length = SetEncoder.encode(encoded, 0, SetEncoder.BROADCAST_QOS,
+            store.addressBuffer(), addressOffset, addressLength,
+            store.valueBuffer(), store.valueOffset(id), store.valueLength(id),
+            SetEncoder.REVISION, store.revision(id), 0);
+        outbox.sendFinal(s, encoded, 0, length);
     }
 }

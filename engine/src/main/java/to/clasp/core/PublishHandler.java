@@ -25,14 +25,20 @@ final class PublishHandler
     private final SessionTable sessions;
     private final Outbox outbox;
     private final Replies replies;
+    private final RouterClock clock;
+    private final Journaling journaling;
     private final SessionAuth auth;
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final AddressView address = new AddressView();
     private final Broadcast broadcast = new Broadcast();
 
+    /** @param journaling the journal when it records events ({@code --journal-events}), else null. */
     PublishHandler(final FanOut fanOut, final GestureCoalescer gestures, final SessionTable sessions,
-        final Outbox outbox, final Replies replies, final SessionAuth auth)
+        final Outbox outbox, final Replies replies, final RouterClock clock, final Journaling journaling,
+        final SessionAuth auth)
     {
+        this.clock = clock;
+        this.journaling = null != journaling && journaling.journalsEvents() ? journaling : null;
         this.auth = auth;
         this.fanOut = fanOut;
         this.gestures = gestures;
@@ -82,20 +88,45 @@ final class PublishHandler
                 pub.payloadBuffer(), pub.addressOffset(), pub.addressLength());
             return;
         }
+        if (null != journaling && !journaling.hasRoom(journalSpace(pub)))
+        {
+            replies.refused(s, qos, nowNs, 503, journaling.refusal(), pub.payloadBuffer(), pub.addressOffset(),
+                pub.addressLength());
+            return;
+        }
         forward(s, pub, nowNs);
     }
 
     /**
-     * Forward a PUBLISH validated earlier (an entry of a BUNDLE, validated with the others before any was applied).
+     * @return the log space the journal record of this (validated) PUBLISH takes: 0 unless events are journaled or
+     * for P2P signalling, which is never journaled.
      */
-    void apply(final Session s, final PublishDecoder pub, final long nowNs)
+    int journalSpace(final PublishDecoder pub)
     {
-        address.wrap(pub.payloadBuffer(), pub.addressOffset(), pub.addressLength());
-        forward(s, pub, nowNs);
+        if (null == journaling || isP2p(pub.payloadBuffer(), pub.addressOffset(), pub.addressLength()))
+        {
+            return 0;
+        }
+        return journaling.eventSpace(pub.addressLength(), PublishEncoder.relayLength(pub) - Frame.HEADER_LENGTH);
     }
 
-    /** Forward a PUBLISH whose address {@link #address} holds, scanned. */
-    private void forward(final Session s, final PublishDecoder pub, final long nowNs)
+    /**
+     * Forward a PUBLISH validated earlier (an entry of a BUNDLE, validated with the others before any was applied).
+     *
+     * @return false when it was to be journaled and the journal did not take it (it failed meanwhile).
+     */
+    boolean apply(final Session s, final PublishDecoder pub, final long nowNs)
+    {
+        address.wrap(pub.payloadBuffer(), pub.addressOffset(), pub.addressLength());
+        return forward(s, pub, nowNs);
+    }
+
+    /**
+     * Forward a PUBLISH whose address {@link #address} holds, scanned; journal it first when events are journaled.
+     *
+     * @return false when it was to be journaled and the journal did not take it.
+     */
+    private boolean forward(final Session s, final PublishDecoder pub, final long nowNs)
     {
         final DirectBuffer payload = pub.payloadBuffer();
         final int offset = pub.addressOffset();
@@ -110,8 +141,11 @@ final class PublishHandler
             {
                 outbox.send(target, frame, 0, frameLength, Outbox.CLASS_CONTROL, -1);
             }
-            return;
+            return true;
         }
+        final boolean journaled = null == journaling || journaling.appendEvent(clock.epochMicros(),
+            SignalType.maskBit(signal), payload, offset, length, s, frame, Frame.HEADER_LENGTH,
+            frameLength - Frame.HEADER_LENGTH);
 
         final Broadcast b = broadcast
             .to(address, SignalType.maskBit(signal), s.index)
@@ -123,19 +157,20 @@ final class PublishHandler
             {
                 case GesturePhase.MOVE:
                     gestures.move(gestureId, b.frame(frame, 0, frameLength, Outbox.CLASS_STREAM, -1));
-                    return;
+                    return journaled;
                 case GesturePhase.END:
                 case GesturePhase.CANCEL:
                     gestures.end(gestureId, b.frame(frame, 0, frameLength, Outbox.CLASS_CONTROL, -1));
-                    return;
+                    return journaled;
                 default:
                     gestures.start(gestureId, b.frame(frame, 0, frameLength, Outbox.CLASS_CONTROL, -1));
-                    return;
+                    return journaled;
             }
         }
 
         final int cls = SignalType.STREAM == signal ? Outbox.CLASS_STREAM : Outbox.CLASS_CONTROL;
         fanOut.broadcast(b.frame(frame, 0, frameLength, cls, -1));
+        return journaled;
     }
 
     static boolean isP2p(final DirectBuffer buffer, final int offset, final int length)

@@ -131,7 +131,7 @@ final class ReplayPump
             }
             if (!a.done && !outbox.hasRoom(s))
             {
-                outbox.markCongested(s);
+                outbox.revisitLater(s);
             }
             if (a.done)
             {

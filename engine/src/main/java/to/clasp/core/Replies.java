@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import to.clasp.journal.JournalWriter;
 import to.clasp.protocol.AckEncoder;
 import to.clasp.protocol.ErrorEncoder;
 import to.clasp.protocol.Frame;
@@ -34,10 +35,15 @@ final class Replies
     /** At most one ERROR per this interval for refused QoS 0 writes, per session. */
     static final long REFUSED_REPORT_INTERVAL_NS = 1_000_000_000L;
 
+    static final String JOURNAL_BUSY = "journal busy: the disk is behind, write refused";
+
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer text = new UnsafeBuffer(new byte[1024]);
     private final Outbox outbox;
     private final RouterMetrics metrics;
+    // With a journal under --fsync always|batch: answers to writes wait for their records (null otherwise).
+    private AckHold hold;
+    private JournalWriter journal;
 
     Replies(final Outbox outbox, final RouterMetrics metrics)
     {
@@ -46,9 +52,28 @@ final class Replies
     }
 
     /**
+     * Hold answers to QoS ≥ 1 writes until the journal has their records on disk ({@code --fsync always|batch}).
+     */
+    void holdAnswers(final AckHold hold, final JournalWriter journal)
+    {
+        this.hold = hold;
+        this.journal = journal;
+    }
+
+    /**
      * ERROR with an optional address taken from a buffer (zero-copy).
      */
     void error(final Session s, final int code, final String message, final DirectBuffer address,
+        final int addressOffset, final int addressLength)
+    {
+        final int length = encodeError(code, message, address, addressOffset, addressLength);
+        if (length > 0)
+        {
+            outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+        }
+    }
+
+    private int encodeError(final int code, final String message, final DirectBuffer address,
         final int addressOffset, final int addressLength)
     {
         final int textLength = putText(message);
@@ -57,8 +82,27 @@ final class Replies
         if (length > 0)
         {
             metrics.error(code);
-            outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
         }
+        return length;
+    }
+
+    /**
+     * Send the answer to a QoS ≥ 1 write now in {@link #scratch}: held until the journal has the write's record on
+     * disk when the write appended one (or while an earlier answer to the session is held, to keep the session's
+     * answers in order); at once otherwise.
+     */
+    private void answerWrite(final Session s, final int length, final boolean journaled, final long nowNs)
+    {
+        if (length <= 0)
+        {
+            return;
+        }
+        if (null != hold && (journaled || hold.holdsFor(s)) &&
+            hold.hold(s, journal.position(), scratch, 0, length, nowNs))
+        {
+            return;
+        }
+        outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
     }
 
     /**
@@ -73,7 +117,7 @@ final class Replies
         metrics.refusedWrite();
         if (qos >= Qos.CONFIRM)
         {
-            error(s, code, message, address, addressOffset, addressLength);
+            answerWrite(s, encodeError(code, message, address, addressOffset, addressLength), false, nowNs);
             return;
         }
         if (s.refusedReported && nowNs - s.lastRefusedErrorNs < REFUSED_REPORT_INTERVAL_NS)
@@ -113,21 +157,27 @@ final class Replies
      */
     void finalError(final Session s, final int code, final String message)
     {
-        final int textLength = putText(message);
-        final int length = ErrorEncoder.encode(scratch, 0, Qos.FIRE, code, text, 0, textLength,
-            null, 0, 0, false, 0);
+        final int length = encodeError(code, message, null, 0, 0);
         if (length > 0)
         {
-            metrics.error(code);
             outbox.sendFinal(s, scratch, 0, length);
         }
     }
 
+    /** ACK{address, revision} of an accepted SET (held until durable when the SET was journaled). */
     void setAck(final Session s, final DirectBuffer address, final int addressOffset, final int addressLength,
-        final long revision)
+        final long revision, final boolean journaled, final long nowNs)
     {
-        final int length = AckEncoder.setAck(scratch, 0, address, addressOffset, addressLength, revision);
-        outbox.send(s, scratch, 0, length, Outbox.CLASS_CONTROL, -1);
+        answerWrite(s, AckEncoder.setAck(scratch, 0, address, addressOffset, addressLength, revision), journaled,
+            nowNs);
+    }
+
+    /** ACK of an applied BUNDLE: the revision of its last SET, if any (held until durable when it was journaled). */
+    void bundleAck(final Session s, final boolean hasRevision, final long revision, final boolean journaled,
+        final long nowNs)
+    {
+        answerWrite(s, AckEncoder.encode(scratch, 0, Qos.FIRE, null, 0, 0, hasRevision, revision, false, false,
+            null, 0, 0, false, 0), journaled, nowNs);
     }
 
     void ack(final Session s, final DirectBuffer address, final int addressOffset, final int addressLength,

@@ -1,6 +1,5 @@
 package to.clasp.core;
 
-import java.util.ArrayList;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -13,6 +12,7 @@ import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
 import to.clasp.protocol.SyncEncoder;
 import to.clasp.journal.DurableState;
+import to.clasp.journal.FsyncPolicy;
 import to.clasp.journal.JournalWriter;
 import to.clasp.journal.SnapshotTaker;
 import to.clasp.state.ExpiryHandler;
@@ -28,6 +28,8 @@ public final class RouterCore implements AutoCloseable
     private static final long CONGESTED_RECHECK_NS = 1_000_000L;
     /** Most bytes of QoS ≥ 1 ACKs waiting for the journal to be durable (then writes are refused). */
     private static final int ACK_HOLD_MAX_BYTES = 64 * 1024 * 1024;
+    /** Most params one TTL sweep removes (the rest at the next sweep), so a mass expiry is spread over cycles. */
+    private static final int MAX_EXPIRED_PER_SWEEP = 10_000;
 
     private final Router.Context ctx;
     private final RouterMetrics metrics;
@@ -55,9 +57,11 @@ public final class RouterCore implements AutoCloseable
     private final JournalWriter journal;
     private final SnapshotTaker snapshotTaker;
     private final AckHold ackHold;
+    private final Journaling journaling;
     private final OutboundMemoryGuard memoryGuard;
     private final AuthMetrics authMetrics;
     private final SessionAuth auth;
+    private final Outbox.Resumer resumeCongested;
     private long framesOutAtLastCycle;
 
     /**
@@ -91,20 +95,34 @@ public final class RouterCore implements AutoCloseable
             gestures, store, rateLimiter, metrics, authMetrics);
         this.auth = new SessionAuth(ctx.authenticator(), table, lifecycle, replies, timers, clock, authMetrics);
         auth.sink(this::onHeldFrame);
-        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, auth);
-        this.subscribes = new SubscribeHandler(index, filters, snapshots, replies, auth,
-            ctx.maxSubscriptionsPerSession());
-        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies, auth);
-        this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
-            ctx.maxBundleAheadMicros(), auth);
-        this.announces = new AnnounceRegistry(replies, metrics, auth);
         final DurableState durable = ctx.durableState();
-        this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies, auth);
         this.journal = null == durable ? null : durable.writer();
         this.snapshotTaker = null == durable ? null : durable.snapshots();
-        this.ackHold = null == durable ? null : new AckHold(durable.durablePosition(), table, outbox,
-            durable.metrics().ackHold(), ACK_HOLD_MAX_BYTES);
+        // Answers to QoS >= 1 writes wait for the disk under --fsync always|batch; under never they go at once.
+        this.ackHold = null == durable || FsyncPolicy.NEVER == durable.context().journal().fsync() ? null :
+            new AckHold(durable.durablePosition(), table, outbox, durable.metrics().ackHold(), ACK_HOLD_MAX_BYTES);
+        this.journaling = null == durable ? null :
+            new Journaling(journal, durable.metrics(), ackHold, durable.context().journalEvents());
+        if (null != ackHold)
+        {
+            replies.holdAnswers(ackHold, journal);
+        }
+        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, journaling,
+            auth);
+        this.resumeCongested = s -> snapshots.pump(s) && params.flushConflated(s);
+        this.subscribes = new SubscribeHandler(index, filters, snapshots, replies, auth,
+            ctx.maxSubscriptionsPerSession());
+        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies, clock, journaling, auth);
+        this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
+            ctx.maxBundleAheadMicros(), journaling, auth);
+        this.announces = new AnnounceRegistry(replies, metrics, auth);
+        this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies, auth);
         final ExpiryHandler forget = directory::remove; // expired params leave the snapshot index too
+        final ExpiryHandler journalAndForget = id ->
+        {
+            journaling.appendRemoved(store, id, clock.epochMicros()); // the removal is journaled before it happens
+            directory.remove(id);
+        };
         this.ttlTimer = new CoreTimer()
         {
             void onTimer(final long nowNs)
@@ -112,7 +130,11 @@ public final class RouterCore implements AutoCloseable
                 final long nowMicros = clock.epochMicros();
                 if (store.nextExpiryCheckMicros() <= nowMicros)
                 {
-                    final int expired = store.expire(nowMicros, forget, 10_000);
+                    // With a journal, no more expire per sweep than the journal takes removal records for now; the
+                    // rest expire at the next sweep (100 ms).
+                    final int expired = null == journaling ? store.expire(nowMicros, forget, MAX_EXPIRED_PER_SWEEP) :
+                        store.expire(nowMicros, journalAndForget,
+                            Math.min(MAX_EXPIRED_PER_SWEEP, journaling.removalsThatFit()));
                     if (expired > 0)
                     {
                         metrics.expired(expired);
@@ -346,23 +368,9 @@ public final class RouterCore implements AutoCloseable
      */
     public void endOfCycle()
     {
-        final ArrayList<Session> congested = outbox.congested();
-        final long nowNs = congested.isEmpty() ? 0 : clock.nanoTime();
-        for (int i = congested.size() - 1; i >= 0; i--)
+        if (outbox.hasCongested())
         {
-            final Session s = congested.get(i);
-            boolean done = s.isGone();
-            if (!done && outbox.hasRoom(s))
-            {
-                done = snapshots.pump(s) && params.flushConflated(s, nowNs) && outbox.hasRoom(s);
-            }
-            if (done)
-            {
-                s.inCongestedList = false;
-                final int last = congested.size() - 1;
-                congested.set(i, congested.get(last));
-                congested.remove(last);
-            }
+            outbox.resumeCongested(resumeCongested);
         }
         if (replays.activeCount() > 0)
         {
@@ -389,11 +397,24 @@ public final class RouterCore implements AutoCloseable
         clock.advance();
     }
 
-    /** The durable state's share of the duty cycle: held ACKs, a snapshot slice, the journal's wake-up. */
+    /**
+     * The durable state's share of the duty cycle: held answers (released once durable; answered with ERROR 503 if the
+     * journal failed), a snapshot slice, the journal's wake-up.
+     */
     private void durableWork()
     {
         final long nowNs = clock.nanoTime();
-        ackHold.release(nowNs);
+        if (null != ackHold)
+        {
+            if (journaling.failed())
+            {
+                ackHold.failAll(replies, journal.failure());
+            }
+            else
+            {
+                ackHold.release(nowNs);
+            }
+        }
         snapshotTaker.doWork(store, nowNs, clock.epochMicros());
         journal.endOfCycle();
     }
@@ -404,7 +425,7 @@ public final class RouterCore implements AutoCloseable
     public long nextDeadlineNs()
     {
         long next = timers.nextDeadlineNs();
-        if (!outbox.congested().isEmpty())
+        if (outbox.hasCongested())
         {
             next = Math.min(next, clock.source().nanoTime() + CONGESTED_RECHECK_NS);
         }
@@ -421,8 +442,8 @@ public final class RouterCore implements AutoCloseable
      */
     boolean hasExternalWork()
     {
-        return (null != ackHold && ackHold.releasable()) || (replays.activeCount() > 0 && replays.hasFrames()) ||
-            auth.hasWork();
+        return (null != ackHold && (ackHold.releasable() || (!ackHold.isEmpty() && journaling.failed()))) ||
+            (replays.activeCount() > 0 && replays.hasFrames()) || auth.hasWork();
     }
 
     /**

@@ -3,7 +3,6 @@ package to.clasp.core;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
-import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import to.clasp.edge.EdgeConnection;
@@ -55,16 +54,17 @@ final class Session
     long lastRefusedErrorNs;
     long refusedUnreported;
 
+    /** Journal position of this session's last answer held in the AckHold (answers above its release are held). */
+    long lastHeldPosition = Long.MIN_VALUE;
+
     // Snapshot byte budget (SnapshotSender): tokens in bytes, refilled with time.
     long snapshotTokens;
     long snapshotRefillNs;
 
-    // Outbound signalling and slow-consumer state.
-    boolean readyPending;
+    /** Outbound signalling and slow-consumer state: {@link Outbox}'s alone. */
+    final Outbox.State outbound = new Outbox.State();
     int closeCode;
     String closeReason;
-    boolean inCongestedList;
-    IntHashSet conflatedParams;
     final ArrayDeque<SnapshotSender.Job> snapshotJobs = new ArrayDeque<>(2);
 
     // Token auth (#13). Open mode: the open grant, whose scopes allow everything by two flags.
@@ -115,11 +115,6 @@ final class Session
     boolean isGone()
     {
         return state >= CLOSING;
-    }
-
-    boolean hasConflatedParams()
-    {
-        return null != conflatedParams && !conflatedParams.isEmpty();
     }
 
     /**

@@ -111,7 +111,10 @@ final class SessionLifecycle
             WelcomeEncoder.DEFAULT_FEATURES, clock.epochMicros(), s.idBytes, 0, Session.ID_LENGTH,
             nameBytes, 0, nameBytes.capacity(), null, 0, 0);
         replies.send(s, length);
-        snapshots.start(s, null, true);
+        if (s.connection.wantsStateOnHello())
+        {
+            snapshots.start(s, null, true);
+        }
 
         if (ctx.idleTimeoutNs() > 0)
         {
@@ -238,10 +241,7 @@ final class SessionLifecycle
         store.releaseLocks(s.index);
         gestures.removeSession(s.index);
         s.snapshotJobs.clear();
-        if (null != s.conflatedParams)
-        {
-            s.conflatedParams.clear();
-        }
+        outbox.forget(s);
     }
 
     /** HELLO deadline, then the idle check, for one session. */

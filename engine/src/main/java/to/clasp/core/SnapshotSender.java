@@ -109,20 +109,20 @@ final class SnapshotSender
             }
             if (!outbox.hasRoom(s))
             {
-                outbox.markCongested(s);
+                outbox.revisitLater(s);
                 return false;
             }
             if (cycleBytesLeft <= 0 && !cycleExempt)
             {
                 // This cycle's snapshot work is done; the session is revisited in the next one.
-                outbox.markCongested(s);
+                outbox.revisitLater(s);
                 return false;
             }
             if (!withinBudget(s))
             {
                 // Revisited with the congested sessions (at least every millisecond) until the budget refills.
                 metrics.snapshotPaced();
-                outbox.markCongested(s);
+                outbox.revisitLater(s);
                 return false;
             }
             cycleExempt = false;

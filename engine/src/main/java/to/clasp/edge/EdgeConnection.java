@@ -34,4 +34,17 @@ public interface EdgeConnection
      * @return short transport name for logs and metrics, e.g. {@code ws}, {@code aeron}, {@code inproc}.
      */
     String transport();
+
+    /**
+     * Whether the client behind this connection wants the whole readable state after its HELLO (the SNAPSHOT that
+     * follows WELCOME). CLASP clients keep a mirror of the state and wait for it, so the default is {@code true}.
+     * Protocol adapters whose clients only see what they subscribe to (an MQTT client, an OSC input) answer
+     * {@code false}: the core then skips that snapshot, so a flood of such connections never costs a full scan of
+     * the store each, and every SNAPSHOT the adapter receives belongs to one of its SUBSCRIBEs. Read once, on the
+     * core thread, when the HELLO is handled.
+     */
+    default boolean wantsStateOnHello()
+    {
+        return true;
+    }
 }

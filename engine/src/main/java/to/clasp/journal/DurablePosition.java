@@ -14,6 +14,7 @@ public final class DurablePosition
     private volatile long durable;
     private volatile long wakeAt = Long.MAX_VALUE;
     private volatile Runnable waker;
+    private volatile String failure;
 
     DurablePosition(final long initial)
     {
@@ -46,6 +47,30 @@ public final class DurablePosition
     public void waker(final Runnable waker)
     {
         this.waker = waker;
+    }
+
+    /**
+     * @return why the journal stopped (disk full, I/O error, a failed sync), or null while it works. Once set it
+     * stays: nothing appended after the failure will ever be durable, so the core refuses state changes and answers
+     * the ACKs it holds with an error.
+     */
+    public String failure()
+    {
+        return failure;
+    }
+
+    /** Journal thread: the journal can no longer make records durable; wakes the core so it answers what it holds. */
+    void fail(final String reason)
+    {
+        if (null == failure)
+        {
+            failure = reason;
+            final Runnable w = waker;
+            if (null != w)
+            {
+                w.run();
+            }
+        }
     }
 
     /** Journal thread: everything before {@code position} is durable now. */

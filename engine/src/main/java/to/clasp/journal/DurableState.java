@@ -191,6 +191,7 @@ public final class DurableState implements AutoCloseable
         private File directory;
         private long snapshotIntervalNs = SNAPSHOT_INTERVAL_DEFAULT_NS;
         private long retentionNs = RETENTION_DEFAULT_NS;
+        private boolean journalEvents;
 
         Context conclude()
         {
@@ -244,6 +245,19 @@ public final class DurableState implements AutoCloseable
         public Context retentionNs(final long ns)
         {
             this.retentionNs = ns;
+            return this;
+        }
+
+        /** @return whether forwarded PUBLISHes are journaled too (default false: only state changes). */
+        public boolean journalEvents()
+        {
+            return journalEvents;
+        }
+
+        /** @param journal journal every forwarded PUBLISH, so REPLAY returns events too. @return this. */
+        public Context journalEvents(final boolean journal)
+        {
+            this.journalEvents = journal;
             return this;
         }
 

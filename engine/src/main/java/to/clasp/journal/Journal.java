@@ -115,7 +115,19 @@ public final class Journal implements AutoCloseable
             }
             catch (final Throwable t)
             {
-                ctx.errorHandler().accept(t);
+                // Whatever escapes the archive's duty cycle leaves the recording in an unknown state: an I/O error,
+                // or a memory fault when the disk fills under a memory-mapped file (the catalog, the mark file).
+                // Nothing appended from here on is promised durable; the core refuses writes and answers what it
+                // holds. Reported once; the loop goes on (slowly) so shutdown still works.
+                if (null == durable.failure())
+                {
+                    ctx.errorHandler().accept(t);
+                    LOG.error("journal: the archive failed ({}); the router refuses state changes from now on",
+                        t.toString());
+                    ctx.metrics().markFailed();
+                    durable.fail("journal failed: " + t);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         }
         try
@@ -137,6 +149,12 @@ public final class Journal implements AutoCloseable
 
     private void setUp() throws IOException
     {
+        final long usable = ctx.directory().getUsableSpace();
+        if (usable < ctx.segmentLength())
+        {
+            throw new IllegalStateException("the journal's disk has " + (usable >> 20) + " MiB free, less than one " +
+                "journal segment (" + (ctx.segmentLength() >> 20) + " MiB): free some space first");
+        }
         // The data directory's own lock already guarantees that no other archive uses this directory; the mark file
         // a killed archive left behind would otherwise keep this one from starting for its liveness timeout.
         java.nio.file.Files.deleteIfExists(new File(ctx.directory(), ArchiveMarkFile.FILENAME).toPath());
@@ -165,6 +183,8 @@ public final class Journal implements AutoCloseable
             .replicationChannel("aeron:udp?endpoint=localhost:0")
             .recordingEventsEnabled(false)
             .segmentFileLength(ctx.segmentLength())
+            // The archive starts (or extends) a recording only with this much free space on the journal's disk.
+            .lowStorageSpaceThreshold(ctx.segmentLength())
             .fileSyncLevel(0)
             .catalogFileSyncLevel(FsyncPolicy.NEVER == ctx.fsync() ? 0 : 1)
             .deleteArchiveOnStart(false)
@@ -225,7 +245,7 @@ public final class Journal implements AutoCloseable
         durable = new DurablePosition(position);
         agent = new JournalAgent(ctx, archiveInvoker, aeron.conductorAgentInvoker(), aeron.countersReader(),
             recordingCounterId, control, layout, durable, position);
-        writer = new JournalWriter(publication, ctx.metrics(), agent::onAppended);
+        writer = new JournalWriter(publication, durable, ctx.metrics(), agent::onAppended);
     }
 
     private int awaitRecordingCounter(final AgentInvoker archiveInvoker)

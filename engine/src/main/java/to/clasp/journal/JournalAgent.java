@@ -85,7 +85,7 @@ final class JournalAgent implements Agent
         final long now = System.nanoTime();
         final long synced = durable.get();
         long due = -1;
-        if (recorded > synced || appendedPosition > synced)
+        if ((recorded > synced || appendedPosition > synced) && null == durable.failure())
         {
             due = Math.max(now, lastSyncNs + intervalNs);
             if (now - due >= 0)
@@ -130,6 +130,9 @@ final class JournalAgent implements Agent
             recordingLost = true;
             LOG.error("journal: the archive stopped recording at position {} (disk full or I/O error?); the router " +
                 "refuses state changes from now on", recorded);
+            metrics.markFailed();
+            durable.fail("journal failed: the archive stopped recording at position " + recorded +
+                " (disk full or I/O error)");
         }
     }
 
@@ -158,8 +161,14 @@ final class JournalAgent implements Agent
             }
             catch (final IOException ex)
             {
+                // Not retried: after a failed fsync Linux may have dropped the dirty pages and marked them clean, so
+                // a later fsync that succeeds proves nothing (PostgreSQL's "fsyncgate"). Nothing from here on is
+                // promised durable; what was durable before stays so.
                 metrics.syncFailed();
-                LOG.error("journal: fsync failed; ACKs stay held and the sync is retried", ex);
+                LOG.error("journal: fsync failed at position {}; the router refuses state changes from now on",
+                    position, ex);
+                metrics.markFailed();
+                durable.fail("journal failed: fsync failed (" + ex.getMessage() + ")");
                 lastSyncNs = now;
                 return;
             }
@@ -186,7 +195,7 @@ final class JournalAgent implements Agent
         try
         {
             // Dekker with onAppended: announce the park, then re-check for appends the core made meanwhile.
-            if (!(noDeadline && appendedPosition > durable.get()))
+            if (!(noDeadline && appendedPosition > durable.get() && null == durable.failure()))
             {
                 LockSupport.parkNanos(this, parkNs);
             }
@@ -275,14 +284,14 @@ final class JournalAgent implements Agent
     {
         appendedPosition = position;
         final long deadline = System.nanoTime() + timeoutNs;
-        while (recorded < position && !recordingLost && System.nanoTime() - deadline < 0)
+        while (recorded < position && !recordingLost && null == durable.failure() && System.nanoTime() - deadline < 0)
         {
             if (0 == invoke())
             {
                 Thread.onSpinWait();
             }
         }
-        if (recorded > durable.get())
+        if (recorded > durable.get() && null == durable.failure())
         {
             syncAndPublish(System.nanoTime());
         }

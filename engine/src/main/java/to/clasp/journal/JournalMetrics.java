@@ -26,7 +26,8 @@ public final class JournalMetrics
     private static final int REPLAY_FRAMES = 15;
     private static final int PURGED_SEGMENTS = 16;
     private static final int SYNC_FAILURES = 17;
-    private static final int COUNT = 18;
+    private static final int FAILED = 18;
+    private static final int COUNT = 19;
 
     private final AtomicLongArray values = new AtomicLongArray(COUNT);
     private final LatencyHistogram fsyncLatency = new LatencyHistogram();
@@ -75,6 +76,12 @@ public final class JournalMetrics
     void syncFailed()
     {
         add(SYNC_FAILURES, 1);
+    }
+
+    /** Journal thread: the journal stopped making records durable (see {@link DurablePosition#failure()}). */
+    void markFailed()
+    {
+        values.lazySet(FAILED, 1);
     }
 
     void purged(final int segments)
@@ -149,6 +156,12 @@ public final class JournalMetrics
     public long syncFailures()
     {
         return values.get(SYNC_FAILURES);
+    }
+
+    /** @return 1 once the journal has failed (disk full, I/O error, failed sync), else 0. */
+    public long failed()
+    {
+        return values.get(FAILED);
     }
 
     public long purgedSegments()

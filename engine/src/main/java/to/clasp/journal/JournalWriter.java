@@ -32,6 +32,7 @@ public final class JournalWriter
     private static final int ADMIN_ACTION_RETRIES = 3;
 
     private final ExclusivePublication publication;
+    private final DurablePosition durable;
     private final JournalMetrics metrics;
     private final java.util.function.LongConsumer onAppended;
     private final RecordCodec codec = new RecordCodec();
@@ -39,17 +40,18 @@ public final class JournalWriter
         BufferUtil.allocateDirectAligned(BitUtil.align(RecordCodec.MAX_RECORD_LENGTH, 64), 64));
     private final int maxPayload;
     private boolean appendedSinceWake;
-    private boolean failed;
+    private volatile boolean failed;
 
     /**
      * @param onAppended told the publication's position at the end of a duty cycle that appended (it wakes the
      *                   journal thread when that waits for appends).
      */
     JournalWriter(
-        final ExclusivePublication publication, final JournalMetrics metrics,
+        final ExclusivePublication publication, final DurablePosition durable, final JournalMetrics metrics,
         final java.util.function.LongConsumer onAppended)
     {
         this.publication = publication;
+        this.durable = durable;
         this.metrics = metrics;
         this.onAppended = onAppended;
         this.maxPayload = publication.maxPayloadLength();
@@ -61,11 +63,33 @@ public final class JournalWriter
      */
     public boolean hasRoom(final int recordLength)
     {
-        return !failed && publication.availableWindow() >= termSpace(recordLength);
+        return hasTermRoom(termSpace(recordLength));
     }
 
-    /** Bytes a record of this length occupies in the log: its frames, each with a header and aligned. */
-    private int termSpace(final int recordLength)
+    /**
+     * @param termBytes the {@link #termSpace} of every record a change will append (a BUNDLE's entries).
+     * @return whether appends taking that much log space will be taken now.
+     */
+    public boolean hasTermRoom(final long termBytes)
+    {
+        return !failed() && publication.availableWindow() >= termBytes;
+    }
+
+    /**
+     * @return how many records of this length the journal takes now (for changes the core may spread over cycles,
+     * such as expiries), 0 when it has failed.
+     */
+    public int recordsThatFit(final int recordLength)
+    {
+        if (failed())
+        {
+            return 0;
+        }
+        return (int)Math.min(Integer.MAX_VALUE, Math.max(0, publication.availableWindow()) / termSpace(recordLength));
+    }
+
+    /** @return bytes a record of this length occupies in the log: its frames, each with a header and aligned. */
+    public int termSpace(final int recordLength)
     {
         final int frames = Math.max(1, (recordLength + maxPayload - 1) / maxPayload);
         return recordLength + frames * (DataHeaderFlyweight.HEADER_LENGTH + (int)BitUtil.CACHE_LINE_LENGTH);
@@ -108,7 +132,7 @@ public final class JournalWriter
 
     private boolean offer(final int length)
     {
-        if (failed)
+        if (failed())
         {
             metrics.refusedAppend();
             return false;
@@ -146,10 +170,20 @@ public final class JournalWriter
         return publication.position();
     }
 
-    /** @return whether the journal has stopped taking records (its archive or publication failed). */
+    /**
+     * @return whether the journal has stopped taking records or making them durable (its publication refused an
+     * append, the archive stopped recording, a sync failed).
+     */
     public boolean failed()
     {
-        return failed;
+        return failed || null != durable.failure();
+    }
+
+    /** @return why the journal failed (for logs and errors), or null while it works. */
+    public String failure()
+    {
+        final String reason = durable.failure();
+        return null != reason ? reason : failed ? "journal failed: its publication stopped taking records" : null;
     }
 
     /** End of a core duty cycle: tell the journal thread where the appends end (it may be waiting for them). */

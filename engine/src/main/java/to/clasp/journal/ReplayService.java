@@ -21,7 +21,9 @@ import to.clasp.protocol.SetEncoder;
  * arrival order; at most {@value #MAX_QUEUED} wait, more are refused (the core answers ERROR 503).
  * <p>
  * Params are replayed as SET frames with their revision (and the lock/unlock bits of the original write); expiries are
- * not replayed (they carried no message); PUBLISH entries exist only with journal events on.
+ * not replayed (they carried no message); PUBLISH entries exist only with journal events on. Every replayed frame
+ * carries the original write's time in its header (the timestamp field, flags bit 5): the router never puts one on a
+ * live frame, so a client tells a replayed entry from a live update of the same address by it.
  */
 public final class ReplayService implements AutoCloseable, Runnable
 {
@@ -132,8 +134,14 @@ public final class ReplayService implements AutoCloseable, Runnable
             }
             final int options = SetEncoder.REVISION | (codec.lockBit() ? SetEncoder.LOCK : 0) |
                 (codec.unlockBit() ? SetEncoder.UNLOCK : 0);
-            length = SetEncoder.encode(frame, 0, SetEncoder.BROADCAST_QOS, buffer, codec.addressOffset(),
-                codec.addressLength(), buffer, codec.valueOffset(), codec.valueLength(), options, codec.revision(), 0);
+            final int encoded = SetEncoder.encode(frame, Frame.TIMESTAMP_LENGTH, SetEncoder.BROADCAST_QOS, buffer,
+                codec.addressOffset(), codec.addressLength(), buffer, codec.valueOffset(), codec.valueLength(), options,
+                codec.revision(), 0);
+            if (encoded <= 0)
+            {
+                return true;
+            }
+            length = Frame.withTimestamp(frame, 0, encoded, codec.timestampMicros());
         }
         else if (RecordCodec.EVENT_PUBLISHED == template)
         {
@@ -143,9 +151,11 @@ public final class ReplayService implements AutoCloseable, Runnable
             {
                 return true;
             }
-            Frame.writeHeader(frame, 0, relayQos(codec.signalType()), codec.valueLength());
-            frame.putBytes(Frame.HEADER_LENGTH, buffer, codec.valueOffset(), codec.valueLength());
-            length = Frame.HEADER_LENGTH + codec.valueLength();
+            Frame.writeHeader(frame, Frame.TIMESTAMP_LENGTH, relayQos(codec.signalType()), codec.valueLength());
+            frame.putBytes(Frame.TIMESTAMP_LENGTH + Frame.HEADER_LENGTH, buffer, codec.valueOffset(),
+                codec.valueLength());
+            length = Frame.withTimestamp(frame, 0, Frame.HEADER_LENGTH + codec.valueLength(),
+                codec.timestampMicros());
         }
         else
         {

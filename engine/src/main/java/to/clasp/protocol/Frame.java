@@ -74,6 +74,28 @@ public final class Frame
     }
 
     /**
+     * Give a frame encoded with the 4-byte header a timestamp header (bit 5, u64 µs after the length), in place: the
+     * frame must have been encoded at {@code offset + }{@link #TIMESTAMP_LENGTH}, so the 12-byte header ends where its
+     * payload starts. Used for REPLAY: a replayed entry carries the time of the original write, and live frames
+     * (always 4-byte headers) are told apart from it by that.
+     *
+     * @param frameLength the length of the frame encoded at {@code offset + TIMESTAMP_LENGTH}.
+     * @return the frame's new length at {@code offset}: {@code frameLength + TIMESTAMP_LENGTH}.
+     */
+    public static int withTimestamp(
+        final MutableDirectBuffer dst, final int offset, final int frameLength, final long timestampMicros)
+    {
+        final int encoded = offset + TIMESTAMP_LENGTH;
+        final int flags = dst.getByte(encoded + FLAGS_OFFSET) & 0xFF;
+        final short payloadLength = dst.getShort(encoded + LENGTH_OFFSET, ByteOrder.BIG_ENDIAN);
+        dst.putByte(offset + MAGIC_OFFSET, (byte)MAGIC);
+        dst.putByte(offset + FLAGS_OFFSET, (byte)(flags | FLAG_TIMESTAMP));
+        dst.putShort(offset + LENGTH_OFFSET, payloadLength, ByteOrder.BIG_ENDIAN);
+        dst.putLong(offset + TIMESTAMP_OFFSET, timestampMicros, ByteOrder.BIG_ENDIAN);
+        return frameLength + TIMESTAMP_LENGTH;
+    }
+
+    /**
      * Check that a frame of {@code frameLength} bytes can be written at {@code offset}: the payload fits the u16
      * length field and the buffer has room (an expandable buffer is grown instead).
      *

@@ -46,6 +46,25 @@ public final class HelloEncoder
         return frameLength;
     }
 
+    /** The longest name HELLO and WELCOME carry, in bytes of UTF-8. */
+    public static final int MAX_NAME_LENGTH = 255;
+
+    /**
+     * @return the UTF-8 of {@code name}, cut at a character boundary to at most {@link #MAX_NAME_LENGTH} bytes (for
+     * names made from something longer, such as an MQTT client id or an OSC target).
+     */
+    public static byte[] nameBytes(final String name)
+    {
+        String cut = name;
+        byte[] bytes = cut.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        while (bytes.length > MAX_NAME_LENGTH)
+        {
+            cut = cut.substring(0, cut.offsetByCodePoints(0, cut.codePointCount(0, cut.length()) - 1));
+            bytes = cut.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return bytes;
+    }
+
     /**
      * Allocating convenience: QoS Fire; a null token is sent as none.
      */

@@ -38,14 +38,24 @@ public final class PublishEncoder
     }
 
     /**
+     * @return the length of the frame {@link #relay} makes of this PUBLISH (values are widened, so it may be longer
+     * than the frame received).
+     */
+    public static int relayLength(final PublishDecoder src)
+    {
+        final int indicator = src.indicator();
+        final int valueLength = indicator == PublishDecoder.INDICATOR_VALUE ? src.value().canonicalLength() : 0;
+        return frameLength(src.addressLength(), indicator, valueLength, src.sampleCount(),
+            src.hasTimestamp(), src.hasGestureId(), src.hasRate());
+    }
+
+    /**
      * Re-encode a decoded PUBLISH for relay. Zero allocation.
      */
     public static int relay(final PublishDecoder src, final int qos, final MutableDirectBuffer dst, final int offset)
     {
         final int indicator = src.indicator();
-        final int valueLength = indicator == PublishDecoder.INDICATOR_VALUE ? src.value().canonicalLength() : 0;
-        final int frameLength = frameLength(src.addressLength(), indicator, valueLength, src.sampleCount(),
-            src.hasTimestamp(), src.hasGestureId(), src.hasRate());
+        final int frameLength = relayLength(src);
         if (!Frame.fits(dst, offset, frameLength))
         {
             return Frame.DOES_NOT_FIT;

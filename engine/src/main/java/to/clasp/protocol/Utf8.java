@@ -6,7 +6,7 @@ import org.agrona.DirectBuffer;
  * Strict UTF-8 validation in place (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), so a decoded
  * string can later be turned into a {@code String} or forwarded to Python without surprises (wire-protocol.md §4.1).
  */
-final class Utf8
+public final class Utf8
 {
     /** The high bit of every byte of a long: zero after masking iff all eight bytes are ASCII. */
     private static final long ASCII_MASK = 0x8080_8080_8080_8080L;
@@ -15,7 +15,7 @@ final class Utf8
     {
     }
 
-    static boolean isValid(final DirectBuffer buffer, final int offset, final int length)
+    public static boolean isValid(final DirectBuffer buffer, final int offset, final int length)
     {
         int i = offset;
         final int end = offset + length;

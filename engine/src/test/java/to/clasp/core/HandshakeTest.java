@@ -47,6 +47,76 @@ class HandshakeTest extends RouterFixture
     }
 
     @Test
+    void connectionThatWantsNoStateOnHelloGetsWelcomeButNoSnapshotUntilItSubscribes()
+    {
+        start();
+        client("writer").send(Frames.set(1, "/adapter/a", 1.0)).expect(MessageType.ACK);
+        final java.util.concurrent.LinkedBlockingQueue<byte[]> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+        final to.clasp.edge.OutboundQueue[] queue = new to.clasp.edge.OutboundQueue[1];
+        final to.clasp.edge.EdgeConnection adapter = new to.clasp.edge.EdgeConnection()
+        {
+            public void outboundReady()
+            {
+                queue[0].drain((b, o, l) ->
+                {
+                    final byte[] bytes = new byte[l];
+                    b.getBytes(o, bytes);
+                    frames.add(bytes);
+                }, Integer.MAX_VALUE);
+            }
+
+            public void close(final int closeCode, final String reason)
+            {
+            }
+
+            public String remoteAddress()
+            {
+                return "adapter";
+            }
+
+            public String transport()
+            {
+                return "test";
+            }
+
+            public boolean wantsStateOnHello()
+            {
+                return false;
+            }
+        };
+        queue[0] = port().connect(adapter);
+        final long id = queue[0].connectionId();
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
+        for (final byte[] frame : new byte[][] {Frames.hello("adapter"), Frames.ping(), Frames.subscribe(1, "/adapter/*")})
+        {
+            b.wrap(frame);
+            assertTrue(port().onFrame(id, b, 0, frame.length));
+        }
+        assertEquals(MessageType.WELCOME, new Received(poll(frames)).type());
+        assertEquals(MessageType.PONG, new Received(poll(frames)).type(), "no SNAPSHOT between WELCOME and PONG");
+        final Received snapshot = new Received(poll(frames));
+        assertEquals(MessageType.SNAPSHOT, snapshot.type(), "the SUBSCRIBE still gets its snapshot");
+        assertEquals("/adapter/a", snapshot.decoder().snapshot().entry(0).address());
+    }
+
+    private static byte[] poll(final java.util.concurrent.BlockingQueue<byte[]> frames)
+    {
+        try
+        {
+            final byte[] frame = frames.poll(5, TimeUnit.SECONDS);
+            if (null == frame)
+            {
+                throw new AssertionError("no frame within 5 s");
+            }
+            return frame;
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError(ex);
+        }
+    }
+
+    @Test
     void pythonHelloIsAcceptedAndSessionIdsAreUnique()
     {
         start();

@@ -159,6 +159,13 @@ class ReplayBehaviourTest extends RouterFixture
         return "PUBLISH " + r.decoder().publish().address() + "=" + r.decoder().publish().value().toObject();
     }
 
+    /** A replayed frame carries the original write's time in its header; live frames never have one. */
+    private static String describeWithTime(final Received r)
+    {
+        assertTrue(r.decoder().hasTimestamp(), "replayed frames carry a header timestamp");
+        return describe(r) + " t" + r.decoder().timestamp();
+    }
+
     @Test
     void matchingParamsComeBackAsSetFramesInJournalOrderWithTheirRevisionsThenAnAck() throws Exception
     {
@@ -175,9 +182,9 @@ class ReplayBehaviourTest extends RouterFixture
         final List<String> got = new ArrayList<>();
         for (final Received r : untilAck(c, "/r/**"))
         {
-            got.add(describe(r));
+            got.add(describeWithTime(r));
         }
-        assertEquals(List.of("/r/a@1=1", "/r/a@2=2", "/r/b/c@1=4", "/r/a@3=5"), got);
+        assertEquals(List.of("/r/a@1=1 t1000", "/r/a@2=2 t2000", "/r/b/c@1=4 t4000", "/r/a@3=5 t5000"), got);
 
         // The state itself is the latest value: a replay does not change it; the recovered params are indexed for
         // subscribe snapshots like written ones.
@@ -236,8 +243,9 @@ class ReplayBehaviourTest extends RouterFixture
 
         c.send(replay(Qos.CONFIRM, "/m/*", 3_000L, 5_000L, null, 0xFF));
         final List<String> range = new ArrayList<>();
-        untilAck(c, "/m/*").forEach(r -> range.add(describe(r)));
-        assertEquals(List.of("/m/p@3=3", "PUBLISH /m/e=3", "/m/p@4=4", "PUBLISH /m/e=4", "/m/p@5=5"), range);
+        untilAck(c, "/m/*").forEach(r -> range.add(describeWithTime(r)));
+        assertEquals(List.of("/m/p@3=3 t3000", "PUBLISH /m/e=3 t3500", "/m/p@4=4 t4000", "PUBLISH /m/e=4 t4500",
+            "/m/p@5=5 t5000"), range);
 
         c.send(replay(Qos.CONFIRM, "/m/*", null, null, 3L, 0x02));
         final List<String> events = new ArrayList<>();

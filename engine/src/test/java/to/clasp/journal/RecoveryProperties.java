@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leaves it). After every restart the recovered store must equal the store that was running: every param with its
  * value, revision, writer, timestamp, TTL mode and deadline; nothing more. Revisions then continue from there.
  */
-class RecoveryProperties
+public class RecoveryProperties
 {
     private static final int ADDRESSES = 40;
     private static final long SECOND = 1_000_000L;
@@ -150,7 +150,8 @@ class RecoveryProperties
         }
     }
 
-    static void assertSameState(final ParamStore expected, final ParamStore actual)
+    /** Every param of {@code expected} is in {@code actual} with the same state, and nothing more; no locks. */
+    public static void assertSameState(final ParamStore expected, final ParamStore actual)
     {
         assertEquals(expected.size(), actual.size(), "param count");
         for (int id = expected.nextLive(0); ParamStore.NULL_ID != id; id = expected.nextLive(id + 1))
@@ -209,7 +210,7 @@ class RecoveryProperties
      * snapshot, purge journal segments no kept snapshot needs): a file that vanishes between the listing and the copy
      * is left out, which leaves a directory a crash at that moment could have left too.
      */
-    static void copyTree(final Path from, final Path to) throws IOException
+    public static void copyTree(final Path from, final Path to) throws IOException
     {
         Files.walkFileTree(from, new SimpleFileVisitor<>()
         {
@@ -247,7 +248,7 @@ class RecoveryProperties
         });
     }
 
-    static void delete(final Path root) throws IOException
+    public static void delete(final Path root) throws IOException
     {
         try (Stream<Path> paths = Files.walk(root))
         {

@@ -2,7 +2,8 @@ package to.clasp.journal;
 
 /**
  * For tests outside this package: a {@link DurablePosition} whose progress the test drives, as the journal thread
- * would.
+ * would — and the journal thread's failure signal, injected into a real journal (a disk error cannot be ordered on
+ * cue in a unit test; the process-level full-disk test makes a real one).
  */
 public final class TestDurablePositions
 {
@@ -18,5 +19,11 @@ public final class TestDurablePositions
     public static void advance(final DurablePosition position, final long to)
     {
         position.advance(to);
+    }
+
+    /** What the journal thread does when the archive stops recording or a sync fails. */
+    public static void fail(final DurablePosition position, final String reason)
+    {
+        position.fail(reason);
     }
 }

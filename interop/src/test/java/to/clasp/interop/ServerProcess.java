@@ -27,6 +27,8 @@ final class ServerProcess implements AutoCloseable
     private final int port;
     private final List<String> extraArgs;
     private final Path log;
+    private List<String> commandPrefix = List.of();
+    private List<String> jvmArgs = List.of();
     private Process process;
 
     private ServerProcess(final int port, final List<String> extraArgs)
@@ -39,9 +41,29 @@ final class ServerProcess implements AutoCloseable
     /** Start on a free port and wait until it accepts connections. */
     static ServerProcess start(final String... extraArgs) throws Exception
     {
-        final ServerProcess server = new ServerProcess(freePort(), List.of(extraArgs));
+        final ServerProcess server = prepare(extraArgs);
         server.launch();
         return server;
+    }
+
+    /** A server on a free port, not started yet: set {@link #jvmArgs} or {@link #commandPrefix}, then launch. */
+    static ServerProcess prepare(final String... extraArgs) throws IOException
+    {
+        return new ServerProcess(freePort(), List.of(extraArgs));
+    }
+
+    /** JVM options (system properties) for the next launches. */
+    ServerProcess jvmArgs(final String... args)
+    {
+        this.jvmArgs = List.of(args);
+        return this;
+    }
+
+    /** A command the next launches run the JVM through, e.g. {@code prlimit --fsize=N --}; empty for none. */
+    ServerProcess commandPrefix(final String... prefix)
+    {
+        this.commandPrefix = List.of(prefix);
+        return this;
     }
 
     static Path jar()
@@ -78,17 +100,26 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
-    /** (Re)start the process on the same port. */
-    void launch() throws Exception
+    /** (Re)start the process on the same port without waiting for it (a start that is meant to fail). */
+    Process launchExpectingExit() throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of(
-            javaBinary(), "-Xmx256m", "-jar", jar().toString(), "server", "--host", "127.0.0.1", "--port",
+        final List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(javaBinary(), "-Xmx256m"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar().toString(), "server", "--host", "127.0.0.1", "--port",
             Integer.toString(port)));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+        return process;
+    }
+
+    /** (Re)start the process on the same port and wait until it accepts connections. */
+    void launch() throws Exception
+    {
+        launchExpectingExit();
         awaitPort(15_000);
     }
 
@@ -149,6 +180,26 @@ final class ServerProcess implements AutoCloseable
         {
             fail("kill -HUP " + process.pid() + " failed");
         }
+    }
+
+    /** SIGKILL ({@code kill -9}): the process ends at once, whatever it was doing; waits until it is gone. */
+    void kill() throws InterruptedException
+    {
+        if (process != null && process.isAlive())
+        {
+            process.destroyForcibly();
+            if (!process.waitFor(15, TimeUnit.SECONDS))
+            {
+                fail("server did not die on SIGKILL");
+            }
+        }
+    }
+
+    /** Mark in the log where a test did something (restarts append to the same log). */
+    void note(final String text) throws IOException
+    {
+        Files.writeString(log, "---- test: " + text + System.lineSeparator(), StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** SIGTERM and wait; returns the exit code. */

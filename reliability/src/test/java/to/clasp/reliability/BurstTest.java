@@ -25,7 +25,7 @@ class BurstTest
 {
     private static final int DRAIN_MS = 5_000;
 
-    private static String[] mode(final String mode)
+    static String[] mode(final String mode)
     {
         switch (mode)
         {
@@ -137,7 +137,7 @@ class BurstTest
         }
     }
 
-    private static void assertSigtermEndsIt(final RouterProcess router) throws Exception
+    static void assertSigtermEndsIt(final RouterProcess router) throws Exception
     {
         final long start = System.nanoTime();
         final int exit = router.terminate(DRAIN_MS + 5_000);

@@ -12,6 +12,7 @@ import to.clasp.benchmarks.load.Scenario;
 import to.clasp.benchmarks.load.ScenarioResult;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -20,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * starve writing until the subscriber was cut off as a slow consumer (dedicated core). Now reading is paused while
  * the core catches up, so every event the router took in reaches the subscriber (events are never conflated or
  * dropped below the hard limit), nobody gets an ERROR, and every new client gets its WELCOME.
+ * <p>
+ * The run ends on a round-trip barrier (each publisher's PING → PONG after its last frame, then the subscriber's), not
+ * a timed wait, so a slow machine delays the answer instead of turning queued events into "lost" ones.
  * <p>
  * Behaviour only: the delivered rate and the WELCOME latency targets are benchmark figures
  * ({@code ./clasp bench flood}), not asserted here.
@@ -44,6 +48,7 @@ class FloodTest
                 .progress(null));
             assertTrue(r.sent > 10_000, "the publishers got going: " + r.sent);
             assertEquals(0, r.errors, "no ERROR, no connection cut (slow-consumer disconnect)");
+            assertNull(r.barrierFailure, "the end-of-run round trips were answered");
             assertEquals(0, r.lost, "every event the router took in was delivered: sent " + r.sent + ", delivered " +
                 r.delivered);
             assertEquals(0L, r.welcomeFailures, "every probe got its WELCOME");

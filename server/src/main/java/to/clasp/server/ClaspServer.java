@@ -1,6 +1,7 @@
 package to.clasp.server;
 
 import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.core.Router;
@@ -10,6 +11,10 @@ import to.clasp.core.WaitStrategy;
 import to.clasp.server.inspector.InspectorAccess;
 import to.clasp.server.inspector.InspectorHandler;
 import to.clasp.transport.aeron.AeronEdge;
+import to.clasp.transport.mqtt.MqttBridge;
+import to.clasp.transport.mqtt.MqttEdge;
+import to.clasp.transport.mqtt.MqttMetrics;
+import to.clasp.transport.osc.OscEdge;
 import to.clasp.transport.http.HttpEndpointServer;
 import to.clasp.transport.ws.WebSocketEdge;
 
@@ -34,6 +39,9 @@ public final class ClaspServer implements AutoCloseable
     private Router router;
     private WebSocketEdge edge;
     private AeronEdge aeronEdge;
+    private MqttEdge mqttEdge;
+    private final java.util.List<MqttBridge> mqttBridges = new java.util.ArrayList<>();
+    private OscEdge oscEdge;
     private MetricsEndpoint metrics;
     private DurableState durable;
     /** The thread serving health and metrics: never one that runs the core, so a stalled core can be reported. */
@@ -77,7 +85,7 @@ public final class ClaspServer implements AutoCloseable
         {
             health = new HealthEndpoint(httpContext(ctx.healthPort()), () -> live, () -> ready,
                 () -> edge == null ? null : edge.refusingReason(),
-                () -> router == null ? null : router.watchdog().stallReason());
+                this::unhealthyReason);
         }
         if (ctx.durable() != null)
         {
@@ -111,11 +119,14 @@ public final class ClaspServer implements AutoCloseable
         {
             aeronEdge = AeronEdge.launch(ctx.aeron(), router.inboundPort());
         }
+        final MqttMetrics mqttMetrics = startAdapters();
         if (ctx.metricsPort() != Context.OFF)
         {
-            metrics = new MetricsEndpoint(httpContext(ctx.metricsPort()), DurableMetrics.register(
-                MetricsEndpoint.registerAeron(MetricsEndpoint.register(
-                    new io.prometheus.metrics.model.registry.PrometheusRegistry(), router, edge), aeronEdge), durable));
+            final PrometheusRegistry registry = DurableMetrics.register(MetricsEndpoint.registerAeron(
+                MetricsEndpoint.register(new PrometheusRegistry(), router, edge), aeronEdge), durable);
+            AdapterMetrics.registerOsc(AdapterMetrics.registerMqtt(registry, mqttMetrics),
+                oscEdge == null ? null : oscEdge.metrics());
+            metrics = new MetricsEndpoint(httpContext(ctx.metricsPort()), registry);
         }
         live = true;
         ready = true;
@@ -136,6 +147,24 @@ public final class ClaspServer implements AutoCloseable
         else
         {
             line.append(", Aeron off");
+        }
+        if (mqttEdge != null)
+        {
+            line.append(", MQTT mqtt://").append(host).append(':').append(mqttEdge.localAddress().getPort())
+                .append(" (topics under ").append(namespace(ctx.mqtt().namespace())).append(')');
+        }
+        for (final MqttBridge b : mqttBridges)
+        {
+            line.append(", MQTT bridge ").append(b.context());
+        }
+        if (oscEdge != null)
+        {
+            line.append(", OSC udp ").append(host).append(':').append(oscEdge.localAddress().getPort())
+                .append(" (addresses under ").append(namespace(ctx.osc().namespace())).append(')');
+            for (final OscEdge.Context.Target t : ctx.osc().targets())
+            {
+                line.append(", OSC to ").append(t);
+            }
         }
         line.append(ctx.inspector() ? ", inspector " + (ctx.security().tls() == null ? "http" : "https") + "://" + host +
             ':' + wsPort() + InspectorHandler.PATH : ", inspector off");
@@ -160,7 +189,8 @@ public final class ClaspServer implements AutoCloseable
         if (durable != null)
         {
             line.append(", data dir ").append(ctx.durable().directory()).append(" (fsync ")
-                .append(ctx.durable().journal().fsync().name().toLowerCase(java.util.Locale.ROOT)).append("; ")
+                .append(ctx.durable().journal().fsync().name().toLowerCase(java.util.Locale.ROOT))
+                .append(ctx.durable().journalEvents() ? ", events journaled; " : "; ")
                 .append(durable.recovery().describe()).append(')');
         }
         else
@@ -176,6 +206,54 @@ public final class ClaspServer implements AutoCloseable
             "on its own thread (wait " + ctx.router().waitStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")" :
             ctx.coreOnAeron() ? "on the Aeron edge's agent" : "on the WebSocket event loop");
         LOG.info("{}", line);
+    }
+
+    /**
+     * The MQTT broker, the MQTT bridges and the OSC edge, on the WebSocket edge's first event loop (the one that hosts
+     * a shared core), so their traffic is routed without a thread hand-off.
+     *
+     * @return the MQTT counters (shared by the broker and the bridges), or null when neither runs.
+     */
+    private MqttMetrics startAdapters()
+    {
+        final boolean epoll = ctx.edge().useEpoll();
+        MqttMetrics mqttMetrics = null;
+        if (ctx.mqtt() != null)
+        {
+            mqttEdge = MqttEdge.launch(ctx.mqtt().eventLoopGroup(edge.eventLoopGroup(), epoll), router.inboundPort());
+            mqttMetrics = mqttEdge.metrics();
+        }
+        for (final MqttBridge.Context b : ctx.mqttBridges())
+        {
+            if (mqttMetrics == null)
+            {
+                mqttMetrics = b.metrics();
+            }
+            mqttBridges.add(MqttBridge.launch(b.metrics(mqttMetrics).eventLoopGroup(edge.eventLoopGroup(), epoll),
+                router.inboundPort()));
+        }
+        if (ctx.osc() != null)
+        {
+            oscEdge = OscEdge.launch(ctx.osc().eventLoopGroup(edge.eventLoopGroup(), epoll), router.inboundPort());
+        }
+        return mqttMetrics;
+    }
+
+    private static String namespace(final String ns)
+    {
+        return ns.isEmpty() ? "/" : ns;
+    }
+
+    /** @return the MQTT broker edge, or null when {@code --mqtt-port} is not given. */
+    public MqttEdge mqttEdge()
+    {
+        return mqttEdge;
+    }
+
+    /** @return the OSC edge, or null when {@code --osc-port} is not given. */
+    public OscEdge oscEdge()
+    {
+        return oscEdge;
     }
 
     private HttpEndpointServer.Context httpContext(final int port)
@@ -263,10 +341,36 @@ public final class ClaspServer implements AutoCloseable
             {
                 aeronEdge.stopAccepting();
             }
+            if (mqttEdge != null)
+            {
+                mqttEdge.stopAccepting();
+            }
+            if (oscEdge != null)
+            {
+                oscEdge.stopAccepting();
+            }
             if (router != null && !router.close(remainingMs(deadline)))
             {
                 LOG.warn("the core did not close its sessions within the drain timeout ({} ms){}; closing the " +
                     "connections", ctx.drainTimeoutMs(), stallNote());
+            }
+            // The adapters share the WebSocket edge's event loop: they close before it does.
+            if (mqttEdge != null)
+            {
+                if (!mqttEdge.awaitConnectionsClosed(remainingMs(deadline)))
+                {
+                    LOG.warn("{} MQTT connection(s) still open after the drain timeout ({} ms); closing them",
+                        mqttEdge.openConnections(), ctx.drainTimeoutMs());
+                }
+                mqttEdge.close();
+            }
+            for (final MqttBridge b : mqttBridges)
+            {
+                b.close();
+            }
+            if (oscEdge != null)
+            {
+                oscEdge.close();
             }
             if (edge != null)
             {
@@ -324,6 +428,26 @@ public final class ClaspServer implements AutoCloseable
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
     }
 
+    /**
+     * @return why /healthz answers 503 once started: the core is stalled, or the journal failed (the router then
+     * refuses every write until it is restarted on a working disk); null when healthy.
+     */
+    private String unhealthyReason()
+    {
+        final String stall = null == router ? null : router.watchdog().stallReason();
+        if (null != stall)
+        {
+            return stall;
+        }
+        return journalFailure();
+    }
+
+    /** @return why the journal failed while the server ran (writes were refused from then on), or null. */
+    public String journalFailure()
+    {
+        return null == durable ? null : durable.writer().failure();
+    }
+
     private String stallNote()
     {
         final String stall = router.watchdog().stallReason();
@@ -351,6 +475,45 @@ public final class ClaspServer implements AutoCloseable
         private boolean inspector = true;
         private InspectorAccess inspectorAccess = InspectorAccess.OPEN;
         private DurableState.Context durable;
+        private MqttEdge.Context mqtt;
+        private java.util.List<MqttBridge.Context> mqttBridges = java.util.List.of();
+        private OscEdge.Context osc;
+
+        public MqttEdge.Context mqtt()
+        {
+            return mqtt;
+        }
+
+        /** The MQTT broker's settings; null (default) = no broker. */
+        public Context mqtt(final MqttEdge.Context mqtt)
+        {
+            this.mqtt = mqtt;
+            return this;
+        }
+
+        public java.util.List<MqttBridge.Context> mqttBridges()
+        {
+            return mqttBridges;
+        }
+
+        /** Brokers to bridge to (default none). */
+        public Context mqttBridges(final java.util.List<MqttBridge.Context> bridges)
+        {
+            this.mqttBridges = java.util.List.copyOf(bridges);
+            return this;
+        }
+
+        public OscEdge.Context osc()
+        {
+            return osc;
+        }
+
+        /** The OSC edge's settings; null (default) = no OSC. */
+        public Context osc(final OscEdge.Context osc)
+        {
+            this.osc = osc;
+            return this;
+        }
 
         Context conclude()
         {

@@ -39,8 +39,10 @@ final class DurableMetrics
             JournalMetrics::recordedPosition);
         MetricsEndpoint.gauge(registry, "clasp_journal_durable_position", "Journal position synced per --fsync.", m,
             JournalMetrics::durablePosition);
-        MetricsEndpoint.counter(registry, "clasp_journal_sync_failures", "fsync calls that failed (retried).", m,
+        MetricsEndpoint.counter(registry, "clasp_journal_sync_failures", "fsync calls that failed (the journal then fails: not retried).", m,
             JournalMetrics::syncFailures);
+        MetricsEndpoint.gauge(registry, "clasp_journal_failed", "1 once the journal failed (disk full, I/O error, " +
+            "failed fsync): writes are refused until a restart.", m, JournalMetrics::failed);
         MetricsEndpoint.counter(registry, "clasp_journal_purged_segments", "Journal segment files purged.", m,
             JournalMetrics::purgedSegments);
         MetricsEndpoint.counter(registry, "clasp_snapshots", "Snapshots written.", m, JournalMetrics::snapshots);

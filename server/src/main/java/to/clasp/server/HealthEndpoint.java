@@ -7,8 +7,8 @@ import to.clasp.transport.http.HttpAnswer;
 import to.clasp.transport.http.HttpEndpointServer;
 
 /**
- * {@code /healthz} (liveness: 200 once the server has started, 503 while starting and while the core's watchdog
- * reports a stalled duty cycle, with the reason) and {@code /readyz} (200 while the server accepts clients; 503 while
+ * {@code /healthz} (liveness: 200 once the server has started, 503 while starting, while the core's watchdog
+ * reports a stalled duty cycle and once the journal has failed, with the reason) and {@code /readyz} (200 while the server accepts clients; 503 while
  * starting, draining, stalled, or while the WebSocket edge turns new connections away), on their own port so
  * orchestrators can probe without touching the WebSocket port.
  * Served by an {@link HttpEndpointServer}: a thread that never runs the core, so a stuck core is reported rather than
@@ -22,7 +22,7 @@ final class HealthEndpoint implements AutoCloseable
      * @param ready   whether the server accepts clients (false while starting and draining).
      * @param refusing why the WebSocket edge turns new clients away right now (connection limit, accept failing), or
      *                null.
-     * @param stall   the core's stall reason, or null while it is live.
+     * @param stall   why the router cannot do its job — the core's stall, a failed journal — or null while it can.
      */
     HealthEndpoint(final HttpEndpointServer.Context http, final BooleanSupplier live, final BooleanSupplier ready,
         final Supplier<String> refusing, final Supplier<String> stall)

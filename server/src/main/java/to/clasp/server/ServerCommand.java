@@ -11,6 +11,9 @@ import io.aeron.driver.ThreadingMode;
 import to.clasp.transport.aeron.AeronEdge;
 import to.clasp.transport.aeron.DriverOptions;
 import to.clasp.transport.aeron.IdleStrategies;
+import to.clasp.transport.mqtt.MqttBridge;
+import to.clasp.transport.mqtt.MqttEdge;
+import to.clasp.transport.osc.OscEdge;
 import to.clasp.transport.ws.WebSocketEdge;
 
 import java.time.Duration;
@@ -153,6 +156,44 @@ public final class ServerCommand implements Callable<Integer>
             "are deleted (default: ${DEFAULT-VALUE}).")
     Duration journalRetention;
 
+    @Option(names = "--journal-events",
+        description = "Also journal every PUBLISH the router forwards (events, streams, gestures, timelines; not " +
+            "P2P signalling), so REPLAY returns them. Default: only state changes are journaled.")
+    boolean journalEvents;
+
+    // ---- MQTT and OSC edges (docs/operations.md § MQTT, § OSC) ----
+
+    @Option(names = "--mqtt-port", paramLabel = "PORT", converter = Converters.Port.class,
+        description = "Also run an MQTT 3.1.1/5.0 broker on this TCP port (1883 is MQTT's); 0 picks a free one " +
+            "(default: off).")
+    Integer mqttPort;
+
+    @Option(names = "--mqtt-namespace", paramLabel = "PREFIX", defaultValue = MqttEdge.Context.NAMESPACE_DEFAULT,
+        description = "CLASP prefix of MQTT topics: topic a/b is address PREFIX/a/b; \"\" maps topics to the root " +
+            "(default: ${DEFAULT-VALUE}).")
+    String mqttNamespace;
+
+    // Comma-split so a configuration file's array (and --print-config's joined value) reads back the same: a value
+    // that starts with mqtt:// begins a bridge, the values after it are that bridge's filters.
+    @Option(names = "--mqtt-bridge", paramLabel = "URL[,FILTER...]", split = ",",
+        description = "Connect to an existing MQTT broker, mqtt://[user:pass@]host:port, and mirror its topics " +
+            "(the filters, default #) into the MQTT namespace and back. Repeatable (default: none).")
+    java.util.List<String> mqttBridges = new java.util.ArrayList<>();
+
+    @Option(names = "--osc-port", paramLabel = "PORT", converter = Converters.Port.class,
+        description = "Also take OSC messages and bundles on this UDP port (8000 is usual); 0 picks a free one " +
+            "(default: off).")
+    Integer oscPort;
+
+    @Option(names = "--osc-namespace", paramLabel = "PREFIX", defaultValue = OscEdge.Context.NAMESPACE_DEFAULT,
+        description = "CLASP prefix of OSC addresses: /x/y is PREFIX/x/y (default: ${DEFAULT-VALUE}).")
+    String oscNamespace;
+
+    @Option(names = "--osc-send", paramLabel = "HOST:PORT=PATTERN", split = ",",
+        description = "Send CLASP updates matching PATTERN to HOST:PORT as OSC messages (from the OSC port when it " +
+            "is on). Repeatable, or several separated by commas (default: none).")
+    java.util.List<String> oscTargets = new java.util.ArrayList<>();
+
     // ---- Overload, admission and liveness (docs/operations.md, "Overload and hostile clients") ----
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
@@ -264,6 +305,13 @@ public final class ServerCommand implements Callable<Integer>
         }
         ShutdownSignals.onReload(serverSecurity::reload);
         ShutdownSignals.awaitTermination(server);
+        final String journalFailure = server.journalFailure();
+        if (null != journalFailure)
+        {
+            // Writes were refused (and some ACKs answered with errors) since the failure: not a clean run.
+            System.err.println("clasp server: stopped after a journal failure: " + journalFailure);
+            return 1;
+        }
         return 0;
     }
 
@@ -307,11 +355,36 @@ public final class ServerCommand implements Callable<Integer>
             durable = new to.clasp.journal.DurableState.Context()
                 .directory(dataDir)
                 .snapshotIntervalNs(snapshotInterval.toNanos())
-                .retentionNs(journalRetention.toNanos());
+                .retentionNs(journalRetention.toNanos())
+                .journalEvents(journalEvents);
             durable.journal().fsync(fsync).fsyncIntervalNs(fsyncInterval.toNanos());
+        }
+        MqttEdge.Context mqtt = null;
+        if (mqttPort != null)
+        {
+            mqtt = new MqttEdge.Context().host(host).port(mqttPort).namespace(mqttNamespace)
+                // A persistent session whose client is away keeps its CLASP session alive through the idle timeout.
+                .offlineKeepAliveMs(idleTimeout.toMillis() / 2);
+        }
+        final java.util.List<MqttBridge.Context> bridges = new java.util.ArrayList<>();
+        for (final String spec : bridgeSpecs())
+        {
+            bridges.add(MqttBridge.Context.parse(spec).namespace(mqttNamespace));
+        }
+        OscEdge.Context osc = null;
+        if (oscPort != null || !oscTargets.isEmpty())
+        {
+            osc = new OscEdge.Context().host(host).port(oscPort == null ? 0 : oscPort).namespace(oscNamespace);
+            for (final String target : oscTargets)
+            {
+                osc.target(OscEdge.Context.Target.parse(target));
+            }
         }
         return new ClaspServer.Context()
             .durable(durable)
+            .mqtt(mqtt)
+            .mqttBridges(bridges)
+            .osc(osc)
             .coreOnAeron(coreThread() == CoreThread.AERON)
             .router(router)
             .edge(edge)
@@ -406,7 +479,8 @@ public final class ServerCommand implements Callable<Integer>
                 {"--fsync-interval", String.valueOf(fsyncInterval.toNanos() != 2_000_000L)},
                 {"--snapshot-interval", String.valueOf(snapshotInterval.toSeconds() != 60 ||
                     snapshotInterval.getNano() != 0)},
-                {"--journal-retention", String.valueOf(!journalRetention.equals(Duration.ofHours(24)))}};
+                {"--journal-retention", String.valueOf(!journalRetention.equals(Duration.ofHours(24)))},
+                {"--journal-events", String.valueOf(journalEvents)}};
             for (final String[] flag : durable)
             {
                 if (Boolean.parseBoolean(flag[1]))
@@ -427,6 +501,7 @@ public final class ServerCommand implements Callable<Integer>
                 "Invalid value for option '--" + (upgradeTimeout.isZero() ? "upgrade" : "drain") + "-timeout': " +
                 "must be more than 0");
         }
+        validateAdapters(commandLine);
         if (host.isBlank())
         {
             throw new CommandLine.ParameterException(commandLine, "Invalid value for option '--host': empty");
@@ -437,6 +512,66 @@ public final class ServerCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(commandLine,
                 "Invalid value for option '--name': 1..255 bytes of UTF-8");
         }
+    }
+
+    /** The MQTT and OSC flags: namespaces, bridge URLs and OSC targets parse, or the flag is named in the error. */
+    private void validateAdapters(final CommandLine commandLine)
+    {
+        for (final String[] ns : new String[][] {{"--mqtt-namespace", mqttNamespace}, {"--osc-namespace", oscNamespace}})
+        {
+            if (!ns[1].isEmpty() && (!to.clasp.address.AddressRules.isValidAddress(ns[1]) || ns[1].endsWith("/")))
+            {
+                throw new CommandLine.ParameterException(commandLine, "Invalid value for option '" + ns[0] + "': '" +
+                    ns[1] + "' is not \"\" or a CLASP address such as /mqtt");
+            }
+        }
+        if (!mqttBridges.isEmpty() && !mqttBridges.get(0).startsWith("mqtt://"))
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "Invalid value for option '--mqtt-bridge': '" + mqttBridges.get(0) + "' is not mqtt://host:port");
+        }
+        for (final String spec : bridgeSpecs())
+        {
+            try
+            {
+                MqttBridge.Context.parse(spec).namespace(mqttNamespace).conclude();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(commandLine,
+                    "Invalid value for option '--mqtt-bridge': " + ex.getMessage());
+            }
+        }
+        for (final String target : oscTargets)
+        {
+            try
+            {
+                OscEdge.Context.Target.parse(target);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(commandLine,
+                    "Invalid value for option '--osc-send': " + ex.getMessage());
+            }
+        }
+    }
+
+    /** @return one {@code URL,FILTER,...} per bridge, regrouped from the comma-split values. */
+    private java.util.List<String> bridgeSpecs()
+    {
+        final java.util.List<String> specs = new java.util.ArrayList<>();
+        for (final String value : mqttBridges)
+        {
+            if (value.startsWith("mqtt://") || specs.isEmpty())
+            {
+                specs.add(value);
+            }
+            else
+            {
+                specs.set(specs.size() - 1, specs.get(specs.size() - 1) + "," + value);
+            }
+        }
+        return specs;
     }
 
     /** The flag converters: each rejects a bad value with a message picocli prints on one line. */

@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer>
 {
     @Parameters(paramLabel = "SCENARIO", arity = "0..*",
-        description = "throughput, flood, latency, fanout, connections, storm, churn (default: all but churn, which " +
-            "needs --fanout-rate).")
+        description = "throughput, flood, latency, fanout, connections, storm, churn, ack (default: all but churn, " +
+            "which needs --fanout-rate, and ack: QoS-1 SET to ACK latency at --latency-rate, for --data-dir-per-run).")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--targets", split = ",", paramLabel = "T",
@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer>
     List<String> targets = new ArrayList<>(List.of("clasp-ws"));
 
     @Option(names = "--kinds", split = ",", paramLabel = "K",
-        description = "CLASP message kinds: publish, set (default: publish,set).")
+        description = "CLASP message kinds: publish, set, set_confirmed (QoS 1, each ACKed) (default: publish,set).")
     List<String> kinds = new ArrayList<>(List.of("publish", "set"));
 
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "10",
@@ -283,8 +283,8 @@ public final class BenchCommand implements Callable<Integer>
                         options.tls != null && !target.supportsTls(scenario) ? " with --tls" : "");
                     continue;
                 }
-                final List<MessageKind> runKinds = target.hasKinds() && scenario.hasMessageKind() ?
-                    kindList : java.util.Collections.singletonList(null);
+                final List<MessageKind> runKinds = scenario == Scenario.ACK ? List.of(MessageKind.SET_CONFIRMED) :
+                    target.hasKinds() && scenario.hasMessageKind() ? kindList : java.util.Collections.singletonList(null);
                 for (final MessageKind kind : runKinds)
                 {
                     final ScenarioResult r = runOne(target, scenario, kind, settings, options, nextPort++, dir,
@@ -379,9 +379,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             list.add(Scenario.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         }
-        // The churn scenario only runs when named: it needs a paced fan-out (--fanout-rate) to compare with.
-        return list.isEmpty() ?
-            java.util.Arrays.stream(Scenario.values()).filter(s -> s != Scenario.CHURN).toList() : list;
+        // The churn scenario only runs when named: it needs a paced fan-out (--fanout-rate) to compare with. So does
+        // the ack scenario: it is about a router with a data directory (--data-dir-per-run).
+        return list.isEmpty() ? java.util.Arrays.stream(Scenario.values())
+            .filter(s -> s != Scenario.CHURN && s != Scenario.ACK).toList() : list;
     }
 
     private Map<String, Object> settingsMap(final String started, final List<Scenario> scenarioList)

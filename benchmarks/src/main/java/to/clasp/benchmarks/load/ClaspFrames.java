@@ -28,9 +28,11 @@ public final class ClaspFrames
     private final int[] payloadOffsets;
     private final int payloadSize;
     private String token;
+    private final boolean confirmed;
 
     /**
-     * @param kind        SET (QoS Fire, so the router sends no ACK) or event PUBLISH (no timestamp field).
+     * @param kind        SET (QoS Fire, so the router sends no ACK), SET_CONFIRMED (QoS Confirm: one ACK each) or event
+     *                    PUBLISH (no timestamp field).
      * @param payloadSize bytes of the BYTES value, at least {@link Payload#MIN_SIZE}.
      * @param topics      how many topics to prepare.
      */
@@ -50,6 +52,7 @@ public final class ClaspFrames
             throw new IllegalArgumentException("payload size must be " + Payload.MIN_SIZE + "..60000: " + payloadSize);
         }
         this.payloadSize = payloadSize;
+        this.confirmed = kind == MessageKind.SET_CONFIRMED;
         messages = new byte[topics][];
         payloadOffsets = new int[topics];
         // Canonical BYTES value: type byte, u16 length, the payload (zeros until patched).
@@ -61,14 +64,21 @@ public final class ClaspFrames
         {
             final byte[] address = (PREFIX + t).getBytes(StandardCharsets.UTF_8);
             final UnsafeBuffer a = new UnsafeBuffer(address);
-            final int length = kind == MessageKind.SET ?
-                SetEncoder.encode(frame, 0, Qos.FIRE, a, 0, address.length, value, 0, value.capacity(), 0, 0, 0) :
+            final int length = kind != MessageKind.PUBLISH ?
+                SetEncoder.encode(frame, 0, confirmed ? Qos.CONFIRM : Qos.FIRE, a, 0, address.length, value, 0,
+                    value.capacity(), 0, 0, 0) :
                 PublishEncoder.encode(frame, 0, Qos.FIRE, SignalType.EVENT, 0, a, 0, address.length, 1,
                     value, 0, value.capacity(), null, false, 0, false, 0, false, 0);
             messages[t] = wrap(frame, length, webSocket);
             // Both encodings end with the value when no revision, TTL, timestamp or id is asked for.
             payloadOffsets[t] = messages[t].length - payloadSize;
         }
+    }
+
+    /** @return whether each message is answered with an ACK (the sender records its times to match them). */
+    public boolean confirmed()
+    {
+        return confirmed;
     }
 
     /** HELLO naming the generator, no token. */

@@ -17,7 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClaspInbound
 {
+    /** Confirmed SETs that may await their ACK at once (beyond it the oldest times are overwritten: counted lost). */
+    private static final int ACK_QUEUE = 1 << 17;
+
     private final Receiver receiver;
+    // Times of confirmed SETs sent and not yet ACKed, in send order (the router answers a session's writes in that
+    // order): one sending thread adds, the I/O thread takes. A ring of two arrays: no object per message.
+    private final long[] ackIntendedNs = new long[ACK_QUEUE];
+    private final long[] ackSentNs = new long[ACK_QUEUE];
+    private final java.util.concurrent.atomic.AtomicLong acksExpected = new java.util.concurrent.atomic.AtomicLong();
+    private long acksTaken;
     private final AtomicLong errors;
     private final FrameDecoder decoder = new FrameDecoder();
     final CompletableFuture<Void> welcomed = new CompletableFuture<>();
@@ -57,6 +66,12 @@ final class ClaspInbound
                     pong.complete(null);
                 }
                 return;
+            case MessageType.ACK:
+                if (decoder.ack().hasRevision())
+                {
+                    onSetAck();
+                }
+                return;
             case MessageType.ERROR:
                 errors.incrementAndGet();
                 return;
@@ -68,6 +83,32 @@ final class ClaspInbound
             final int at = value.contentOffset();
             receiver.onMessage(Payload.intendedNs(value.buffer(), at), Payload.sentNs(value.buffer(), at));
         }
+    }
+
+    /**
+     * Sending thread, before a confirmed SET goes out: its times, for the ACK that answers it.
+     */
+    void expectAck(final long intendedNs, final long sentNs)
+    {
+        final long n = acksExpected.get();
+        final int i = (int)(n & (ACK_QUEUE - 1));
+        ackIntendedNs[i] = intendedNs;
+        ackSentNs[i] = sentNs;
+        acksExpected.lazySet(n + 1);
+    }
+
+    /** I/O thread: the ACK of the oldest confirmed SET not yet ACKed is a delivery, timed from that SET. */
+    private void onSetAck()
+    {
+        final long expected = acksExpected.get();
+        if (acksTaken >= expected)
+        {
+            errors.incrementAndGet(); // an ACK nobody waits for
+            return;
+        }
+        acksTaken = Math.max(acksTaken, expected - ACK_QUEUE);
+        final int i = (int)(acksTaken++ & (ACK_QUEUE - 1));
+        receiver.onMessage(ackIntendedNs[i], ackSentNs[i]);
     }
 
     /**

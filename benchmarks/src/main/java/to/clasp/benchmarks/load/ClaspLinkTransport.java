@@ -142,6 +142,13 @@ public final class ClaspLinkTransport implements Transport
             pong.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
 
+        public java.util.concurrent.CompletableFuture<?> roundTrip()
+        {
+            final java.util.concurrent.CompletableFuture<Void> pong = clasp.expectPong();
+            sendBytes(PING);
+            return pong;
+        }
+
         private void sendBytes(final byte[] frame)
         {
             if (!link.send(new UnsafeBuffer(frame), 0, frame.length))
@@ -152,6 +159,10 @@ public final class ClaspLinkTransport implements Transport
 
         public void send(final int topic, final long intendedNs, final long sentNs)
         {
+            if (frames.confirmed())
+            {
+                clasp.expectAck(intendedNs, sentNs);
+            }
             final byte[] message = frames.message(topic);
             scratch.putBytes(0, message);
             Payload.write(scratch, frames.payloadOffset(topic), intendedNs, sentNs);

@@ -199,6 +199,14 @@ public final class ClaspWsTransport implements Transport
             pong.get(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
 
+        public CompletableFuture<?> roundTrip()
+        {
+            final CompletableFuture<Void> pong = clasp.expectPong();
+            // Queued on the channel's loop behind everything the sending thread wrote.
+            raw.writeAndFlush(Unpooled.wrappedBuffer(PING));
+            return pong;
+        }
+
         public boolean writable()
         {
             return channel.isWritable();
@@ -206,6 +214,10 @@ public final class ClaspWsTransport implements Transport
 
         public void send(final int topic, final long intendedNs, final long sentNs)
         {
+            if (frames.confirmed())
+            {
+                clasp.expectAck(intendedNs, sentNs);
+            }
             final byte[] message = frames.message(topic);
             if (batch == null)
             {

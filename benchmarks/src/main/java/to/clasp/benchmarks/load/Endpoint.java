@@ -35,5 +35,14 @@ public interface Endpoint extends AutoCloseable
     /** Hand every queued message to the network. */
     void flush();
 
+    /**
+     * A round trip behind everything this connection has sent (CLASP PING → PONG, NATS PING → PONG, MQTT
+     * UNSUBSCRIBE → UNSUBACK): the returned future completes once the router has handled all of it, and on a
+     * subscriber once everything the router queued for it before the answer has arrived. The barrier that ends a run,
+     * instead of waiting a guessed time for the last deliveries. May be called from any thread after the sending
+     * thread's last {@link #flush()}.
+     */
+    java.util.concurrent.CompletableFuture<?> roundTrip();
+
     void close();
 }

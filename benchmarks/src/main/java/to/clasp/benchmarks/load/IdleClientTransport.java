@@ -230,6 +230,11 @@ public final class IdleClientTransport implements Transport
             throw new UnsupportedOperationException("idle clients do not publish");
         }
 
+        public CompletableFuture<?> roundTrip()
+        {
+            throw new UnsupportedOperationException("idle clients are not part of a delivery run");
+        }
+
         public void flush()
         {
         }

@@ -113,6 +113,22 @@ public final class MqttTransport implements Transport
             client.subscribe(topics[topic], 0).waitForCompletion(TIMEOUT_MS);
         }
 
+        /** UNSUBSCRIBE from a topic nobody uses: the UNSUBACK comes after every packet sent before it. */
+        public java.util.concurrent.CompletableFuture<?> roundTrip()
+        {
+            final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            try
+            {
+                client.unsubscribe("bench/barrier").waitForCompletion(TIMEOUT_MS);
+                done.complete(null);
+            }
+            catch (final MqttException ex)
+            {
+                done.completeExceptionally(ex);
+            }
+            return done;
+        }
+
         public void send(final int topic, final long intendedNs, final long sentNs)
         {
             final byte[] body = new byte[payloadSize];

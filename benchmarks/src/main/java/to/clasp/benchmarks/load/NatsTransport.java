@@ -103,6 +103,21 @@ public final class NatsTransport implements Transport
             connection.flush(TIMEOUT);
         }
 
+        public java.util.concurrent.CompletableFuture<?> roundTrip()
+        {
+            final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            try
+            {
+                connection.flush(TIMEOUT); // PING → PONG behind everything published
+                done.complete(null);
+            }
+            catch (final Exception ex)
+            {
+                done.completeExceptionally(ex);
+            }
+            return done;
+        }
+
         private Dispatcher dispatcher()
         {
             if (dispatcher == null)

@@ -86,6 +86,60 @@ public enum RouterTarget
             return scenario.hasMessageKind() && super.supports(scenario);
         }
     },
+    /** This router's MQTT edge: Paho publishers and subscribers, as against Mosquitto. */
+    CLASP_MQTT("clasp-mqtt")
+    {
+        List<String> command(final Options o, final int port, final Path dir) throws IOException
+        {
+            return AdapterTargets.withMqtt(CLASP_WS.command(o, port, dir), port);
+        }
+
+        Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
+        {
+            return AdapterTargets.mqtt(port, s);
+        }
+
+        Transport idleTransport(final Options o, final int port, final LoadSettings s)
+        {
+            return AdapterTargets.mqttIdle(port);
+        }
+    },
+    /** MQTT publishers (Paho) → CLASP WebSocket subscribers through one router. */
+    CLASP_MQTT_WS("clasp-mqtt-ws")
+    {
+        List<String> command(final Options o, final int port, final Path dir) throws IOException
+        {
+            return AdapterTargets.withMqtt(CLASP_WS.command(o, port, dir), port);
+        }
+
+        Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
+        {
+            return AdapterTargets.mqttToWs(port, s);
+        }
+
+        boolean supports(final Scenario scenario)
+        {
+            return scenario != Scenario.CONNECTIONS;
+        }
+    },
+    /** OSC senders (UDP) → CLASP WebSocket subscribers through one router. */
+    CLASP_OSC_WS("clasp-osc-ws")
+    {
+        List<String> command(final Options o, final int port, final Path dir) throws IOException
+        {
+            return AdapterTargets.withOsc(CLASP_WS.command(o, port, dir), port);
+        }
+
+        Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
+        {
+            return AdapterTargets.oscToWs(port, s);
+        }
+
+        boolean supports(final Scenario scenario)
+        {
+            return scenario != Scenario.CONNECTIONS;
+        }
+    },
     NATS("nats")
     {
         List<String> command(final Options o, final int port, final Path dir)
@@ -157,8 +211,8 @@ public enum RouterTarget
     /** Whether the scenario makes sense for this router and transport. */
     boolean supports(final Scenario scenario)
     {
-        // The churn clients are CLASP clients (over WebSocket, beside either CLASP transport).
-        return scenario != Scenario.CHURN || hasKinds();
+        // The churn clients are CLASP clients (over WebSocket, beside either CLASP transport); ACKs are CLASP's.
+        return (scenario != Scenario.CHURN && scenario != Scenario.ACK) || hasKinds();
     }
 
     /**
@@ -201,7 +255,8 @@ public enum RouterTarget
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown target '" + text + "' (clasp-ws, clasp-aeron, nats, mosquitto)");
+        throw new IllegalArgumentException("unknown target '" + text + "' (clasp-ws, clasp-aeron, clasp-mqtt, " +
+            "clasp-mqtt-ws, clasp-osc-ws, nats, mosquitto)");
     }
 
     /** Where the programs are and how the CLASP server is run. */

@@ -23,7 +23,13 @@ public enum Scenario
      */
     STORM,
     /** The fan-out scenario while other clients subscribe and unsubscribe ({@link SubscribeChurn}). */
-    CHURN;
+    CHURN,
+    /**
+     * 1 publisher sends SETs at QoS Confirm at a fixed rate on an intended-time schedule; latency from each SET to its
+     * ACK — with {@code --data-dir} and {@code --fsync always|batch} the router sends the ACK once the write is on disk
+     * (CLASP only; {@link MessageKind#SET_CONFIRMED}).
+     */
+    ACK;
 
     /** Whether the scenario sends messages (and so has CLASP message kinds and latency plots). */
     public boolean hasMessageKind()

@@ -30,8 +30,13 @@ public final class ScenarioResult
     public long delivered;
     public double sentPerSecond;
     public double deliveredPerSecond;
-    /** Over the whole run after draining: sent × subscribers − delivered (conflated, dropped or still queued). */
+    /**
+     * Over the whole run, after the end-of-run round-trip barrier: sent × subscribers − delivered (conflated or
+     * dropped by the router; still queued only when the barrier timed out).
+     */
     public long lost;
+    /** Why the end-of-run barrier's round trips were not all answered (a connection closed, no answer in time). */
+    public String barrierFailure;
     /** Times the windowed sender waited over a second for deliveries and gave up on the missing ones. */
     public long stalls;
     public long errors;

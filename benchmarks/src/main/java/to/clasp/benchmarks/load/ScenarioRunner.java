@@ -23,7 +23,11 @@ public final class ScenarioRunner
 {
     private static final int MAX_BATCH = 256;
     private static final long STALL_NS = 1_000_000_000L;
-    private static final long DRAIN_NS = 5_000_000_000L;
+    /**
+     * Longest wait for the end-of-run barrier's round trips: only a router that stopped answering takes it; a slow
+     * one is waited for (what it still delivers is not "lost").
+     */
+    private static final long BARRIER_TIMEOUT_NS = 120_000_000_000L;
     private static final int CONNECT_THREADS = 8;
     private static final int STORM_WARMUP_CLIENTS = 1_000;
 
@@ -73,6 +77,8 @@ public final class ScenarioRunner
                 return storm();
             case LATENCY:
                 return flow(scenario, 1, 1, settings.latencyRate, settings.window);
+            case ACK:
+                return flow(scenario, 1, 0, settings.latencyRate, settings.window);
             case FANOUT:
                 return flow(scenario, 1, settings.subscribers, settings.fanoutRate, settings.fanoutWindow);
             case CONNECTIONS:
@@ -92,6 +98,9 @@ public final class ScenarioRunner
         result.targetRate = rate > 0 ? rate : null;
         result.window = rate > 0 || window == 0 ? null : window;
         final Measurement m = new Measurement();
+        // In the ack scenario the publisher's own ACKs are what is delivered (one per message) and timed.
+        final boolean acked = scenario == Scenario.ACK;
+        final int perMessage = acked ? 1 : subscriberCount;
         final List<Endpoint> subscribers = new ArrayList<>();
         final List<Endpoint> publishers = new ArrayList<>();
         final long errorsBefore = transport.errors();
@@ -109,15 +118,15 @@ public final class ScenarioRunner
             }
             for (int i = 0; i < publisherCount; i++)
             {
-                publishers.add(transport.connect(Receiver.NONE));
+                publishers.add(transport.connect(acked ? m : Receiver.NONE));
             }
             // Each subscribeAll() above returned after a round trip: the router has every subscription.
-            final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, subscriberCount, rate, window);
+            final Sender sender = new Sender(publishers.toArray(new Endpoint[0]), m, perMessage, rate, window);
             final String label = label(scenario);
             final WelcomeProbe probe = scenario == Scenario.FLOOD ?
                 new WelcomeProbe(probes == null ? transport : probes) : null;
             try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
-                progressLine(label, second, sender, m, subscriberCount)))
+                progressLine(label, second, sender, m, perMessage)))
             {
                 if (probe != null)
                 {
@@ -132,7 +141,13 @@ public final class ScenarioRunner
                     probe.stop(result);
                 }
             }
-            drain(m, sender.sent * subscriberCount);
+            result.barrierFailure = awaitDeliveries(publishers, subscribers);
+            if (acked && null == result.barrierFailure)
+            {
+                // A PONG is never held, but the ACKs of journaled writes may be (until their record is on disk);
+                // a session's ACKs come in order, so the run ends when the last one has arrived.
+                result.barrierFailure = awaitCount(m, sender.sent);
+            }
             m.fromIntended.interval(); // take the last partial second into the totals
             m.fromSent.interval();
             m.pacingLag.interval();
@@ -141,9 +156,9 @@ public final class ScenarioRunner
             result.delivered = sender.deliveredAtEnd - sender.deliveredAtStart;
             result.sentPerSecond = result.sent / result.measuredSeconds;
             result.deliveredPerSecond = result.delivered / result.measuredSeconds;
-            result.lost = Math.max(0, sender.sent * subscriberCount - m.delivered());
+            result.lost = Math.max(0, sender.sent * perMessage - m.delivered());
             result.deliveryRatio = sender.sent == 0 ? null :
-                (double)Math.min(m.delivered(), sender.sent * subscriberCount) / (sender.sent * subscriberCount);
+                (double)Math.min(m.delivered(), sender.sent * perMessage) / (sender.sent * perMessage);
             result.stalls = sender.stalls;
             result.routerCpuPercent = sender.routerCpuPercent;
             result.generatorCpuPercent = sender.generatorCpuPercent;
@@ -163,25 +178,63 @@ public final class ScenarioRunner
         return result;
     }
 
-    /** Wait until every message has arrived, or nothing more has arrived for a second, or five seconds passed. */
-    private static void drain(final Measurement m, final long expected) throws InterruptedException
+    /**
+     * The end-of-run barrier: a round trip on each publisher after its last message (the router has then handled
+     * everything it sent and queued the deliveries), then one on each subscriber (its answer is queued behind those
+     * deliveries, so once it arrives they all have). What has not arrived then was lost, however slow the machine.
+     *
+     * @return null, or why a round trip failed (a connection closed, no answer within {@link #BARRIER_TIMEOUT_NS}).
+     */
+    private static String awaitDeliveries(final List<Endpoint> publishers, final List<Endpoint> subscribers)
     {
-        final long deadline = System.nanoTime() + DRAIN_NS;
-        long last = -1;
-        long lastChange = System.nanoTime();
-        while (m.delivered() < expected && System.nanoTime() < deadline)
+        final long deadline = System.nanoTime() + BARRIER_TIMEOUT_NS;
+        final String publishersFailed = roundTrips(publishers, deadline);
+        return publishersFailed != null ? "publisher: " + publishersFailed : roundTrips(subscribers, deadline);
+    }
+
+    /** Wait until {@code expected} messages were delivered; null, or why not within {@link #BARRIER_TIMEOUT_NS}. */
+    private static String awaitCount(final Measurement m, final long expected) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + BARRIER_TIMEOUT_NS;
+        while (m.delivered() < expected)
         {
-            final long now = m.delivered();
-            if (now != last)
+            if (System.nanoTime() > deadline)
             {
-                last = now;
-                lastChange = System.nanoTime();
+                return "only " + m.delivered() + " of " + expected + " answers arrived";
             }
-            else if (System.nanoTime() - lastChange > STALL_NS)
+            Thread.sleep(1);
+        }
+        return null;
+    }
+
+    /** Round trips on all endpoints at once, each awaited until the shared deadline; null or why one failed. */
+    private static String roundTrips(final List<Endpoint> endpoints, final long deadline)
+    {
+        final List<java.util.concurrent.CompletableFuture<?>> answers = new ArrayList<>(endpoints.size());
+        try
+        {
+            for (final Endpoint e : endpoints)
             {
-                return;
+                answers.add(e.roundTrip());
             }
-            Thread.sleep(10);
+            for (final java.util.concurrent.CompletableFuture<?> answer : answers)
+            {
+                answer.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+        catch (final java.util.concurrent.ExecutionException ex)
+        {
+            return String.valueOf(ex.getCause());
+        }
+        catch (final Exception ex)
+        {
+            return ex.toString();
         }
     }
 

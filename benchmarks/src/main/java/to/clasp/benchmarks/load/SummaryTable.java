@@ -108,6 +108,17 @@ public final class SummaryTable
         all.add(new Figure("fanout", "p99 from intended (µs)", "%,.0f", r -> r.targetRate == null ? null :
             p(r.latencyFromIntended, 99)));
         all.addAll(accounting("fanout"));
+        // QoS-1 SET -> ACK (with --data-dir the ACK waits for the disk per --fsync).
+        all.add(new Figure("ack", "SETs/s", "%,.0f", r -> r.sentPerSecond));
+        all.add(new Figure("ack", "p50 SET to ACK from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 50)));
+        all.add(new Figure("ack", "p99 SET to ACK from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 99)));
+        all.add(new Figure("ack", "p99.9 SET to ACK from intended (µs)", "%,.1f",
+            r -> p(r.latencyFromIntended, 99.9)));
+        all.add(new Figure("ack", "max SET to ACK from intended (µs)", "%,.1f", r -> p(r.latencyFromIntended, 100)));
+        all.add(new Figure("ack", "p99 SET to ACK from sent (µs)", "%,.1f", r -> p(r.latencyFromSent, 99)));
+        all.add(new Figure("ack", "pacing lag p99 (µs)", "%,.1f", r -> p(r.pacingLag, 99)));
+        all.add(new Figure("ack", "router CPU (% of a core)", "%,.0f", r -> r.routerCpuPercent));
+        all.addAll(accounting("ack"));
         all.add(new Figure("churn", "subscribe + unsubscribe pairs/s", "%,.0f", r -> r.churnPairsPerSecond));
         all.add(new Figure("churn", "deliveries/s", "%,.0f", r -> r.deliveredPerSecond));
         all.add(new Figure("churn", "p50 from intended (µs)", "%,.0f", r -> p(r.latencyFromIntended, 50)));

@@ -82,6 +82,12 @@ class IntendedTimeAccountingTest
                     }
                 }
 
+                public java.util.concurrent.CompletableFuture<?> roundTrip()
+                {
+                    // Delivery is synchronous: everything sent has arrived.
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }
+
                 public void close()
                 {
                 }

@@ -1,5 +1,9 @@
 package to.clasp.server.cli;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,17 +31,22 @@ public final class PubCommand extends ClientCommand
     int run(final WebSocketClaspClient client) throws InterruptedException
     {
         final Object parsed = Values.parse(value, string);
-        final long acks = client.session().acksReceived();
-        client.set(address, parsed);
-        final int handled = awaitHandled(client);
-        if (handled != 0)
+        try
         {
-            return handled;
+            // The router answers a confirmed write with its ACK (with a data directory: once the write is on disk)
+            // or an ERROR naming the address; the client matches it to this write.
+            client.setConfirmed(address, parsed).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return 0;
         }
-        if (client.session().acksReceived() == acks)
+        catch (final ExecutionException ex)
         {
-            return fail("the router did not acknowledge the write");
+            return ex.getCause() instanceof TimeoutException ?
+                fail("the router did not acknowledge the write within " + timeout.toMillis() + " ms") :
+                fail("refused: " + ex.getCause().getMessage());
         }
-        return 0;
+        catch (final TimeoutException ex)
+        {
+            return fail("the router did not acknowledge the write within " + timeout.toMillis() + " ms");
+        }
     }
 }

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.edge.EdgeConnection;
@@ -33,17 +32,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *     <li>Inbound: each binary message (fragments already aggregated) is handed to {@link InboundPort#offer}
  *     straight from the Netty buffer through a reused flyweight. Text messages are ignored, pings answered.</li>
- *     <li>Back-pressure: when the core's ring is above its high-water mark after an offer (or refuses one), reading
- *     stops (auto-read off: the kernel's receive window then pushes back on the client) and resumes once the ring has
- *     drained to its low-water mark. A frame the ring refused is kept and offered first; frames already decoded from
- *     the last read wait in the pipeline's {@code FlowControlHandler}. Writes are not affected.</li>
+ *     <li>Back-pressure ({@link InboundGate}): when the core's ring is above its high-water mark after an offer (or
+ *     refuses one), reading stops (auto-read off: the kernel's receive window then pushes back on the client) and
+ *     resumes once the ring has drained to its low-water mark. A frame the ring refused is kept and offered first;
+ *     frames already decoded from the last read wait in the pipeline's {@code FlowControlHandler}. Writes are not
+ *     affected.</li>
  *     <li>Outbound: {@link #outboundReady()} (core thread) schedules at most one drain on the event loop; the drain
  *     writes every queued frame through a {@link FrameBatchWriter} and flushes once. It stops while the channel is
  *     unwritable and resumes on {@link #channelWritabilityChanged}.</li>
  * </ul>
  * All state except {@link #drainScheduled} is confined to the channel's event loop.
  */
-final class WebSocketConnection extends ChannelInboundHandlerAdapter implements EdgeConnection
+final class WebSocketConnection extends ChannelInboundHandlerAdapter implements EdgeConnection, InboundGate.Listener
 {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
@@ -59,19 +59,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final WebSocketServerHandshaker handshaker;
     private final String path;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final UnsafeBuffer inboundView = new UnsafeBuffer(0, 0);
+    private final ByteBufView inboundView = new ByteBufView();
     private final Runnable drainTask = this::drainFromTask;
-    private final Runnable resumeTask = this::resumeReading;
-    private final Runnable onRingDrained = () -> this.channel.eventLoop().execute(resumeTask);
-    private UnsafeBuffer fragmentedCopy;
-    /**
-     * Frames the ring refused (BACK_PRESSURED), retained in order until they are offered again: the first one, plus
-     * any the decoder had already produced from the same read. Usually empty (the host thread never sees a full
-     * ring).
-     */
-    private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>(2);
-    /** Reading is paused for the ring: auto-read is off until {@link #resumeReading()}. */
-    private boolean paused;
+    /** Usually passes frames straight to the ring (the host thread never sees a full ring). */
+    private InboundGate gate;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private OutboundQueue queue;
@@ -109,6 +100,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         this.writer = new FrameBatchWriter(ctx);
         this.queue = inboundPort.connect(this);
         this.connectionId = queue.connectionId();
+        this.gate = new InboundGate(inboundPort, channel.eventLoop(), this).connectionId(connectionId);
         final String subprotocol = handshaker.selectedSubprotocol();
         LOG.info("connect ws id={} remote={} path={} subprotocol={}",
             connectionId, remoteAddress, path, subprotocol == null ? "-" : subprotocol);
@@ -138,7 +130,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             closeTimeout.cancel(false);
         }
         writer.release();
-        releaseHeld();
+        gate.close();
         inboundPort.disconnect(id);
         LOG.info("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
     }
@@ -185,99 +177,28 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
             return;
         }
-        if (!held.isEmpty() || offer(content, length) == InboundPort.BACK_PRESSURED)
-        {
-            // Keep it (and, in order, any frame decoded after it from the same read) until the ring has room.
-            held.addLast(content.retain());
-        }
-        if (!held.isEmpty() || inboundPort.isBackPressured())
-        {
-            pauseReading();
-        }
-    }
-
-    /**
-     * @return the ring's answer; a refusal closes the connection here.
-     */
-    private int offer(final ByteBuf content, final int length)
-    {
-        final int result = inboundPort.offer(connectionId, wrap(content, length), 0, length);
-        if (result == InboundPort.REFUSED)
+        // A frame the ring cannot take now is kept (and any decoded after it) and reading pauses until it drained.
+        if (gate.offer(inboundView.wrap(content), 0, length) == InboundPort.REFUSED)
         {
             final boolean tooBig = length > inboundPort.maxFrameLength();
             initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() :
                 WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), tooBig ? "frame rejected" : "router shutting down");
         }
-        return result;
     }
 
-    private void pauseReading()
+    /** {@link InboundGate}: stop reading for the ring, or resume (not while closing: input is no longer wanted). */
+    public void readingPaused(final boolean paused)
     {
-        if (!paused)
+        if (paused || !closing)
         {
-            paused = true;
-            channel.config().setAutoRead(false);
-            inboundPort.whenDrained(onRingDrained);
-        }
-    }
-
-    /** Event loop: the ring drained to its low-water mark (or the router is closing). */
-    private void resumeReading()
-    {
-        if (!paused || connectionId < 0)
-        {
-            return;
-        }
-        ByteBuf next;
-        while (null != (next = held.peekFirst()))
-        {
-            if (!closing && offer(next, next.readableBytes()) == InboundPort.BACK_PRESSURED)
-            {
-                inboundPort.whenDrained(onRingDrained);
-                return;
-            }
-            held.pollFirst().release();
-        }
-        paused = false;
-        if (!closing)
-        {
-            channel.config().setAutoRead(true);
+            channel.config().setAutoRead(!paused);
         }
     }
 
-    private void releaseHeld()
+    /** {@link InboundGate}: a kept frame was refused when offered again: the router is shutting down. */
+    public void keptFrameRefused()
     {
-        ByteBuf b;
-        while (null != (b = held.pollFirst()))
-        {
-            b.release();
-        }
-    }
-
-    /**
-     * Point the reused flyweight at the message bytes without copying when the buffer exposes its memory (the usual
-     * case: a single direct or heap buffer); copy into a per-connection buffer only for composite buffers, which
-     * appear when a message arrived in fragments.
-     */
-    private UnsafeBuffer wrap(final ByteBuf content, final int length)
-    {
-        final int index = content.readerIndex();
-        if (content.hasMemoryAddress())
-        {
-            inboundView.wrap(content.memoryAddress() + index, length);
-            return inboundView;
-        }
-        if (content.hasArray())
-        {
-            inboundView.wrap(content.array(), content.arrayOffset() + index, length);
-            return inboundView;
-        }
-        if (fragmentedCopy == null || fragmentedCopy.capacity() < length)
-        {
-            fragmentedCopy = new UnsafeBuffer(new byte[Math.max(length, edgeContext.maxFrameLength())]);
-        }
-        content.getBytes(index, fragmentedCopy.byteArray(), 0, length);
-        return fragmentedCopy;
+        initiateClose(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "router shutting down");
     }
 
     private void onPeerClose(final CloseWebSocketFrame frame)

@@ -159,6 +159,14 @@ public final class WebSocketEdge implements AutoCloseable
     }
 
     /**
+     * @return the event loops of this edge; other edges (MQTT, OSC) run on its first loop, which hosts a shared core.
+     */
+    public EventLoopGroup eventLoopGroup()
+    {
+        return group;
+    }
+
+    /**
      * @return the configuration in use.
      */
     public Context context()

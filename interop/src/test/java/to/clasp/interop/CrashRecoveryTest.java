@@ -1,0 +1,316 @@
+package to.clasp.interop;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import to.clasp.client.ClaspClient;
+import to.clasp.client.ClaspException;
+import to.clasp.client.ClientOptions;
+import to.clasp.client.ReplayOptions;
+import to.clasp.transport.ws.WebSocketClaspClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@code kill -9} at random instants while the Java client writes QoS 1 SETs as fast as 12 000 a second (at least
+ * 10 000), against the built server jar with {@code --data-dir} (and a snapshot every second, so kills land in
+ * snapshots too). After each restart every param is read back and checked against what was sent:
+ * <ul>
+ *   <li>every ACKed write is there with the revision its ACK carried (or a later write to its address is);</li>
+ *   <li>what survived is a prefix of the writes in the order they were sent — one client on one connection, so the
+ *   journal holds them in that order — and every param has exactly the revision that prefix gives it: nothing lost in
+ *   the middle, nothing invented, revisions continuing across every restart;</li>
+ *   <li>under {@code --fsync batch} the lost writes are only the last ones before the kill (none ACKed), sent within
+ *   the last window plus the time a busy machine takes to hand them to the archive (bounded here at 1 s).</li>
+ * </ul>
+ * Rounds per level: {@code -Dclasp.crash.rounds} (5 in {@code ./clasp test}, about a minute for both levels on two
+ * cores; the issue's 20 with {@code mvn -B verify -pl interop -am -Dtest=CrashRecoveryTest -Dclasp.crash.rounds=20}).
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+final class CrashRecoveryTest
+{
+    private static final int ADDRESSES = 1_000;
+    private static final long TARGET_RATE = 12_000;
+    private static final long MIN_RATE = 10_000;
+    private static final long BATCH_LOSS_BOUND_NS = TimeUnit.SECONDS.toNanos(1);
+
+    @TempDir
+    Path tmp;
+
+    /** One SET the client sent. */
+    private static final class Write
+    {
+        final long seq;
+        final int address;
+        final long sentNs;
+        final CompletableFuture<Long> answer;
+        volatile long answeredNs;
+
+        Write(final long seq, final int address, final long sentNs, final CompletableFuture<Long> answer)
+        {
+            this.seq = seq;
+            this.address = address;
+            this.sentNs = sentNs;
+            this.answer = answer;
+            answer.whenComplete((r, t) -> answeredNs = System.nanoTime());
+        }
+
+        /** @return the ACKed revision, or -1 (not ACKed: refused, or the outcome is unknown). */
+        long ackedRevision()
+        {
+            return answer.isDone() && !answer.isCompletedExceptionally() ? answer.join() : -1;
+        }
+
+        /** @return whether the router refused it (an ERROR, not a lost connection): it changed nothing. */
+        boolean refused()
+        {
+            if (!answer.isCompletedExceptionally())
+            {
+                return false;
+            }
+            try
+            {
+                answer.join();
+                return false;
+            }
+            catch (final RuntimeException ex)
+            {
+                return ex.getCause() instanceof ClaspException && ((ClaspException)ex.getCause()).code() > 0;
+            }
+        }
+    }
+
+    private static int rounds()
+    {
+        return Integer.getInteger("clasp.crash.rounds", 5);
+    }
+
+    @Test
+    void underFsyncAlwaysEveryAckedWriteSurvivesKillMinus9WithItsRevision() throws Exception
+    {
+        run("always");
+    }
+
+    @Test
+    void underFsyncBatchOnlyTheLastUnackedWritesMayBeLost() throws Exception
+    {
+        run("batch");
+    }
+
+    private void run(final String fsync) throws Exception
+    {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final long[] revision = new long[ADDRESSES]; // what the router holds, as verified after the last restart
+        final long[] value = new long[ADDRESSES];
+        long nextSeq = 1;
+        long totalWrites = 0;
+        long totalLost = 0;
+        long totalSendingNs = 0;
+        long worstLossNs = 0;
+        try (ServerProcess server = ServerProcess.start("--data-dir", tmp.resolve("data-" + fsync).toString(),
+            "--fsync", fsync, "--snapshot-interval", "1s"))
+        {
+            for (int round = 1; round <= rounds(); round++)
+            {
+                final String context = fsync + " round " + round + " (seed " + seed + ", log " + server.log().length() +
+                    " chars in)";
+                final List<Write> writes = new ArrayList<>();
+                final long killAfterMs = 200 + random.nextInt(1_300);
+                final long startNs;
+                final long killNs;
+                final long roundStartMicros;
+                try (ClaspClient client = WebSocketClaspClient.create(server.url(),
+                    new ClientOptions().name("crash writer").reconnect(false).getTimeoutMs(30_000)))
+                {
+                    client.connect();
+                    roundStartMicros = client.routerTimeMicros() - TimeUnit.SECONDS.toMicros(1);
+                    startNs = System.nanoTime();
+                    final long killAtNs = startNs + TimeUnit.MILLISECONDS.toNanos(killAfterMs);
+                    final Thread killer = new Thread(() ->
+                    {
+                        LockSupport.parkNanos(killAtNs - System.nanoTime());
+                        try
+                        {
+                            server.kill();
+                        }
+                        catch (final InterruptedException ex)
+                        {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "killer");
+                    killer.start();
+                    // Open loop at the target rate: write i is due at start + i / rate, sent at once when late.
+                    long i = 0;
+                    while (killer.isAlive())
+                    {
+                        final long due = startNs + i * 1_000_000_000L / TARGET_RATE;
+                        final long wait = due - System.nanoTime();
+                        if (wait > 20_000)
+                        {
+                            LockSupport.parkNanos(wait);
+                            continue;
+                        }
+                        final int address = (int)(nextSeq % ADDRESSES);
+                        final CompletableFuture<Long> answer;
+                        try
+                        {
+                            answer = client.setConfirmed("/crash/" + address, nextSeq);
+                        }
+                        catch (final ClaspException gone)
+                        {
+                            break; // the connection is gone: the kill happened
+                        }
+                        writes.add(new Write(nextSeq++, address, System.nanoTime(), answer));
+                        i++;
+                    }
+                    killer.join();
+                    killNs = System.nanoTime();
+                    for (final Write w : writes)
+                    {
+                        try
+                        {
+                            w.answer.get(30, TimeUnit.SECONDS); // every future ends: ACK, ERROR or connection lost
+                        }
+                        catch (final ExecutionException ignore)
+                        {
+                            // refused or unknown: classified below
+                        }
+                    }
+                }
+                final long sendingNs = writes.isEmpty() ? 1 : writes.get(writes.size() - 1).sentNs - startNs;
+                final long rate = writes.size() * 1_000_000_000L / Math.max(1, sendingNs);
+                totalWrites += writes.size();
+                totalSendingNs += sendingNs;
+
+                server.note("kill -9 " + context + " after " + killAfterMs + " ms, " + writes.size() + " writes");
+                server.launch();
+                final long[] recoveredRevision = revision.clone();
+                final long[] recoveredValue = value.clone();
+                readBack(server, roundStartMicros, recoveredRevision, recoveredValue);
+
+                // The surviving prefix: the highest sequence number still there.
+                long prefix = 0;
+                for (int a = 0; a < ADDRESSES; a++)
+                {
+                    if (recoveredRevision[a] != revision[a])
+                    {
+                        prefix = Math.max(prefix, recoveredValue[a]);
+                    }
+                }
+                final long[] expectedRevision = revision.clone();
+                final long[] expectedValue = value.clone();
+                long lost = 0;
+                long firstLostNs = Long.MAX_VALUE;
+                for (final Write w : writes)
+                {
+                    if (w.refused())
+                    {
+                        continue;
+                    }
+                    final long acked = w.ackedRevision();
+                    if (w.seq <= prefix)
+                    {
+                        expectedRevision[w.address]++;
+                        expectedValue[w.address] = w.seq;
+                        if (acked > 0 && acked != expectedRevision[w.address])
+                        {
+                            fail(context + ": write " + w.seq + " was ACKed with revision " + acked + ", recovered as " +
+                                expectedRevision[w.address]);
+                        }
+                    }
+                    else
+                    {
+                        lost++;
+                        firstLostNs = Math.min(firstLostNs, w.sentNs);
+                        if (acked > 0)
+                        {
+                            fail(context + ": ACKed write " + w.seq + " (/crash/" + w.address + " revision " + acked +
+                                ") is missing after the restart; log " + server.log());
+                        }
+                    }
+                }
+                for (int a = 0; a < ADDRESSES; a++)
+                {
+                    assertEquals(expectedRevision[a], recoveredRevision[a], context + ": revision of /crash/" + a +
+                        " (surviving prefix " + prefix + ")");
+                    assertEquals(expectedValue[a], recoveredValue[a], context + ": value of /crash/" + a);
+                }
+                if ("batch".equals(fsync) && lost > 0)
+                {
+                    final long lossNs = killNs - firstLostNs;
+                    worstLossNs = Math.max(worstLossNs, lossNs);
+                    assertTrue(lossNs <= BATCH_LOSS_BOUND_NS, context + ": lost writes go back " +
+                        TimeUnit.NANOSECONDS.toMillis(lossNs) + " ms before the kill");
+                }
+                totalLost += lost;
+                final long[] ackNs = writes.stream().filter(w -> w.ackedRevision() > 0)
+                    .mapToLong(w -> w.answeredNs - w.sentNs).sorted().toArray();
+                if (ackNs.length > 0)
+                {
+                    System.out.printf("crash test --fsync %s round %d: %d writes in %d ms (%d/s), %d ACKed (p50 %.2f ms, " +
+                        "p99 %.2f ms, max %.2f ms), %d lost%n", fsync, round, writes.size(),
+                        TimeUnit.NANOSECONDS.toMillis(sendingNs), rate, ackNs.length, ackNs[ackNs.length / 2] / 1e6,
+                        ackNs[(int)(ackNs.length * 0.99)] / 1e6, ackNs[ackNs.length - 1] / 1e6, lost);
+                }
+                System.arraycopy(recoveredRevision, 0, revision, 0, ADDRESSES);
+                System.arraycopy(recoveredValue, 0, value, 0, ADDRESSES);
+            }
+            System.out.printf("crash test --fsync %s: %d rounds, %d writes, %d unACKed writes lost, lost writes " +
+                "reached back at most %d ms before the kill%n", fsync, rounds(), totalWrites, totalLost,
+                TimeUnit.NANOSECONDS.toMillis(worstLossNs));
+            // The load the issue asks for, over the whole level: the first round also warms the writer's JIT, so one
+            // slow round on a busy machine is not a fault; a level that never reached the rate tested too little.
+            final long levelRate = totalWrites * 1_000_000_000L / Math.max(1, totalSendingNs);
+            assertTrue(totalWrites < 1_000 || levelRate >= MIN_RATE,
+                fsync + ": wrote " + totalWrites + " at " + levelRate + "/s over " + rounds() + " rounds");
+            assertEquals(0, server.stop(), server.log());
+        }
+    }
+
+    /**
+     * Read every param back with a fresh client: the journal's entries since the round started (REPLAY, which
+     * carries revisions; the last entry per address is its state) over what was known before the round, each checked
+     * against the param's current value (GET).
+     */
+    private static void readBack(final ServerProcess server, final long sinceMicros, final long[] revisions,
+        final long[] values) throws Exception
+    {
+        try (ClaspClient client = WebSocketClaspClient.create(server.url(),
+            new ClientOptions().name("crash reader").reconnect(false).getTimeoutMs(30_000)))
+        {
+            client.connect();
+            final long entries = client.replay("/crash/*", ReplayOptions.all().from(sinceMicros).limit(100_000),
+                (address, v, revision, signal, t) ->
+                {
+                    final int a = Integer.parseInt(address.substring("/crash/".length()));
+                    revisions[a] = revision;
+                    values[a] = (Long)v;
+                }).get(60, TimeUnit.SECONDS);
+            assertTrue(entries < 100_000, "a round's writes fit one REPLAY");
+            final List<CompletableFuture<Object>> gets = new ArrayList<>();
+            for (int a = 0; a < ADDRESSES; a++)
+            {
+                gets.add(client.get("/crash/" + a).exceptionally(t -> null));
+            }
+            for (int a = 0; a < ADDRESSES; a++)
+            {
+                final Object current = gets.get(a).get(30, TimeUnit.SECONDS);
+                assertEquals(0 == revisions[a] ? null : (Object)values[a], current,
+                    "/crash/" + a + ": the state is the journal's last entry");
+            }
+        }
+    }
+}

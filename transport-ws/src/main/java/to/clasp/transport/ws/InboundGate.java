@@ -1,0 +1,191 @@
+package to.clasp.transport.ws;
+
+import java.util.concurrent.Executor;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableRingBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import to.clasp.edge.InboundPort;
+
+/**
+ * One connection's way into the core's inbound ring under {@link InboundPort}'s back-pressure contract, for a
+ * transport that can stop reading it (TCP: auto-read off): every frame is {@link InboundPort#offer offered}, never
+ * waited for. A frame the ring refuses for now is copied and kept, and so is every frame sent after it (order is the
+ * connection's); reading pauses while the ring is above its high-water mark or a frame is kept, and resumes once the
+ * core drained the ring to its low-water mark ({@link InboundPort#whenDrained}) and the kept frames are in — the
+ * hysteresis the WebSocket edge has. Kept frames are copies in one buffer per connection that grows only when used
+ * (frames decoded from the read in progress, plus the few a transport writes of its own accord).
+ * <p>
+ * Confined to one event loop: {@link #offer}, {@link #close} and the listener's calls all happen on it.
+ */
+public final class InboundGate
+{
+    /** What the gate asks of its transport. Called on the event loop. */
+    public interface Listener
+    {
+        /** Stop ({@code true}) or resume ({@code false}) reading the connection. Writes are never paused. */
+        void readingPaused(boolean paused);
+
+        /**
+         * A kept frame was refused for good when offered again ({@link InboundPort#REFUSED}: the router is closing or
+         * no longer knows the connection); the frames behind it are dropped. The transport closes the connection.
+         */
+        void keptFrameRefused();
+    }
+
+    /** Kept-frame capacity a connection holds on to after a pause; more is given back. */
+    private static final int RETAINED_CAPACITY = 64 * 1024;
+
+    private final InboundPort port;
+    private final Listener listener;
+    private final ExpandableRingBuffer kept = new ExpandableRingBuffer(0, ExpandableRingBuffer.MAX_CAPACITY, false);
+    private final Runnable resumeTask = this::onDrained;
+    private final Runnable drainedCallback;
+    private final ExpandableRingBuffer.MessageConsumer offerKept = this::offerKept;
+    private long connectionId = -1;
+    private boolean paused;
+    private boolean awaitingDrain;
+    private boolean closed;
+    private int keptResult;
+
+    /**
+     * @param loop the connection's event loop, where the gate resumes after the ring drained.
+     */
+    public InboundGate(final InboundPort port, final Executor loop, final Listener listener)
+    {
+        this.port = port;
+        this.listener = listener;
+        this.drainedCallback = () -> loop.execute(resumeTask);
+    }
+
+    /** The connection the frames are for ({@code OutboundQueue.connectionId()} from {@link InboundPort#connect}). */
+    public InboundGate connectionId(final long id)
+    {
+        this.connectionId = id;
+        return this;
+    }
+
+    /**
+     * Hand one frame to the core, now or — when the ring is full, or frames are already kept — once it has room.
+     *
+     * @return {@link InboundPort#OFFERED} when the frame is in the ring or kept for it; {@link InboundPort#REFUSED}
+     *         when it never will be (too long for the ring, unknown connection, router closing, gate closed).
+     */
+    public int offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (closed)
+        {
+            return InboundPort.REFUSED;
+        }
+        if (!kept.isEmpty())
+        {
+            keep(buffer, offset, length);
+            return InboundPort.OFFERED;
+        }
+        final int result = port.offer(connectionId, buffer, offset, length);
+        if (result == InboundPort.BACK_PRESSURED)
+        {
+            keep(buffer, offset, length);
+            pause();
+            return InboundPort.OFFERED;
+        }
+        if (result == InboundPort.OFFERED && port.isBackPressured())
+        {
+            pause();
+        }
+        return result;
+    }
+
+    /**
+     * @return whether reading is paused for the ring now (a transport that starts reading a new connection for the
+     *         same session applies it there too).
+     */
+    public boolean isPaused()
+    {
+        return paused;
+    }
+
+    /** @return whether frames wait to be offered again. */
+    public boolean isKeeping()
+    {
+        return !kept.isEmpty();
+    }
+
+    /** Drop the kept frames and forget the pause; no listener call after this. Idempotent. */
+    public void close()
+    {
+        closed = true;
+        paused = false;
+        kept.reset(0);
+    }
+
+    private void keep(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!kept.append(buffer, offset, length))
+        {
+            // Beyond 1 GiB of kept frames something else is broken; the frame cannot be kept.
+            throw new IllegalStateException("inbound gate full: " + kept.size() + " bytes kept");
+        }
+    }
+
+    private void pause()
+    {
+        if (!paused)
+        {
+            paused = true;
+            listener.readingPaused(true);
+        }
+        awaitDrain();
+    }
+
+    private void awaitDrain()
+    {
+        if (!awaitingDrain)
+        {
+            awaitingDrain = true;
+            port.whenDrained(drainedCallback);
+        }
+    }
+
+    /** Event loop: the ring drained to its low-water mark (or the router is closing). */
+    private void onDrained()
+    {
+        awaitingDrain = false;
+        if (closed || !paused)
+        {
+            return;
+        }
+        keptResult = InboundPort.OFFERED;
+        kept.consume(offerKept, Integer.MAX_VALUE);
+        if (keptResult == InboundPort.BACK_PRESSURED)
+        {
+            awaitDrain();
+            return;
+        }
+        if (keptResult == InboundPort.REFUSED)
+        {
+            kept.reset(0);
+            paused = false;
+            listener.keptFrameRefused();
+            return;
+        }
+        if (kept.capacity() > RETAINED_CAPACITY)
+        {
+            kept.reset(0); // give back what a burst grew
+        }
+        if (port.isBackPressured())
+        {
+            awaitDrain();
+            return;
+        }
+        paused = false;
+        listener.readingPaused(false);
+    }
+
+    private boolean offerKept(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+    {
+        keptResult = port.offer(connectionId, buffer, offset, length);
+        return keptResult != InboundPort.BACK_PRESSURED && keptResult != InboundPort.REFUSED;
+    }
+}
