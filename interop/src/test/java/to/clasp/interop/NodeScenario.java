@@ -82,12 +82,25 @@ final class NodeScenario implements AutoCloseable
 
     static NodeScenario start(final String script, final String url, final String... args) throws IOException
     {
-        return start(40_000, script, url, args);
+        return start(java.util.Map.of(), 40_000, script, url, args);
     }
 
     /** As {@link #start(String, String, String...)} with the scenario's own watchdog set to {@code timeoutMs}. */
     static NodeScenario start(final long timeoutMs, final String script, final String url, final String... args)
         throws IOException
+    {
+        return start(java.util.Map.of(), timeoutMs, script, url, args);
+    }
+
+    /** {@link #start(String, String, String...)} with extra environment variables (e.g. NODE_EXTRA_CA_CERTS). */
+    static NodeScenario start(final java.util.Map<String, String> env, final String script, final String url,
+        final String... args) throws IOException
+    {
+        return start(env, 40_000, script, url, args);
+    }
+
+    static NodeScenario start(final java.util.Map<String, String> env, final long timeoutMs,
+        final String script, final String url, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of(
             "node", "--experimental-websocket", "--no-warnings", "scenarios/" + script + ".mjs", url));
@@ -98,6 +111,7 @@ final class NodeScenario implements AutoCloseable
             .directory(interopDir().toFile())
             .redirectError(stderr.toFile());
         builder.environment().put("SCENARIO_TIMEOUT_MS", String.valueOf(timeoutMs));
+        builder.environment().putAll(env);
         return new NodeScenario(script, builder.start(), stderr);
     }
 
@@ -128,7 +142,7 @@ final class NodeScenario implements AutoCloseable
         }
     }
 
-    /** The next event whose "event" field equals {@code type}; fails on an "error" event, EOF or timeout. */
+    /** The next event whose "event" field equals {@code type}; fails on another "error" event, EOF or timeout. */
     JsonNode await(final String type, final long timeoutMs) throws InterruptedException
     {
         return await(e -> type.equals(e.path("event").asText()), type, timeoutMs);
@@ -150,13 +164,13 @@ final class NodeScenario implements AutoCloseable
             {
                 fail(name + ": exited before '" + what + "'; events: " + all + diagnostics());
             }
+            if (match.test(event))
+            {
+                return event; // an "error" event too, when that is what the test waits for
+            }
             if ("error".equals(event.path("event").asText()))
             {
                 fail(name + ": scenario error " + event + diagnostics());
-            }
-            if (match.test(event))
-            {
-                return event;
             }
         }
     }

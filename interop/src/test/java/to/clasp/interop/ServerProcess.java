@@ -172,6 +172,16 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
+    /** Send SIGHUP (reload tokens and certificates). */
+    void hangUp() throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            fail("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL ({@code kill -9}): the process ends at once, whatever it was doing; waits until it is gone. */
     void kill() throws InterruptedException
     {
