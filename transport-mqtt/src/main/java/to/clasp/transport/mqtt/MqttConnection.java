@@ -56,6 +56,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     private int state = AWAIT_CONNECT;
     private boolean v5;
     private MqttSession session;
+    /** A session of the same client id opened with another token: ended once the core accepts this one's. */
+    private MqttSession replacing;
     private MqttSession.Will will;
     private boolean cleanStart;
     private String assignedClientId;
@@ -417,8 +419,23 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
                 new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
 
+        final byte[] password = m.variableHeader().hasPassword() ? m.payload().passwordInBytes() : null;
         final MqttSession existing = edge.session(clientId);
-        if (existing != null)
+        if (existing != null && !existing.hasEnded() && !existing.tokenMatches(password))
+        {
+            // Another token: the session is not this client's to resume or end unless the core accepts its token, so
+            // the old session is taken over only after WELCOME (accepted()), and a refused CONNECT leaves it alone.
+            replacing = existing;
+        }
+        else if (existing != null && !cleanStart && existing.isRestoring() && existing.connection() == null)
+        {
+            // Its session is being restored after a restart: CONNACK (Session Present) once the core accepted it.
+            session = existing;
+            state = AWAIT_CORE;
+            existing.attach(this);
+            return;
+        }
+        else if (existing != null)
         {
             final MqttConnection old = existing.connection();
             if (old != null && old != this)
@@ -455,8 +472,32 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
         countedPending = true;
         state = AWAIT_CORE;
         session = new MqttSession(edge, clientId, grantedExpiry);
+        if (replacing == null)
+        {
+            edge.addSession(session);
+        }
+        session.start(this, password);
+    }
+
+    /** The core accepted another token for a client id whose session exists: the old session ends (takeover). */
+    private void replaceSession()
+    {
+        final MqttSession old = replacing;
+        replacing = null;
+        final MqttConnection oc = old.connection();
+        if (oc != null && oc != this)
+        {
+            final MqttSession.Will oldWill = oc.will;
+            oc.will = null;
+            oc.disconnect(0x8E, MqttMetrics.Disconnect.SESSION_TAKEN_OVER);
+            old.connectionLost(oc, null);
+            if (oldWill != null)
+            {
+                old.publishWill(oldWill);
+            }
+        }
+        old.discard();
         edge.addSession(session);
-        session.start(this, m.variableHeader().hasPassword() ? m.payload().passwordInBytes() : null);
     }
 
     private static long intProperty(final MqttProperties properties, final int id, final long absent)
@@ -486,6 +527,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         finishPendingConnect();
+        if (replacing != null)
+        {
+            replaceSession();
+        }
         edge.metrics().connectAccepted();
         accept(sessionPresent);
     }
