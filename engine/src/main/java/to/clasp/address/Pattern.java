@@ -231,32 +231,58 @@ public final class Pattern
      * segmentCovers: {@code *} covers any literal but the empty one, {@code *}, and a glob with a non-star byte
      * (never empty); a literal covers only the same literal; a glob covers what it glob-matches, where a
      * {@code *} of a requested glob may only be swallowed by a {@code *} of the granted glob.
-     * O(|granted| × |requested|) time and space; runs at subscribe time only.
+     * O(|granted| × |requested|) time, O(|requested|) space (two rows of the table).
      */
     public static boolean covers(final Pattern granted, final Pattern requested)
+    {
+        return covers(granted, requested, new boolean[coversScratchLength(requested)]);
+    }
+
+    /**
+     * The scratch length {@link #covers(Pattern, Pattern, boolean[])} needs for {@code requested}; never more than
+     * {@code 2 * (MAX_SEGMENTS + 1)}.
+     */
+    public static int coversScratchLength(final Pattern requested)
+    {
+        return 2 * (requested.segmentCount + 1);
+    }
+
+    /** Most segments a valid pattern can have ({@code /a/a/.../a/} in {@link AddressRules#MAX_ADDRESS_LENGTH} bytes). */
+    public static final int MAX_SEGMENTS = AddressRules.MAX_ADDRESS_LENGTH / 2 + 1;
+
+    /**
+     * {@link #covers(Pattern, Pattern)} without allocating: {@code scratch} holds two rows of the table and must be
+     * at least {@link #coversScratchLength(Pattern) coversScratchLength(requested)} long (its contents are
+     * overwritten). For callers that check many SUBSCRIBEs against the same scopes (a session's scope checker).
+     */
+    public static boolean covers(final Pattern granted, final Pattern requested, final boolean[] scratch)
     {
         final int gn = granted.segmentCount;
         final int rn = requested.segmentCount;
         final int width = rn + 1;
-        final boolean[] c = new boolean[(gn + 1) * width];
-
-        // i == gn: only the empty requested suffix is covered.
-        c[gn * width + rn] = true;
-        for (int i = gn - 1; i >= 0; i--)
+        if (scratch.length < 2 * width)
         {
-            c[i * width + rn] = granted.kinds[i] == Segments.ANY && c[(i + 1) * width + rn];
+            throw new IllegalArgumentException("scratch too short: " + scratch.length + " < " + 2 * width);
         }
 
+        // Row i of C lives at offset (i & 1) * width; row i + 1 (already computed) at the other half.
+        // i == gn: only the empty requested suffix is covered.
+        int next = (gn & 1) * width;
+        java.util.Arrays.fill(scratch, next, next + width, false);
+        scratch[next + rn] = true;
+
         for (int i = gn - 1; i >= 0; i--)
         {
+            final int cur = (i & 1) * width;
             final byte gk = granted.kinds[i];
+            scratch[cur + rn] = gk == Segments.ANY && scratch[next + rn];
             for (int j = rn - 1; j >= 0; j--)
             {
                 final byte rk = requested.kinds[j];
                 final boolean value;
                 if (gk == Segments.ANY)
                 {
-                    value = c[(i + 1) * width + j] || c[i * width + j + 1];
+                    value = scratch[next + j] || scratch[cur + j + 1];
                 }
                 else if (rk == Segments.ANY)
                 {
@@ -264,13 +290,14 @@ public final class Pattern
                 }
                 else
                 {
-                    value = segmentCovers(granted, i, requested, j) && c[(i + 1) * width + j + 1];
+                    value = scratch[next + j + 1] && segmentCovers(granted, i, requested, j);
                 }
-                c[i * width + j] = value;
+                scratch[cur + j] = value;
             }
+            next = cur;
         }
 
-        return c[0];
+        return scratch[next];
     }
 
     private static boolean segmentCovers(final Pattern g, final int i, final Pattern r, final int j)

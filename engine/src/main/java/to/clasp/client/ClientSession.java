@@ -145,7 +145,8 @@ public final class ClientSession implements ClaspClient
         catch (final ExecutionException ex)
         {
             attempt.fail(ex.getCause());
-            throw new ClaspException("cannot connect: " + ex.getCause().getMessage(), ex.getCause());
+            final int code = ex.getCause() instanceof ClaspException ? ((ClaspException)ex.getCause()).code() : 0;
+            throw new ClaspException(code, "cannot connect: " + ex.getCause().getMessage(), ex.getCause());
         }
         catch (final InterruptedException ex)
         {
@@ -543,12 +544,22 @@ public final class ClientSession implements ClaspClient
             onWelcome(attempt, decoder.welcome());
             return;
         }
+        final boolean stale;
         synchronized (lock)
         {
-            if (attempt != current)
+            stale = attempt != current;
+        }
+        if (stale)
+        {
+            if (decoder.type() == MessageType.ERROR)
             {
-                return; // a frame from a link we have already given up on
+                // Before its WELCOME: the router refused the handshake (no, a wrong or an expired token: 300, 302;
+                // router full: 503). The connect fails with the router's code (nothing when already given up on).
+                final ErrorDecoder refusal = decoder.error();
+                attempt.fail(new ClaspException(refusal.code(), "router error " + refusal.code() + ": " +
+                    refusal.message(), null));
             }
+            return; // otherwise a frame from a link we have already given up on
         }
         switch (decoder.type())
         {
@@ -785,13 +796,15 @@ public final class ClientSession implements ClaspClient
         synchronized (lock)
         {
             lastError = ex;
-            failed = address != null && error.code() == 201 ? pendingGets.remove(address) : null;
+            // A miss (201) or an address the token may not read (301) ends the GETs waiting for it.
+            failed = address != null && (error.code() == 201 || error.code() == 301) ? pendingGets.remove(address) :
+                null;
             if (null != address && null != activeReplay && activeReplay.pattern.equals(address) &&
                 isReplayRefusal(error.code()))
             {
                 replay = activeReplay;
             }
-            else if (null != address && 201 != error.code())
+            else if (null != address && 201 != error.code() && null == failed)
             {
                 write = takePendingWrite(address);
             }

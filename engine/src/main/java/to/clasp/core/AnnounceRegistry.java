@@ -50,17 +50,41 @@ final class AnnounceRegistry
     private final LinkedHashMap<String, Definition> definitions = new LinkedHashMap<>();
     private final Replies replies;
     private final RouterMetrics metrics;
+    private final SessionAuth auth;
     private final ResultEncoder result = new ResultEncoder();
     private long lastTruncationLogNs;
 
-    AnnounceRegistry(final Replies replies, final RouterMetrics metrics)
+    AnnounceRegistry(final Replies replies, final RouterMetrics metrics, final SessionAuth auth)
     {
         this.replies = replies;
         this.metrics = metrics;
+        this.auth = auth;
     }
 
-    void onAnnounce(final Session s, final AnnounceDecoder announce, final DirectBuffer payload, final int qos)
+    /**
+     * Register the definitions. With auth, every entry's address needs write scope (announcing a signal is writing
+     * its definition); one that lacks it refuses the whole ANNOUNCE with {@code ERROR 301} naming it, and nothing is
+     * registered.
+     */
+    void onAnnounce(final Session s, final AnnounceDecoder announce, final DirectBuffer payload, final int qos,
+        final long nowNs)
     {
+        if (!s.scopes.writesEverything())
+        {
+            for (int i = 0, n = announce.count(); i < n; i++)
+            {
+                final SignalEntryDecoder e = announce.entry(i);
+                final String address = e.address();
+                if (AddressRules.isValidAddress(address) &&
+                    !s.scopes.allows(to.clasp.security.ScopeAction.WRITE, address))
+                {
+                    final byte[] bytes = address.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    auth.forbiddenWrite(s, qos, nowNs, "ANNOUNCE", new org.agrona.concurrent.UnsafeBuffer(bytes), 0,
+                        bytes.length);
+                    return;
+                }
+            }
+        }
         for (int i = 0, n = announce.count(); i < n; i++)
         {
             final SignalEntryDecoder e = announce.entry(i);
@@ -93,10 +117,13 @@ final class AnnounceRegistry
         final Pattern pattern = Pattern.compile(payload, patternOffset, patternLength);
         result.begin(replies.scratch(), 0, Qos.FIRE);
         int omitted = 0;
+        final boolean readsAll = s.scopes.readsEverything();
         for (final Definition d : definitions.values())
         {
-            if (pattern.matches(d.address) && (omitted > 0 || !result.addEntry(d.address, d.signal, d.datatype,
-                d.access)))
+            // Only definitions the session may read (with auth): a RESULT names no address it could not subscribe to.
+            if (pattern.matches(d.address) &&
+                (readsAll || s.scopes.allows(to.clasp.security.ScopeAction.READ, d.address)) &&
+                (omitted > 0 || !result.addEntry(d.address, d.signal, d.datatype, d.access)))
             {
                 omitted++; // keep counting, for the log line
             }

@@ -15,8 +15,9 @@ import to.clasp.state.WriteResult;
 
 /**
  * BUNDLE [better]: atomic. Every inner SET and PUBLISH is validated first (address, P2P target, lock, expected
- * revision — counting earlier writes in the same bundle — and capacity); if any fails, one ERROR 400 names the
- * failing address and nothing is applied. Otherwise all SETs are applied and broadcast in order, then all
+ * revision — counting earlier writes in the same bundle — capacity, and the session's write scopes); if any
+ * fails, one ERROR (400, or 301 for an entry outside the write scopes) names the failing address and nothing is
+ * applied. Otherwise all SETs are applied and broadcast in order, then all
  * PUBLISHes forwarded; the core is single-threaded, so nothing interleaves. Inner messages of other types are
  * ignored. A bundle timestamp in the future (router clock, µs) schedules it, at most
  * {@link Router.Context#maxBundleAheadMicros()} ahead; validation then happens when it runs. ACK{revision of the
@@ -42,12 +43,14 @@ final class BundleHandler
     private final int[] itemOffsets = new int[65536];
     private final int[] itemLengths = new int[65536];
     private final WriteResult result = new WriteResult();
+    private final SessionAuth auth;
 
     BundleHandler(final ParamHandler params, final PublishHandler publishes, final ParamStore store,
         final Replies replies, final SessionTable sessions, final TimerQueue timers, final RouterClock clock,
-        final long maxAheadMicros, final Journaling journaling)
+        final long maxAheadMicros, final Journaling journaling, final SessionAuth auth)
     {
         this.journaling = journaling;
+        this.auth = auth;
         this.params = params;
         this.publishes = publishes;
         this.store = store;
@@ -108,6 +111,12 @@ final class BundleHandler
                 final int al = set.addressLength();
                 final int earlier = earlierSets(payload, i, ao, al);
                 final int r = params.check(s, set, earlier, result);
+                if (ParamHandler.FORBIDDEN == r)
+                {
+                    // One forbidden entry refuses the whole bundle: nothing is applied.
+                    auth.forbiddenWrite(s, qos, nowNs, "BUNDLE SET", payload, ao, al);
+                    return;
+                }
                 if (ParamHandler.INVALID_ADDRESS == r)
                 {
                     reject(s, qos, nowNs, "bundle rejected: invalid address", payload, ao, al);
@@ -133,7 +142,13 @@ final class BundleHandler
             else if (MessageType.PUBLISH == item.type())
             {
                 final PublishDecoder pub = item.publish();
-                final int code = publishes.validate(pub);
+                final int code = publishes.validate(s, pub);
+                if (301 == code)
+                {
+                    auth.forbiddenWrite(s, qos, nowNs, "BUNDLE PUBLISH", payload, pub.addressOffset(),
+                        pub.addressLength());
+                    return;
+                }
                 if (0 != code)
                 {
                     reject(s, qos, nowNs, 200 == code ? "bundle rejected: invalid address" : "bundle rejected: " +

@@ -39,6 +39,8 @@ final class ParamHandler
      * failed after the room check): its writer gets ERROR 503, never an ACK.
      */
     static final int NOT_JOURNALED = -2;
+    /** {@link #check} code for an entry outside the session's write scopes (ERROR 301). */
+    static final int FORBIDDEN = -3;
 
     private final ParamStore store;
     private final ParamDirectory directory;
@@ -48,6 +50,7 @@ final class ParamHandler
     private final Outbox outbox;
     private final RouterClock clock;
     private final Journaling journaling;
+    private final SessionAuth auth;
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final AddressView address = new AddressView();
@@ -58,9 +61,11 @@ final class ParamHandler
 
     /** @param journaling the journal ({@code --data-dir}), or null for an in-memory router. */
     ParamHandler(final ParamStore store, final ParamDirectory directory, final FanOut fanOut, final Replies replies,
-        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock, final Journaling journaling)
+        final SnapshotSender snapshots, final Outbox outbox, final RouterClock clock, final Journaling journaling,
+        final SessionAuth auth)
     {
         this.journaling = journaling;
+        this.auth = auth;
         this.store = store;
         this.directory = directory;
         this.fanOut = fanOut;
@@ -80,6 +85,12 @@ final class ParamHandler
         {
             replies.refused(s, qos, nowNs, 200, Replies.INVALID_ADDRESS, payload, set.addressOffset(),
                 set.addressLength());
+            return;
+        }
+        if (!s.scopes.canWrite(payload, set.addressOffset(), set.addressLength()))
+        {
+            // Between prepare and the store: a refusal here has changed nothing.
+            auth.forbiddenWrite(s, qos, nowNs, "SET", payload, set.addressOffset(), set.addressLength());
             return;
         }
         if (null != journaling && !journaling.hasRoom(journaling.paramSpace(address.length(), write.valueLength())))
@@ -127,13 +138,17 @@ final class ParamHandler
      * @param earlierWrites SETs earlier in the same bundle to this address (their revisions count).
      * @param out           the store's answer; {@link WriteResult#id()} is {@link ParamStore#NULL_ID} for an address
      *                      that holds no param yet.
-     * @return {@link WriteResult#OK}, the refusal code, or {@link #INVALID_ADDRESS}.
+     * @return {@link WriteResult#OK}, the refusal code, {@link #INVALID_ADDRESS} or {@link #FORBIDDEN}.
      */
     int check(final Session s, final SetDecoder set, final int earlierWrites, final WriteResult out)
     {
         if (!prepare(s, set))
         {
             return INVALID_ADDRESS;
+        }
+        if (!s.scopes.canWrite(set.payloadBuffer(), set.addressOffset(), set.addressLength()))
+        {
+            return FORBIDDEN;
         }
         return store.check(write.pendingWrites(earlierWrites), out);
     }
@@ -234,13 +249,19 @@ final class ParamHandler
      * A GET: one-entry SNAPSHOT on a hit; on a miss nothing at QoS 0 (what the JS and Python clients expect) and
      * ERROR 201 at QoS ≥ 1 [better].
      */
-    void onGet(final Session s, final GetDecoder get, final DirectBuffer payload, final int qos)
+    void onGet(final Session s, final GetDecoder get, final DirectBuffer payload, final int qos, final long nowNs)
     {
         final int addressOffset = get.addressOffset();
         final int addressLength = get.addressLength();
         if (AddressRules.VALID != address.wrap(payload, addressOffset, addressLength))
         {
             replies.error(s, 200, Replies.INVALID_ADDRESS, payload, addressOffset, addressLength);
+            return;
+        }
+        if (!s.scopes.canRead(payload, addressOffset, addressLength))
+        {
+            // Whether the param exists or not: the answer tells nothing about what the session may not read.
+            auth.forbiddenRead(s, nowNs, "GET", SessionAuth.FORBIDDEN_READ, payload, addressOffset, addressLength);
             return;
         }
         final int id = store.find(address);

@@ -27,16 +27,19 @@ final class PublishHandler
     private final Replies replies;
     private final RouterClock clock;
     private final Journaling journaling;
+    private final SessionAuth auth;
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
     private final AddressView address = new AddressView();
     private final Broadcast broadcast = new Broadcast();
 
     /** @param journaling the journal when it records events ({@code --journal-events}), else null. */
     PublishHandler(final FanOut fanOut, final GestureCoalescer gestures, final SessionTable sessions,
-        final Outbox outbox, final Replies replies, final RouterClock clock, final Journaling journaling)
+        final Outbox outbox, final Replies replies, final RouterClock clock, final Journaling journaling,
+        final SessionAuth auth)
     {
         this.clock = clock;
         this.journaling = null != journaling && journaling.journalsEvents() ? journaling : null;
+        this.auth = auth;
         this.fanOut = fanOut;
         this.gestures = gestures;
         this.sessions = sessions;
@@ -47,9 +50,10 @@ final class PublishHandler
     /**
      * Scan (validate and hash) a PUBLISH's address once, and check its P2P target (also used for BUNDLE validation).
      *
-     * @return 0 if acceptable, else the ERROR code to send (200 invalid address, 404 unknown P2P target).
+     * @return 0 if acceptable, else the ERROR code to send (200 invalid address, 301 outside the session's write
+     *         scopes, 404 unknown P2P target).
      */
-    int validate(final PublishDecoder pub)
+    int validate(final Session s, final PublishDecoder pub)
     {
         final DirectBuffer payload = pub.payloadBuffer();
         final int offset = pub.addressOffset();
@@ -57,6 +61,10 @@ final class PublishHandler
         if (AddressRules.VALID != address.wrap(payload, offset, length))
         {
             return 200;
+        }
+        if (!s.scopes.canWrite(payload, offset, length))
+        {
+            return 301;
         }
         if (isP2p(payload, offset, length) && null == p2pTarget(payload, offset, length))
         {
@@ -67,7 +75,13 @@ final class PublishHandler
 
     void onPublish(final Session s, final PublishDecoder pub, final int qos, final long nowNs)
     {
-        final int code = validate(pub);
+        final int code = validate(s, pub);
+        if (301 == code)
+        {
+            auth.forbiddenWrite(s, qos, nowNs, "PUBLISH", pub.payloadBuffer(), pub.addressOffset(),
+                pub.addressLength());
+            return;
+        }
         if (0 != code)
         {
             replies.refused(s, qos, nowNs, code, 200 == code ? Replies.INVALID_ADDRESS : Replies.P2P_UNKNOWN,
@@ -213,6 +227,8 @@ final class PublishHandler
             digits++;
         }
         final Session target = sessions.byId(msb, lsb);
-        return null != target && target.isOpen() ? target : null;
+        // A target whose token may not read its own P2P address is as good as unknown: nothing leaks to it, and the
+        // sender learns nothing about it either.
+        return null != target && target.isOpen() && target.scopes.canRead(buffer, offset, length) ? target : null;
     }
 }

@@ -41,20 +41,23 @@ final class ReplayPump
     private final ReplayService service;
     private final Outbox outbox;
     private final Replies replies;
+    private final SessionAuth auth;
     private final ArrayList<Active> active = new ArrayList<>();
     private final MessageHandler sender = this::onMessage;
     private Active current;
     private int sentBytes;
 
     /** @param service the journal's replay reader, or null without a journal. */
-    ReplayPump(final ReplayService service, final Outbox outbox, final Replies replies)
+    ReplayPump(final ReplayService service, final Outbox outbox, final Replies replies, final SessionAuth auth)
     {
+        this.auth = auth;
         this.service = service;
         this.outbox = outbox;
         this.replies = replies;
     }
 
-    void onReplay(final Session s, final ReplayDecoder replay, final DirectBuffer payload, final int qos)
+    void onReplay(final Session s, final ReplayDecoder replay, final DirectBuffer payload, final int qos,
+        final long nowNs)
     {
         final int po = replay.patternOffset();
         final int pl = replay.patternLength();
@@ -69,6 +72,12 @@ final class ReplayPump
             return;
         }
         final Pattern pattern = Pattern.compile(payload, po, pl);
+        if (!s.scopes.canSubscribe(pattern))
+        {
+            // As for SUBSCRIBE: one read scope must cover the whole pattern, so every replayed entry is readable.
+            auth.forbiddenRead(s, nowNs, "REPLAY", SessionAuth.FORBIDDEN_PATTERN, payload, po, pl);
+            return;
+        }
         final ReplayJob job = new ReplayJob(pattern, replay.hasFrom(), replay.from(), replay.hasTo(), replay.to(),
             replay.hasLimit() ? replay.limit() : ReplayJob.DEFAULT_LIMIT, replay.typeMask());
         if (!service.submit(job))

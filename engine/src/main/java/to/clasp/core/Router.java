@@ -38,6 +38,7 @@ public final class Router implements AutoCloseable
     private final AgentRunner runner;
     private final SharedCore sharedCore;
     private final RouterStats stats;
+    private final AuthMetrics authMetrics;
     private final BackPressureMetrics backPressure = new BackPressureMetrics();
     private final CoreWatchdog watchdog;
 
@@ -53,6 +54,9 @@ public final class Router implements AutoCloseable
         final RouterMetrics metrics = new RouterMetrics();
         final RouterCore core = new RouterCore(ctx, metrics);
         stats = core.stats();
+        authMetrics = core.authMetrics();
+        // Token verdicts from the authenticator's thread, and token changes, wake the core as producers do.
+        core.authWaker(idle::wake);
         if (null != ctx.durableState())
         {
             // The journal thread (durable position reached) and the replay thread (frames ready) wake the core as
@@ -130,6 +134,14 @@ public final class Router implements AutoCloseable
     public RouterStats stats()
     {
         return stats;
+    }
+
+    /**
+     * @return token auth's counters (refusals by code, sessions by token source), readable from any thread.
+     */
+    public AuthMetrics authMetrics()
+    {
+        return authMetrics;
     }
 
     /**
@@ -253,6 +265,7 @@ public final class Router implements AutoCloseable
         private Consumer<Throwable> errorHandler = t -> LOG.error("core error", t);
         private ParamStore initialState;
         private DurableState durableState;
+        private to.clasp.security.Authenticator authenticator = to.clasp.security.Authenticator.open();
 
         /**
          * Validate the settings. Called by {@link Router#launch}; settings must not change afterwards.
@@ -826,6 +839,23 @@ public final class Router implements AutoCloseable
         {
             checkMutable();
             this.initialState = store;
+            return this;
+        }
+
+        /** @return who judges HELLO tokens (default: {@link to.clasp.security.Authenticator#open()}, open mode). */
+        public to.clasp.security.Authenticator authenticator()
+        {
+            return authenticator;
+        }
+
+        /**
+         * @param authenticator the token sources a HELLO's token is judged by; with none (open mode) every session may
+         *                      do everything. The caller closes it after the router. @return this.
+         */
+        public Context authenticator(final to.clasp.security.Authenticator authenticator)
+        {
+            checkMutable();
+            this.authenticator = java.util.Objects.requireNonNull(authenticator, "authenticator");
             return this;
         }
 

@@ -60,6 +60,8 @@ public final class RouterCore implements AutoCloseable
     private final Journaling journaling;
     private final OutboundMemoryGuard memoryGuard;
     private final Outbox.Resumer resumeCongested;
+    private final AuthMetrics authMetrics;
+    private final SessionAuth auth;
     private long framesOutAtLastCycle;
 
     /**
@@ -83,8 +85,16 @@ public final class RouterCore implements AutoCloseable
         final FanOut fanOut = new FanOut(index, table, filters, outbox, metrics);
         final GestureCoalescer gestures = new GestureCoalescer(timers, ctx.gestureIntervalNs(), fanOut);
         this.rateLimiter = new RateLimiter(ctx.rateLimit());
+        final java.util.List<String> sourceNames = new java.util.ArrayList<>();
+        for (final to.clasp.security.TokenSource source : ctx.authenticator().sources())
+        {
+            sourceNames.add(source.name());
+        }
+        this.authMetrics = new AuthMetrics(sourceNames);
         this.lifecycle = new SessionLifecycle(ctx, table, timers, outbox, replies, snapshots, index, filters,
-            gestures, store, rateLimiter, metrics);
+            gestures, store, rateLimiter, metrics, authMetrics);
+        this.auth = new SessionAuth(ctx.authenticator(), table, lifecycle, replies, timers, clock, authMetrics);
+        auth.sink(this::onHeldFrame);
         final DurableState durable = ctx.durableState();
         this.journal = null == durable ? null : durable.writer();
         this.snapshotTaker = null == durable ? null : durable.snapshots();
@@ -97,15 +107,15 @@ public final class RouterCore implements AutoCloseable
         {
             replies.holdAnswers(ackHold, journal);
         }
-        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, journaling);
+        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, journaling, auth);
         this.resumeCongested = s -> snapshots.pump(s) && params.flushConflated(s);
-        this.subscribes = new SubscribeHandler(index, filters, snapshots, replies,
+        this.subscribes = new SubscribeHandler(index, filters, snapshots, replies, auth,
             ctx.maxSubscriptionsPerSession());
-        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies, clock, journaling);
+        this.publishes = new PublishHandler(fanOut, gestures, table, outbox, replies, clock, journaling, auth);
         this.bundles = new BundleHandler(params, publishes, store, replies, table, timers, clock,
-            ctx.maxBundleAheadMicros(), journaling);
-        this.announces = new AnnounceRegistry(replies, metrics);
-        this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies);
+            ctx.maxBundleAheadMicros(), journaling, auth);
+        this.announces = new AnnounceRegistry(replies, metrics, auth);
+        this.replays = new ReplayPump(null == durable ? null : durable.replays(), outbox, replies, auth);
         final ExpiryHandler forget = directory::remove; // expired params leave the snapshot index too
         final ExpiryHandler journalAndForget = id ->
         {
@@ -148,6 +158,20 @@ public final class RouterCore implements AutoCloseable
     }
 
     /**
+     * @return token auth's counters.
+     */
+    public AuthMetrics authMetrics()
+    {
+        return authMetrics;
+    }
+
+    /** Wakes the core when a token verified on another thread, or a token change, waits for it (any thread). */
+    void authWaker(final Runnable waker)
+    {
+        auth.waker(waker);
+    }
+
+    /**
      * @return the counters this core writes.
      */
     public RouterMetrics metrics()
@@ -183,8 +207,23 @@ public final class RouterCore implements AutoCloseable
         {
             return;
         }
-        final UnsafeBuffer buffer = event.buffer();
-        final int length = event.length;
+        if (s.authPending)
+        {
+            // Its HELLO's token is being verified on another thread: handled in order after the verdict.
+            auth.hold(s, event.buffer(), event.length, event.receiveNanos);
+            return;
+        }
+        handleFrame(s, event.buffer(), event.length, event.receiveNanos);
+    }
+
+    /** A frame held while its session's token was verified, now that the session is accepted. */
+    private void onHeldFrame(final Session s, final UnsafeBuffer buffer, final int length, final long receiveNanos)
+    {
+        handleFrame(s, buffer, length, receiveNanos);
+    }
+
+    private void handleFrame(final Session s, final UnsafeBuffer buffer, final int length, final long receiveNanos)
+    {
         final long nowNs = clock.nanoTime();
         final int rc = decoder.decode(buffer, 0, length);
 
@@ -201,12 +240,12 @@ public final class RouterCore implements AutoCloseable
                 return;
             }
             metrics.messageIn(MessageType.HELLO);
-            lifecycle.onInbound(s, event.receiveNanos);
+            lifecycle.onInbound(s, receiveNanos);
             onHello(s, nowNs);
             return;
         }
 
-        lifecycle.onInbound(s, event.receiveNanos);
+        lifecycle.onInbound(s, receiveNanos);
         if (!rateLimiter.tryAcquire(s, nowNs))
         {
             metrics.rateLimitedFrame();
@@ -227,10 +266,10 @@ public final class RouterCore implements AutoCloseable
         }
         final int type = decoder.type();
         metrics.messageIn(type);
-        dispatch(s, type, event, nowNs);
+        dispatch(s, type, receiveNanos, nowNs);
     }
 
-    private void dispatch(final Session s, final int type, final InboundEvent event, final long nowNs)
+    private void dispatch(final Session s, final int type, final long receiveNanos, final long nowNs)
     {
         final FrameDecoder d = decoder;
         final DirectBuffer payload = d.payload();
@@ -243,10 +282,10 @@ public final class RouterCore implements AutoCloseable
                 publishes.onPublish(s, d.publish(), d.qos(), nowNs);
                 break;
             case MessageType.GET:
-                params.onGet(s, d.get(), payload, d.qos());
+                params.onGet(s, d.get(), payload, d.qos(), nowNs);
                 break;
             case MessageType.SUBSCRIBE:
-                subscribes.onSubscribe(s, d.subscribe(), payload);
+                subscribes.onSubscribe(s, d.subscribe(), payload, nowNs);
                 break;
             case MessageType.UNSUBSCRIBE:
                 subscribes.onUnsubscribe(s, d.unsubscribe().id());
@@ -265,19 +304,19 @@ public final class RouterCore implements AutoCloseable
                 // Exact readings, not the cycle's cached time: SYNC exists to measure clock offsets.
                 final RouterClock exact = clock.source();
                 final long nowMicros = exact.epochMicros();
-                final long receivedMicros = nowMicros - Math.max(0, exact.nanoTime() - event.receiveNanos) / 1000;
+                final long receivedMicros = nowMicros - Math.max(0, exact.nanoTime() - receiveNanos) / 1000;
                 replies.send(s, SyncEncoder.reply(replies.scratch(), 0, d.sync().t1(), receivedMicros,
                     exact.epochMicros()));
                 break;
             }
             case MessageType.ANNOUNCE:
-                announces.onAnnounce(s, d.announce(), payload, d.qos());
+                announces.onAnnounce(s, d.announce(), payload, d.qos(), nowNs);
                 break;
             case MessageType.QUERY:
                 announces.onQuery(s, payload, d.query().patternOffset(), d.query().patternLength(), nowNs);
                 break;
             case MessageType.REPLAY:
-                replays.onReplay(s, d.replay(), payload, d.qos());
+                replays.onReplay(s, d.replay(), payload, d.qos(), nowNs);
                 break;
             default:
                 // PONG (activity only), ACK, ERROR, WELCOME, SNAPSHOT, RESULT, FEDERATION_SYNC from a client: ignored.
@@ -288,7 +327,7 @@ public final class RouterCore implements AutoCloseable
     private void onHello(final Session s, final long nowNs)
     {
         s.clientName = decoder.hello().name();
-        lifecycle.onHello(s, nowNs);
+        auth.onHello(s, decoder.hello(), nowNs);
     }
 
     /**
@@ -340,6 +379,7 @@ public final class RouterCore implements AutoCloseable
         {
             durableWork();
         }
+        auth.poll(clock.nanoTime());
         outbox.signalReady();
         final long framesOut = metrics.framesOut();
         if (framesOut != framesOutAtLastCycle)
@@ -402,7 +442,7 @@ public final class RouterCore implements AutoCloseable
     boolean hasExternalWork()
     {
         return (null != ackHold && (ackHold.releasable() || (!ackHold.isEmpty() && journaling.failed()))) ||
-            (replays.activeCount() > 0 && replays.hasFrames());
+            (replays.activeCount() > 0 && replays.hasFrames()) || auth.hasWork();
     }
 
     /**

@@ -67,6 +67,23 @@ final class Session
     String closeReason;
     final ArrayDeque<SnapshotSender.Job> snapshotJobs = new ArrayDeque<>(2);
 
+    // Token auth (#13). Open mode: the open grant, whose scopes allow everything by two flags.
+    /** What the session's token grants; null until a HELLO is accepted. */
+    to.clasp.security.Grant grant;
+    /** {@code grant.scopes()}, the per-message checks. */
+    to.clasp.security.ScopeSet scopes = to.clasp.security.ScopeSet.NONE;
+    /** Index of the grant's source in {@link AuthMetrics#sourceNames()}, -1 while none is counted. */
+    int authSource = -1;
+    /** A HELLO's token is being verified off the core: frames are held until the verdict. */
+    boolean authPending;
+    /** Which HELLO of this connection a verdict answers. */
+    long authSeq;
+    /** Frames received while {@link #authPending} (bounded; null when none). */
+    ArrayDeque<SessionAuth.HeldFrame> heldFrames;
+    int heldBytes;
+    /** Closes the session when its token expires (null for tokens that never expire). */
+    CoreTimer expiryTimer;
+
     /** How many of this session's subscriptions carry maxRate/epsilon options (0 = the fast path). */
     int filteredSubscriptions;
     /** Subscription handles of this session that carry a filter, for teardown. */

@@ -30,6 +30,7 @@ final class SessionLifecycle
     private final ParamStore store;
     private final RateLimiter rateLimiter;
     private final RouterMetrics metrics;
+    private final AuthMetrics authMetrics;
     private final RouterClock clock;
     private final UnsafeBuffer nameBytes;
     private final ArrayList<Session> closing = new ArrayList<>();
@@ -37,7 +38,7 @@ final class SessionLifecycle
     SessionLifecycle(final Router.Context ctx, final SessionTable table, final TimerQueue timers, final Outbox outbox,
         final Replies replies, final SnapshotSender snapshots, final SubscriptionIndex subscriptions,
         final SubscriptionFilters filters, final GestureCoalescer gestures, final ParamStore store,
-        final RateLimiter rateLimiter, final RouterMetrics metrics)
+        final RateLimiter rateLimiter, final RouterMetrics metrics, final AuthMetrics authMetrics)
     {
         this.ctx = ctx;
         this.table = table;
@@ -51,6 +52,7 @@ final class SessionLifecycle
         this.store = store;
         this.rateLimiter = rateLimiter;
         this.metrics = metrics;
+        this.authMetrics = authMetrics;
         this.clock = ctx.clock();
         this.nameBytes = new UnsafeBuffer(ctx.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         outbox.slowConsumerHandler(this::onHardLimit);
@@ -72,9 +74,11 @@ final class SessionLifecycle
     }
 
     /**
-     * A decodable HELLO arrived (first, or a replacement on an open session).
+     * A HELLO was accepted (first, or a replacement on an open session) with what its token grants.
+     *
+     * @param authSource the grant's source in {@link AuthMetrics#sourceNames()}.
      */
-    void onHello(final Session s, final long nowNs)
+    void onHello(final Session s, final long nowNs, final to.clasp.security.Grant grant, final int authSource)
     {
         if (Session.OPEN == s.state)
         {
@@ -82,6 +86,7 @@ final class SessionLifecycle
             releaseSessionState(s);
             table.forgetId(s);
             metrics.sessionClosed();
+            forgetGrant(s);
         }
         else if (ctx.maxSessions() > 0 && table.openCount() >= ctx.maxSessions())
         {
@@ -93,6 +98,10 @@ final class SessionLifecycle
         s.assignId(UUID.randomUUID());
         table.opened(s);
         metrics.sessionOpened();
+        s.grant = grant;
+        s.scopes = grant.scopes();
+        s.authSource = authSource;
+        authMetrics.sessionOpened(authSource);
         rateLimiter.init(s, nowNs);
         s.idleProbeSent = false;
         s.lastInboundNs = nowNs;
@@ -194,11 +203,28 @@ final class SessionLifecycle
     {
         final boolean wasOpen = s.countedOpen;
         releaseSessionState(s);
+        forgetGrant(s);
+        s.heldFrames = null;
+        s.authPending = false;
         timers.cancel(s.timer);
         table.remove(s);
         if (wasOpen)
         {
             metrics.sessionClosed();
+        }
+    }
+
+    /** The session's grant is no longer counted (closed or replaced); its expiry timer stops. */
+    private void forgetGrant(final Session s)
+    {
+        if (s.authSource >= 0)
+        {
+            authMetrics.sessionClosed(s.authSource);
+            s.authSource = -1;
+        }
+        if (null != s.expiryTimer)
+        {
+            timers.cancel(s.expiryTimer);
         }
     }
 

@@ -173,12 +173,16 @@ final class SnapshotSender
         encoder.begin(scratch, 0);
         int position = seek(job, job.cursor);
         final Pattern pattern = job.pattern;
+        final boolean readsAll = s.scopes.readsEverything();
         while (END != position)
         {
             final int id = null == job.candidates ? position : job.candidates.getInt(position);
             final int addressOffset = store.addressOffset(id);
             final int addressLength = store.addressLength(id);
-            if (null == pattern || pattern.matches(store.addressBuffer(), addressOffset, addressLength))
+            // With auth, only what the session may read: the HELLO snapshot of a read-only token is cut to its scopes
+            // (a SUBSCRIBE's pattern was checked to be covered by one read scope, so it never cuts anything there).
+            if ((null == pattern || pattern.matches(store.addressBuffer(), addressOffset, addressLength)) &&
+                (readsAll || s.scopes.canRead(store.addressBuffer(), addressOffset, addressLength)))
             {
                 if (encoder.count() >= SnapshotEncoder.DEFAULT_MAX_ENTRIES || !encoder.addEntry(
                     store.addressBuffer(), addressOffset, addressLength,

@@ -19,11 +19,13 @@ final class SubscribeHandler
     private final SubscriptionFilters filters;
     private final SnapshotSender snapshots;
     private final Replies replies;
+    private final SessionAuth auth;
     private final int maxPerSession;
 
     SubscribeHandler(final SubscriptionIndex index, final SubscriptionFilters filters,
-        final SnapshotSender snapshots, final Replies replies, final int maxPerSession)
+        final SnapshotSender snapshots, final Replies replies, final SessionAuth auth, final int maxPerSession)
     {
+        this.auth = auth;
         this.index = index;
         this.filters = filters;
         this.snapshots = snapshots;
@@ -31,13 +33,21 @@ final class SubscribeHandler
         this.maxPerSession = maxPerSession;
     }
 
-    void onSubscribe(final Session s, final SubscribeDecoder sub, final DirectBuffer payload)
+    void onSubscribe(final Session s, final SubscribeDecoder sub, final DirectBuffer payload, final long nowNs)
     {
         final int offset = sub.patternOffset();
         final int length = sub.patternLength();
         if (AddressRules.VALID != AddressRules.validatePattern(payload, offset, length))
         {
             replies.error(s, 202, Replies.INVALID_PATTERN, payload, offset, length);
+            return;
+        }
+        final Pattern pattern = Pattern.compile(payload, offset, length);
+        if (!s.scopes.canSubscribe(pattern))
+        {
+            // One read scope must cover the whole pattern (read:/a/* allows /a/b and /a/*, not /a/**); an existing
+            // subscription with the same id is left as it was.
+            auth.forbiddenRead(s, nowNs, "SUBSCRIBE", SessionAuth.FORBIDDEN_PATTERN, payload, offset, length);
             return;
         }
         final long id = sub.id();
@@ -51,7 +61,6 @@ final class SubscribeHandler
         {
             dropFilter(s, existing);
         }
-        final Pattern pattern = Pattern.compile(payload, offset, length);
         final int handle = index.add(s.index, id, pattern, sub.typeMask());
         final long maxRate = sub.hasMaxRate() ? sub.maxRate() : 0;
         final double epsilon = sub.hasEpsilon() && sub.epsilon() > 0 ? sub.epsilon() : Double.NaN;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import to.clasp.journal.DurableState;
 import to.clasp.journal.JournalWriter;
 import to.clasp.journal.RecordCodec;
+import to.clasp.protocol.ErrorDecoder;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.MessageType;
 import to.clasp.protocol.Qos;
@@ -20,6 +22,11 @@ import to.clasp.protocol.ReplayEncoder;
 import to.clasp.protocol.SetDecoder;
 import to.clasp.protocol.SignalType;
 import to.clasp.protocol.ValueCodec;
+import to.clasp.security.Authenticator;
+import to.clasp.security.Grant;
+import to.clasp.security.IssuedTokens;
+import to.clasp.security.ScopeSet;
+import to.clasp.security.Secrets;
 import to.clasp.state.ParamStore;
 import to.clasp.testing.Frames;
 import to.clasp.testing.Received;
@@ -67,6 +74,12 @@ class ReplayBehaviourTest extends RouterFixture
 
     private void startWithJournal(final Populate populate) throws InterruptedException
     {
+        startWithJournal(populate, ctx -> { });
+    }
+
+    private void startWithJournal(final Populate populate, final Consumer<Router.Context> more)
+        throws InterruptedException
+    {
         store = baseContext().newParamStore();
         final DurableState.Context durableCtx = new DurableState.Context().directory(dir.toFile())
             .snapshotIntervalNs(0);
@@ -81,7 +94,7 @@ class ReplayBehaviourTest extends RouterFixture
             assertTrue(System.nanoTime() < deadline, "journal not durable");
             Thread.sleep(1);
         }
-        start(ctx -> ctx.initialState(store).durableState(durable));
+        start(ctx -> more.accept(ctx.initialState(store).durableState(durable)));
     }
 
     private static void set(final ParamStore store, final JournalWriter writer, final String address,
@@ -181,6 +194,38 @@ class ReplayBehaviourTest extends RouterFixture
         final to.clasp.protocol.SnapshotDecoder snapshot = c.expect(MessageType.SNAPSHOT).decoder().snapshot();
         assertEquals(1, snapshot.count());
         assertEquals("/r/b/c", snapshot.entry(0).address());
+    }
+
+    @Test
+    void withTokenAuthAReplayNeedsReadCoveringItsWholePattern() throws Exception
+    {
+        final IssuedTokens tokens = new IssuedTokens();
+        tokens.put(Secrets.TokenDigest.of("r-reader"), new Grant(ScopeSet.parse("read:/r/*"), Grant.NEVER, null,
+            IssuedTokens.SOURCE));
+        final Authenticator authenticator = new Authenticator(List.of(tokens));
+        startWithJournal((s, w) ->
+        {
+            set(s, w, "/r/a", 1L, 1_000);
+            set(s, w, "/r/b/c", 2L, 2_000);
+            set(s, w, "/other/x", 3L, 3_000);
+        }, ctx -> ctx.authenticator(authenticator));
+        final TestClient c = TestClient.connect(port()).hello("reader", "r-reader");
+        c.expect(MessageType.SNAPSHOT);
+        for (final String wider : new String[] {"/r/**", "/**", "/other/*"})
+        {
+            c.send(replay(Qos.CONFIRM, wider, null, null, null, 0));
+            final ErrorDecoder e = c.expect(MessageType.ERROR).decoder().error();
+            assertEquals(301, e.code());
+            assertEquals(wider, e.address());
+        }
+        c.send(replay(Qos.CONFIRM, "/r/*", null, null, null, 0));
+        final List<String> got = new ArrayList<>();
+        for (final Received r : untilAck(c, "/r/*"))
+        {
+            got.add(describe(r));
+        }
+        assertEquals(List.of("/r/a@1=1"), got);
+        authenticator.close();
     }
 
     @Test

@@ -75,6 +75,13 @@ public final class Frames
         return done(b, HelloEncoder.encode(b, 0, 1, 0xE0, name, null));
     }
 
+    /** HELLO carrying a token (any length up to a frame's). */
+    public static byte[] hello(final String name, final String token)
+    {
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
+        return done(b, HelloEncoder.encode(b, 0, 1, 0xE0, name, token));
+    }
+
     /** SET with a heap value: Double → f64, Long/Integer → i64, String, Boolean, null, byte[], List, Map. */
     public static byte[] set(final int qos, final String address, final Object value)
     {

@@ -95,6 +95,14 @@ public final class TestClient implements AutoCloseable
         return expect(MessageType.SNAPSHOT);
     }
 
+    /** Send HELLO with {@code token}, expect WELCOME (the SNAPSHOT that follows is left to the caller). */
+    public TestClient hello(final String name, final String token)
+    {
+        send(Frames.hello(name, token));
+        sessionId = expect(MessageType.WELCOME).decoder().welcome().session();
+        return this;
+    }
+
     /** Every frame the router sends before answering a PING sent now. */
     public List<Received> receiveUntilBarrier()
     {

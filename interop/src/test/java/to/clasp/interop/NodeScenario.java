@@ -82,12 +82,25 @@ final class NodeScenario implements AutoCloseable
 
     static NodeScenario start(final String script, final String url, final String... args) throws IOException
     {
-        return start(40_000, script, url, args);
+        return start(java.util.Map.of(), 40_000, script, url, args);
     }
 
     /** As {@link #start(String, String, String...)} with the scenario's own watchdog set to {@code timeoutMs}. */
     static NodeScenario start(final long timeoutMs, final String script, final String url, final String... args)
         throws IOException
+    {
+        return start(java.util.Map.of(), timeoutMs, script, url, args);
+    }
+
+    /** {@link #start(String, String, String...)} with extra environment variables (e.g. NODE_EXTRA_CA_CERTS). */
+    static NodeScenario start(final java.util.Map<String, String> env, final String script, final String url,
+        final String... args) throws IOException
+    {
+        return start(env, 40_000, script, url, args);
+    }
+
+    static NodeScenario start(final java.util.Map<String, String> env, final long timeoutMs,
+        final String script, final String url, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of(
             "node", "--experimental-websocket", "--no-warnings", "scenarios/" + script + ".mjs", url));
@@ -98,6 +111,7 @@ final class NodeScenario implements AutoCloseable
             .directory(interopDir().toFile())
             .redirectError(stderr.toFile());
         builder.environment().put("SCENARIO_TIMEOUT_MS", String.valueOf(timeoutMs));
+        builder.environment().putAll(env);
         return new NodeScenario(script, builder.start(), stderr);
     }
 

@@ -192,6 +192,16 @@ final class ServerProcess implements AutoCloseable
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
+    /** Send SIGHUP (reload tokens and certificates). */
+    void hangUp() throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            fail("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM and wait; returns the exit code. */
     int stop() throws InterruptedException
     {

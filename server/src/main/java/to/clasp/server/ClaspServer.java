@@ -105,6 +105,7 @@ public final class ClaspServer implements AutoCloseable
             // The core runs on the WebSocket edge's first event loop (--core-thread shared).
             ctx.edge().sharedCore(router.sharedCore()).spinSharedCore(ctx.router().waitStrategy() == WaitStrategy.SPIN);
         }
+        ctx.edge().tls(ctx.security().tls());
         if (ctx.inspector())
         {
             // The web inspector on the WebSocket port (one sharable handler; it leaves a connection that upgrades).
@@ -113,6 +114,7 @@ public final class ClaspServer implements AutoCloseable
             ctx.edge().httpPages(() -> inspector);
         }
         edge = WebSocketEdge.launch(ctx.edge(), router.inboundPort());
+        ctx.security().startApi(host);
         if (ctx.aeron() != null)
         {
             aeronEdge = AeronEdge.launch(ctx.aeron(), router.inboundPort());
@@ -130,9 +132,10 @@ public final class ClaspServer implements AutoCloseable
         ready = true;
 
         final StringBuilder line = new StringBuilder()
-            .append("clasp server '").append(ctx.router().name()).append("' ready: WebSocket ws://")
-            .append(host).append(':').append(wsPort())
-            .append(" (").append(ctx.edge().useEpoll() ? "epoll" : "nio").append(", any path, subprotocol clasp)");
+            .append("clasp server '").append(ctx.router().name()).append("' ready: WebSocket ")
+            .append(ctx.security().tls() == null ? "ws://" : "wss://").append(host).append(':').append(wsPort())
+            .append(" (").append(ctx.edge().useEpoll() ? "epoll" : "nio").append(", any path, subprotocol clasp")
+            .append(ctx.security().tls() == null ? "" : ", TLS " + ctx.security().tls().provider()).append(')');
         if (aeronEdge != null)
         {
             line.append(", Aeron udp ").append(aeronEdge.localEndpoint()).append(" stream ")
@@ -163,11 +166,12 @@ public final class ClaspServer implements AutoCloseable
                 line.append(", OSC to ").append(t);
             }
         }
-        line.append(ctx.inspector() ? ", inspector http://" + host + ':' + wsPort() + InspectorHandler.PATH :
-            ", inspector off");
+        line.append(ctx.inspector() ? ", inspector " + (ctx.security().tls() == null ? "http" : "https") + "://" + host +
+            ':' + wsPort() + InspectorHandler.PATH : ", inspector off");
         if (health != null)
         {
-            line.append(", health http://").append(host).append(':').append(health.port()).append("/healthz /readyz");
+            line.append(", health ").append(health.scheme()).append("://").append(host).append(':').append(health.port())
+                .append("/healthz /readyz");
         }
         else
         {
@@ -175,7 +179,8 @@ public final class ClaspServer implements AutoCloseable
         }
         if (metrics != null)
         {
-            line.append(", metrics http://").append(host).append(':').append(metrics.port()).append("/metrics");
+            line.append(", metrics ").append(metrics.scheme()).append("://").append(host).append(':')
+                .append(metrics.port()).append("/metrics");
         }
         else
         {
@@ -192,6 +197,11 @@ public final class ClaspServer implements AutoCloseable
         {
             line.append(", state in memory");
         }
+        if (ctx.aeron() != null && ctx.aeron().allow() != null)
+        {
+            line.append(", Aeron sources ").append(ctx.aeron().allow());
+        }
+        line.append(", ").append(ctx.security().describe(host));
         line.append(", core ").append(router.sharedCore() == null ?
             "on its own thread (wait " + ctx.router().waitStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")" :
             ctx.coreOnAeron() ? "on the Aeron edge's agent" : "on the WebSocket event loop");
@@ -248,7 +258,8 @@ public final class ClaspServer implements AutoCloseable
 
     private HttpEndpointServer.Context httpContext(final int port)
     {
-        return new HttpEndpointServer.Context().host(ctx.edge().host()).port(port).group(httpGroup);
+        return new HttpEndpointServer.Context().host(ctx.edge().host()).port(port).group(httpGroup)
+            .tls(ctx.security().tls());
     }
 
     /** @return the WebSocket port actually bound. */
@@ -273,6 +284,12 @@ public final class ClaspServer implements AutoCloseable
     public int metricsPort()
     {
         return metrics == null ? Context.OFF : metrics.port();
+    }
+
+    /** @return the auth API's port, or -1 when {@code --auth-port} is not given. */
+    public int authPort()
+    {
+        return ctx.security().apiPort();
     }
 
     /** @return the running router core. */
@@ -396,6 +413,7 @@ public final class ClaspServer implements AutoCloseable
             {
                 health.close();
             }
+            ctx.security().close();
             if (httpGroup != null)
             {
                 httpGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -453,6 +471,7 @@ public final class ClaspServer implements AutoCloseable
         private int metricsPort = OFF;
         private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
         private boolean coreOnAeron;
+        private ServerSecurity security = ServerSecurity.none();
         private boolean inspector = true;
         private InspectorAccess inspectorAccess = InspectorAccess.OPEN;
         private DurableState.Context durable;
@@ -606,6 +625,18 @@ public final class ClaspServer implements AutoCloseable
         public Context metricsPort(final int metricsPort)
         {
             this.metricsPort = metricsPort;
+            return this;
+        }
+
+        ServerSecurity security()
+        {
+            return security;
+        }
+
+        /** Token sources, auth API and TLS (built from the flags by {@link ServerSecurity#open}); default none. */
+        Context security(final ServerSecurity security)
+        {
+            this.security = Objects.requireNonNull(security, "security");
             return this;
         }
 

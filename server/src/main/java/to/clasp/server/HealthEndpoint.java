@@ -55,6 +55,12 @@ final class HealthEndpoint implements AutoCloseable
         return server.port();
     }
 
+    /** {@code https} with {@code --tls-cert/--tls-key}, {@code http} otherwise. */
+    String scheme()
+    {
+        return server.scheme();
+    }
+
     public void close()
     {
         server.close();

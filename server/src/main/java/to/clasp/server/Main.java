@@ -17,9 +17,10 @@ import to.clasp.server.config.ConfigFile;
     name = "clasp",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {ServerCommand.class, SubCommand.class, PubCommand.class, GetCommand.class, EmitCommand.class},
+    subcommands = {ServerCommand.class, SubCommand.class, PubCommand.class, GetCommand.class, EmitCommand.class,
+        TokenCommand.class, KeyCommand.class},
     description = {"CLASP router (Creative Low-Latency Application Streaming Protocol) and command-line client.",
-        "'clasp server' runs the router; sub, pub (set), get and emit talk to one."})
+        "'clasp server' runs the router; sub, pub (set), get and emit talk to one; token and key make capability tokens."})
 public final class Main implements Runnable
 {
     /** Exit code for a usage error (a bad flag or value). */
@@ -30,7 +31,8 @@ public final class Main implements Runnable
 
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server', 'clasp sub', 'clasp pub', 'clasp get' or 'clasp emit'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use 'clasp server', "
+            + "'clasp sub', 'clasp pub', 'clasp get', 'clasp emit', 'clasp token' or 'clasp key'");
     }
 
     public static void main(final String[] args)

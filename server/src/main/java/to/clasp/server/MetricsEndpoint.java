@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.aeron.AeronCounters;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import to.clasp.core.AuthMetrics;
 import to.clasp.core.BackPressureMetrics;
 import to.clasp.core.CoreWatchdog;
 import to.clasp.core.Router;
@@ -119,6 +120,47 @@ final class MetricsEndpoint implements AutoCloseable
         return registry;
     }
 
+    /**
+     * Token auth's metrics (#13): refusals by ERROR code, HELLOs turned away while too many tokens waited for
+     * verification, sessions closed when their token was revoked or expired, auth log lines left out by the rate
+     * limit, and open sessions by token source ({@code static}, {@code cpsk}, {@code capability}, {@code open}).
+     *
+     * @return the registry.
+     */
+    static PrometheusRegistry registerAuth(final PrometheusRegistry registry, final AuthMetrics auth)
+    {
+        CounterWithCallback.builder().name("clasp_auth_failures")
+            .help("Refused by token auth: 300 missing/unknown/invalid token, 301 forbidden by scope, 302 expired.")
+            .labelNames("code")
+            .callback(cb ->
+            {
+                for (final int code : AuthMetrics.CODES)
+                {
+                    cb.call(auth.failures(code), Integer.toString(code));
+                }
+            })
+            .register(registry);
+        simpleCounter(registry, "clasp_auth_busy_refusals", "HELLOs refused (ERROR 503) because too many tokens " +
+            "were waiting for verification.", auth::busyRefusals);
+        simpleCounter(registry, "clasp_auth_invalidated_sessions", "Open sessions closed because their token was " +
+            "revoked, removed from the tokens file or expired.", auth::invalidatedSessions);
+        simpleCounter(registry, "clasp_auth_log_lines_suppressed", "Auth failure log lines left out by the rate " +
+            "limit (at most 10 per second are written).", auth::suppressedLogLines);
+        GaugeWithCallback.builder().name("clasp_sessions_by_token_source")
+            .help("Open sessions by the source of their token (open = auth off).")
+            .labelNames("source")
+            .callback(cb ->
+            {
+                final java.util.List<String> names = auth.sourceNames();
+                for (int i = 0; i < names.size(); i++)
+                {
+                    cb.call(auth.sessions(i), names.get(i));
+                }
+            })
+            .register(registry);
+        return registry;
+    }
+
     private static void aeronCounter(
         final PrometheusRegistry registry, final AeronEdge edge, final String name, final String help, final int id)
     {
@@ -131,6 +173,12 @@ final class MetricsEndpoint implements AutoCloseable
         return server.port();
     }
 
+    /** {@code https} with {@code --tls-cert/--tls-key}, {@code http} otherwise. */
+    String scheme()
+    {
+        return server.scheme();
+    }
+
     /**
      * Register every metric of the router and of its WebSocket edge (overload, admission, liveness) with
      * {@code registry}.
@@ -140,6 +188,7 @@ final class MetricsEndpoint implements AutoCloseable
     static PrometheusRegistry register(final PrometheusRegistry registry, final Router router, final WebSocketEdge edge)
     {
         register(registry, router.metrics());
+        registerAuth(registry, router.authMetrics());
         final BackPressureMetrics bp = router.backPressure();
         simpleCounter(registry, "clasp_inbound_back_pressured", "Frames the core's ring refused for a while " +
             "(the edge kept them and stopped reading).", bp::backPressured);

@@ -234,6 +234,10 @@ public final class ServerCommand implements Callable<Integer>
         description = "Log line format on stdout: text or json (default: ${DEFAULT-VALUE}).")
     LogSetup.Format logFormat;
 
+    /** Token auth, the auth API, TLS and --aeron-allow (issue #13): see {@link SecurityFlags}. */
+    @CommandLine.Mixin
+    SecurityFlags security;
+
     // ---- web inspector (#15) ----
 
     @Option(names = "--no-inspector",
@@ -267,10 +271,26 @@ public final class ServerCommand implements Callable<Integer>
             return 0;
         }
         LogSetup.configure(logFormat);
+        final ServerSecurity serverSecurity;
+        security.dataDir = dataDir == null ? null : dataDir.toPath();
+        try
+        {
+            serverSecurity = security.authEnabled() || security.tlsCert != null ?
+                ServerSecurity.open(security) : ServerSecurity.none();
+        }
+        catch (final ServerSecurity.StartupException ex)
+        {
+            spec.commandLine().getErr().println("clasp server: " + ex.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.USAGE_ERROR;
+        }
         final ClaspServer server;
         try
         {
-            server = ClaspServer.start(context());
+            final ClaspServer.Context ctx = context().security(serverSecurity)
+                .inspectorAccess(serverSecurity.inspectorAccess());
+            ctx.router().authenticator(serverSecurity.authenticator());
+            server = ClaspServer.start(ctx);
         }
         catch (final to.clasp.journal.DataDirectory.LockedException ex)
         {
@@ -283,6 +303,7 @@ public final class ServerCommand implements Callable<Integer>
             System.err.println("clasp server: cannot start: " + cause.getMessage());
             return 1;
         }
+        ShutdownSignals.onReload(serverSecurity::reload);
         ShutdownSignals.awaitTermination(server);
         final String journalFailure = server.journalFailure();
         if (null != journalFailure)
@@ -325,7 +346,8 @@ public final class ServerCommand implements Callable<Integer>
                 .endpoint(aeronEndpoint)
                 .heartbeatTimeoutMs(timeoutMs)
                 .heartbeatIntervalMs(Math.max(1, timeoutMs / 5))
-                .driver(new DriverOptions().aeronDir(aeronDir).threadingMode(aeronThreading).idleStrategy(aeronIdle));
+                .driver(new DriverOptions().aeronDir(aeronDir).threadingMode(aeronThreading).idleStrategy(aeronIdle))
+                .allow(security.aeronAllow);
         }
         to.clasp.journal.DurableState.Context durable = null;
         if (dataDir != null)
@@ -489,6 +511,7 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine, "Invalid value for option '--host': empty");
         }
+        security.validate(commandLine, aeronEndpoint != null);
         if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255)
         {
             throw new CommandLine.ParameterException(commandLine,

@@ -26,6 +26,33 @@ final class ShutdownSignals
     {
     }
 
+    /**
+     * Run {@code reload} on SIGHUP (the tokens file and the TLS certificate are read again), on the JVM's signal
+     * thread; a failure is logged, never fatal.
+     */
+    static void onReload(final Runnable reload)
+    {
+        try
+        {
+            Signal.handle(new Signal("HUP"), signal ->
+            {
+                LOG.info("SIGHUP received: reloading tokens and certificates");
+                try
+                {
+                    reload.run();
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.error("reload failed", ex);
+                }
+            });
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            LOG.warn("cannot handle SIGHUP ({}); reload by restarting", ex.getMessage());
+        }
+    }
+
     static void awaitTermination(final ClaspServer server) throws InterruptedException
     {
         final CountDownLatch stop = new CountDownLatch(1);

@@ -97,35 +97,16 @@ final class InspectorEndpointTest
     @Test
     void statsNeedAToken() throws Exception
     {
-        // The hook #13 fills: a token that may read /public/** but is not admin sees no sessions and only the
-        // busiest addresses it may read; no token or an unknown one gets 401.
-        final InspectorAccess access = new InspectorAccess()
-        {
-            public boolean tokenRequired()
-            {
-                return true;
-            }
-
-            public View check(final String token)
-            {
-                if (!"reader-token".equals(token))
-                {
-                    return null;
-                }
-                return new View()
-                {
-                    public boolean seesSessions()
-                    {
-                        return false;
-                    }
-
-                    public boolean canRead(final String address)
-                    {
-                        return address.startsWith("/public/");
-                    }
-                };
-            }
-        };
+        // The router's tokens behind the JSON data: a token that may read /public/** but is not admin sees no
+        // sessions and only the busiest addresses it may read; an admin sees the sessions; no token or an unknown one
+        // gets 401. (The router itself stays open here: only the inspector's access is under test.)
+        final to.clasp.security.IssuedTokens tokens = new to.clasp.security.IssuedTokens();
+        tokens.put(to.clasp.security.Secrets.TokenDigest.of("reader-token"), new to.clasp.security.Grant(
+            to.clasp.security.ScopeSet.parse("read:/public/**"), to.clasp.security.Grant.NEVER, null, "cpsk"));
+        tokens.put(to.clasp.security.Secrets.TokenDigest.of("admin-token"), new to.clasp.security.Grant(
+            to.clasp.security.ScopeSet.parse("admin:/**"), to.clasp.security.Grant.NEVER, null, "cpsk"));
+        final InspectorAccess access = new TokenInspectorAccess(
+            new to.clasp.security.Authenticator(java.util.List.of(tokens)), System::currentTimeMillis);
         final ClaspServer.Context ctx = ClaspServerTest.context().inspectorAccess(access).drainTimeoutMs(DRAIN_MS);
         try (ClaspServer server = ClaspServer.start(ctx))
         {
@@ -158,6 +139,11 @@ final class InspectorEndpointTest
                 assertEquals("/public/a1", stats.path("topAddresses").get(0).path("address").asText());
                 assertTrue(stats.path("sessions").isNull(), "no sessions without admin");
                 assertEquals(1, stats.path("sessionCount").asInt(), "the count is not an address");
+                final JsonNode asAdmin = JSON.readTree(get(port, "/inspector/api/stats", "admin-token").body());
+                assertEquals(1, asAdmin.path("sessions").size(), asAdmin.toString());
+                assertEquals("[\"/public/**\"]", JSON.readTree(get(port, "/inspector/api/scopes", "reader-token")
+                    .body()).path("read").toString());
+                assertEquals(401, get(port, "/inspector/api/scopes", "wrong").statusCode());
             }
         }
     }

@@ -1,5 +1,6 @@
 package to.clasp.benchmarks.core;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DirectBuffer;
@@ -29,6 +30,11 @@ import to.clasp.protocol.Frame;
 import to.clasp.protocol.HelloEncoder;
 import to.clasp.protocol.SetEncoder;
 import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.security.Authenticator;
+import to.clasp.security.Grant;
+import to.clasp.security.IssuedTokens;
+import to.clasp.security.ScopeSet;
+import to.clasp.security.Secrets;
 
 /**
  * The core pipeline for one SET on the core thread: inbound event → decode → validate → ParamStore write → match
@@ -42,6 +48,10 @@ import to.clasp.protocol.SubscribeEncoder;
  *     {@code endOfCycle()} and one drain, as the core runs under load (it polls up to 256 events per cycle). Scores
  *     are per SET.</li>
  * </ul>
+ * {@code auth=token}: the router has token auth on and every session's token has narrow scopes
+ * ({@value #SCOPES}): the SET pays its write-scope check (one pattern match, no allocation) and the subscribers'
+ * SUBSCRIBE its cover check; {@code auth=open} is the open mode's two-flag check. Compare the two side by side.
+ * <p>
  * The drain stays in the measured time (it is the edges' work, done on other threads in the router), so both
  * variants understate what the core thread alone sustains; it is one pass over each queue per cycle.
  * <pre>
@@ -59,8 +69,14 @@ public class CorePipelineBenchmark
     /** SETs per cycle in {@link #setBatch()}. */
     public static final int BATCH = 64;
 
+    /** Scopes of the sessions' token with {@code auth=token}. */
+    public static final String SCOPES = "read:/bench/**,write:/bench/mixer/**,read:/status/**";
+
     @Param({"1", "100"})
     public int subscribers;
+
+    @Param({"open", "token"})
+    public String auth;
 
     private static final EdgeConnection NO_OP_EDGE = new EdgeConnection()
     {
@@ -94,7 +110,18 @@ public class CorePipelineBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        final Router.Context ctx = new Router.Context().idleTimeoutNs(0).conclude();
+        final Router.Context ctx = new Router.Context().idleTimeoutNs(0);
+        String token = null;
+        if ("token".equals(auth))
+        {
+            token = "bench-token";
+            final IssuedTokens tokens = new IssuedTokens();
+            tokens.put(Secrets.TokenDigest.of(token), new Grant(
+                ScopeSet.parse(SCOPES), Grant.NEVER, "bench",
+                IssuedTokens.SOURCE));
+            ctx.authenticator(new Authenticator(List.of(tokens)));
+        }
+        ctx.conclude();
         core = new RouterCore(ctx, new RouterMetrics());
         final InboundEvent event = new InboundEvent(2048);
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
@@ -105,7 +132,7 @@ public class CorePipelineBenchmark
             queues[i] = new OutboundQueue(id, 16 * 1024, 4L << 20);
             event.connect(id, System.nanoTime(), NO_OP_EDGE, queues[i]);
             core.onEvent(event);
-            int length = HelloEncoder.encode(scratch, 0, 1, 0xE0, "bench-" + i, null);
+            int length = HelloEncoder.encode(scratch, 0, 1, 0xE0, "bench-" + i, token);
             event.frame(id, System.nanoTime(), scratch, 0, length);
             core.onEvent(event);
             if (i < subscribers)
@@ -131,6 +158,19 @@ public class CorePipelineBenchmark
             batchEvents[i] = new InboundEvent(2048);
             batchEvents[i].frame(writerId, System.nanoTime(), scratch, 0, n);
         }
+
+        // The measured path must be the accepted SET reaching every subscriber (not a refusal, e.g. a scope that
+        // no longer covers the addresses): one SET, and each subscriber's queue holds its broadcast.
+        core.onEvent(setEvent);
+        core.endOfCycle();
+        for (int i = 0; i < subscribers; i++)
+        {
+            if (queues[i].drain(SINK, Integer.MAX_VALUE) != 1)
+            {
+                throw new IllegalStateException("subscriber " + i + " did not receive the SET (auth=" + auth + ")");
+            }
+        }
+        drain();
     }
 
     @Benchmark

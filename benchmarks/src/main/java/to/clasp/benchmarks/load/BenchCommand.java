@@ -137,6 +137,19 @@ public final class BenchCommand implements Callable<Integer>
             "(default: bench-results/<date-time>).")
     Path out;
 
+    @Option(names = "--tls", description = "Run the routers with TLS (a self-signed certificate made for the run): " +
+        "this router over wss://, nats-server over tls://; targets without TLS are skipped.")
+    boolean tls;
+
+    @Option(names = "--auth", description = "Run this router with token auth on: a tokens file made for the run " +
+        "holds one token with the scopes " + BenchAuth.SCOPES + " (a per-message pattern check, not the " +
+        "everything-allowed shortcut), which every CLASP client sends in HELLO. Compare with the same run without.")
+    boolean auth;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Token the CLASP clients send in HELLO (for --url against a router with auth on).")
+    String token;
+
     @Option(names = "--quiet", description = "No per-second progress lines.")
     boolean quiet;
 
@@ -189,7 +202,18 @@ public final class BenchCommand implements Callable<Integer>
         options.serverJar = serverJar;
         options.serverJvmOptions = serverJvmOptions;
         options.serverArgs = serverArgs;
+        if (tls)
+        {
+            options.tls = BenchTls.create(dir);
+        }
         options.dataDirPerRun = dataDirPerRun;
+        options.token = token;
+        if (auth)
+        {
+            final BenchAuth made = BenchAuth.create(dir);
+            options.tokensFile = made.tokensFile();
+            options.token = made.token();
+        }
 
         final List<ScenarioResult> results = new ArrayList<>();
         int nextPort = port;
@@ -253,9 +277,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             for (final Scenario scenario : scenarioList)
             {
-                if (!target.supports(scenario))
+                if (!target.supports(scenario) || (options.tls != null && !target.supportsTls(scenario)))
                 {
-                    console.printf("== %s %s: not applicable, skipped%n", target.label(), scenario.label());
+                    console.printf("== %s %s: not applicable%s, skipped%n", target.label(), scenario.label(),
+                        options.tls != null && !target.supportsTls(scenario) ? " with --tls" : "");
                     continue;
                 }
                 final List<MessageKind> runKinds = scenario == Scenario.ACK ? List.of(MessageKind.SET_CONFIRMED) :
@@ -293,7 +318,7 @@ public final class BenchCommand implements Callable<Integer>
             if (external)
             {
                 transport = new ClaspWsTransport(url,
-                    new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics), 1);
+                    new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics).token(options.token), 1);
             }
             else if (!scenario.hasMessageKind())
             {
@@ -386,6 +411,8 @@ public final class BenchCommand implements Callable<Integer>
         m.put("churnPairsPerSecond", churn.pairsPerSecond);
         m.put("churnClients", churn.clients);
         m.put("serverJvmOptions", serverJvmOptions);
+        m.put("tls", tls);
+        m.put("auth", auth);
         m.put("serverArgs", serverArgs);
         m.put("dataDirPerRun", dataDirPerRun);
         return m;

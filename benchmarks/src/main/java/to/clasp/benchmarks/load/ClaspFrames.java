@@ -28,6 +28,7 @@ public final class ClaspFrames
     private final int[] payloadOffsets;
     private final int payloadSize;
     private final boolean confirmed;
+    private String token;
 
     /**
      * @param kind        SET (QoS Fire, so the router sends no ACK), SET_CONFIRMED (QoS Confirm: one ACK each) or event
@@ -83,8 +84,26 @@ public final class ClaspFrames
     /** HELLO naming the generator, no token. */
     public static byte[] hello(final String name, final boolean webSocket)
     {
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
-        return wrap(frame, HelloEncoder.encode(frame, 0, 1, HelloEncoder.DEFAULT_FEATURES, name, null), webSocket);
+        return hello(name, webSocket, null);
+    }
+
+    /** HELLO naming the generator, with {@code token} (null: none). */
+    public static byte[] hello(final String name, final boolean webSocket, final String token)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024 + (token == null ? 0 : 3 * token.length())]);
+        return wrap(frame, HelloEncoder.encode(frame, 0, 1, HelloEncoder.DEFAULT_FEATURES, name, token), webSocket);
+    }
+
+    /** The token the clients of these frames send in HELLO ({@code --token}, {@code --auth}); null: none. */
+    public ClaspFrames token(final String token)
+    {
+        this.token = token;
+        return this;
+    }
+
+    public String token()
+    {
+        return token;
     }
 
     /** SUBSCRIBE to {@code pattern}, every signal type. */

@@ -24,7 +24,7 @@ public final class ClaspLinkTransport implements Transport
     private final ClaspFrames frames;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicInteger connectionIds = new AtomicInteger();
-    private final byte[] hello = ClaspFrames.hello("clasp-bench", false);
+    private final byte[] hello;
 
     /** @param frames bare CLASP frames ({@code webSocket = false}). */
     public ClaspLinkTransport(final String name, final ClientTransport transport, final ClaspFrames frames)
@@ -32,6 +32,7 @@ public final class ClaspLinkTransport implements Transport
         this.name = name;
         this.transport = transport;
         this.frames = frames;
+        this.hello = ClaspFrames.hello("clasp-bench", false, frames.token());
     }
 
     public String name()

@@ -44,6 +44,7 @@ public final class ClaspWsTransport implements Transport
     private static final byte[] PING = ClaspFrames.ping(true);
 
     private final URI uri;
+    private final io.netty.handler.ssl.SslContext tls;
     private final ClaspFrames frames;
     private final EventLoopGroup group;
     private final EventLoopGroup publisherGroup;
@@ -51,15 +52,24 @@ public final class ClaspWsTransport implements Transport
     private volatile boolean subscribersOnSendingLoop;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicInteger connectionIds = new AtomicInteger();
-    private final byte[] hello = ClaspFrames.hello("clasp-bench", true);
+    private final byte[] hello;
 
     /**
      * @param ioThreads event loop threads shared by every connection (1 keeps the generator off the router's core).
      */
     public ClaspWsTransport(final String url, final ClaspFrames frames, final int ioThreads)
     {
+        this(url, frames, ioThreads, null);
+    }
+
+    /** @param tls client TLS for a {@code wss://} URL (trusting the router's certificate), or null for ws://. */
+    public ClaspWsTransport(final String url, final ClaspFrames frames, final int ioThreads,
+        final io.netty.handler.ssl.SslContext tls)
+    {
         this.uri = URI.create(url);
+        this.tls = tls;
         this.frames = frames;
+        this.hello = ClaspFrames.hello("clasp-bench", true, frames.token());
         this.group = NettyClientTransport.newEventLoopGroup(ioThreads);
         this.publisherGroup = NettyClientTransport.newEventLoopGroup(1);
         this.publisherLoop = publisherGroup.next();
@@ -117,6 +127,10 @@ public final class ClaspWsTransport implements Transport
             {
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (tls != null)
+                    {
+                        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+                    }
                     ch.pipeline()
                         .addLast("raw-out", rawOut)
                         .addLast(new HttpClientCodec())

@@ -38,7 +38,6 @@ public final class IdleClientTransport implements Transport
         NATS, MQTT, CLASP
     }
 
-    private static final byte[] CLASP_HELLO = ClaspFrames.hello("clasp-bench-idle", true);
     private static final byte[] CLASP_PING = ClaspFrames.ping(true);
 
     private static final long TIMEOUT_MS = 10_000;
@@ -50,13 +49,22 @@ public final class IdleClientTransport implements Transport
     private final EventLoopGroup group = NettyClientTransport.newEventLoopGroup(1);
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
+    private final byte[] claspHello;
 
     public IdleClientTransport(final String name, final Protocol protocol, final String host, final int port)
+    {
+        this(name, protocol, host, port, null);
+    }
+
+    /** @param token the token CLASP clients send in HELLO, or null. */
+    public IdleClientTransport(final String name, final Protocol protocol, final String host, final int port,
+        final String token)
     {
         this.name = name;
         this.protocol = protocol;
         this.host = host;
         this.port = port;
+        this.claspHello = ClaspFrames.hello("clasp-bench-idle", true, token);
     }
 
     public String name()
@@ -98,7 +106,7 @@ public final class IdleClientTransport implements Transport
                 endpoint.request(("GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
                     "Sec-WebSocket-Protocol: clasp\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                endpoint.request(CLASP_HELLO);
+                endpoint.request(claspHello);
             }
             else
             {

@@ -22,6 +22,7 @@ public final class NatsTransport implements Transport
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String url;
+    private final javax.net.ssl.SSLContext tls;
     private final String[] subjects;
     private final int payloadSize;
     private final AtomicLong errors = new AtomicLong();
@@ -33,9 +34,11 @@ public final class NatsTransport implements Transport
         return t;
     });
 
-    public NatsTransport(final String url, final int payloadSize, final int topics)
+    /** @param tls the client TLS context for a {@code tls://} URL, or null. */
+    public NatsTransport(final String url, final int payloadSize, final int topics, final javax.net.ssl.SSLContext tls)
     {
         this.url = url;
+        this.tls = tls;
         this.payloadSize = payloadSize;
         subjects = new String[topics];
         for (int t = 0; t < topics; t++)
@@ -56,7 +59,12 @@ public final class NatsTransport implements Transport
 
     public Endpoint connect(final Receiver receiver) throws Exception
     {
-        final Options options = new Options.Builder()
+        final Options.Builder builder = new Options.Builder();
+        if (tls != null)
+        {
+            builder.sslContext(tls);
+        }
+        final Options options = builder
             .server(url)
             .connectionTimeout(TIMEOUT)
             .noReconnect()

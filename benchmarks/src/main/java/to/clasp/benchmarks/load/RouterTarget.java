@@ -30,6 +30,15 @@ public enum RouterTarget
                 // default 1 000 per source address); idle probing is off so a held-open idle client is not pinged in
                 // the middle of a run.
                 "--max-sessions", "0", "--max-connections-per-ip", "1000000", "--idle-timeout", "0"));
+            if (o.tls != null)
+            {
+                cmd.addAll(List.of("--tls-cert", o.tls.certificate().toString(), "--tls-key",
+                    o.tls.privateKey().toString()));
+            }
+            if (o.tokensFile != null)
+            {
+                cmd.addAll(List.of("--auth-tokens", o.tokensFile.toString()));
+            }
             cmd.addAll(split(o.serverArgs));
             if (o.dataDirPerRun)
             {
@@ -42,13 +51,14 @@ public enum RouterTarget
 
         Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
         {
-            return new ClaspWsTransport("ws://127.0.0.1:" + port + "/",
-                new ClaspFrames(kind, s.payloadSize(), s.topics()), 1);
+            return new ClaspWsTransport((o.tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/",
+                new ClaspFrames(kind, s.payloadSize(), s.topics()).token(o.token), 1,
+                o.tls == null ? null : o.tls.nettyClient());
         }
 
         Transport idleTransport(final Options o, final int port, final LoadSettings s)
         {
-            return new IdleClientTransport(label(), IdleClientTransport.Protocol.CLASP, "127.0.0.1", port);
+            return new IdleClientTransport(label(), IdleClientTransport.Protocol.CLASP, "127.0.0.1", port, o.token);
         }
     },
     CLASP_AERON("clasp-aeron")
@@ -66,7 +76,7 @@ public enum RouterTarget
             // One client transport (one agent thread, one embedded INVOKER driver) for every link of the run.
             return new ClaspLinkTransport(label(), new AeronClientTransport(
                 new AeronClientTransport.Context().routerEndpoint("127.0.0.1:" + aeronPort(port))),
-                new ClaspFrames(kind, s.payloadSize(), s.topics(), false));
+                new ClaspFrames(kind, s.payloadSize(), s.topics(), false).token(o.token));
         }
 
         boolean supports(final Scenario scenario)
@@ -134,12 +144,20 @@ public enum RouterTarget
     {
         List<String> command(final Options o, final int port, final Path dir)
         {
-            return List.of(o.natsServer, "-a", "127.0.0.1", "-p", Integer.toString(port));
+            final List<String> cmd = new ArrayList<>(List.of(o.natsServer, "-a", "127.0.0.1", "-p",
+                Integer.toString(port)));
+            if (o.tls != null)
+            {
+                cmd.addAll(List.of("--tls", "--tlscert", o.tls.certificate().toString(), "--tlskey",
+                    o.tls.privateKey().toString()));
+            }
+            return cmd;
         }
 
         Transport transport(final Options o, final int port, final MessageKind kind, final LoadSettings s)
         {
-            return new NatsTransport("nats://127.0.0.1:" + port, s.payloadSize(), s.topics());
+            return o.tls == null ? new NatsTransport("nats://127.0.0.1:" + port, s.payloadSize(), s.topics(), null) :
+                new NatsTransport("tls://127.0.0.1:" + port, s.payloadSize(), s.topics(), o.tls.jdkClient());
         }
 
         Transport idleTransport(final Options o, final int port, final LoadSettings s)
@@ -197,6 +215,16 @@ public enum RouterTarget
         return (scenario != Scenario.CHURN && scenario != Scenario.ACK) || hasKinds();
     }
 
+    /**
+     * Whether the generator can run this router with TLS ({@code --tls}): this router over WebSocket (wss://) and
+     * nats-server; not Aeron UDP (no TLS) nor, for now, Mosquitto; the connections scenario's handshake-only NATS
+     * client speaks no TLS.
+     */
+    boolean supportsTls(final Scenario scenario)
+    {
+        return this == CLASP_WS || (this == NATS && scenario != Scenario.CONNECTIONS);
+    }
+
     /** The router's Aeron UDP port: beside the WebSocket port the generator waits on. */
     static int aeronPort(final int port)
     {
@@ -242,6 +270,12 @@ public enum RouterTarget
         // Debian installs both in /usr/sbin, which is not on every user's PATH.
         String natsServer = program("nats-server");
         String mosquitto = program("mosquitto");
+        /** Non-null with {@code --tls}: the certificate the routers serve and the clients trust. */
+        BenchTls tls;
+        /** Non-null with {@code --auth}: the tokens file the CLASP routers start with. */
+        Path tokensFile;
+        /** The token CLASP clients send in HELLO ({@code --token}, or the one {@code --auth} made), or null. */
+        String token;
     }
 
     static String program(final String name)

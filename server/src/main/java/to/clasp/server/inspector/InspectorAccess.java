@@ -30,6 +30,15 @@ public interface InspectorAccess
      */
     View check(String token);
 
+    /**
+     * {@link #check}, for callers on an I/O thread: implementations whose check can be slow (a signature to verify)
+     * answer later, from another thread.
+     */
+    default java.util.concurrent.CompletionStage<View> checkAsync(final String token)
+    {
+        return java.util.concurrent.CompletableFuture.completedFuture(check(token));
+    }
+
     /** What one token may see. */
     interface View
     {
@@ -44,6 +53,11 @@ public interface InspectorAccess
             {
                 return true;
             }
+
+            public java.util.List<String> readPatterns()
+            {
+                return java.util.List.of("/**");
+            }
         };
 
         /** @return whether the sessions table (other clients' names and addresses) is shown: admin over everything. */
@@ -51,5 +65,8 @@ public interface InspectorAccess
 
         /** @return whether an address may be named (a busiest-address row): read scope on it. */
         boolean canRead(String address);
+
+        /** @return the patterns the token may read (subscribe to), e.g. {@code ["/sensors/**"]}. */
+        java.util.List<String> readPatterns();
     }
 }

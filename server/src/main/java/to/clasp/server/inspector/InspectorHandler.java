@@ -161,16 +161,11 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
                 respond(ctx, request, HttpResponseStatus.OK, "application/json", info());
                 return;
             case "api/stats":
-                final InspectorAccess.View view = access.check(bearer(request));
-                if (view == null)
-                {
-                    final FullHttpResponse denied = response(request, HttpResponseStatus.UNAUTHORIZED,
-                        "application/json", bytes("{\"error\":\"a token with read scope is needed\"}"), head);
-                    denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"clasp\"");
-                    send(ctx, request, denied);
-                    return;
-                }
-                respond(ctx, request, HttpResponseStatus.OK, "application/json", statsJson(view));
+                withView(ctx, request, view -> statsJson(view), head);
+                return;
+            case "api/scopes":
+                // What the page subscribes to when its filter is everything: the token's read patterns.
+                withView(ctx, request, view -> StatsJson.bytes(Map.of("read", view.readPatterns())), head);
                 return;
             default:
                 final byte[] file = files.get(name);
@@ -183,6 +178,45 @@ public final class InspectorHandler extends ChannelInboundHandlerAdapter
                     respond(ctx, request, HttpResponseStatus.OK, types.get(name), file);
                 }
         }
+    }
+
+    /**
+     * Answer with {@code body} of the bearer token's view, or 401. A token's check may finish later (a capability
+     * token is verified off this event loop); the answer is then written from the loop, and nothing more is read from
+     * the connection until it is (requests stay in order). Only the request line and headers are read after this
+     * method returns.
+     */
+    private void withView(final ChannelHandlerContext ctx, final FullHttpRequest request,
+        final java.util.function.Function<InspectorAccess.View, byte[]> body, final boolean head)
+    {
+        final java.util.concurrent.CompletableFuture<InspectorAccess.View> check =
+            access.checkAsync(bearer(request)).toCompletableFuture();
+        if (check.isDone())
+        {
+            answer(ctx, request, check.isCompletedExceptionally() ? null : check.join(), body, head);
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        check.whenComplete((view, failure) -> ctx.executor().execute(() ->
+        {
+            answer(ctx, request, null == failure ? view : null, body, head);
+            ctx.channel().config().setAutoRead(true);
+        }));
+    }
+
+    private void answer(final ChannelHandlerContext ctx, final FullHttpRequest request,
+        final InspectorAccess.View view, final java.util.function.Function<InspectorAccess.View, byte[]> body,
+        final boolean head)
+    {
+        if (view == null)
+        {
+            final FullHttpResponse denied = response(request, HttpResponseStatus.UNAUTHORIZED,
+                "application/json", bytes("{\"error\":\"a token with read scope is needed\"}"), head);
+            denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"clasp\"");
+            send(ctx, request, denied);
+            return;
+        }
+        respond(ctx, request, HttpResponseStatus.OK, "application/json", body.apply(view));
     }
 
     private byte[] statsJson(final InspectorAccess.View view)

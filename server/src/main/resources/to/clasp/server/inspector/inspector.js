@@ -17,6 +17,10 @@ let subscriptionId = 0;
 let pattern = '/**';
 let inPattern = matcher(pattern);
 let token = sessionStorage.getItem('clasp.token') || '';
+// What the token may read (api/scopes): with the filter at /**, one subscription per pattern, since a read-only
+// token may not subscribe to /** itself.
+let readPatterns = ['/**'];
+let subscriptionIds = [];
 let dirty = true;
 const topHistory = new Map(); // address -> recent writes/s, for the busiest-address sparklines
 
@@ -68,6 +72,7 @@ async function connect() {
     return;
   }
   session = s;
+  readPatterns = await fetchReadPatterns();
   setStatus('connected as ' + s.session.slice(0, 8), 'ok');
   document.body.dataset.connected = 'true';
   resubscribe();
@@ -79,18 +84,34 @@ function setStatus(text, kind) {
   el.className = 'status ' + kind;
 }
 
+async function fetchReadPatterns() {
+  if (!token) return ['/**'];
+  try {
+    const response = await fetch('api/scopes', { headers: { Authorization: 'Bearer ' + token } });
+    if (response.ok) return (await response.json()).read;
+  } catch (e) {
+    // fall back to subscribing to the filter as it is
+  }
+  return ['/**'];
+}
+
 function resubscribe() {
   if (!session) return;
-  if (subscriptionId) session.unsubscribe(subscriptionId);
+  for (const id of subscriptionIds) session.unsubscribe(id);
+  subscriptionIds = [];
   params.clear();
   sorted = [];
   fresh = [];
   dirty = true;
-  subscriptionId++;
   pattern = $('filter').value.trim() || '/**';
   inPattern = matcher(pattern);
   const maxRate = Math.max(0, parseInt($('max-rate').value, 10) || 0);
-  session.subscribe(subscriptionId, pattern, { maxRate });
+  const patterns = pattern === '/**' && !readPatterns.includes('/**') ? readPatterns : [pattern];
+  for (const p of patterns) {
+    subscriptionId++;
+    subscriptionIds.push(subscriptionId);
+    session.subscribe(subscriptionId, p, { maxRate });
+  }
 }
 
 function onParam(m) {

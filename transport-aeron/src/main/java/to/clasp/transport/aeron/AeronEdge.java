@@ -127,6 +127,12 @@ public final class AeronEdge implements AutoCloseable
         return runtime.systemCounter(counterId);
     }
 
+    /** @return Connects dropped because their source address is outside {@link Context#allow()}. */
+    public long refusedBySource()
+    {
+        return agent.refusedBySource();
+    }
+
     /** @return settings in force. */
     public Context context()
     {
@@ -202,6 +208,7 @@ public final class AeronEdge implements AutoCloseable
         private int drainBudget = 64;
         private int signalQueueCapacity = 16_384;
         private int maxPendingConnects = 256;
+        private to.clasp.security.CidrAllowList allow;
         private String agentName = "clasp-aeron-edge";
         private java.util.function.Consumer<Throwable> errorHandler = t -> LOG.error("aeron edge error", t);
         private SharedCore sharedCore;
@@ -341,6 +348,25 @@ public final class AeronEdge implements AutoCloseable
         {
             checkMutable();
             this.connectTimeoutMs = ms;
+            return this;
+        }
+
+        /** @return the source networks allowed to open sessions, or null (default) for any. */
+        public to.clasp.security.CidrAllowList allow()
+        {
+            return allow;
+        }
+
+        /**
+         * Open sessions only for clients whose packets come from these networks ({@code --aeron-allow}); a Connect
+         * from any other source address is dropped without a reply (and logged at most once a second). Aeron UDP is
+         * not encrypted, and a source address can be spoofed on a network that does not filter it: this keeps
+         * strangers off a LAN router, it does not authenticate anyone (tokens do that).
+         */
+        public Context allow(final to.clasp.security.CidrAllowList allow)
+        {
+            checkMutable();
+            this.allow = allow;
             return this;
         }
 

@@ -69,6 +69,8 @@ final class AeronEdgeAgent implements Agent
     private int transitioning;
     private int connecting;
     private long nowNs;
+    private long lastRefusalLogNs;
+    private final java.util.concurrent.atomic.AtomicLong refusedBySource = new java.util.concurrent.atomic.AtomicLong();
     private long nextTimerNs;
 
     AeronEdgeAgent(
@@ -405,6 +407,11 @@ final class AeronEdgeAgent implements Agent
         }
     }
 
+    long refusedBySource()
+    {
+        return refusedBySource.get();
+    }
+
     /** @return Connects refused before becoming a session: unreadable, a bad response channel, too many pending. */
     long refusedConnects()
     {
@@ -480,6 +487,18 @@ final class AeronEdgeAgent implements Agent
         }
         final Image image = subscription.imageBySessionId(sessionId);
         final String remote = null == image ? "?" : image.sourceIdentity();
+        if (null != ctx.allow() && !ctx.allow().allowsSourceIdentity(remote))
+        {
+            // --aeron-allow: not one of ours. No reply, no publication towards it; its later traffic finds no session.
+            refusedBySource.incrementAndGet();
+            if (nowNs - lastRefusalLogNs >= 1_000_000_000L || lastRefusalLogNs == 0)
+            {
+                lastRefusalLogNs = nowNs;
+                LOG.warn("aeron connect from {} dropped: source not in --aeron-allow {} ({} dropped so far)", remote,
+                    ctx.allow(), refusedBySource.get());
+            }
+            return;
+        }
         final AeronSession s = new AeronSession(this, sessionId, channel, streamId, name, remote);
         if (!accepting)
         {

@@ -1,6 +1,7 @@
 package to.clasp.transport.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,9 @@ import java.util.Objects;
  * @param status      HTTP status code.
  * @param contentType the {@code Content-Type} header.
  * @param body        the body (sent for GET, left out for HEAD).
+ * @param headers     further response headers (CORS, {@code Allow}, ...).
  */
-public record HttpAnswer(int status, String contentType, byte[] body)
+public record HttpAnswer(int status, String contentType, byte[] body, Map<String, String> headers)
 {
     /** Plain text, UTF-8. */
     public static final String TEXT = "text/plain; charset=utf-8";
@@ -19,6 +21,13 @@ public record HttpAnswer(int status, String contentType, byte[] body)
     {
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(body, "body");
+        headers = Map.copyOf(headers);
+    }
+
+    /** An answer with no further headers. */
+    public HttpAnswer(final int status, final String contentType, final byte[] body)
+    {
+        this(status, contentType, body, Map.of());
     }
 
     /**

@@ -1,9 +1,10 @@
 package to.clasp.transport.http;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,6 +45,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import to.clasp.transport.ws.ServerTls;
 
 /**
  * A small HTTP/1.1 server for operational endpoints (health, readiness, metrics, an admin API), on Netty, that idle or
@@ -59,6 +61,8 @@ import org.slf4j.LoggerFactory;
  *     <li><b>One request at a time per connection</b>, in order (pipelined requests wait their turn). A route may
  *     answer later ({@link CompletionStage}): long work (a password hash, a database) belongs on another executor,
  *     never on the event loop.</li>
+ *     <li><b>HTTPS</b> when given a certificate ({@link Context#tls}); a plain-HTTP client then gets a 400 that says
+ *     so.</li>
  * </ul>
  * Every connection of one server lives on one event loop (chosen from {@link Context#group()} at start), so the
  * bookkeeping above needs no locks. Routes are exact paths; unknown paths get 404, other methods 405.
@@ -75,14 +79,15 @@ public final class HttpEndpointServer implements AutoCloseable
     {
         /**
          * @param request the complete request (released by the server after the answer is written).
+         * @param remote  the client's address.
          * @return the answer, now or later.
          */
-        CompletionStage<HttpAnswer> handle(FullHttpRequest request);
+        CompletionStage<HttpAnswer> handle(FullHttpRequest request, InetSocketAddress remote);
 
         /** A route that answers at once. */
         static Route of(final java.util.function.Function<FullHttpRequest, HttpAnswer> answer)
         {
-            return request -> CompletableFuture.completedFuture(answer.apply(request));
+            return (request, remote) -> CompletableFuture.completedFuture(answer.apply(request));
         }
     }
 
@@ -92,6 +97,8 @@ public final class HttpEndpointServer implements AutoCloseable
 
     private final Context ctx;
     private final Map<String, Binding> routes;
+    /** Routes for every path under a prefix (longest first), consulted when no exact route matches. */
+    private final List<Map.Entry<String, Route>> prefixRoutes;
     private final EventLoopGroup ownGroup;
     private final EventLoop loop;
     private final Channel serverChannel;
@@ -101,10 +108,12 @@ public final class HttpEndpointServer implements AutoCloseable
     private volatile long refused;
     private volatile long timedOut;
 
-    private HttpEndpointServer(final Context ctx, final Map<String, Binding> routes) throws InterruptedException
+    private HttpEndpointServer(final Context ctx, final Map<String, Binding> routes,
+        final List<Map.Entry<String, Route>> prefixRoutes) throws InterruptedException
     {
         this.ctx = ctx;
         this.routes = routes;
+        this.prefixRoutes = prefixRoutes;
         ownGroup = null == ctx.group() ? newEventLoopGroup() : null;
         loop = (null == ownGroup ? ctx.group() : ownGroup).next();
         final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -158,6 +167,12 @@ public final class HttpEndpointServer implements AutoCloseable
     public int port()
     {
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /** @return {@code https} when the server speaks TLS ({@link Context#tls}), {@code http} otherwise. */
+    public String scheme()
+    {
+        return null == ctx.tls() ? "http" : "https";
     }
 
     /** @return connections closed to make room for a new one at the connection limit. */
@@ -223,6 +238,11 @@ public final class HttpEndpointServer implements AutoCloseable
         final Connection connection = new Connection();
         open.put(ch, connection);
         ch.closeFuture().addListener(f -> open.remove(ch));
+        if (null != ctx.tls())
+        {
+            // TLS first; a plain-HTTP client gets a 400 saying the port speaks TLS.
+            ch.pipeline().addLast("tls-detect", ctx.tls().newDetector());
+        }
         ch.pipeline()
             .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
             .addLast("aggregator", new HttpObjectAggregator(ctx.maxBodyBytes()))
@@ -281,7 +301,7 @@ public final class HttpEndpointServer implements AutoCloseable
             CompletionStage<HttpAnswer> answer;
             try
             {
-                answer = dispatch(request);
+                answer = dispatch(request, chc.channel());
             }
             catch (final RuntimeException ex)
             {
@@ -299,22 +319,31 @@ public final class HttpEndpointServer implements AutoCloseable
             }));
         }
 
-        private CompletionStage<HttpAnswer> dispatch(final FullHttpRequest request)
+        private CompletionStage<HttpAnswer> dispatch(final FullHttpRequest request, final Channel channel)
         {
             if (!request.decoderResult().isSuccess())
             {
                 return CompletableFuture.completedFuture(HttpAnswer.text(400, "bad request"));
             }
-            final Binding binding = routes.get(new QueryStringDecoder(request.uri()).path());
+            final String path = new QueryStringDecoder(request.uri()).path();
+            final InetSocketAddress remote = (InetSocketAddress)channel.remoteAddress();
+            final Binding binding = routes.get(path);
             if (null == binding)
             {
+                for (final Map.Entry<String, Route> prefix : prefixRoutes)
+                {
+                    if (path.startsWith(prefix.getKey()))
+                    {
+                        return prefix.getValue().handle(request, remote);
+                    }
+                }
                 return CompletableFuture.completedFuture(HttpAnswer.text(404, "not found"));
             }
             if (!binding.methods().contains(request.method()))
             {
                 return CompletableFuture.completedFuture(HttpAnswer.text(405, "method not allowed"));
             }
-            return binding.route().handle(request);
+            return binding.route().handle(request, remote);
         }
 
         private void respond(final ChannelHandlerContext chc, final FullHttpRequest request, final HttpAnswer answer)
@@ -325,12 +354,20 @@ public final class HttpEndpointServer implements AutoCloseable
                 HttpResponseStatus.valueOf(answer.status()),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(answer.body()));
             request.release();
+            for (final Map.Entry<String, String> header : answer.headers().entrySet())
+            {
+                response.headers().set(header.getKey(), header.getValue());
+            }
             response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
-            if (answer.status() == 405)
+            if (answer.status() == 405 && !response.headers().contains(HttpHeaderNames.ALLOW))
             {
-                response.headers().set(HttpHeaderNames.ALLOW, allowed(request));
+                final String allowed = allowed(request);
+                if (null != allowed)
+                {
+                    response.headers().set(HttpHeaderNames.ALLOW, allowed);
+                }
             }
             if (!chc.channel().isActive())
             {
@@ -355,6 +392,10 @@ public final class HttpEndpointServer implements AutoCloseable
         private String allowed(final FullHttpRequest request)
         {
             final Binding binding = routes.get(new QueryStringDecoder(request.uri()).path());
+            if (null == binding)
+            {
+                return null;
+            }
             final StringBuilder b = new StringBuilder();
             for (final HttpMethod m : binding.methods())
             {
@@ -375,6 +416,7 @@ public final class HttpEndpointServer implements AutoCloseable
     {
         private final Context ctx;
         private final Map<String, Binding> routes = new LinkedHashMap<>();
+        private final List<Map.Entry<String, Route>> prefixRoutes = new ArrayList<>();
 
         private Builder(final Context ctx)
         {
@@ -398,6 +440,17 @@ public final class HttpEndpointServer implements AutoCloseable
         }
 
         /**
+         * Serve every path that starts with {@code prefix} (and has no exact route), whatever the method: the route
+         * answers unknown paths and methods itself (an API with its own error format).
+         */
+        public Builder prefix(final String prefix, final Route route)
+        {
+            prefixRoutes.add(Map.entry(Objects.requireNonNull(prefix), Objects.requireNonNull(route)));
+            prefixRoutes.sort((a, b) -> b.getKey().length() - a.getKey().length());
+            return this;
+        }
+
+        /**
          * Bind and start serving.
          *
          * @throws IllegalStateException when the port cannot be bound (the cause says why).
@@ -407,7 +460,7 @@ public final class HttpEndpointServer implements AutoCloseable
             ctx.conclude();
             try
             {
-                return new HttpEndpointServer(ctx, Map.copyOf(routes));
+                return new HttpEndpointServer(ctx, Map.copyOf(routes), List.copyOf(prefixRoutes));
             }
             catch (final InterruptedException ex)
             {
@@ -433,6 +486,7 @@ public final class HttpEndpointServer implements AutoCloseable
         private int maxConnections = MAX_CONNECTIONS_DEFAULT;
         private int maxBodyBytes = MAX_BODY_BYTES_DEFAULT;
         private EventLoopGroup group;
+        private ServerTls tls;
 
         Context conclude()
         {
@@ -511,6 +565,18 @@ public final class HttpEndpointServer implements AutoCloseable
         public EventLoopGroup group()
         {
             return group;
+        }
+
+        public ServerTls tls()
+        {
+            return tls;
+        }
+
+        /** Serve HTTPS with this certificate ({@code --tls-cert/--tls-key}); null (default): plain HTTP. */
+        public Context tls(final ServerTls tls)
+        {
+            this.tls = tls;
+            return this;
         }
 
         /**

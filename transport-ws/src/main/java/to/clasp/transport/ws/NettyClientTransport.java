@@ -24,6 +24,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.DirectBuffer;
@@ -42,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 public final class NettyClientTransport implements ClientTransport
 {
     private final URI uri;
+    private final SslContext ssl;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final Class<? extends SocketChannel> channelClass;
@@ -61,11 +65,31 @@ public final class NettyClientTransport implements ClientTransport
      */
     public NettyClientTransport(final URI uri, final EventLoopGroup group)
     {
-        if (!"ws".equalsIgnoreCase(uri.getScheme()))
+        this(uri, group, null);
+    }
+
+    /**
+     * @param uri   {@code ws://host:port/path} or {@code wss://host:port/path}.
+     * @param group shared event loop group, or null for a private one.
+     * @param ssl   the client TLS context for {@code wss://} (e.g. trusting a private CA); null = the JDK's default
+     *              trust store. Ignored for {@code ws://}.
+     */
+    public NettyClientTransport(final URI uri, final EventLoopGroup group, final SslContext ssl)
+    {
+        final boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        if (!secure && !"ws".equalsIgnoreCase(uri.getScheme()))
         {
-            throw new IllegalArgumentException("only ws:// URLs are supported: " + uri);
+            throw new IllegalArgumentException("only ws:// and wss:// URLs are supported: " + uri);
         }
         this.uri = uri;
+        try
+        {
+            this.ssl = !secure ? null : ssl != null ? ssl : SslContextBuilder.forClient().build();
+        }
+        catch (final javax.net.ssl.SSLException ex)
+        {
+            throw new IllegalStateException("cannot set up TLS", ex);
+        }
         this.ownsGroup = group == null;
         final boolean epoll = Epoll.isAvailable();
         this.group = group != null ? group : new MultiThreadIoEventLoopGroup(1,
@@ -88,7 +112,7 @@ public final class NettyClientTransport implements ClientTransport
     public CompletableFuture<Link> open(final LinkHandler handler)
     {
         final CompletableFuture<Link> opened = new CompletableFuture<>();
-        final int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        final int port = uri.getPort() > 0 ? uri.getPort() : ssl != null ? 443 : 80;
         final WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
             .webSocketUri(uri)
             .subprotocol(HttpRequestHandler.SUBPROTOCOL)
@@ -106,6 +130,15 @@ public final class NettyClientTransport implements ClientTransport
             {
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (ssl != null)
+                    {
+                        // Host name for SNI and for checking the server's certificate.
+                        final SslHandler tls = ssl.newHandler(ch.alloc(), uri.getHost(), port);
+                        final javax.net.ssl.SSLParameters params = tls.engine().getSSLParameters();
+                        params.setEndpointIdentificationAlgorithm("HTTPS");
+                        tls.engine().setSSLParameters(params);
+                        ch.pipeline().addLast(tls);
+                    }
                     ch.pipeline()
                         .addLast(new HttpClientCodec())
                         .addLast(new HttpObjectAggregator(HANDSHAKE_RESPONSE_LIMIT))

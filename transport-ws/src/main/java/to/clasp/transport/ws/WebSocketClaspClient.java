@@ -1,6 +1,7 @@
 package to.clasp.transport.ws;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import to.clasp.client.ClientOptions;
 import to.clasp.client.ClientSession;
 import to.clasp.client.SessionBackedClient;
@@ -36,6 +37,16 @@ public final class WebSocketClaspClient extends SessionBackedClient
     public static WebSocketClaspClient create(final String url, final ClientOptions options)
     {
         return new WebSocketClaspClient(new ClientSession(options, new NettyClientTransport(URI.create(url))));
+    }
+
+    /**
+     * A client for a {@code wss://} URL whose server certificate {@code ssl} trusts (e.g.
+     * {@code SslContextBuilder.forClient().trustManager(caCertFile).build()}); {@link #create(String)} uses the JDK's
+     * default trust store.
+     */
+    public static WebSocketClaspClient create(final String url, final ClientOptions options, final SslContext ssl)
+    {
+        return new WebSocketClaspClient(new ClientSession(options, new NettyClientTransport(URI.create(url), null, ssl)));
     }
 
     /** A client that shares {@code group} (see {@link NettyClientTransport#newEventLoopGroup}) with others. */

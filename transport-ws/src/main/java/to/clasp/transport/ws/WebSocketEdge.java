@@ -93,6 +93,11 @@ public final class WebSocketEdge implements AutoCloseable
                         return;
                     }
                     connections.add(ch);
+                    if (ctx.tls() != null)
+                    {
+                        // wss://: TLS (or a clear refusal of plain HTTP) before everything else.
+                        ch.pipeline().addLast("tls-detect", ctx.tls().newDetector());
+                    }
                     ch.pipeline()
                         .addLast("http", new HttpServerCodec())
                         .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
@@ -114,8 +119,9 @@ public final class WebSocketEdge implements AutoCloseable
             throw t;
         }
         localAddress = (InetSocketAddress)serverChannel.localAddress();
-        LOG.info("WebSocket edge listening on ws://{}:{} ({}, {} io thread(s), max message {} bytes)",
-            localAddress.getHostString(), localAddress.getPort(), epoll ? "epoll" : "nio", ctx.ioThreads(),
+        LOG.info("WebSocket edge listening on {}://{}:{} ({}, {} io thread(s), max message {} bytes)",
+            ctx.tls() == null ? "ws" : "wss", localAddress.getHostString(), localAddress.getPort(),
+            epoll ? "epoll" : "nio", ctx.ioThreads(),
             ctx.maxFrameLength());
     }
 
@@ -324,6 +330,7 @@ public final class WebSocketEdge implements AutoCloseable
         private int maxConnections = Integer.getInteger(MAX_CONNECTIONS_PROP, 0);
         private int readsPerIteration = READS_PER_ITERATION_DEFAULT;
         private SharedCore sharedCore;
+        private ServerTls tls;
         private boolean spinSharedCore;
         private boolean useEpoll;
         private java.util.function.Supplier<? extends io.netty.channel.ChannelHandler> httpPages;
@@ -412,6 +419,18 @@ public final class WebSocketEdge implements AutoCloseable
         public Context sharedCore(final SharedCore sharedCore)
         {
             this.sharedCore = sharedCore;
+            return this;
+        }
+
+        public ServerTls tls()
+        {
+            return tls;
+        }
+
+        /** Serve {@code wss://} with this certificate ({@code --tls-cert/--tls-key}); null (default) = plain ws://. */
+        public Context tls(final ServerTls tls)
+        {
+            this.tls = tls;
             return this;
         }
 

@@ -61,7 +61,7 @@ class HttpEndpointServerTest
     void routesMethodsAndAsyncAnswers() throws Exception
     {
         final CompletableFuture<HttpAnswer> later = new CompletableFuture<>();
-        start(new HttpEndpointServer.Context(), r -> later);
+        start(new HttpEndpointServer.Context(), (r, remote) -> later);
         assertEquals("fine\n", get("/ok").body());
         assertEquals(404, get("/nope").statusCode());
         assertEquals(405, get("/echo").statusCode());
@@ -79,7 +79,7 @@ class HttpEndpointServerTest
     @Test
     void silentAndTricklingConnectionsAreClosedAtTheRequestTimeout() throws Exception
     {
-        start(new HttpEndpointServer.Context().requestTimeoutMs(1_000), r -> new CompletableFuture<>());
+        start(new HttpEndpointServer.Context().requestTimeoutMs(1_000), (r, remote) -> new CompletableFuture<>());
         try (Socket silent = connect();
              Socket trickle = connect("GET /ok HTTP/1.1\r\nHost: x\r\n");
              Socket keptAlive = connect("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"))
@@ -96,7 +96,7 @@ class HttpEndpointServerTest
     void atTheLimitTheOldestIdleConnectionMakesRoomAndBusyOnesAreKept() throws Exception
     {
         final java.util.concurrent.CountDownLatch inProgress = new java.util.concurrent.CountDownLatch(2);
-        start(new HttpEndpointServer.Context().maxConnections(2), r ->
+        start(new HttpEndpointServer.Context().maxConnections(2), (r, remote) ->
         {
             inProgress.countDown();
             return new CompletableFuture<>();
@@ -120,6 +120,55 @@ class HttpEndpointServerTest
             assertTrue(server.refusedConnections() > refusedBefore);
             assertFalse(isClosed(busy1));
         }
+    }
+
+    @Test
+    void prefixRoutesTakeEveryPathAndMethodUnderThemWithTheirOwnHeaders() throws Exception
+    {
+        server = HttpEndpointServer.builder(new HttpEndpointServer.Context().host("127.0.0.1"))
+            .get("/api/exact", HttpEndpointServer.Route.of(r -> HttpAnswer.text(200, "exact")))
+            .prefix("/api/", (r, remote) -> CompletableFuture.completedFuture(new HttpAnswer(418, "application/json",
+                ("{\"path\":\"" + r.uri() + "\",\"method\":\"" + r.method() + "\",\"from\":\"" +
+                    remote.getAddress().getHostAddress() + "\"}").getBytes(StandardCharsets.UTF_8),
+                java.util.Map.of("X-Api", "yes"))))
+            .start();
+        assertEquals("exact\n", get("/api/exact").body(), "an exact route wins over a prefix");
+        final HttpResponse<String> any = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" +
+            server.port() + "/api/x/y")).method("DELETE", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(418, any.statusCode());
+        assertEquals("{\"path\":\"/api/x/y\",\"method\":\"DELETE\",\"from\":\"127.0.0.1\"}", any.body());
+        assertEquals("yes", any.headers().firstValue("x-api").orElse(null));
+        assertEquals("application/json", any.headers().firstValue("content-type").orElse(null));
+        assertEquals(404, get("/apiother").statusCode());
+    }
+
+    @Test
+    void httpsWithACertificateAndAClearAnswerToPlainHttp(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final to.clasp.transport.ws.testing.TestCertificates certs =
+            to.clasp.transport.ws.testing.TestCertificates.create(dir);
+        start(new HttpEndpointServer.Context().requestTimeoutMs(2_000)
+            .tls(to.clasp.transport.ws.ServerTls.load(certs.certificate(), certs.privateKey())),
+            (r, remote) -> new CompletableFuture<>());
+        assertEquals("https", server.scheme());
+        final HttpClient https = HttpClient.newBuilder().sslContext(certs.clientContext()).build();
+        assertEquals("fine\n", https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() +
+            "/ok")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        try (Socket plain = connect("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"))
+        {
+            plain.setSoTimeout(5_000);
+            final String reply = new String(plain.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(reply.startsWith("HTTP/1.1 400") && reply.contains("https://"), reply);
+        }
+        // A TLS client that never finishes its handshake is closed at the request timeout like any silent one.
+        try (Socket silent = connect("\u0016\u0003\u0001\u0000"))
+        {
+            assertTrue(awaitClosed(silent));
+        }
+        assertEquals(200, https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() +
+            "/ok")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
     private Socket connect() throws IOException

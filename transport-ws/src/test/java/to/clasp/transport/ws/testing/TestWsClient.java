@@ -33,7 +33,12 @@ public final class TestWsClient implements AutoCloseable
 
     private TestWsClient(final URI uri, final String... subprotocols)
     {
-        final WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        this(HTTP, uri, subprotocols);
+    }
+
+    private TestWsClient(final HttpClient http, final URI uri, final String... subprotocols)
+    {
+        final WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (subprotocols.length > 0)
         {
             final String[] rest = new String[subprotocols.length - 1];
@@ -47,6 +52,12 @@ public final class TestWsClient implements AutoCloseable
     public static TestWsClient connect(final String uri, final String... subprotocols)
     {
         return new TestWsClient(URI.create(uri), subprotocols);
+    }
+
+    /** Connect to a {@code wss://} URL trusting what {@code tls} trusts, offering {@code clasp}. */
+    public static TestWsClient connectTls(final String uri, final javax.net.ssl.SSLContext tls)
+    {
+        return new TestWsClient(HttpClient.newBuilder().sslContext(tls).build(), URI.create(uri), "clasp");
     }
 
     /** Connect to {@code ws://127.0.0.1:port/} offering {@code clasp}, as the JS and Python clients do. */
@@ -180,6 +191,28 @@ public final class TestWsClient implements AutoCloseable
     {
         send("53 01 00 1a 01 01 e0 00 13 43 4c 41 53 50 20 50 79 74 68 6f 6e 20 43 6c 69 65 6e 74 00 00");
         return new byte[][] {receive(5_000), receive(5_000)};
+    }
+
+    /**
+     * The Python client's HELLO with {@code Clasp(url, token=...)}: flags 0x01, version 1, features 0xE0, name
+     * "CLASP Python Client", then the token (wire-protocol.md §5.2). Nothing is awaited.
+     */
+    public TestWsClient sendPythonHello(final String token)
+    {
+        send(pythonHello(token));
+        return this;
+    }
+
+    /** The bytes of {@link #sendPythonHello}. */
+    public static byte[] pythonHello(final String token)
+    {
+        final byte[] name = "CLASP Python Client".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] t = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final int payload = 3 + 2 + name.length + 2 + t.length;
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + payload);
+        b.put((byte)0x53).put((byte)0x01).putShort((short)payload).put((byte)0x01).put((byte)0x01).put((byte)0xE0)
+            .putShort((short)name.length).put(name).putShort((short)t.length).put(t);
+        return b.array();
     }
 
     public void close()
