@@ -3,6 +3,7 @@ package to.clasp.interop;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,6 +13,7 @@ import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,82 @@ final class MqttSessionRestartTest
         }
     }
 
+    /**
+     * With token auth, a restored session is opened with the token it was opened with: a token still in the tokens
+     * file gets its session back (Session Present, its subscription), a token removed while the router was down does
+     * not (the core refuses the restored session, its file is removed) and its client is refused "not authorized".
+     */
+    @Test
+    void aRestoredSessionNeedsItsTokenToStillBeValid() throws Exception
+    {
+        ToolProcess.require("/usr/bin/mosquitto_pub", "mosquitto-clients");
+        mqttPort = ServerProcess.freePort();
+        final Path tokens = data.resolve("tokens");
+        Files.writeString(tokens, "keep-token read:/mqtt/**,write:/mqtt/**\ndrop-token read:/mqtt/**\n");
+        final Path dataDir = data.resolve("data");
+        try (ServerProcess server = ServerProcess.start("--data-dir", dataDir.toString(), "--mqtt-port",
+            Integer.toString(mqttPort), "--auth-tokens", tokens.toString()))
+        {
+            awaitMqtt(server);
+            for (final String who : new String[] {"keep", "drop"})
+            {
+                final MqttClient c = new MqttClient(url(), who + "-client", new MemoryPersistence());
+                c.connect(persistent(who + "-token"));
+                c.subscribe("plant/#", 1);
+                c.disconnect();
+                c.close();
+            }
+            assertEquals(0, server.stop(), "exit code after SIGTERM; log:\n" + server.log());
+            Files.writeString(tokens, "keep-token read:/mqtt/**,write:/mqtt/**\n");
+            server.launch();
+            awaitMqtt(server);
+            final long deadline = System.currentTimeMillis() + 15_000;
+            while (!server.log().contains("1 " + RESTORED))
+            {
+                if (System.currentTimeMillis() > deadline)
+                {
+                    fail("expected one session restored, one refused; log:\n" + server.log());
+                }
+                Thread.sleep(20);
+            }
+            assertTrue(server.log().contains("(1 of 2 stored ended"), server.log());
+            ToolProcess.run(pub("-u", "x", "-P", "keep-token", "-q", "1", "-t", "plant/pump", "-m", "9"));
+
+            final BlockingQueue<Object[]> received = new LinkedBlockingQueue<>();
+            final MqttClient keep = new MqttClient(url(), "keep-client", new MemoryPersistence());
+            keep.setCallback(collector(received));
+            assertTrue(keep.connectWithResult(persistent("keep-token")).getSessionPresent());
+            expect(received, "plant/pump", "9");
+            keep.disconnect();
+            keep.close();
+
+            final MqttClient drop = new MqttClient(url(), "drop-client", new MemoryPersistence());
+            try
+            {
+                drop.connect(persistent("drop-token"));
+                fail("a removed token connected");
+            }
+            catch (final MqttException ex)
+            {
+                assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, ex.getReasonCode());
+            }
+            drop.close();
+        }
+        try (var files = Files.list(dataDir.resolve("mqtt-sessions")))
+        {
+            assertEquals(1, files.filter(f -> f.toString().endsWith(".session")).count(),
+                "the refused session's file is gone, the other one stays");
+        }
+    }
+
+    private static MqttConnectOptions persistent(final String token)
+    {
+        final MqttConnectOptions options = persistent();
+        options.setUserName("x");
+        options.setPassword(token.toCharArray());
+        return options;
+    }
+
     private String url()
     {
         return "tcp://127.0.0.1:" + mqttPort;
@@ -112,7 +190,14 @@ final class MqttSessionRestartTest
     private MqttClient reconnect(final BlockingQueue<Object[]> received) throws Exception
     {
         final MqttClient client = new MqttClient(url(), "restart-paho", new MemoryPersistence());
-        client.setCallback(new MqttCallback()
+        client.setCallback(collector(received));
+        assertTrue(client.connectWithResult(persistent()).getSessionPresent(), "CONNACK session present");
+        return client;
+    }
+
+    private static MqttCallback collector(final BlockingQueue<Object[]> received)
+    {
+        return new MqttCallback()
         {
             public void connectionLost(final Throwable cause)
             {
@@ -126,9 +211,7 @@ final class MqttSessionRestartTest
             public void deliveryComplete(final IMqttDeliveryToken token)
             {
             }
-        });
-        assertTrue(client.connectWithResult(persistent()).getSessionPresent(), "CONNACK session present");
-        return client;
+        };
     }
 
     private static void expect(final BlockingQueue<Object[]> received, final String topic, final String payload)
