@@ -796,15 +796,16 @@ public final class ClientSession implements ClaspClient
         synchronized (lock)
         {
             lastError = ex;
-            // A miss (201) or an address the token may not read (301) ends the GETs waiting for it.
-            failed = address != null && (error.code() == 201 || error.code() == 301) ? pendingGets.remove(address) :
-                null;
+            // A miss (201) ends the GETs waiting for the address, and so does a refused read (301 with the router's
+            // read-refusal text: a refused write carries the write one and belongs to the pending write).
+            final boolean readRefused = 301 == error.code() && error.message().startsWith(ErrorDecoder.READ_REFUSAL);
+            failed = address != null && (error.code() == 201 || readRefused) ? pendingGets.remove(address) : null;
             if (null != address && null != activeReplay && activeReplay.pattern.equals(address) &&
                 isReplayRefusal(error.code()))
             {
                 replay = activeReplay;
             }
-            else if (null != address && 201 != error.code() && null == failed)
+            else if (null != address && 201 != error.code() && !readRefused)
             {
                 write = takePendingWrite(address);
             }

@@ -37,13 +37,13 @@ final class BundleHandler
     private final RouterClock clock;
     private final long maxAheadMicros;
     private final Journaling journaling;
+    private final SessionAuth auth;
     private final FrameDecoder item = new FrameDecoder();
     private final FrameDecoder itemScan = new FrameDecoder();
     private final FrameDecoder scheduledFrame = new FrameDecoder();
     private final int[] itemOffsets = new int[65536];
     private final int[] itemLengths = new int[65536];
     private final WriteResult result = new WriteResult();
-    private final SessionAuth auth;
 
     BundleHandler(final ParamHandler params, final PublishHandler publishes, final ParamStore store,
         final Replies replies, final SessionTable sessions, final TimerQueue timers, final RouterClock clock,

@@ -34,13 +34,13 @@ final class ParamHandler
 {
     /** {@link #check} code for an entry whose address is not valid (ERROR 200 in a lone SET). */
     static final int INVALID_ADDRESS = -1;
+    /** {@link #check} code for an entry outside the session's write scopes (ERROR 301). */
+    static final int FORBIDDEN = -3;
     /**
      * {@link #commit} code of a write that was applied and broadcast but whose record the journal did not take (it
      * failed after the room check): its writer gets ERROR 503, never an ACK.
      */
     static final int NOT_JOURNALED = -2;
-    /** {@link #check} code for an entry outside the session's write scopes (ERROR 301). */
-    static final int FORBIDDEN = -3;
 
     private final ParamStore store;
     private final ParamDirectory directory;
@@ -89,7 +89,7 @@ final class ParamHandler
         }
         if (!s.scopes.canWrite(payload, set.addressOffset(), set.addressLength()))
         {
-            // Between prepare and the store: a refusal here has changed nothing.
+            // Between prepare and the store: a refusal here has changed nothing (and takes no journal room).
             auth.forbiddenWrite(s, qos, nowNs, "SET", payload, set.addressOffset(), set.addressLength());
             return;
         }

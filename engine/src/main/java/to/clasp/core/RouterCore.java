@@ -59,9 +59,9 @@ public final class RouterCore implements AutoCloseable
     private final AckHold ackHold;
     private final Journaling journaling;
     private final OutboundMemoryGuard memoryGuard;
-    private final Outbox.Resumer resumeCongested;
     private final AuthMetrics authMetrics;
     private final SessionAuth auth;
+    private final Outbox.Resumer resumeCongested;
     private long framesOutAtLastCycle;
 
     /**
@@ -107,7 +107,8 @@ public final class RouterCore implements AutoCloseable
         {
             replies.holdAnswers(ackHold, journal);
         }
-        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, journaling, auth);
+        this.params = new ParamHandler(store, directory, fanOut, replies, snapshots, outbox, clock, journaling,
+            auth);
         this.resumeCongested = s -> snapshots.pump(s) && params.flushConflated(s);
         this.subscribes = new SubscribeHandler(index, filters, snapshots, replies, auth,
             ctx.maxSubscriptionsPerSession());

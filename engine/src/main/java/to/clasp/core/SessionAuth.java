@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import to.clasp.protocol.ErrorDecoder;
 import to.clasp.protocol.HelloDecoder;
 import to.clasp.security.AuthResult;
 import to.clasp.security.Authenticator;
@@ -44,8 +45,8 @@ final class SessionAuth
     static final int MAX_HELD_BYTES = 256 * 1024;
     static final int LOG_LINES_PER_SECOND = 10;
     static final String FORBIDDEN_WRITE = "forbidden: no write scope for this address";
-    static final String FORBIDDEN_READ = "forbidden: no read scope for this address";
-    static final String FORBIDDEN_PATTERN = "forbidden: no read scope covering this pattern";
+    static final String FORBIDDEN_READ = ErrorDecoder.READ_REFUSAL + " for this address";
+    static final String FORBIDDEN_PATTERN = ErrorDecoder.READ_REFUSAL + " covering this pattern";
     static final String TOKEN_EXPIRED = "token expired";
     static final String TOKEN_REVOKED = "token revoked";
     static final String BUSY = "authentication busy, retry later";

@@ -12,6 +12,11 @@ public final class ErrorDecoder
     public static final int MESSAGE_OFFSET = 3;
     public static final int FLAG_ADDRESS = 0x01;
     public static final int FLAG_CORRELATION_ID = 0x02;
+    /**
+     * How this router's ERROR 301 for a read (GET, SUBSCRIBE, REPLAY) begins, so a client can tell it from the 301 of a
+     * refused write to the same address (which says "no write scope").
+     */
+    public static final String READ_REFUSAL = "forbidden: no read scope";
 
     private DirectBuffer buffer;
     private int code;

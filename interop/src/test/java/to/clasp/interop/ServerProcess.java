@@ -172,6 +172,16 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
+    /** Send SIGHUP (reload tokens and certificates). */
+    void hangUp() throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            fail("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL ({@code kill -9}): the process ends at once, whatever it was doing; waits until it is gone. */
     void kill() throws InterruptedException
     {
@@ -190,16 +200,6 @@ final class ServerProcess implements AutoCloseable
     {
         Files.writeString(log, "---- test: " + text + System.lineSeparator(), StandardCharsets.UTF_8,
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-    }
-
-    /** Send SIGHUP (reload tokens and certificates). */
-    void hangUp() throws Exception
-    {
-        final Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
-        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0)
-        {
-            fail("kill -HUP " + process.pid() + " failed");
-        }
     }
 
     /** SIGTERM and wait; returns the exit code. */

@@ -27,8 +27,8 @@ public final class ClaspFrames
     private final byte[][] messages;
     private final int[] payloadOffsets;
     private final int payloadSize;
-    private final boolean confirmed;
     private String token;
+    private final boolean confirmed;
 
     /**
      * @param kind        SET (QoS Fire, so the router sends no ACK), SET_CONFIRMED (QoS Confirm: one ACK each) or event
