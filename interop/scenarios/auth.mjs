@@ -1,11 +1,13 @@
 // Token auth with the real client's builder: new ClaspBuilder(url).withToken(token). The token comes from the
 // CLASP_TOKEN environment variable (none when unset), so it never appears on a command line.
 //   auth.mjs URL read PROBE PATTERN COUNT   connect; get(PROBE) (a round trip: the late-join snapshot is in the
-//                                            cache by then) and print the cached addresses; subscribe(PATTERN) and
-//                                            print COUNT values
+//                                            cache by then) and print the cached addresses; subscribe(PATTERN),
+//                                            get(PROBE) again (the subscription's snapshot is handled by then) and
+//                                            print COUNT live values
 //   auth.mjs URL write ADDRESS VALUE ERRORS  connect; set(ADDRESS, VALUE) and emit(ADDRESS + '/event', VALUE); wait
 //                                            for ERRORS errors (0: finish at once)
-// Events: connected | connect-failed {code, message, reason} | snapshot {addresses, probe} | subscribed | value |
+// Events: connected | connect-failed {code, message, reason} | snapshot {addresses, probe} | snapshot-value |
+//         subscribed | value |
 //         error {code, message, address} (every ERROR the router sends) | written
 import { Clasp, ClaspBuilder } from '@clasp-to/core';
 import { args, done, out, until, url } from './lib.mjs';
@@ -37,11 +39,16 @@ if (client.connected) {
     const [probe, pattern, count = '1'] = rest;
     const probeValue = await client.get(probe);
     out({ event: 'snapshot', addresses: Array.from(client.params.keys()).sort(), probe: probeValue });
+    // The subscription's own snapshot comes first (the router answers in order): a GET after the SUBSCRIBE is a
+    // round trip that has it handled, so 'subscribed' means every later value is a live one.
+    let live = false;
     let received = 0;
     client.subscribe(pattern, (value, address) => {
-      out({ event: 'value', address, value });
-      if (++received >= Number(count)) done();
+      out({ event: live ? 'value' : 'snapshot-value', address, value });
+      if (live && ++received >= Number(count)) done();
     });
+    await client.get(probe);
+    live = true;
     out({ event: 'subscribed', pattern });
   } else if (mode === 'write') {
     const [address, value, expected = '0'] = rest;

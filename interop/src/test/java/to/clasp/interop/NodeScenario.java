@@ -142,7 +142,7 @@ final class NodeScenario implements AutoCloseable
         }
     }
 
-    /** The next event whose "event" field equals {@code type}; fails on an "error" event, EOF or timeout. */
+    /** The next event whose "event" field equals {@code type}; fails on another "error" event, EOF or timeout. */
     JsonNode await(final String type, final long timeoutMs) throws InterruptedException
     {
         return await(e -> type.equals(e.path("event").asText()), type, timeoutMs);
@@ -164,13 +164,13 @@ final class NodeScenario implements AutoCloseable
             {
                 fail(name + ": exited before '" + what + "'; events: " + all + diagnostics());
             }
+            if (match.test(event))
+            {
+                return event; // an "error" event too, when that is what the test waits for
+            }
             if ("error".equals(event.path("event").asText()))
             {
                 fail(name + ": scenario error " + event + diagnostics());
-            }
-            if (match.test(event))
-            {
-                return event;
             }
         }
     }

@@ -80,6 +80,14 @@ final class SecurityFlags
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--edge-token", paramLabel = "FILE",
+        description = "Token the router's own sessions present with token auth on: the OSC input and --osc-send " +
+            "targets, and the --mqtt-bridge links (first line of FILE, so it stays out of the process list).")
+    Path edgeTokenFile;
+
+    /** The token read from {@link #edgeTokenFile} by {@link #validate}; null without the flag. */
+    String edgeToken;
+
     @Option(names = "--aeron-allow", paramLabel = "CIDR,...", converter = CidrConverter.class,
         description = "Open Aeron sessions only for these source networks, e.g. 10.0.0.0/8,192.168.1.7 " +
             "(Aeron UDP is not encrypted; default: any source).")
@@ -92,9 +100,22 @@ final class SecurityFlags
             adminToken != null;
     }
 
-    /** Checks across flags; {@code aeronOn} says whether --aeron-endpoint was given. */
-    void validate(final CommandLine commandLine, final boolean aeronOn)
+    /**
+     * Checks across flags; {@code aeronOn} says whether --aeron-endpoint was given, {@code edgeSessions} names the flag
+     * that makes the router open sessions of its own (OSC, MQTT bridge), or is null.
+     */
+    void validate(final CommandLine commandLine, final boolean aeronOn, final String edgeSessions)
     {
+        if (edgeTokenFile != null)
+        {
+            edgeToken = readEdgeToken(commandLine);
+        }
+        else if (edgeSessions != null && authEnabled())
+        {
+            // Without a token their HELLO would be refused (ERROR 300) and their traffic silently lost.
+            throw new CommandLine.ParameterException(commandLine, "Option '" + edgeSessions + "' with token auth " +
+                "needs '--edge-token FILE' (the token the router's own OSC and MQTT bridge sessions present)");
+        }
         if ((tlsCert == null) != (tlsKey == null))
         {
             throw new CommandLine.ParameterException(commandLine,
@@ -130,6 +151,28 @@ final class SecurityFlags
         {
             throw new CommandLine.ParameterException(commandLine, "Invalid scopes: " + ex.getMessage());
         }
+    }
+
+    private String readEdgeToken(final CommandLine commandLine)
+    {
+        final List<String> lines;
+        try
+        {
+            lines = java.nio.file.Files.readAllLines(edgeTokenFile, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        catch (final java.io.IOException | java.io.UncheckedIOException ex)
+        {
+            throw new CommandLine.ParameterException(commandLine, "Invalid value for option '--edge-token': cannot " +
+                "read " + edgeTokenFile + " (" + ex.getClass().getSimpleName() + ")");
+        }
+        final String token = lines.isEmpty() ? "" : lines.get(0).strip();
+        if (token.isEmpty() || token.chars().anyMatch(Character::isWhitespace))
+        {
+            // Never echo the file's content: it is a secret.
+            throw new CommandLine.ParameterException(commandLine, "Invalid value for option '--edge-token': the " +
+                "first line of " + edgeTokenFile + " must be one token");
+        }
+        return token;
     }
 
     /** {@code --auth-db}, else {@value #AUTH_DB_IN_DATA_DIR} inside {@code --data-dir}, else the working directory's. */

@@ -403,12 +403,13 @@ public final class ServerCommand implements Callable<Integer>
         final java.util.List<MqttBridge.Context> bridges = new java.util.ArrayList<>();
         for (final String spec : bridgeSpecs())
         {
-            bridges.add(MqttBridge.Context.parse(spec).namespace(mqttNamespace));
+            bridges.add(MqttBridge.Context.parse(spec).namespace(mqttNamespace).token(security.edgeToken));
         }
         OscEdge.Context osc = null;
         if (oscPort != null || !oscTargets.isEmpty())
         {
-            osc = new OscEdge.Context().host(host).port(oscPort == null ? 0 : oscPort).namespace(oscNamespace);
+            osc = new OscEdge.Context().host(host).port(oscPort == null ? 0 : oscPort).namespace(oscNamespace)
+                .token(security.edgeToken);
             for (final String target : oscTargets)
             {
                 osc.target(OscEdge.Context.Target.parse(target));
@@ -540,7 +541,8 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(commandLine, "Invalid value for option '--host': empty");
         }
-        security.validate(commandLine, aeronEndpoint != null);
+        security.validate(commandLine, aeronEndpoint != null, oscPort != null ? "--osc-port" :
+            !oscTargets.isEmpty() ? "--osc-send" : !mqttBridges.isEmpty() ? "--mqtt-bridge" : null);
         if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255)
         {
             throw new CommandLine.ParameterException(commandLine,
