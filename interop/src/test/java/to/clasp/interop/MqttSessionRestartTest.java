@@ -1,7 +1,5 @@
 package to.clasp.interop;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +7,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -138,7 +134,7 @@ final class MqttSessionRestartTest
 
             final BlockingQueue<Object[]> received = new LinkedBlockingQueue<>();
             final MqttClient keep = new MqttClient(url(), "keep-client", new MemoryPersistence());
-            keep.setCallback(collector(received));
+            keep.setCallback(MqttClients.collector(received));
             assertTrue(keep.connectWithResult(persistent("keep-token")).getSessionPresent());
             expect(received, "plant/pump", "9");
             keep.disconnect();
@@ -190,28 +186,9 @@ final class MqttSessionRestartTest
     private MqttClient reconnect(final BlockingQueue<Object[]> received) throws Exception
     {
         final MqttClient client = new MqttClient(url(), "restart-paho", new MemoryPersistence());
-        client.setCallback(collector(received));
+        client.setCallback(MqttClients.collector(received));
         assertTrue(client.connectWithResult(persistent()).getSessionPresent(), "CONNACK session present");
         return client;
-    }
-
-    private static MqttCallback collector(final BlockingQueue<Object[]> received)
-    {
-        return new MqttCallback()
-        {
-            public void connectionLost(final Throwable cause)
-            {
-            }
-
-            public void messageArrived(final String topic, final MqttMessage message)
-            {
-                received.add(new Object[] {topic, message});
-            }
-
-            public void deliveryComplete(final IMqttDeliveryToken token)
-            {
-            }
-        };
     }
 
     private static void expect(final BlockingQueue<Object[]> received, final String topic, final String payload)
@@ -241,23 +218,7 @@ final class MqttSessionRestartTest
 
     private void awaitMqtt(final ServerProcess server) throws InterruptedException
     {
-        final long deadline = System.currentTimeMillis() + 15_000;
-        while (true)
-        {
-            try (Socket s = new Socket())
-            {
-                s.connect(new InetSocketAddress("127.0.0.1", mqttPort), 200);
-                return;
-            }
-            catch (final java.io.IOException notYet)
-            {
-                if (System.currentTimeMillis() > deadline)
-                {
-                    fail("MQTT port not open; log:\n" + server.log());
-                }
-                Thread.sleep(20);
-            }
-        }
+        MqttClients.awaitPort(mqttPort, () -> "the MQTT port; log:\n" + server.log());
     }
 
     private String[] pub(final String... args)

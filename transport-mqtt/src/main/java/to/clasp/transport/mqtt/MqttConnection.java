@@ -437,20 +437,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         else if (existing != null)
         {
-            final MqttConnection old = existing.connection();
-            if (old != null && old != this)
-            {
-                // Session takeover. The old connection's will goes out unless this one resumes the session and the
-                // will is delayed (MQTT 5 §3.1.3.2.2).
-                final MqttSession.Will oldWill = old.will;
-                old.will = null;
-                old.disconnect(0x8E, MqttMetrics.Disconnect.SESSION_TAKEN_OVER);
-                existing.connectionLost(old, null);
-                if (oldWill != null && (cleanStart || oldWill.delaySeconds == 0))
-                {
-                    existing.publishWill(oldWill);
-                }
-            }
+            takeOver(existing, !cleanStart);
             if (cleanStart || !existing.isOpen() || !existing.isPersistent() && existing.connection() != null)
             {
                 existing.discard();
@@ -484,20 +471,30 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     {
         final MqttSession old = replacing;
         replacing = null;
-        final MqttConnection oc = old.connection();
-        if (oc != null && oc != this)
-        {
-            final MqttSession.Will oldWill = oc.will;
-            oc.will = null;
-            oc.disconnect(0x8E, MqttMetrics.Disconnect.SESSION_TAKEN_OVER);
-            old.connectionLost(oc, null);
-            if (oldWill != null)
-            {
-                old.publishWill(oldWill);
-            }
-        }
+        takeOver(old, false);
         old.discard();
         edge.addSession(session);
+    }
+
+    /**
+     * Session takeover: the session's current connection (if another) gets DISCONNECT 0x8E. Its will goes out unless
+     * this connection resumes the session and the will is delayed (MQTT 5 §3.1.3.2.2).
+     */
+    private void takeOver(final MqttSession s, final boolean resumes)
+    {
+        final MqttConnection old = s.connection();
+        if (old == null || old == this)
+        {
+            return;
+        }
+        final MqttSession.Will oldWill = old.will;
+        old.will = null;
+        old.disconnect(0x8E, MqttMetrics.Disconnect.SESSION_TAKEN_OVER);
+        s.connectionLost(old, null);
+        if (oldWill != null && (!resumes || oldWill.delaySeconds == 0))
+        {
+            s.publishWill(oldWill);
+        }
     }
 
     private static long intProperty(final MqttProperties properties, final int id, final long absent)
