@@ -290,7 +290,6 @@ public final class ServerCommand implements Callable<Integer>
             final ClaspServer.Context ctx = context().security(serverSecurity)
                 .inspectorAccess(serverSecurity.inspectorAccess());
             ctx.router().authenticator(serverSecurity.authenticator());
-            authorizeEdges(ctx, serverSecurity.edgeTokens());
             server = ClaspServer.start(ctx);
         }
         catch (final to.clasp.journal.DataDirectory.LockedException ex)
@@ -314,34 +313,6 @@ public final class ServerCommand implements Callable<Integer>
             return 1;
         }
         return 0;
-    }
-
-    /**
-     * With auth on, the MQTT bridge and the OSC edge are the router's own side, not clients: each gets a token of its
-     * own with the scopes its job needs (docs/security.md, "The router's own edges"). MQTT broker clients bring their
-     * own token (the CONNECT password).
-     */
-    private static void authorizeEdges(final ClaspServer.Context ctx, final EdgeTokens tokens)
-    {
-        if (tokens == null)
-        {
-            return; // open mode
-        }
-        for (final MqttBridge.Context b : ctx.mqttBridges())
-        {
-            final String ns = EdgeTokens.everythingUnder(b.namespace());
-            b.token(tokens.issue("mqtt bridge " + b.host() + ":" + b.port(), "read:" + ns + ",write:" + ns));
-        }
-        if (ctx.osc() != null)
-        {
-            final StringBuilder scopes = new StringBuilder("write:").append(EdgeTokens.everythingUnder(
-                ctx.osc().namespace()));
-            for (final to.clasp.transport.osc.OscEdge.Context.Target t : ctx.osc().targets())
-            {
-                scopes.append(",read:").append(t.pattern());
-            }
-            ctx.osc().token(tokens.issue("osc", scopes.toString()));
-        }
     }
 
     /**

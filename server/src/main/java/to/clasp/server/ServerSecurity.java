@@ -42,7 +42,6 @@ final class ServerSecurity implements AutoCloseable
     private final Integer apiPort;
     private final ServerTls tls;
     private AuthEndpoint apiServer;
-    private EdgeTokens edgeTokens;
 
     /** A configuration the server cannot start with; the message names the file or flag. */
     static final class StartupException extends Exception
@@ -165,21 +164,12 @@ final class ServerSecurity implements AutoCloseable
             closeQuietly(tokensFile, db);
             throw ex;
         }
-        // With auth on, the router's own edges (MQTT bridge, OSC) get tokens of their own (EdgeTokens), asked first.
-        final EdgeTokens edgeTokens = sources.isEmpty() ? null : new EdgeTokens();
-        if (edgeTokens != null)
-        {
-            sources.add(0, edgeTokens);
-        }
         final Authenticator authenticator = new Authenticator(sources);
         if (api != null)
         {
             api.bearerAuthenticator(authenticator);
         }
-        final ServerSecurity security =
-            new ServerSecurity(authenticator, tokensFile, issued, capabilities, db, api, flags.authPort, tls);
-        security.edgeTokens = edgeTokens;
-        return security;
+        return new ServerSecurity(authenticator, tokensFile, issued, capabilities, db, api, flags.authPort, tls);
     }
 
     private static void closeQuietly(final StaticTokenFile tokensFile, final AuthDatabase db)
@@ -204,12 +194,6 @@ final class ServerSecurity implements AutoCloseable
     Authenticator authenticator()
     {
         return authenticator;
-    }
-
-    /** @return the tokens of the router's own edges (auth on), or null (open mode: they need none). */
-    EdgeTokens edgeTokens()
-    {
-        return edgeTokens;
     }
 
     /** Who may read the inspector's JSON data: the same tokens as HELLO when auth is on. */
