@@ -365,6 +365,11 @@ public final class ServerCommand implements Callable<Integer>
             mqtt = new MqttEdge.Context().host(host).port(mqttPort).namespace(mqttNamespace)
                 // A persistent session whose client is away keeps its CLASP session alive through the idle timeout.
                 .offlineKeepAliveMs(idleTimeout.toMillis() / 2);
+            if (dataDir != null)
+            {
+                // Persistent MQTT sessions survive a restart beside the journal (the data directory's lock covers it).
+                mqtt.sessionDirectory(new java.io.File(dataDir, MqttEdge.SESSION_DIRECTORY));
+            }
         }
         final java.util.List<MqttBridge.Context> bridges = new java.util.ArrayList<>();
         for (final String spec : bridgeSpecs())

@@ -56,6 +56,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     private int state = AWAIT_CONNECT;
     private boolean v5;
     private MqttSession session;
+    /** A session of the same client id opened with another token: ended once the core accepts this one's. */
+    private MqttSession replacing;
     private MqttSession.Will will;
     private boolean cleanStart;
     private String assignedClientId;
@@ -417,23 +419,25 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
                 new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
 
+        final byte[] password = m.variableHeader().hasPassword() ? m.payload().passwordInBytes() : null;
         final MqttSession existing = edge.session(clientId);
-        if (existing != null)
+        if (existing != null && !existing.hasEnded() && !existing.tokenMatches(password))
         {
-            final MqttConnection old = existing.connection();
-            if (old != null && old != this)
-            {
-                // Session takeover. The old connection's will goes out unless this one resumes the session and the
-                // will is delayed (MQTT 5 §3.1.3.2.2).
-                final MqttSession.Will oldWill = old.will;
-                old.will = null;
-                old.disconnect(0x8E, MqttMetrics.Disconnect.SESSION_TAKEN_OVER);
-                existing.connectionLost(old, null);
-                if (oldWill != null && (cleanStart || oldWill.delaySeconds == 0))
-                {
-                    existing.publishWill(oldWill);
-                }
-            }
+            // Another token: the session is not this client's to resume or end unless the core accepts its token, so
+            // the old session is taken over only after WELCOME (accepted()), and a refused CONNECT leaves it alone.
+            replacing = existing;
+        }
+        else if (existing != null && !cleanStart && existing.isRestoring() && existing.connection() == null)
+        {
+            // Its session is being restored after a restart: CONNACK (Session Present) once the core accepted it.
+            session = existing;
+            state = AWAIT_CORE;
+            existing.attach(this);
+            return;
+        }
+        else if (existing != null)
+        {
+            takeOver(existing, !cleanStart);
             if (cleanStart || !existing.isOpen() || !existing.isPersistent() && existing.connection() != null)
             {
                 existing.discard();
@@ -455,8 +459,42 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
         countedPending = true;
         state = AWAIT_CORE;
         session = new MqttSession(edge, clientId, grantedExpiry);
+        if (replacing == null)
+        {
+            edge.addSession(session);
+        }
+        session.start(this, password);
+    }
+
+    /** The core accepted another token for a client id whose session exists: the old session ends (takeover). */
+    private void replaceSession()
+    {
+        final MqttSession old = replacing;
+        replacing = null;
+        takeOver(old, false);
+        old.discard();
         edge.addSession(session);
-        session.start(this, m.variableHeader().hasPassword() ? m.payload().passwordInBytes() : null);
+    }
+
+    /**
+     * Session takeover: the session's current connection (if another) gets DISCONNECT 0x8E. Its will goes out unless
+     * this connection resumes the session and the will is delayed (MQTT 5 §3.1.3.2.2).
+     */
+    private void takeOver(final MqttSession s, final boolean resumes)
+    {
+        final MqttConnection old = s.connection();
+        if (old == null || old == this)
+        {
+            return;
+        }
+        final MqttSession.Will oldWill = old.will;
+        old.will = null;
+        old.disconnect(0x8E, MqttMetrics.Disconnect.SESSION_TAKEN_OVER);
+        s.connectionLost(old, null);
+        if (oldWill != null && (!resumes || oldWill.delaySeconds == 0))
+        {
+            s.publishWill(oldWill);
+        }
     }
 
     private static long intProperty(final MqttProperties properties, final int id, final long absent)
@@ -486,6 +524,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         finishPendingConnect();
+        if (replacing != null)
+        {
+            replaceSession();
+        }
         edge.metrics().connectAccepted();
         accept(sessionPresent);
     }

@@ -52,7 +52,13 @@ public final class MqttEdge implements AutoCloseable
     private final Map<String, MqttSession> sessions = new HashMap<>();
     private final List<MqttConnection> connections = new ArrayList<>();
     private int pendingConnects;
+    /** Restored sessions waiting for the core's WELCOME, and how many were stored (edge loop). */
+    private int restoring;
+    private int restoredFrom;
+    private int restoredOpen;
     private volatile boolean closed;
+    /** Persistent sessions on disk ({@link Context#sessionDirectory}), or null: sessions live while the router runs. */
+    private final MqttSessionStore store;
 
     private MqttEdge(final Context ctx, final InboundPort inboundPort) throws InterruptedException
     {
@@ -61,6 +67,13 @@ public final class MqttEdge implements AutoCloseable
         this.mapping = new TopicMapping(ctx.namespace());
         this.edgeLoop = EdgeLoop.of(ctx.eventLoopGroup(), ctx.epoll(), "clasp-mqtt-io");
         this.loop = edgeLoop.loop();
+        this.store = openStore(ctx);
+        if (store != null)
+        {
+            // Sessions come back before the port opens, so a returning client finds its session (being restored).
+            final java.util.List<MqttSessionStore.Record> records = store.load();
+            loop.submit(() -> restore(records)).syncUninterruptibly();
+        }
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(loop, loop)
             .channel(edgeLoop.serverSocketChannel())
@@ -92,6 +105,11 @@ public final class MqttEdge implements AutoCloseable
         }
         catch (final Throwable t)
         {
+            if (store != null)
+            {
+                store.freeze();
+                store.close();
+            }
             edgeLoop.closeNow();
             throw t;
         }
@@ -100,6 +118,72 @@ public final class MqttEdge implements AutoCloseable
             localAddress.getHostString(), localAddress.getPort(), ctx.namespace().isEmpty() ? "/" : ctx.namespace(),
             ctx.maxPacketSize());
     }
+
+    private static MqttSessionStore openStore(final Context ctx)
+    {
+        if (ctx.sessionDirectory() == null)
+        {
+            return null;
+        }
+        try
+        {
+            return MqttSessionStore.open(ctx.sessionDirectory());
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException("cannot open the MQTT session store " + ctx.sessionDirectory() +
+                ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Edge loop: open the stored persistent sessions again (each a CLASP session whose client is away). */
+    private void restore(final java.util.List<MqttSessionStore.Record> records)
+    {
+        final long now = System.currentTimeMillis();
+        restoredFrom = records.size();
+        for (final MqttSessionStore.Record r : records)
+        {
+            final long remainingMs = Math.min(r.remainingMs(now), ctx.maxSessionExpirySeconds() * 1000L);
+            if (remainingMs <= 0)
+            {
+                store.delete(r.clientId); // expired while the router was down
+                continue;
+            }
+            final MqttSession session = new MqttSession(this, r.clientId, r.expirySeconds);
+            addSession(session);
+            restoring++;
+            session.restore(r, remainingMs);
+        }
+        if (restoring == 0)
+        {
+            restoreFinished();
+        }
+    }
+
+    /** A restored session got its answer from the core (WELCOME and its SUBSCRIBEs sent, or a refusal). */
+    void sessionRestored(final boolean open)
+    {
+        restoredOpen += open ? 1 : 0;
+        if (restoring > 0 && --restoring == 0)
+        {
+            restoreFinished();
+        }
+    }
+
+    private void restoreFinished()
+    {
+        if (restoredFrom > 0)
+        {
+            // Logged once every restored session's subscriptions are in the core's ring: from here on, what any
+            // client publishes reaches them.
+            LOG.info("MQTT: {} persistent session(s) restored from {} ({} of {} stored ended: expired while the " +
+                "router was down, or refused by the core)", restoredOpen, store.directory(),
+                restoredFrom - restoredOpen, restoredFrom);
+        }
+    }
+
+    /** The sub-directory of {@code --data-dir} that holds persistent MQTT sessions. */
+    public static final String SESSION_DIRECTORY = MqttSessionStore.DIRECTORY;
 
     /** Socket reads per readable connection per event-loop iteration. */
     static final int READS_PER_ITERATION = 1;
@@ -148,9 +232,16 @@ public final class MqttEdge implements AutoCloseable
         return (int)metrics.connections();
     }
 
-    /** Stop accepting; existing connections stay. */
+    /**
+     * Stop accepting; existing connections stay. The router is shutting down: the sessions it now ends stay on disk
+     * (with {@link Context#sessionDirectory}), for the next start.
+     */
     public void stopAccepting()
     {
+        if (store != null)
+        {
+            store.freeze();
+        }
         serverChannel.close().syncUninterruptibly();
     }
 
@@ -179,6 +270,10 @@ public final class MqttEdge implements AutoCloseable
             return;
         }
         closed = true;
+        if (store != null)
+        {
+            store.freeze();
+        }
         serverChannel.close().syncUninterruptibly();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() ->
@@ -202,6 +297,10 @@ public final class MqttEdge implements AutoCloseable
             LOG.warn("MQTT edge: closing connections did not finish: {}", ex.toString());
         }
         edgeLoop.close();
+        if (store != null)
+        {
+            store.close();
+        }
         LOG.info("MQTT edge on port {} closed", localAddress.getPort());
     }
 
@@ -215,6 +314,12 @@ public final class MqttEdge implements AutoCloseable
     TopicMapping mapping()
     {
         return mapping;
+    }
+
+    /** @return the persistent-session store, or null (sessions are not kept across a restart). */
+    MqttSessionStore store()
+    {
+        return store;
     }
 
     EventLoop loop()
@@ -307,6 +412,7 @@ public final class MqttEdge implements AutoCloseable
         private int maxPendingConnects =
             Integer.getInteger("clasp.mqtt.max.pending.connects", MAX_PENDING_CONNECTS_DEFAULT);
         private long offlineKeepAliveMs = 0;
+        private java.io.File sessionDirectory;
         private int writeBufferLowWaterMark = 64 * 1024;
         private int writeBufferHighWaterMark = 256 * 1024;
         private EventLoopGroup eventLoopGroup;
@@ -454,6 +560,21 @@ public final class MqttEdge implements AutoCloseable
         public Context offlineKeepAliveMs(final long ms)
         {
             this.offlineKeepAliveMs = ms;
+            return this;
+        }
+
+        public java.io.File sessionDirectory()
+        {
+            return sessionDirectory;
+        }
+
+        /**
+         * Keep persistent sessions in this directory, so they survive a restart ({@code DATA_DIR/mqtt-sessions}
+         * with {@code --data-dir}); null (default) = they live while the router runs.
+         */
+        public Context sessionDirectory(final java.io.File directory)
+        {
+            this.sessionDirectory = directory;
             return this;
         }
 

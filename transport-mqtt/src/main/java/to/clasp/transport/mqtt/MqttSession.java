@@ -152,6 +152,13 @@ final class MqttSession implements EdgeConnection
     private ScheduledFuture<?> keepAliveTimer;
     private Will delayedWill;
     private ScheduledFuture<?> willTimer;
+    /** The CONNECT password this session was opened with (its HELLO token); only the same one resumes it. */
+    private byte[] token;
+    /** Wall-clock ms when the client went away (kept across a restart); 0 while it is connected. */
+    private long awaySinceMs;
+    /** Restored from the store: subscriptions to send after WELCOME, and ms left until it expires. */
+    private MqttSessionStore.Record restoring;
+    private long restoringRemainingMs;
 
     MqttSession(final MqttEdge edge, final String clientId, final long expirySeconds)
     {
@@ -199,6 +206,48 @@ final class MqttSession implements EdgeConnection
     void start(final MqttConnection c, final byte[] token)
     {
         connection = c;
+        this.token = token;
+        hello(c);
+    }
+
+    /**
+     * Open a stored persistent session again after a restart: HELLO with its token; after WELCOME its subscriptions
+     * are sent again (the params they match come as retained messages when the client is back) and it waits for its
+     * client for what is left of its expiry.
+     */
+    void restore(final MqttSessionStore.Record r, final long remainingMs)
+    {
+        restoring = r;
+        restoringRemainingMs = remainingMs;
+        token = r.token;
+        awaySinceMs = r.awaySinceMs == 0 ? System.currentTimeMillis() : r.awaySinceMs;
+        hello(null);
+    }
+
+    /** @return whether this is a restored session the core has not accepted yet. */
+    boolean isRestoring()
+    {
+        return restoring != null && !ended;
+    }
+
+    /** A client comes back while its restored session waits for the core: CONNACK (Session Present) follows WELCOME. */
+    void attach(final MqttConnection c)
+    {
+        connection = c;
+    }
+
+    /** @return whether a CONNECT with this password may resume the session (the token is who the session is). */
+    boolean tokenMatches(final byte[] password)
+    {
+        if (token == null || password == null)
+        {
+            return token == null && password == null;
+        }
+        return java.security.MessageDigest.isEqual(token, password);
+    }
+
+    private void hello(final MqttConnection c)
+    {
         queue = edge.inboundPort().connect(this);
         connectionId = queue.connectionId();
         gate = new InboundGate(edge.inboundPort(), edge.loop(), gateListener).connectionId(connectionId);
@@ -209,14 +258,39 @@ final class MqttSession implements EdgeConnection
             token == null ? 0 : token.length);
         if (!send(length))
         {
-            c.refuse(MqttMetrics.Refusal.SERVER_UNAVAILABLE);
+            if (c != null)
+            {
+                c.refuse(MqttMetrics.Refusal.SERVER_UNAVAILABLE);
+            }
+            else
+            {
+                discard();
+            }
         }
+    }
+
+    /** Write what a restart needs to restore this session (a persistent one, once the core accepted it). */
+    private void persist()
+    {
+        final MqttSessionStore store = edge.store();
+        if (store == null || !isPersistent() || !open || ended)
+        {
+            return;
+        }
+        final java.util.List<MqttSessionStore.Subscription> subs = new java.util.ArrayList<>();
+        for (final Subscriptions.Subscription s : subscriptions.all())
+        {
+            subs.add(new MqttSessionStore.Subscription(s.filter, s.qos, s.noLocal, s.retainAsPublished, s.noRetained));
+        }
+        store.save(new MqttSessionStore.Record(clientId, expirySeconds, awaySinceMs, token, subs));
     }
 
     /** A new connection resumes this (persistent) session: re-send what is in flight, then deliver the backlog. */
     void resume(final MqttConnection c)
     {
         connection = c;
+        awaySinceMs = 0;
+        persist();
         cancel(expiryTimer);
         cancel(keepAliveTimer);
         expiryTimer = null;
@@ -261,6 +335,10 @@ final class MqttSession implements EdgeConnection
             edge.removeSession(this);
             return;
         }
+        if (restoring != null)
+        {
+            return; // still being restored: it waits for its client as before, from WELCOME on
+        }
         if (isPersistent() && open)
         {
             if (will != null && will.delaySeconds > 0)
@@ -273,13 +351,9 @@ final class MqttSession implements EdgeConnection
             {
                 publishWill(will);
             }
-            expiryTimer = edge.loop().schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
-            final long keepAliveMs = edge.context().offlineKeepAliveMs();
-            if (keepAliveMs > 0)
-            {
-                keepAliveTimer = edge.loop().scheduleAtFixedRate(this::sendKeepAlive, keepAliveMs, keepAliveMs,
-                    TimeUnit.MILLISECONDS);
-            }
+            awaySinceMs = System.currentTimeMillis();
+            persist();
+            waitForClient(TimeUnit.SECONDS.toMillis(expirySeconds));
             return;
         }
         if (will != null)
@@ -287,6 +361,18 @@ final class MqttSession implements EdgeConnection
             publishWill(will);
         }
         discard();
+    }
+
+    /** The client is away: the session expires after {@code expiryMs} unless it comes back. */
+    private void waitForClient(final long expiryMs)
+    {
+        expiryTimer = edge.loop().schedule(this::expire, expiryMs, TimeUnit.MILLISECONDS);
+        final long keepAliveMs = edge.context().offlineKeepAliveMs();
+        if (keepAliveMs > 0)
+        {
+            keepAliveTimer = edge.loop().scheduleAtFixedRate(this::sendKeepAlive, keepAliveMs, keepAliveMs,
+                TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The session expired while its client was away. */
@@ -302,6 +388,16 @@ final class MqttSession implements EdgeConnection
     /** End the session: leave the core, forget everything. */
     void discard()
     {
+        final MqttSessionStore store = edge.store();
+        if (store != null && isPersistent() && edge.session(clientId) == this)
+        {
+            store.delete(clientId); // a no-op once the router is shutting down (the store is frozen then)
+        }
+        if (restoring != null)
+        {
+            restoring = null;
+            edge.sessionRestored(false); // refused by the core (its token is no longer valid) or the router closes
+        }
         cancel(expiryTimer);
         cancel(keepAliveTimer);
         cancelDelayedWill();
@@ -602,6 +698,7 @@ final class MqttSession implements EdgeConnection
         }
         e.error = PendingReplies.OK;
         pending.add(e);
+        persist();
         flushReplies();
     }
 
@@ -817,6 +914,7 @@ final class MqttSession implements EdgeConnection
                 }
             }
         }
+        persist(); // what the core granted (refused filters were removed above)
         return new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
             new MqttMessageIdAndPropertiesVariableHeader(e.packetId, NONE), new MqttSubAckPayload(codes));
     }
@@ -948,9 +1046,19 @@ final class MqttSession implements EdgeConnection
     void drain()
     {
         final MqttConnection c = connection;
-        if (queue == null || c == null)
+        if (queue == null)
         {
-            return; // a persistent session whose client is away keeps its backlog queued (core limits apply)
+            return;
+        }
+        if (c == null)
+        {
+            // A persistent session whose client is away keeps its backlog queued (core limits apply); a restored one
+            // only reads the core's answer to its HELLO, one frame at a time (what follows WELCOME stays queued).
+            while (restoring != null && !ended && queue.drain(onCoreFrame, 1) > 0)
+            {
+                // onWelcome / onCoreError
+            }
+            return;
         }
         int budget = DRAIN_BUDGET;
         while (budget > 0 && !ended && c.isWritable())
@@ -1024,11 +1132,42 @@ final class MqttSession implements EdgeConnection
     private void onWelcome()
     {
         open = true;
+        final MqttSessionStore.Record r = restoring;
+        restoring = null;
         final MqttConnection c = connection;
+        if (r == null)
+        {
+            if (c != null)
+            {
+                c.accepted(false);
+            }
+            persist();
+            return;
+        }
+        for (final MqttSessionStore.Subscription s : r.subscriptions)
+        {
+            final String pattern = mapping.filterToPattern(s.filter);
+            if (pattern == null)
+            {
+                continue; // a filter this router's mapping no longer takes (changed --mqtt-namespace rules)
+            }
+            final long id = subscriptions.idFor(s.filter);
+            subscriptions.put(new Subscriptions.Subscription(s.filter, id, Pattern.compile(pattern), s.qos, s.noLocal,
+                s.retainAsPublished, s.noRetained));
+            send(SubscribeEncoder.encode(frame, 0, Qos.FIRE, id, pattern, SignalType.ALL_TYPES_MASK, null, null, null,
+                null));
+        }
         if (c != null)
         {
-            c.accepted(false);
+            c.accepted(true); // the client came back while the core restored its session
+            resume(c);
         }
+        else
+        {
+            persist();
+            waitForClient(restoringRemainingMs);
+        }
+        edge.sessionRestored(true);
     }
 
     private void onCoreError(final ErrorDecoder error)
