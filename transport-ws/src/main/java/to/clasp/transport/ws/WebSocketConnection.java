@@ -96,7 +96,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     {
         this.ctx = ctx;
         this.channel = ctx.channel();
-        this.remoteAddress = String.valueOf(channel.remoteAddress()).replaceFirst("^/", "");
+        final String remote = String.valueOf(channel.remoteAddress());
+        // No regex: replaceFirst compiled a Pattern per connection (seen in a connection storm's profile).
+        this.remoteAddress = remote.startsWith("/") ? remote.substring(1) : remote;
         this.writer = new FrameBatchWriter(ctx);
         this.queue = inboundPort.connect(this);
         this.connectionId = queue.connectionId();
