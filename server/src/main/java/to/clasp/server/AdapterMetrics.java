@@ -1,6 +1,5 @@
 package to.clasp.server;
 
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import to.clasp.transport.mqtt.MqttMetrics;
@@ -12,6 +11,8 @@ import to.clasp.transport.osc.OscMetrics;
  */
 final class AdapterMetrics
 {
+    private static final java.util.List<Integer> QOS_LEVELS = java.util.List.of(0, 1, 2);
+
     private AdapterMetrics()
     {
     }
@@ -29,49 +30,19 @@ final class AdapterMetrics
             "MQTT sessions held, connected or waiting for their client.", mqtt, MqttMetrics::sessions);
         MetricsEndpoint.counter(registry, "clasp_mqtt_connects_accepted", "CONNECTs accepted.",
             mqtt, MqttMetrics::connectsAccepted);
-        CounterWithCallback.builder().name("clasp_mqtt_connects_refused")
-            .help("CONNECTs refused, by reason (the CONNACK reason).").labelNames("reason")
-            .callback(cb ->
-            {
-                for (final MqttMetrics.Refusal r : MqttMetrics.Refusal.values())
-                {
-                    cb.call(mqtt.refusals(r), r.label());
-                }
-            }).register(registry);
-        CounterWithCallback.builder().name("clasp_mqtt_disconnects")
-            .help("MQTT connections ended, by reason.").labelNames("reason")
-            .callback(cb ->
-            {
-                for (final MqttMetrics.Disconnect d : MqttMetrics.Disconnect.values())
-                {
-                    cb.call(mqtt.disconnects(d), d.label());
-                }
-            }).register(registry);
-        CounterWithCallback.builder().name("clasp_mqtt_publishes_rejected")
-            .help("PUBLISHes from MQTT clients not applied, by reason.").labelNames("reason")
-            .callback(cb ->
-            {
-                for (final MqttMetrics.Rejection r : MqttMetrics.Rejection.values())
-                {
-                    cb.call(mqtt.rejections(r), r.label());
-                }
-            }).register(registry);
-        CounterWithCallback.builder().name("clasp_mqtt_publishes_in").help("PUBLISHes from MQTT clients, by QoS.")
-            .labelNames("qos").callback(cb ->
-            {
-                for (int q = 0; q <= 2; q++)
-                {
-                    cb.call(mqtt.publishesIn(q), Integer.toString(q));
-                }
-            }).register(registry);
-        CounterWithCallback.builder().name("clasp_mqtt_publishes_out").help("PUBLISHes sent to MQTT clients, by QoS.")
-            .labelNames("qos").callback(cb ->
-            {
-                for (int q = 0; q <= 2; q++)
-                {
-                    cb.call(mqtt.publishesOut(q), Integer.toString(q));
-                }
-            }).register(registry);
+        MetricsEndpoint.labelledCounter(registry, "clasp_mqtt_connects_refused",
+            "CONNECTs refused, by reason (the CONNACK reason).", "reason",
+            java.util.List.of(MqttMetrics.Refusal.values()), MqttMetrics.Refusal::label, mqtt::refusals);
+        MetricsEndpoint.labelledCounter(registry, "clasp_mqtt_disconnects", "MQTT connections ended, by reason.",
+            "reason", java.util.List.of(MqttMetrics.Disconnect.values()), MqttMetrics.Disconnect::label,
+            mqtt::disconnects);
+        MetricsEndpoint.labelledCounter(registry, "clasp_mqtt_publishes_rejected",
+            "PUBLISHes from MQTT clients not applied, by reason.", "reason",
+            java.util.List.of(MqttMetrics.Rejection.values()), MqttMetrics.Rejection::label, mqtt::rejections);
+        MetricsEndpoint.labelledCounter(registry, "clasp_mqtt_publishes_in", "PUBLISHes from MQTT clients, by QoS.",
+            "qos", QOS_LEVELS, String::valueOf, mqtt::publishesIn);
+        MetricsEndpoint.labelledCounter(registry, "clasp_mqtt_publishes_out", "PUBLISHes sent to MQTT clients, by QoS.",
+            "qos", QOS_LEVELS, String::valueOf, mqtt::publishesOut);
         MetricsEndpoint.counter(registry, "clasp_mqtt_wills_published", "Will messages published.",
             mqtt, MqttMetrics::willsPublished);
         MetricsEndpoint.counter(registry, "clasp_mqtt_subscriptions_refused", "Topic filters refused in SUBACK.",

@@ -396,6 +396,29 @@ final class MetricsEndpoint implements AutoCloseable
             .register(registry);
     }
 
+    /**
+     * A counter with one label: one sample per value, labelled {@code label(value)}, read at scrape time.
+     *
+     * @param values the label's values, in exposition order.
+     */
+    static <T> void labelledCounter(
+        final PrometheusRegistry registry,
+        final String name,
+        final String help,
+        final String labelName,
+        final java.util.List<T> values,
+        final java.util.function.Function<T, String> label,
+        final ToLongFunction<T> read)
+    {
+        CounterWithCallback.builder().name(name).help(help).labelNames(labelName).callback(cb ->
+        {
+            for (final T value : values)
+            {
+                cb.call(read.applyAsLong(value), label.apply(value));
+            }
+        }).register(registry);
+    }
+
     public void close()
     {
         server.close();
