@@ -47,8 +47,8 @@ final class AdapterTargets
     static Transport mqtt(final int port, final LoadSettings s)
     {
         awaitTcp(mqttPort(port));
-        final Transport paho = new MqttTransport("tcp://127.0.0.1:" + mqttPort(port), s.payloadSize(), s.topics());
-        return new MixedTransport("clasp-mqtt", paho, paho); // the same Paho clients as against Mosquitto
+        final Transport mqtt = new MqttTransport("tcp://127.0.0.1:" + mqttPort(port), s.payloadSize(), s.topics());
+        return new MixedTransport("clasp-mqtt", mqtt, mqtt); // the same MQTT clients as against Mosquitto
     }
 
     static Transport mqttIdle(final int port)

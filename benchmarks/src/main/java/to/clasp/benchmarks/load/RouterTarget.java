@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * A router the generator can start as a separate process on a loopback port and reach with a client transport:
- * this router over WebSocket or Aeron UDP, nats-server through jnats, Mosquitto through Paho. The commands are the ones a user
+ * this router over WebSocket or Aeron UDP, nats-server through jnats, Mosquitto through the
+ * generator's MQTT client. The commands are the ones a user
  * would type; only the listening address and the limits that would refuse the benchmark's own load are set.
  */
 public enum RouterTarget
@@ -86,7 +87,7 @@ public enum RouterTarget
             return scenario.hasMessageKind() && super.supports(scenario);
         }
     },
-    /** This router's MQTT edge: Paho publishers and subscribers, as against Mosquitto. */
+    /** This router's MQTT edge: the generator's MQTT publishers and subscribers, as against Mosquitto. */
     CLASP_MQTT("clasp-mqtt")
     {
         List<String> command(final Options o, final int port, final Path dir) throws IOException
@@ -104,7 +105,7 @@ public enum RouterTarget
             return AdapterTargets.mqttIdle(port);
         }
     },
-    /** MQTT publishers (Paho) → CLASP WebSocket subscribers through one router. */
+    /** MQTT publishers → CLASP WebSocket subscribers through one router. */
     CLASP_MQTT_WS("clasp-mqtt-ws")
     {
         List<String> command(final Options o, final int port, final Path dir) throws IOException

@@ -1,7 +1,7 @@
 package to.clasp.benchmarks.load;
 
 /**
- * How the generator reaches one kind of router: CLASP over WebSocket, NATS through jnats, MQTT through Paho.
+ * How the generator reaches one kind of router: CLASP over WebSocket, NATS through jnats, MQTT through the generator's own MQTT 3.1.1 client.
  * Owns whatever the connections share (event loops, executors).
  */
 public interface Transport extends AutoCloseable

@@ -59,7 +59,7 @@ class AdapterTargetsRunTest
             new ClaspFrames(MessageKind.SET, s.payloadSize(), s.topics()), 1);
     }
 
-    private static MqttTransport paho(final LoadSettings s)
+    private static MqttTransport mqttClients(final LoadSettings s)
     {
         return new MqttTransport("tcp://127.0.0.1:" + mqtt.localAddress().getPort(), s.payloadSize(), s.topics());
     }
@@ -68,7 +68,7 @@ class AdapterTargetsRunTest
     void mqttPublishersToMqttSubscriber() throws Exception
     {
         final LoadSettings s = shortRun();
-        final MqttTransport t = paho(s);
+        final MqttTransport t = mqttClients(s);
         try (Transport named = new MixedTransport("clasp-mqtt", t, t))
         {
             final ScenarioResult r = new ScenarioRunner(s, named, null, () -> -1, -1).run(Scenario.THROUGHPUT);
@@ -84,7 +84,7 @@ class AdapterTargetsRunTest
     void mqttPublishersToWebSocketSubscriber() throws Exception
     {
         final LoadSettings s = shortRun();
-        try (Transport t = new MixedTransport("clasp-mqtt-ws", paho(s), wsSubscribers(s)))
+        try (Transport t = new MixedTransport("clasp-mqtt-ws", mqttClients(s), wsSubscribers(s)))
         {
             final ScenarioResult r = new ScenarioRunner(s, t, null, () -> -1, -1).run(Scenario.LATENCY);
             assertNull(r.failure);

@@ -97,7 +97,7 @@ class OtherRoutersRunTest
     }
 
     @Test
-    void mosquittoThroughPahoAndTheHandshakeOnlyClients(@TempDir final Path dir) throws Exception
+    void mosquittoThroughTheMqttClientAndTheHandshakeOnlyClients(@TempDir final Path dir) throws Exception
     {
         requireInstalled("mosquitto", "mosquitto", Path.of("/usr/sbin/mosquitto"));
         check(RouterTarget.MOSQUITTO, dir);
