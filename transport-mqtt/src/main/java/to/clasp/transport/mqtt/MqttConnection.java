@@ -93,6 +93,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
         return state == CONNECTED;
     }
 
+    /** A QoS 0 PUBLISH read in place ({@link PublishInPlace}, only while connected): as {@link #dispatch} would. */
+    void onPublishInPlace(final boolean retain, final CharSequence topic, final org.agrona.DirectBuffer payload,
+        final int offset, final int length)
+    {
+        session.onPublishQos0(this, retain, topic, payload, offset, length);
+    }
+
     boolean isWritable()
     {
         return channel.isWritable();
@@ -415,7 +422,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
         if (keepAliveSeconds > 0)
         {
             // Reader idle for 1.5 × the keep-alive ends the connection (MQTT 3.1.1 §3.1.2.10, 5.0 §3.1.2.10).
-            ctx.pipeline().addBefore("mqtt-decoder", "keep-alive",
+            ctx.pipeline().addBefore(MqttEdge.FRAMER, "keep-alive",
                 new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
 

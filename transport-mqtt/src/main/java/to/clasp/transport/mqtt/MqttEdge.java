@@ -94,6 +94,7 @@ public final class MqttEdge implements AutoCloseable
                 {
                     final MqttConnection connection = new MqttConnection(MqttEdge.this);
                     ch.pipeline()
+                        .addLast(FRAMER, new PublishInPlace(connection, ctx.maxPacketSize()))
                         .addLast("mqtt-decoder", new MqttDecoder(ctx.maxPacketSize(), MAX_CLIENT_ID_LENGTH))
                         .addLast("mqtt-encoder", MqttEncoder.INSTANCE)
                         .addLast("mqtt", connection);
@@ -190,6 +191,8 @@ public final class MqttEdge implements AutoCloseable
 
     /** The longest client identifier accepted (MQTT 5 allows up to 65 535 bytes; so do we). */
     static final int MAX_CLIENT_ID_LENGTH = 65_535;
+    /** Pipeline name of the first handler ({@link PublishInPlace}); the keep-alive handler goes before it. */
+    static final String FRAMER = "mqtt-framer";
 
     /**
      * Bind and start accepting MQTT clients.

@@ -507,7 +507,7 @@ final class MqttSession implements EdgeConnection
      * @return the CLASP frame length written into {@link #frame}; {@link TopicMapping#INVALID} for a topic that
      * cannot be an address; {@link JsonPayloads#DOES_NOT_FIT} when the message is too large for one CLASP frame.
      */
-    private int encodePublish(final String topic, final boolean retain, final int qos, final DirectBuffer payload,
+    private int encodePublish(final CharSequence topic, final boolean retain, final int qos, final DirectBuffer payload,
         final int payloadOffset, final int payloadLength, final long expirySeconds)
     {
         final int addressLength = mapping.topicToAddress(topic, address, 0);
@@ -544,10 +544,26 @@ final class MqttSession implements EdgeConnection
      */
     boolean onPublish(final MqttConnection c, final MqttPublishMessage m)
     {
-        final int qos = m.fixedHeader().qosLevel().value();
-        final boolean retain = m.fixedHeader().isRetain();
-        final String topic = m.variableHeader().topicName();
-        final int packetId = m.variableHeader().packetId();
+        final ByteBuf payload = m.payload();
+        return onPublish(c, m.fixedHeader().qosLevel().value(), m.fixedHeader().isRetain(),
+            m.variableHeader().topicName(), m.variableHeader().packetId(), messageExpiry(m.variableHeader().properties()),
+            inboundView.wrap(payload), 0, payload.readableBytes());
+    }
+
+    /**
+     * A QoS 0 PUBLISH without properties, read where it lies ({@link PublishInPlace}): the same path as
+     * {@link #onPublish(MqttConnection, MqttPublishMessage)} with no decoded message.
+     */
+    void onPublishQos0(final MqttConnection c, final boolean retain, final CharSequence topic,
+        final DirectBuffer payload, final int offset, final int length)
+    {
+        onPublish(c, 0, retain, topic, 0, 0, payload, offset, length);
+    }
+
+    private boolean onPublish(final MqttConnection c, final int qos, final boolean retain, final CharSequence topic,
+        final int packetId, final long expiry, final DirectBuffer payload, final int payloadOffset,
+        final int payloadLength)
+    {
         metrics.publishIn(qos);
         if (qos == 2 && awaitingRelease.contains(packetId))
         {
@@ -563,10 +579,8 @@ final class MqttSession implements EdgeConnection
         {
             return false; // Receive Maximum exceeded (0x93)
         }
-        final long expiry = messageExpiry(m.variableHeader().properties());
-        final ByteBuf payload = m.payload();
-        final int length = encodePublish(topic, retain, qos > 0 ? Qos.CONFIRM : Qos.FIRE,
-            inboundView.wrap(payload), 0, payload.readableBytes(), expiry);
+        final int length = encodePublish(topic, retain, qos > 0 ? Qos.CONFIRM : Qos.FIRE, payload, payloadOffset,
+            payloadLength, expiry);
         int refusal = 0;
         if (length == TopicMapping.INVALID)
         {
@@ -596,7 +610,7 @@ final class MqttSession implements EdgeConnection
         e.kind = retain ? PendingReplies.PUBLISH_SET : PendingReplies.PUBLISH_EVENT;
         e.packetId = packetId;
         e.qos = qos;
-        e.topic = topic;
+        e.topic = topic.toString(); // QoS 1 and 2 come through the decoder: already a String
         e.owner = c;
         e.error = refusal != 0 ? refusal : PendingReplies.UNRESOLVED;
         pending.add(e);
