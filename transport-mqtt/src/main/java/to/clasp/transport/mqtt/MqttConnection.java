@@ -94,10 +94,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     /** A QoS 0 PUBLISH read in place ({@link PublishInPlace}, only while connected): as {@link #dispatch} would. */
-    void onPublishInPlace(final boolean retain, final CharSequence topic, final org.agrona.DirectBuffer payload,
-        final int offset, final int length)
+    void onPublishInPlace(final boolean retain, final org.agrona.DirectBuffer topic, final int topicOffset,
+        final int topicLength, final org.agrona.DirectBuffer payload, final int offset, final int length)
     {
-        session.onPublishQos0(this, retain, topic, payload, offset, length);
+        session.onPublishQos0(this, retain, topic, topicOffset, topicLength, payload, offset, length);
     }
 
     boolean isWritable()

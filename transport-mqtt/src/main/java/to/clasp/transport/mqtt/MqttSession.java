@@ -474,8 +474,8 @@ final class MqttSession implements EdgeConnection
             return;
         }
         final UnsafeBuffer body = new UnsafeBuffer(will.payload);
-        final int length = encodePublish(will.topic, will.retain, Qos.FIRE, body, 0, will.payload.length,
-            will.expirySeconds);
+        final int length = encodePublish(mapping.topicToAddress(will.topic, address, 0), will.retain, Qos.FIRE, body,
+            0, will.payload.length, will.expirySeconds);
         if (length > 0 && send(length))
         {
             metrics.willPublished();
@@ -507,10 +507,10 @@ final class MqttSession implements EdgeConnection
      * @return the CLASP frame length written into {@link #frame}; {@link TopicMapping#INVALID} for a topic that
      * cannot be an address; {@link JsonPayloads#DOES_NOT_FIT} when the message is too large for one CLASP frame.
      */
-    private int encodePublish(final CharSequence topic, final boolean retain, final int qos, final DirectBuffer payload,
+    /** @param addressLength what the topic mapping wrote into {@link #address}, or its error (negative). */
+    private int encodePublish(final int addressLength, final boolean retain, final int qos, final DirectBuffer payload,
         final int payloadOffset, final int payloadLength, final long expirySeconds)
     {
-        final int addressLength = mapping.topicToAddress(topic, address, 0);
         if (addressLength < 0)
         {
             return TopicMapping.INVALID;
@@ -545,24 +545,30 @@ final class MqttSession implements EdgeConnection
     boolean onPublish(final MqttConnection c, final MqttPublishMessage m)
     {
         final ByteBuf payload = m.payload();
-        return onPublish(c, m.fixedHeader().qosLevel().value(), m.fixedHeader().isRetain(),
-            m.variableHeader().topicName(), m.variableHeader().packetId(), messageExpiry(m.variableHeader().properties()),
-            inboundView.wrap(payload), 0, payload.readableBytes());
+        final String topic = m.variableHeader().topicName();
+        return onPublish(c, m.fixedHeader().qosLevel().value(), m.fixedHeader().isRetain(), topic,
+            mapping.topicToAddress(topic, address, 0), m.variableHeader().packetId(),
+            messageExpiry(m.variableHeader().properties()), inboundView.wrap(payload), 0, payload.readableBytes());
     }
 
     /**
      * A QoS 0 PUBLISH without properties, read where it lies ({@link PublishInPlace}): the same path as
      * {@link #onPublish(MqttConnection, MqttPublishMessage)} with no decoded message.
      */
-    void onPublishQos0(final MqttConnection c, final boolean retain, final CharSequence topic,
-        final DirectBuffer payload, final int offset, final int length)
+    void onPublishQos0(final MqttConnection c, final boolean retain, final DirectBuffer topic, final int topicOffset,
+        final int topicLength, final DirectBuffer payload, final int offset, final int length)
     {
-        onPublish(c, 0, retain, topic, 0, 0, payload, offset, length);
+        onPublish(c, 0, retain, null, mapping.asciiTopicToAddress(topic, topicOffset, topicLength, address, 0), 0, 0,
+            payload, offset, length);
     }
 
-    private boolean onPublish(final MqttConnection c, final int qos, final boolean retain, final CharSequence topic,
-        final int packetId, final long expiry, final DirectBuffer payload, final int payloadOffset,
-        final int payloadLength)
+    /**
+     * @param topic         the topic as decoded, for the replies of QoS 1 and 2; null on the in-place QoS 0 path.
+     * @param addressLength the topic's address written into {@link #address}, or the mapping's error (negative).
+     */
+    private boolean onPublish(final MqttConnection c, final int qos, final boolean retain, final String topic,
+        final int addressLength, final int packetId, final long expiry, final DirectBuffer payload,
+        final int payloadOffset, final int payloadLength)
     {
         metrics.publishIn(qos);
         if (qos == 2 && awaitingRelease.contains(packetId))
@@ -579,8 +585,8 @@ final class MqttSession implements EdgeConnection
         {
             return false; // Receive Maximum exceeded (0x93)
         }
-        final int length = encodePublish(topic, retain, qos > 0 ? Qos.CONFIRM : Qos.FIRE, payload, payloadOffset,
-            payloadLength, expiry);
+        final int length = encodePublish(addressLength, retain, qos > 0 ? Qos.CONFIRM : Qos.FIRE, payload,
+            payloadOffset, payloadLength, expiry);
         int refusal = 0;
         if (length == TopicMapping.INVALID)
         {
@@ -610,7 +616,7 @@ final class MqttSession implements EdgeConnection
         e.kind = retain ? PendingReplies.PUBLISH_SET : PendingReplies.PUBLISH_EVENT;
         e.packetId = packetId;
         e.qos = qos;
-        e.topic = topic.toString(); // QoS 1 and 2 come through the decoder: already a String
+        e.topic = topic;
         e.owner = c;
         e.error = refusal != 0 ? refusal : PendingReplies.UNRESOLVED;
         pending.add(e);

@@ -3,7 +3,6 @@ package to.clasp.transport.mqtt;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import org.agrona.AsciiSequenceView;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.List;
@@ -11,8 +10,8 @@ import java.util.List;
 /**
  * The first handler of an MQTT connection's pipeline: it cuts the byte stream into packets and handles the common
  * case of the ingestion path — a QoS 0 PUBLISH with an ASCII topic (and, in MQTT 5, no properties) on a connected
- * session — where the bytes lie, with no object per message: the topic is read through a reused
- * {@link AsciiSequenceView}, the payload through a reused {@link UnsafeBuffer}. Every other packet goes on, whole and
+ * session — where the bytes lie, with no object per message: topic and payload are read through reused
+ * {@link UnsafeBuffer} views of Netty's cumulation buffer. Every other packet goes on, whole and
  * unchanged, to Netty's {@code MqttDecoder}, which also decides every error (oversized or malformed packets, invalid
  * or non-ASCII topics, bad flags), so those keep exactly the behaviour they had.
  * <p>
@@ -27,7 +26,6 @@ final class PublishInPlace extends ByteToMessageDecoder
 
     private final MqttConnection connection;
     private final int maxPacketSize;
-    private final AsciiSequenceView topic = new AsciiSequenceView();
     private final UnsafeBuffer topicBytes = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     /** Set by a packet this handler cannot frame (too large, malformed length): the decoder gets the raw rest. */
@@ -129,9 +127,8 @@ final class PublishInPlace extends ByteToMessageDecoder
                 return false; // non-ASCII (UTF-8 to validate), NUL or a wildcard: the decoder's path
             }
         }
-        topic.wrap(topicBytes, 0, topicLength);
         wrap(payload, in, payloadStart, body + length - payloadStart);
-        connection.onPublishInPlace((header & 1) != 0, topic, payload, 0, payload.capacity());
+        connection.onPublishInPlace((header & 1) != 0, topicBytes, 0, topicLength, payload, 0, payload.capacity());
         return true;
     }
 

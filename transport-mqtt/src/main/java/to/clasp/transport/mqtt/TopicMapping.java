@@ -113,6 +113,42 @@ final class TopicMapping
     }
 
     /**
+     * {@link #topicToAddress(CharSequence, MutableDirectBuffer, int)} for a topic given as ASCII bytes (the in-place
+     * PUBLISH path, {@link PublishInPlace}, which leaves every other topic to the decoder): the same rules, checked
+     * byte by byte, then one copy.
+     */
+    int asciiTopicToAddress(final DirectBuffer topic, final int topicOffset, final int n,
+        final MutableDirectBuffer dst, final int offset)
+    {
+        if (n == 0 || topic.getByte(topicOffset) == '$')
+        {
+            return INVALID;
+        }
+        byte previous = '/';
+        for (int i = 0; i < n; i++)
+        {
+            final byte c = topic.getByte(topicOffset + i);
+            if (c == '/' && previous == '/' || c == '+' || c == '#' || c == '*' || c <= 0)
+            {
+                return INVALID; // an empty level, a wildcard, '*', NUL (or a byte the caller should not have passed)
+            }
+            previous = c;
+        }
+        if (previous == '/')
+        {
+            return INVALID; // trailing '/': an empty last level
+        }
+        final int length = prefix.length + n;
+        if (length > Math.min(dst.capacity() - offset, AddressRules.MAX_ADDRESS_LENGTH))
+        {
+            return TOO_LONG;
+        }
+        dst.putBytes(offset, prefix);
+        dst.putBytes(offset + prefix.length, topic, topicOffset, n);
+        return length;
+    }
+
+    /**
      * @return the CLASP address of a topic, or null when the topic cannot be mapped.
      */
     String topicToAddress(final String topic)

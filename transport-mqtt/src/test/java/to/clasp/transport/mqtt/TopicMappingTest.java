@@ -37,6 +37,28 @@ final class TopicMappingTest
     }
 
     @Test
+    void asciiBytesMapExactlyAsTheDecodedTopic()
+    {
+        for (final TopicMapping m : new TopicMapping[] {mqtt, new TopicMapping("")})
+        {
+            for (final String topic : new String[] {"sensors/temp", "a", "a/b/c", "$SYS/x", "/a", "a/", "a//b", "a/*/b",
+                "a/+", "#", "a\u0000b", "x/" + "y".repeat(1000), "x/" + "y".repeat(1100), "z".repeat(1018),
+                "z".repeat(1019)})
+            {
+                final UnsafeBuffer expected = new UnsafeBuffer(new byte[2048]);
+                final UnsafeBuffer actual = new UnsafeBuffer(new byte[2048]);
+                final byte[] bytes = ("..." + topic).getBytes(StandardCharsets.US_ASCII);
+                final int n = m.topicToAddress(topic, expected, 1);
+                assertEquals(n, m.asciiTopicToAddress(new UnsafeBuffer(bytes), 3, bytes.length - 3, actual, 1), topic);
+                for (int i = 0; i < Math.max(n, 0); i++)
+                {
+                    assertEquals(expected.getByte(1 + i), actual.getByte(1 + i), topic);
+                }
+            }
+        }
+    }
+
+    @Test
     void filtersMapToPatterns()
     {
         assertEquals("/mqtt/a/*/**", mqtt.filterToPattern("a/+/#"));
