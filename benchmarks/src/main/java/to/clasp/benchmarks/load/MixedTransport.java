@@ -29,6 +29,24 @@ final class MixedTransport implements Transport
         return receiver == Receiver.NONE ? publishers.connect(receiver) : subscribers.connect(receiver);
     }
 
+    /**
+     * The publishers' sending loop when both sides are one transport under another name (so its subscribers can share
+     * the loop as they would unnamed: {@code clasp-mqtt} must send as {@code mosquitto} does); none across two
+     * transports, whose subscribers cannot live on the other's loop.
+     */
+    public SendingLoop sendingLoop()
+    {
+        return subscribers == publishers ? publishers.sendingLoop() : null;
+    }
+
+    public void subscribersOnSendingLoop(final boolean shared)
+    {
+        if (subscribers == publishers)
+        {
+            publishers.subscribersOnSendingLoop(shared);
+        }
+    }
+
     public long errors()
     {
         return publishers.errors() + subscribers.errors();

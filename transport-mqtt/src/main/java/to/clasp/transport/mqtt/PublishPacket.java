@@ -78,6 +78,16 @@ final class PublishPacket
         {
             out.writeBytes(array, (int)(src.addressOffset() - org.agrona.BufferUtil.ARRAY_BASE_OFFSET) + offset, length);
         }
+        else if (out.hasMemoryAddress())
+        {
+            // Off-heap to off-heap (the core's queue to a pooled direct buffer): one copy, not a loop of bounds-checked
+            // single bytes, which showed in the profile of the MQTT fan-out. The caller made the room.
+            src.boundsCheck(offset, length);
+            final int at = out.writerIndex();
+            out.ensureWritable(length);
+            org.agrona.UnsafeApi.copyMemory(src.addressOffset() + offset, out.memoryAddress() + at, length);
+            out.writerIndex(at + length);
+        }
         else
         {
             final int at = out.writerIndex();
