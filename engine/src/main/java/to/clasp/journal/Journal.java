@@ -408,6 +408,7 @@ public final class Journal implements AutoCloseable
         private String aeronDirParent;
         private JournalMetrics metrics = new JournalMetrics();
         private Consumer<Throwable> errorHandler = t -> LOG.error("journal error", t);
+        private Runnable beforeSync = () -> { };
 
         public Context conclude()
         {
@@ -561,6 +562,24 @@ public final class Journal implements AutoCloseable
         {
             checkMutable();
             this.errorHandler = handler;
+            return this;
+        }
+
+        /** @return what the journal thread runs before each sync (nothing by default). */
+        public Runnable beforeSync()
+        {
+            return beforeSync;
+        }
+
+        /**
+         * @param hook run on the journal thread before each sync (also under {@code never}, where the sync is only
+         *             the publication of the recorded position). For tests and fault injection: a hook that blocks
+         *             holds every ACK waiting for that sync, as a slow disk would. @return this.
+         */
+        public Context beforeSync(final Runnable hook)
+        {
+            checkMutable();
+            this.beforeSync = Objects.requireNonNull(hook, "hook");
             return this;
         }
     }
