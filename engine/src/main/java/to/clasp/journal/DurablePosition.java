@@ -43,6 +43,16 @@ public final class DurablePosition
         return false;
     }
 
+    /**
+     * @return whether the core holds an answer that waits for a position not yet durable (any thread): under
+     * {@code batch} that makes a sync due at once instead of at the end of the window.
+     */
+    public boolean awaited()
+    {
+        final long wanted = wakeAt;
+        return Long.MAX_VALUE != wanted && wanted > durable;
+    }
+
     /** @param waker what wakes the core (cheap when the core is busy); set once, before use. */
     public void waker(final Runnable waker)
     {

@@ -13,7 +13,8 @@ import to.clasp.state.ParamStore;
 
 /**
  * Everything {@code --data-dir} turns on, in start and stop order: lock the directory, recover the state into the
- * store, start the journal (resuming its recording where the valid records end), write a new base snapshot when
+ * store (while the journal's embedded driver starts beside it), start the journal (resuming its recording where the
+ * valid records end), write a new base snapshot when
  * recovery asks for one, then hand the core its parts — the {@link JournalWriter}, the {@link DurablePosition}, the
  * {@link SnapshotTaker} and the {@link ReplayService}. {@link #close} (after the core has stopped) records and syncs the
  * journal, writes a final snapshot and releases the lock.
@@ -43,9 +44,11 @@ public final class DurableState implements AutoCloseable
         try
         {
             snapshotFiles = new SnapshotFiles(directory.snapshotDirectory());
+            // The journal's embedded driver starts on the journal thread while this thread recovers; the archive and
+            // the recording start once recovery has said where the valid journal ends.
+            j = Journal.prepare(ctx.journal().directory(directory.journalDirectory()));
             recovery = Recovery.recover(directory.journalDirectory(), snapshotFiles, store, ctx.metrics());
-            j = Journal.launch(ctx.journal().directory(directory.journalDirectory()), recovery.recording(),
-                recovery.resumePosition());
+            j.resume(recovery.recording(), recovery.resumePosition());
             s = new SnapshotTaker(snapshotFiles, j, ctx.metrics(), ctx.snapshotIntervalNs(),
                 TimeUnit.NANOSECONDS.toMillis(ctx.retentionNs()), System.nanoTime());
             if (recovery.freshSnapshotNeeded())

@@ -13,8 +13,11 @@ public enum FsyncPolicy
      */
     ALWAYS,
     /**
-     * Sync at most once per interval ({@code --fsync-interval}, default 2 ms). ACKs wait for the sync that covers their
-     * record; a machine crash loses at most the writes of the last interval, none of them ACKed.
+     * Group commit bounded by a window ({@code --fsync-interval}, default 2 ms). A record whose ACK the core holds is
+     * synced as soon as the sync in progress (if any) has finished, so an ACK waits for a sync, never for the window;
+     * records nobody waits for (QoS 0 writes, expiries, events) are synced at the latest one window after the last
+     * sync, so a stream of them costs at most one sync per window. A machine crash loses at most the writes of the
+     * last window, none of them ACKed.
      */
     BATCH,
     /**

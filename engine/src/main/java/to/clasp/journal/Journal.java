@@ -54,16 +54,19 @@ public final class Journal implements AutoCloseable
     private static final long SETUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Context ctx;
-    private final JournalRecording existing;
-    private final long resumePosition;
     private final Thread thread;
+    private final java.util.concurrent.CountDownLatch resumed = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    // Set by resume() before `resumed` opens; read by the journal thread after it.
+    private JournalRecording existing;
+    private long resumePosition;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile Throwable startFailure;
     private volatile boolean running = true;
     private volatile long closePosition = -1;
 
     // Made on the journal thread during start-up; read by others only after `started`.
+    private String aeronDir;
     private MediaDriver driver;
     private Archive archive;
     private Aeron aeron;
@@ -77,24 +80,29 @@ public final class Journal implements AutoCloseable
     private JournalAgent agent;
     private boolean closed;
 
-    private Journal(final Context ctx, final JournalRecording existing, final long resumePosition)
+    private Journal(final Context ctx)
     {
         this.ctx = ctx;
-        this.existing = existing;
-        this.resumePosition = resumePosition;
         this.thread = new Thread(this::run, "clasp-journal");
         thread.setDaemon(true);
     }
 
     /**
-     * The journal thread: start the driver, archive and recording (the archive requires that every call to it comes
-     * from one thread, so start-up, duty cycles and shutdown all happen here), run the duty cycle until closed, then
-     * record and sync what is left and stop the recording.
+     * The journal thread: start the driver; once recovery has said where the journal resumes ({@link #resume}), start
+     * the archive and the recording (the archive requires that every call to it comes from one thread, so start-up,
+     * duty cycles and shutdown all happen here); run the duty cycle until closed, then record and sync what is left
+     * and stop the recording.
      */
     private void run()
     {
         try
         {
+            launchDriver();
+            resumed.await();
+            if (!running)
+            {
+                throw new IllegalStateException("journal closed before it was resumed");
+            }
             setUp();
         }
         catch (final Throwable t)
@@ -147,19 +155,14 @@ public final class Journal implements AutoCloseable
         }
     }
 
-    private void setUp() throws IOException
+    /**
+     * The part of start-up that does not depend on the journal's files (so it runs while recovery reads them): the
+     * embedded media driver, the largest fixed cost of starting the journal.
+     */
+    private void launchDriver()
     {
-        final long usable = ctx.directory().getUsableSpace();
-        if (usable < ctx.segmentLength())
-        {
-            throw new IllegalStateException("the journal's disk has " + (usable >> 20) + " MiB free, less than one " +
-                "journal segment (" + (ctx.segmentLength() >> 20) + " MiB): free some space first");
-        }
-        // The data directory's own lock already guarantees that no other archive uses this directory; the mark file
-        // a killed archive left behind would otherwise keep this one from starting for its liveness timeout.
-        java.nio.file.Files.deleteIfExists(new File(ctx.directory(), ArchiveMarkFile.FILENAME).toPath());
         StaleAeronDirectories.sweep(new File(ctx.aeronDirParent()), "journal");
-        final String aeronDir = new File(ctx.aeronDirParent(),
+        aeronDir = new File(ctx.aeronDirParent(),
             "clasp-journal-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8))
             .getPath();
         driver = MediaDriver.launch(new MediaDriver.Context()
@@ -172,6 +175,19 @@ public final class Journal implements AutoCloseable
             .termBufferSparseFile(true)
             .spiesSimulateConnection(false)
             .errorHandler(ctx.errorHandler()::accept));
+    }
+
+    private void setUp() throws IOException
+    {
+        final long usable = ctx.directory().getUsableSpace();
+        if (usable < ctx.segmentLength())
+        {
+            throw new IllegalStateException("the journal's disk has " + (usable >> 20) + " MiB free, less than one " +
+                "journal segment (" + (ctx.segmentLength() >> 20) + " MiB): free some space first");
+        }
+        // The data directory's own lock already guarantees that no other archive uses this directory; the mark file
+        // a killed archive left behind would otherwise keep this one from starting for its liveness timeout.
+        java.nio.file.Files.deleteIfExists(new File(ctx.directory(), ArchiveMarkFile.FILENAME).toPath());
         archive = Archive.launch(new Archive.Context()
             .aeronDirectoryName(aeronDir)
             .archiveDir(ctx.directory())
@@ -271,6 +287,19 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * Start the journal thread, which starts the embedded driver at once and waits for {@link #resume} to start the
+     * archive and the recording: recovery reads the journal's files meanwhile, so the driver's start costs no time.
+     * Close it if recovery fails.
+     */
+    public static Journal prepare(final Context ctx)
+    {
+        ctx.conclude();
+        final Journal journal = new Journal(ctx);
+        journal.thread.start();
+        return journal;
+    }
+
+    /**
      * Start the journal thread, which starts the embedded driver and archive and resumes (or starts) the recording;
      * returns once that is done.
      *
@@ -281,26 +310,41 @@ public final class Journal implements AutoCloseable
      */
     public static Journal launch(final Context ctx, final JournalRecording existing, final long resumePosition)
     {
-        ctx.conclude();
-        final Journal journal = new Journal(ctx, existing, resumePosition);
-        journal.thread.start();
+        return prepare(ctx).resume(existing, resumePosition);
+    }
+
+    /**
+     * Start the archive and resume (or start) the recording on the journal thread of a {@link #prepare}d journal;
+     * returns once that is done. Once only.
+     *
+     * @param existing       the recording recovery found, or null for a new journal.
+     * @param resumePosition where the valid journal ends (recovery's finding): the recording is truncated to it if it
+     *                       is longer, and extended from it.
+     * @return this.
+     * @throws RuntimeException what start-up failed with (the journal is closed then).
+     */
+    public Journal resume(final JournalRecording existing, final long resumePosition)
+    {
+        this.existing = existing;
+        this.resumePosition = resumePosition;
+        resumed.countDown();
         try
         {
-            journal.started.await();
+            started.await();
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            journal.close();
+            close();
             throw new IllegalStateException("interrupted while the journal started", ex);
         }
-        final Throwable failure = journal.startFailure;
+        final Throwable failure = startFailure;
         if (null != failure)
         {
             throw failure instanceof RuntimeException ? (RuntimeException)failure :
                 new IllegalStateException("journal failed to start: " + failure, failure);
         }
-        return journal;
+        return this;
     }
 
     /** @return the core thread's append API. */
@@ -364,6 +408,7 @@ public final class Journal implements AutoCloseable
             closePosition = writer.position();
         }
         running = false;
+        resumed.countDown(); // a journal prepared but never resumed: its thread stops instead of starting the archive
         LockSupport.unpark(thread);
         try
         {
@@ -408,6 +453,7 @@ public final class Journal implements AutoCloseable
         private String aeronDirParent;
         private JournalMetrics metrics = new JournalMetrics();
         private Consumer<Throwable> errorHandler = t -> LOG.error("journal error", t);
+        private Runnable beforeSync = () -> { };
 
         public Context conclude()
         {
@@ -561,6 +607,24 @@ public final class Journal implements AutoCloseable
         {
             checkMutable();
             this.errorHandler = handler;
+            return this;
+        }
+
+        /** @return what the journal thread runs before each sync (nothing by default). */
+        public Runnable beforeSync()
+        {
+            return beforeSync;
+        }
+
+        /**
+         * @param hook run on the journal thread before each sync (also under {@code never}, where the sync is only
+         *             the publication of the recorded position). For tests and fault injection: a hook that blocks
+         *             holds every ACK waiting for that sync, as a slow disk would. @return this.
+         */
+        public Context beforeSync(final Runnable hook)
+        {
+            checkMutable();
+            this.beforeSync = Objects.requireNonNull(hook, "hook");
             return this;
         }
     }

@@ -17,12 +17,18 @@ import org.slf4j.LoggerFactory;
  * recorded bytes per the {@link FsyncPolicy} and publish the {@link DurablePosition}, purge old segments on request,
  * and park when there is nothing to do.
  * <p>
- * <b>When it syncs.</b> A sync is due as soon as there is unsynced data and the last sync is at least the interval old
- * (0 for {@code always}), so a lone write is synced at once and a stream of writes costs at most one sync per interval
- * (group commit). Before it syncs it lets the archive record everything the core had appended, so one sync covers it.
+ * <b>When it syncs.</b> Group commit: one sync covers everything recorded since the last, and the next starts as
+ * soon as the previous one has finished and something is due. Under {@code always} anything unsynced is due at once.
+ * Under {@code batch} a record is due at once when the core holds an ACK for it ({@link DurablePosition#awaited}), so
+ * an ACK waits for at most the sync in progress and its own, never for a timer; records nobody waits for (QoS 0
+ * writes, expiries, events) are due when the last sync is the interval old, so they are exposed for at most the
+ * window and a QoS-0 stream costs at most one sync per interval. Before it syncs it lets the archive record
+ * everything the core had appended, so one sync covers it. Under {@code never} the recorded position is published
+ * once per interval (nothing waits for it).
  * <p>
  * <b>Waking.</b> With nothing due it parks up to {@link Journal.Context#MAX_PARK_NS}; the core's end of cycle wakes it
- * ({@link #onAppended}) only while it parks without a deadline, so a busy journal costs the core no system calls.
+ * ({@link #onAppended}) while it parks without a deadline, or with one while an ACK is awaited (a window that would
+ * otherwise hold it), so a journal that is busy or will sync soon anyway costs the core no system calls.
  */
 final class JournalAgent implements Agent
 {
@@ -31,6 +37,7 @@ final class JournalAgent implements Agent
     private static final int CATCH_UP_LIMIT = 64;
 
     private final FsyncPolicy policy;
+    private final Runnable beforeSync;
     private final long intervalNs;
     private final AgentInvoker archiveInvoker;
     private final AgentInvoker clientInvoker;
@@ -44,6 +51,7 @@ final class JournalAgent implements Agent
     private volatile RecordingLayout layout;
     private volatile long appendedPosition;
     private volatile boolean parkedIdle;
+    private volatile boolean parkedForWindow;
     private volatile Thread thread;
     private volatile long purgePosition = -1;
     private volatile long purgeOlderThanMillis;
@@ -58,6 +66,7 @@ final class JournalAgent implements Agent
         final RecordingLayout layout, final DurablePosition durable, final long position)
     {
         this.policy = ctx.fsync();
+        this.beforeSync = ctx.beforeSync();
         this.intervalNs = FsyncPolicy.ALWAYS == ctx.fsync() ? 0 : ctx.fsyncIntervalNs();
         this.archiveInvoker = archiveInvoker;
         this.clientInvoker = clientInvoker;
@@ -87,7 +96,7 @@ final class JournalAgent implements Agent
         long due = -1;
         if ((recorded > synced || appendedPosition > synced) && null == durable.failure())
         {
-            due = Math.max(now, lastSyncNs + intervalNs);
+            due = ackAwaited() ? now : Math.max(now, lastSyncNs + intervalNs);
             if (now - due >= 0)
             {
                 catchUp();
@@ -151,6 +160,7 @@ final class JournalAgent implements Agent
 
     private void syncAndPublish(final long now)
     {
+        beforeSync.run();
         final long position = recorded;
         if (FsyncPolicy.NEVER != policy)
         {
@@ -192,10 +202,14 @@ final class JournalAgent implements Agent
         }
         final boolean noDeadline = due < 0;
         parkedIdle = noDeadline;
+        parkedForWindow = !noDeadline;
         try
         {
-            // Dekker with onAppended: announce the park, then re-check for appends the core made meanwhile.
-            if (!(noDeadline && appendedPosition > durable.get() && null == durable.failure()))
+            // Dekker with onAppended: announce the park, then re-check for appends (or an awaited ACK) the core made
+            // meanwhile.
+            final boolean woken = null == durable.failure() &&
+                (noDeadline ? appendedPosition > durable.get() : ackAwaited());
+            if (!woken)
             {
                 LockSupport.parkNanos(this, parkNs);
             }
@@ -203,17 +217,25 @@ final class JournalAgent implements Agent
         finally
         {
             parkedIdle = false;
+            parkedForWindow = false;
         }
     }
 
+    /** Under {@code batch}: whether the core holds an ACK for a record not yet synced (then a sync is due now). */
+    private boolean ackAwaited()
+    {
+        return FsyncPolicy.BATCH == policy && durable.awaited();
+    }
+
     /**
-     * Core thread, end of a duty cycle that appended: where the publication now ends; wakes the journal thread if it
-     * parks with no sync pending.
+     * Core thread, end of a duty cycle that appended (after it asked to be woken for the ACKs it holds): where the
+     * publication now ends; wakes the journal thread if it parks with no sync pending, or waits out the window while
+     * an ACK is awaited.
      */
     void onAppended(final long position)
     {
         appendedPosition = position;
-        if (parkedIdle)
+        if (parkedIdle || (parkedForWindow && ackAwaited()))
         {
             final Thread t = thread;
             if (null != t)

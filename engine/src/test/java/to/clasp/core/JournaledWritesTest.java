@@ -3,6 +3,7 @@ package to.clasp.core;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,12 +32,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The core's handlers with a real journal (real files, a real archive): every accepted SET, BUNDLE entry, expiry and
  * (with journal events) PUBLISH is journaled; a QoS ≥ 1 answer waits until its record is durable while the fan-out
  * goes at once; a session's answers keep their order; a failed journal answers what it held with ERROR 503 and refuses
- * writes. Held answers are told apart from prompt ones by a PING round trip: the PONG is never held.
+ * writes. Held answers are told apart from prompt ones by a PING round trip: the PONG is never held. A held answer
+ * is made to stay held by holding the journal's syncs ({@link #holdSyncs}), as a slow disk would.
  */
 class JournaledWritesTest extends RouterFixture
 {
-    /** A batch window long enough that a held answer is still held when the PONG that follows it arrives. */
-    private static final long LONG_WINDOW_NS = TimeUnit.MILLISECONDS.toNanos(1_500);
+    /** A batch window far longer than any receive timeout here: a write that waited for it would never be ACKed. */
+    private static final long LONG_WINDOW_NS = TimeUnit.SECONDS.toNanos(60);
+
+    /** While set, the journal thread waits on it before each sync (bounded, so a failing test cannot hang). */
+    private volatile CountDownLatch syncGate;
 
     @TempDir
     Path dir;
@@ -47,6 +52,7 @@ class JournaledWritesTest extends RouterFixture
     @AfterEach
     void closeDurableState()
     {
+        releaseSyncs();
         if (null != router)
         {
             router.close();
@@ -64,7 +70,8 @@ class JournaledWritesTest extends RouterFixture
         store = baseContext().newParamStore();
         final DurableState.Context durableCtx = new DurableState.Context().directory(dir.toFile())
             .snapshotIntervalNs(0).journalEvents(events);
-        durableCtx.journal().fsync(fsync).fsyncIntervalNs(windowNs).termLength(1 << 20).segmentLength(1 << 22);
+        durableCtx.journal().fsync(fsync).fsyncIntervalNs(windowNs).termLength(1 << 20).segmentLength(1 << 22)
+            .beforeSync(this::awaitSyncGate);
         durable = DurableState.open(durableCtx, store);
         start(ctx -> ctx.initialState(store).durableState(durable));
     }
@@ -79,6 +86,38 @@ class JournaledWritesTest extends RouterFixture
         durable = DurableState.open(new DurableState.Context().directory(dir.toFile()).snapshotIntervalNs(0)
             .journalEvents(ctx.journalEvents()), store);
         start(c -> c.initialState(store).durableState(durable));
+    }
+
+    /** From now on every sync waits (as on a slow disk) until {@link #releaseSyncs}. */
+    private void holdSyncs()
+    {
+        syncGate = new CountDownLatch(1);
+    }
+
+    private void releaseSyncs()
+    {
+        final CountDownLatch gate = syncGate;
+        syncGate = null;
+        if (null != gate)
+        {
+            gate.countDown();
+        }
+    }
+
+    private void awaitSyncGate()
+    {
+        final CountDownLatch gate = syncGate;
+        if (null != gate)
+        {
+            try
+            {
+                gate.await(20, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Frames up to the next PONG, after sending a PING. */
@@ -129,19 +168,35 @@ class JournaledWritesTest extends RouterFixture
         reader.send(Frames.subscribe(1, "/j/**"));
         roundTrip(reader);
 
-        // The first write is synced at once (no sync for a window yet): its ACK comes promptly.
         writer.send(Frames.set(Qos.CONFIRM, "/j/a", 1L));
         assertEquals("ACK /j/a 1", describe(writer.expect(MessageType.ACK)));
-        // The next one falls in the window: subscribers have it at once, its writer's ACK waits for the sync.
+        // While the disk has not synced it, subscribers have the write at once and its writer's ACK waits.
+        holdSyncs();
         writer.send(Frames.set(Qos.CONFIRM, "/j/a", 2L));
         assertEquals(List.of(), describe(roundTrip(writer)), "the ACK is held: the PONG overtakes it");
         assertEquals(List.of("SET /j/a@1", "SET /j/a@2"), describe(roundTrip(reader)), "the fan-out is not held");
+        releaseSyncs();
         assertEquals("ACK /j/a 2", describe(writer.receive(java.time.Duration.ofSeconds(10))));
         assertTrue(durable.metrics().ackHold().count() >= 2, "hold times recorded");
 
         // QoS 0 writes are never answered, so nothing is held for them.
         writer.send(Frames.set(Qos.FIRE, "/j/b", 3L));
         assertEquals(List.of(), describe(roundTrip(writer)));
+    }
+
+    @Test
+    void underBatchAnAckWaitsForTheSyncNotForTheWindow()
+    {
+        // Group commit: a held ACK makes its sync due at once, however long the window (here 60 s, far beyond the
+        // receive timeouts): back-to-back writes each get their ACK after a sync, never after the window.
+        startWithJournal(FsyncPolicy.BATCH, LONG_WINDOW_NS, false);
+        final TestClient writer = client("writer");
+        for (long i = 1; i <= 5; i++)
+        {
+            writer.send(Frames.set(Qos.CONFIRM, "/g/a", i));
+            assertEquals("ACK /g/a " + i, describe(writer.receive(java.time.Duration.ofSeconds(10))));
+        }
+        assertTrue(durable.metrics().fsyncLatency().count() >= 5, "one sync (at least) per awaited ACK");
     }
 
     @Test
@@ -152,9 +207,11 @@ class JournaledWritesTest extends RouterFixture
         writer.send(Frames.set(Qos.CONFIRM, "/o/first", 1L));
         writer.expect(MessageType.ACK);
 
+        holdSyncs();
         writer.send(Frames.set(Qos.CONFIRM, "/o/a", 1L));
         writer.send(Frames.set(Qos.CONFIRM, "/o/a", 2L, SetEncoder.REVISION, 7, 0)); // expects revision 7: refused
         assertEquals(List.of(), describe(roundTrip(writer)), "both answers wait");
+        releaseSyncs();
         assertEquals("ACK /o/a 1", describe(writer.receive(java.time.Duration.ofSeconds(10))));
         assertEquals("ERROR 400 /o/a", describe(writer.receive()));
 
@@ -172,10 +229,12 @@ class JournaledWritesTest extends RouterFixture
         writer.send(Frames.set(Qos.CONFIRM, "/b/first", 1L));
         writer.expect(MessageType.ACK);
 
+        holdSyncs();
         writer.send(Frames.bundle(Qos.CONFIRM, null,
             Frames.set(Qos.CONFIRM, "/b/x", 1L), Frames.set(Qos.CONFIRM, "/b/y", 2L),
             Frames.set(Qos.CONFIRM, "/b/x", 3L)));
         assertEquals(List.of(), describe(roundTrip(writer)));
+        releaseSyncs();
         assertEquals("ACK 2", describe(writer.receive(java.time.Duration.ofSeconds(10))), "revision of the last SET");
 
         restart();
@@ -254,6 +313,7 @@ class JournaledWritesTest extends RouterFixture
         roundTrip(reader);
         writer.send(Frames.set(Qos.CONFIRM, "/f/a", 1L));
         assertEquals("ACK /f/a 1", describe(writer.expect(MessageType.ACK)));
+        holdSyncs();
         writer.send(Frames.set(Qos.CONFIRM, "/f/b", 2L));
         assertEquals(List.of(), describe(roundTrip(writer)), "held");
 

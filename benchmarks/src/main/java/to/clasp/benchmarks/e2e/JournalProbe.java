@@ -107,9 +107,14 @@ public final class JournalProbe
                 if (writer.hasRoom(200) && writer.appendParam(store, result.id(), false, false) &&
                     pendingPosition < 0)
                 {
-                    // One write at a time is followed to durability (as its held ACK would be).
+                    // One write at a time is followed to durability (as its held ACK would be), and, as the core does
+                    // for a held ACK, the journal is told that a position is awaited before the end of the cycle.
                     pendingPosition = writer.position();
                     pendingSince = now;
+                    if (policy.holdsAcks())
+                    {
+                        durable.durablePosition().wakeWhenReached(pendingPosition);
+                    }
                 }
                 writer.endOfCycle();
             }
