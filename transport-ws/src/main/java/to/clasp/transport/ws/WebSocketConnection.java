@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -56,7 +55,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     private final WebSocketEdge.Context edgeContext;
     private final InboundPort inboundPort;
-    private final WebSocketServerHandshaker handshaker;
+    /** The subprotocol echoed in the 101 ({@code clasp}), or null. */
+    private final String subprotocol;
     private final String path;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final ByteBufView inboundView = new ByteBufView();
@@ -79,12 +79,12 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     WebSocketConnection(
         final WebSocketEdge.Context edgeContext,
         final InboundPort inboundPort,
-        final WebSocketServerHandshaker handshaker,
+        final String subprotocol,
         final String path)
     {
         this.edgeContext = edgeContext;
         this.inboundPort = inboundPort;
-        this.handshaker = handshaker;
+        this.subprotocol = subprotocol;
         this.path = path;
     }
 
@@ -103,7 +103,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         this.queue = inboundPort.connect(this);
         this.connectionId = queue.connectionId();
         this.gate = new InboundGate(inboundPort, channel.eventLoop(), this).connectionId(connectionId);
-        final String subprotocol = handshaker.selectedSubprotocol();
         LOG.info("connect ws id={} remote={} path={} subprotocol={}",
             connectionId, remoteAddress, path, subprotocol == null ? "-" : subprotocol);
         if (!channel.isActive())
@@ -215,7 +214,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         closeCode = frame.statusCode();
         closedBy = "client";
         // Echo the peer's close (RFC 6455 §5.5.1), then close the socket once it is written.
-        handshaker.close(channel, new CloseWebSocketFrame(true, 0, frame.content().retain()));
+        channel.writeAndFlush(new CloseWebSocketFrame(true, 0, frame.content().retain()))
+            .addListener(ChannelFutureListener.CLOSE);
     }
 
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
