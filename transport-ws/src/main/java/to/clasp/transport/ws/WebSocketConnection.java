@@ -74,6 +74,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private int closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
     /** Who chose {@link #closeCode}, for the log line. */
     private String closedBy = "no close frame";
+    /** This side sent the close first: the disconnect is logged at INFO (otherwise at DEBUG). */
+    private boolean closedByRouter;
     private ScheduledFuture<?> closeTimeout;
 
     WebSocketConnection(
@@ -103,7 +105,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         this.queue = inboundPort.connect(this);
         this.connectionId = queue.connectionId();
         this.gate = new InboundGate(inboundPort, channel.eventLoop(), this).connectionId(connectionId);
-        LOG.info("connect ws id={} remote={} path={} subprotocol={}",
+        // DEBUG: one INFO line per connect made the logging path (formatting, a write to stdout, and its JIT
+        // compilation) a visible share of a connection storm on the thread that admits connections.
+        LOG.debug("connect ws id={} remote={} path={} subprotocol={}",
             connectionId, remoteAddress, path, subprotocol == null ? "-" : subprotocol);
         if (!channel.isActive())
         {
@@ -133,7 +137,15 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         writer.release();
         gate.close();
         inboundPort.disconnect(id);
-        LOG.info("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
+        if (closedByRouter)
+        {
+            // The router's own decision (slow consumer, protocol error, limits, shutdown): what operators look for.
+            LOG.info("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
+        }
+        else
+        {
+            LOG.debug("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -338,6 +350,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         closing = true;
         closeCode = code;
         closedBy = "router: " + reason;
+        closedByRouter = true;
         final Channel ch = channel;
         ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener((ChannelFutureListener)f ->
         {
