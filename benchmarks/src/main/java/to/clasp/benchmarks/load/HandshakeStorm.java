@@ -68,12 +68,14 @@ final class HandshakeStorm
             if (failure != null)
             {
                 failed.incrementAndGet();
+                finished.countDown();
+                // Off this stack: a connect refused at once completes inside the next connect call, and a run of
+                // them (no router listening) must not recurse once per client.
+                java.util.concurrent.CompletableFuture.runAsync(this::startNext);
+                return;
             }
-            else
-            {
-                ok.incrementAndGet();
-                record(h);
-            }
+            ok.incrementAndGet();
+            record(h);
             finished.countDown();
             startNext();
         });
