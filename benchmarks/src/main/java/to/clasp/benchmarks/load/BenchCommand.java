@@ -319,7 +319,15 @@ public final class BenchCommand implements Callable<Integer>
                     dir.resolve("logs").resolve(target.label() + "-" + scenario.label() +
                         (kindLabel == null ? "" : "-" + kindLabel) + ".log"));
             }
-            if (external)
+            if (external && !scenario.hasMessageKind() && url.startsWith("ws://"))
+            {
+                // The same handshake-only clients as against a router the generator starts (e.g. a storm driven
+                // from a second machine).
+                final java.net.URI u = java.net.URI.create(url);
+                transport = new IdleClientTransport(target.label(), IdleClientTransport.Protocol.CLASP, u.getHost(),
+                    u.getPort() > 0 ? u.getPort() : 80, options.token);
+            }
+            else if (external)
             {
                 transport = new ClaspWsTransport(url,
                     new ClaspFrames(kind == null ? MessageKind.PUBLISH : kind, size, topics).token(options.token), 1);

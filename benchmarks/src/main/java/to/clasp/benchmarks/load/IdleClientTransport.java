@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -17,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import to.clasp.transport.ws.NettyClientTransport;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,11 @@ public final class IdleClientTransport implements Transport
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final byte[] claspHello;
+    private final byte[] claspUpgrade;
+    /** Resolved once: a storm must not time the resolver. */
+    private final InetSocketAddress remote;
+    /** One bootstrap for every connection; its initializer gives each channel its own {@link Replies}. */
+    private final Bootstrap bootstrap;
 
     public IdleClientTransport(final String name, final Protocol protocol, final String host, final int port)
     {
@@ -65,6 +72,23 @@ public final class IdleClientTransport implements Transport
         this.host = host;
         this.port = port;
         this.claspHello = ClaspFrames.hello("clasp-bench-idle", true, token);
+        this.claspUpgrade = ("GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+            "Sec-WebSocket-Protocol: clasp\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.remote = new InetSocketAddress(host, port);
+        final AtomicLong errorCount = errors;
+        this.bootstrap = new Bootstrap()
+            .group(group)
+            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)TIMEOUT_MS)
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline().addLast(new Replies(protocol, errorCount));
+                }
+            });
     }
 
     public String name()
@@ -79,39 +103,18 @@ public final class IdleClientTransport implements Transport
 
     public Endpoint connect(final Receiver receiver) throws Exception
     {
-        final Replies replies = new Replies(protocol, errors);
-        final Channel channel = new Bootstrap()
-            .group(group)
-            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)TIMEOUT_MS)
-            .handler(new ChannelInitializer<SocketChannel>()
-            {
-                protected void initChannel(final SocketChannel ch)
-                {
-                    ch.pipeline().addLast(replies);
-                }
-            })
-            .connect(host, port).sync().channel();
-        final IdleEndpoint endpoint = new IdleEndpoint(channel, replies);
+        final Channel channel = bootstrap.connect(remote).sync().channel();
+        final IdleEndpoint endpoint = new IdleEndpoint(channel, channel.pipeline().get(Replies.class));
         try
         {
-            if (protocol == Protocol.NATS)
+            if (protocol == Protocol.CLASP)
             {
-                endpoint.request("CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"bench\"}\r\nPING\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            }
-            else if (protocol == Protocol.CLASP)
-            {
-                endpoint.request(("GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
-                    "Sec-WebSocket-Protocol: clasp\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                endpoint.request(claspUpgrade);
                 endpoint.request(claspHello);
             }
             else
             {
-                endpoint.request(mqttConnect("bench-idle-" + ProcessHandle.current().pid() + "-" +
-                    ids.incrementAndGet()));
+                endpoint.request(firstRequest());
             }
         }
         catch (final Exception ex)
@@ -120,6 +123,105 @@ public final class IdleClientTransport implements Transport
             throw ex;
         }
         return endpoint;
+    }
+
+    /**
+     * One storm client without a thread of its own: connect, handshake and subscribe to {@code topic}, each step
+     * sent from the event loop as soon as the previous answer is read (the CLASP client, like the JS client, sends
+     * HELLO only after the 101). Timed from just before the TCP connect.
+     *
+     * @return completes on the event loop with the connected endpoint and its phase times, or exceptionally.
+     */
+    public CompletableFuture<Handshake> handshake(final int topic)
+    {
+        final long t0 = System.nanoTime();
+        final CompletableFuture<Handshake> done = new CompletableFuture<>();
+        bootstrap.connect(remote).addListener((ChannelFutureListener)connected ->
+        {
+            if (!connected.isSuccess())
+            {
+                errors.incrementAndGet();
+                done.completeExceptionally(connected.cause());
+                return;
+            }
+            final Channel channel = connected.channel();
+            final IdleEndpoint endpoint = new IdleEndpoint(channel, channel.pipeline().get(Replies.class));
+            final Handshake h = new Handshake(endpoint, System.nanoTime() - t0);
+            final CompletableFuture<Void> answered;
+            if (protocol == Protocol.CLASP)
+            {
+                answered = endpoint.requestAsync(claspUpgrade).thenCompose(v ->
+                {
+                    h.upgradedNs = System.nanoTime() - t0;
+                    return endpoint.requestAsync(claspHello);
+                });
+            }
+            else
+            {
+                answered = endpoint.requestAsync(firstRequest());
+            }
+            answered.thenCompose(v ->
+            {
+                h.answeredNs = System.nanoTime() - t0;
+                return endpoint.requestAsync(endpoint.subscribeBytes(topic));
+            }).whenComplete((v, failure) ->
+            {
+                if (failure != null)
+                {
+                    channel.close();
+                    done.completeExceptionally(failure);
+                }
+                else
+                {
+                    done.complete(h);
+                }
+            });
+            final io.netty.util.concurrent.ScheduledFuture<?> timeout = channel.eventLoop().schedule(() ->
+            {
+                if (done.completeExceptionally(new java.util.concurrent.TimeoutException("handshake")))
+                {
+                    errors.incrementAndGet();
+                    channel.close();
+                }
+            }, TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            done.whenComplete((ok, failure) -> timeout.cancel(false));
+        });
+        return done;
+    }
+
+    /** What a NATS or MQTT client sends first and waits on: CONNECT + PING (PONG), CONNECT (CONNACK). */
+    private byte[] firstRequest()
+    {
+        if (protocol == Protocol.NATS)
+        {
+            return "CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"bench\"}\r\nPING\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        }
+        return mqttConnect("bench-idle-" + ProcessHandle.current().pid() + "-" + ids.incrementAndGet());
+    }
+
+    /** A storm client's phase times, ns from the start of its TCP connect. */
+    public static final class Handshake
+    {
+        public final Endpoint endpoint;
+        /** TCP connect completed. */
+        public final long connectedNs;
+        /** The 101 answer to the WebSocket upgrade read (CLASP only; -1 otherwise). */
+        public long upgradedNs = -1;
+        /** The handshake's answer read: WELCOME (CLASP), PONG (NATS), CONNACK (MQTT). */
+        public long answeredNs;
+
+        Handshake(final IdleEndpoint endpoint, final long connectedNs)
+        {
+            this.endpoint = endpoint;
+            this.connectedNs = connectedNs;
+        }
+
+        /** Start closing the connection (an expected close, not counted as an error). */
+        public io.netty.channel.ChannelFuture closeAsync()
+        {
+            return ((IdleEndpoint)endpoint).closeAsync();
+        }
     }
 
     public void close()
@@ -189,9 +291,15 @@ public final class IdleClientTransport implements Transport
         /** Send {@code bytes} and wait for the one reply that acknowledges them. */
         void request(final byte[] bytes) throws Exception
         {
+            requestAsync(bytes).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+
+        /** Send {@code bytes}; the future completes (on the event loop) with the reply that acknowledges them. */
+        CompletableFuture<Void> requestAsync(final byte[] bytes)
+        {
             final CompletableFuture<Void> reply = replies.expect();
             channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
-            reply.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return reply;
         }
 
         public void subscribeAll() throws Exception
@@ -202,26 +310,34 @@ public final class IdleClientTransport implements Transport
 
         public void subscribe(final int topic) throws Exception
         {
-            subscribeTo(protocol == Protocol.NATS ? "bench." + topic : protocol == Protocol.MQTT ? "bench/" + topic :
-                ClaspFrames.PREFIX + topic);
+            request(subscribeBytes(topic));
         }
 
         private void subscribeTo(final String subject) throws Exception
         {
+            request(subscribeBytes(subject));
+        }
+
+        byte[] subscribeBytes(final int topic)
+        {
+            return subscribeBytes(protocol == Protocol.NATS ? "bench." + topic : protocol == Protocol.MQTT ?
+                "bench/" + topic : ClaspFrames.PREFIX + topic);
+        }
+
+        /** The subscription and the request that acknowledges it (NATS and CLASP: a PING after it). */
+        private byte[] subscribeBytes(final String subject)
+        {
             switch (protocol)
             {
                 case NATS:
-                    request(("SUB " + subject + " 1\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
-                    break;
+                    return ("SUB " + subject + " 1\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII);
                 case MQTT:
-                    request(mqttSubscribe(1, subject));
-                    break;
+                    return mqttSubscribe(1, subject);
                 default:
                     final byte[] subscribe = ClaspFrames.subscribe(1, subject, true);
                     final byte[] both = java.util.Arrays.copyOf(subscribe, subscribe.length + CLASP_PING.length);
                     System.arraycopy(CLASP_PING, 0, both, subscribe.length, CLASP_PING.length);
-                    request(both);
-                    break;
+                    return both;
             }
         }
 
@@ -241,8 +357,13 @@ public final class IdleClientTransport implements Transport
 
         public void close()
         {
+            closeAsync().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+
+        io.netty.channel.ChannelFuture closeAsync()
+        {
             replies.closing = true;
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            return channel.close();
         }
     }
 

@@ -63,6 +63,9 @@ public final class ScenarioResult
     public Double deliveryRatio;
     /** Connect → handshake answer (CLASP WELCOME) of new clients: the storm's clients, or the flood's probe. */
     public Percentiles welcomeLatency;
+    /** The storm: start of TCP connect → connect completed, and → the 101 answer to the upgrade (CLASP only). */
+    public Percentiles tcpConnectLatency;
+    public Percentiles upgradeLatency;
     /** Probe or storm clients whose handshake failed or timed out. */
     public Long welcomeFailures;
     /** The churn scenario: subscribe + unsubscribe pairs per second the churn clients achieved. */

@@ -148,6 +148,8 @@ public final class SummaryTable
         all.add(new Figure("storm", "failed", "%,.0f", r -> r.connectFailed == null ? null : (double)r.connectFailed));
         all.add(new Figure("storm", "connect → WELCOME p50 (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 50))));
         all.add(new Figure("storm", "connect → WELCOME p99 (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 99))));
+        all.add(new Figure("storm", "connect → TCP connected p50 (ms)", "%,.2f", r -> ms(p(r.tcpConnectLatency, 50))));
+        all.add(new Figure("storm", "connect → upgrade 101 p50 (ms)", "%,.2f", r -> ms(p(r.upgradeLatency, 50))));
         all.add(new Figure("storm", "connect → WELCOME max (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 100))));
         all.add(new Figure("storm", "storm time (s)", "%,.1f", r -> r.connectSeconds));
         all.add(new Figure("storm", "router RSS (MiB)", "%,.1f", r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0));

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -41,11 +42,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final InboundPort inboundPort;
     private final WebSocketDecoderConfig decoderConfig;
 
-    HttpRequestHandler(final WebSocketEdge.Context edgeContext, final InboundPort inboundPort)
+    HttpRequestHandler(final WebSocketEdge.Context edgeContext, final InboundPort inboundPort,
+        final WebSocketDecoderConfig decoderConfig)
     {
         this.edgeContext = edgeContext;
         this.inboundPort = inboundPort;
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+        this.decoderConfig = decoderConfig;
+    }
+
+    /** How upgraded connections decode frames (one per edge: it is immutable). */
+    static WebSocketDecoderConfig decoderConfig(final WebSocketEdge.Context edgeContext)
+    {
+        return WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(edgeContext.maxFrameLength())
             .expectMaskedFrames(true)
             .allowMaskMismatch(false)
@@ -115,12 +123,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         // Register with the core now, on the event loop, so the connection exists before the first frame can be
         // read (the client may only send after our 101, and reads run on this same thread after we return).
         final WebSocketConnection connection = new WebSocketConnection(
-            edgeContext, inboundPort, handshaker, request.uri());
-        ctx.pipeline().replace(this, "ws-aggregator", new WebSocketFrameAggregator(edgeContext.maxFrameLength()));
-        // While the connection pauses reading for the core's ring, the frames already decoded from the last read wait
-        // here instead of being pushed into a full ring.
-        ctx.pipeline().addAfter("ws-aggregator", "ws-flow", new FlowControlHandler());
-        ctx.pipeline().addAfter("ws-flow", "ws-connection", connection);
+            edgeContext, inboundPort, handshaker.selectedSubprotocol(), request.uri());
+        addConnection(ctx.pipeline(), ctx.name(), edgeContext, connection);
+        ctx.pipeline().remove(this);
         handshakeFuture.addListener((ChannelFutureListener)f ->
         {
             if (!f.isSuccess())
@@ -128,6 +133,20 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 f.channel().close();
             }
         });
+    }
+
+    /**
+     * The handlers of an upgraded connection after the frame decoder and encoder: fragments aggregated, then the
+     * connection. Both upgrade paths (this one and {@link UpgradeFastPath}) end here.
+     */
+    static void addConnection(final ChannelPipeline pipeline, final String after,
+        final WebSocketEdge.Context edgeContext, final WebSocketConnection connection)
+    {
+        pipeline.addAfter(after, "ws-aggregator", new WebSocketFrameAggregator(edgeContext.maxFrameLength()));
+        // While the connection pauses reading for the core's ring, the frames already decoded from the last read wait
+        // here instead of being pushed into a full ring.
+        pipeline.addAfter("ws-aggregator", "ws-flow", new FlowControlHandler());
+        pipeline.addAfter("ws-flow", "ws-connection", connection);
     }
 
     private static void respond(

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -56,7 +55,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     private final WebSocketEdge.Context edgeContext;
     private final InboundPort inboundPort;
-    private final WebSocketServerHandshaker handshaker;
+    /** The subprotocol echoed in the 101 ({@code clasp}), or null. */
+    private final String subprotocol;
     private final String path;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final ByteBufView inboundView = new ByteBufView();
@@ -74,17 +74,19 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private int closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
     /** Who chose {@link #closeCode}, for the log line. */
     private String closedBy = "no close frame";
+    /** This side sent the close first: the disconnect is logged at INFO (otherwise at DEBUG). */
+    private boolean closedByRouter;
     private ScheduledFuture<?> closeTimeout;
 
     WebSocketConnection(
         final WebSocketEdge.Context edgeContext,
         final InboundPort inboundPort,
-        final WebSocketServerHandshaker handshaker,
+        final String subprotocol,
         final String path)
     {
         this.edgeContext = edgeContext;
         this.inboundPort = inboundPort;
-        this.handshaker = handshaker;
+        this.subprotocol = subprotocol;
         this.path = path;
     }
 
@@ -103,8 +105,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         this.queue = inboundPort.connect(this);
         this.connectionId = queue.connectionId();
         this.gate = new InboundGate(inboundPort, channel.eventLoop(), this).connectionId(connectionId);
-        final String subprotocol = handshaker.selectedSubprotocol();
-        LOG.info("connect ws id={} remote={} path={} subprotocol={}",
+        // DEBUG: one INFO line per connect made the logging path (formatting, a write to stdout, and its JIT
+        // compilation) a visible share of a connection storm on the thread that admits connections.
+        LOG.debug("connect ws id={} remote={} path={} subprotocol={}",
             connectionId, remoteAddress, path, subprotocol == null ? "-" : subprotocol);
         if (!channel.isActive())
         {
@@ -134,7 +137,15 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         writer.release();
         gate.close();
         inboundPort.disconnect(id);
-        LOG.info("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
+        if (closedByRouter)
+        {
+            // The router's own decision (slow consumer, protocol error, limits, shutdown): what operators look for.
+            LOG.info("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
+        }
+        else
+        {
+            LOG.debug("disconnect ws id={} remote={} code={} ({})", id, remoteAddress, closeCode, closedBy);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -215,7 +226,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         closeCode = frame.statusCode();
         closedBy = "client";
         // Echo the peer's close (RFC 6455 §5.5.1), then close the socket once it is written.
-        handshaker.close(channel, new CloseWebSocketFrame(true, 0, frame.content().retain()));
+        channel.writeAndFlush(new CloseWebSocketFrame(true, 0, frame.content().retain()))
+            .addListener(ChannelFutureListener.CLOSE);
     }
 
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
@@ -338,6 +350,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         closing = true;
         closeCode = code;
         closedBy = "router: " + reason;
+        closedByRouter = true;
         final Channel ch = channel;
         ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener((ChannelFutureListener)f ->
         {

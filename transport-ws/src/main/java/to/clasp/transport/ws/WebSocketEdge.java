@@ -2,8 +2,10 @@ package to.clasp.transport.ws;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,6 +21,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
@@ -28,6 +31,7 @@ import to.clasp.edge.InboundPort;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,10 +72,26 @@ public final class WebSocketEdge implements AutoCloseable
         }
 
         admission = new ConnectionAdmission(ctx);
+        final WebSocketDecoderConfig decoderConfig = HttpRequestHandler.decoderConfig(ctx);
+        // The full HTTP stack, behind the upgrade fast path, for whatever is not a plain WebSocket upgrade.
+        final Consumer<ChannelHandlerContext> httpStack = first ->
+        {
+            final ChannelPipeline p = first.pipeline();
+            p.addAfter(first.name(), "http", new HttpServerCodec());
+            p.addAfter("http", "http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+            String last = "http-aggregator";
+            if (ctx.httpPages() != null)
+            {
+                p.addAfter(last, "http-pages", ctx.httpPages().get());
+                last = "http-pages";
+            }
+            p.addAfter(last, "http-handler", new HttpRequestHandler(ctx, inboundPort, decoderConfig));
+        };
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
             .channel(channelClass)
-            .option(ChannelOption.SO_BACKLOG, 1024)
+            // A storm of reconnecting clients must not overflow the accept queue (the kernel caps this at somaxconn).
+            .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
             .option(ChannelOption.SO_REUSEADDR, true)
             .handler(admission.acceptBackoff())
             // Latency first: small CLASP frames must not wait for Nagle.
@@ -98,14 +118,8 @@ public final class WebSocketEdge implements AutoCloseable
                         // wss://: TLS (or a clear refusal of plain HTTP) before everything else.
                         ch.pipeline().addLast("tls-detect", ctx.tls().newDetector());
                     }
-                    ch.pipeline()
-                        .addLast("http", new HttpServerCodec())
-                        .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
-                    if (ctx.httpPages() != null)
-                    {
-                        ch.pipeline().addLast("http-pages", ctx.httpPages().get());
-                    }
-                    ch.pipeline().addLast("http-handler", new HttpRequestHandler(ctx, inboundPort));
+                    // One handler per new connection; the HTTP stack is built only for requests that need it.
+                    ch.pipeline().addLast("ws-upgrade", new UpgradeFastPath(ctx, inboundPort, decoderConfig, httpStack));
                 }
             });
 
@@ -127,6 +141,8 @@ public final class WebSocketEdge implements AutoCloseable
 
     /** Largest plain-HTTP request (the upgrade request or a health probe) the edge buffers. */
     static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
+    /** Pending connections the kernel queues before accept (Linux caps it at net.core.somaxconn). */
+    static final int ACCEPT_BACKLOG = 4096;
 
     /**
      * Bind the server and start accepting connections.

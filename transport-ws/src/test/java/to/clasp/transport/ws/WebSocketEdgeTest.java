@@ -102,6 +102,46 @@ class WebSocketEdgeTest
         }
     }
 
+    /**
+     * The usual upgrade (answered by the fast path) and one the fast path leaves to Netty's HTTP stack (a
+     * {@code Content-Length: 0} header) get the same answer: the RFC 6455 accept value, the subprotocol, and a WELCOME
+     * for the HELLO sent right after the 101.
+     */
+    @Test
+    void bothUpgradePathsAnswerTheRfcAcceptValueAndServeTheSession() throws Exception
+    {
+        for (final String extra : new String[] {"", "Content-Length: 0\r\n"})
+        {
+            try (Socket socket = new Socket("127.0.0.1", fixture.port()))
+            {
+                socket.setSoTimeout(5_000);
+                final OutputStream out = socket.getOutputStream();
+                out.write(("GET /p HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+                    "Sec-WebSocket-Protocol: clasp\r\n" + extra + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                final InputStream in = socket.getInputStream();
+                final String response = readHead(in);
+                assertTrue(response.startsWith("HTTP/1.1 101"), response);
+                assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", header(response, "sec-websocket-accept"), response);
+                assertEquals("clasp", header(response, "sec-websocket-protocol"), response);
+
+                final byte[] hello = TestWsClient.pythonHello("");
+                final ByteArrayOutputStream frame = new ByteArrayOutputStream();
+                frame.write(0x82);
+                frame.write(0x80 | hello.length); // masked, with a zero mask: the payload goes as it is
+                frame.write(new byte[4]);
+                frame.write(hello);
+                out.write(frame.toByteArray());
+                out.flush();
+                assertEquals(0x82, in.read(), "a binary frame");
+                final int length = in.read();
+                final byte[] welcome = in.readNBytes(length);
+                assertEquals(0x02, welcome[4], "WELCOME, " + (extra.isEmpty() ? "fast path" : "HTTP stack"));
+            }
+        }
+    }
+
     @Test
     void upgradesOnAnyPath() throws Exception
     {
@@ -298,19 +338,23 @@ class WebSocketEdgeTest
             final OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            final InputStream in = socket.getInputStream();
-            final ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n"))
-            {
-                final int b = in.read();
-                if (b < 0)
-                {
-                    break;
-                }
-                head.write(b);
-            }
-            return head.toString(StandardCharsets.US_ASCII);
+            return readHead(socket.getInputStream());
         }
+    }
+
+    private static String readHead(final InputStream in) throws IOException
+    {
+        final ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n"))
+        {
+            final int b = in.read();
+            if (b < 0)
+            {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
     }
 
     private static String header(final String response, final String name)
