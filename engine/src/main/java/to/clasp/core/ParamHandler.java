@@ -87,7 +87,7 @@ final class ParamHandler
                 set.addressLength());
             return;
         }
-        if (!s.writeVerdicts.canWrite(s.scopes, address))
+        if (!s.scopes.canWrite(payload, set.addressOffset(), set.addressLength()))
         {
             // Between prepare and the store: a refusal here has changed nothing (and takes no journal room).
             auth.forbiddenWrite(s, qos, nowNs, "SET", payload, set.addressOffset(), set.addressLength());
@@ -146,7 +146,7 @@ final class ParamHandler
         {
             return INVALID_ADDRESS;
         }
-        if (!s.writeVerdicts.canWrite(s.scopes, address))
+        if (!s.scopes.canWrite(set.payloadBuffer(), set.addressOffset(), set.addressLength()))
         {
             return FORBIDDEN;
         }

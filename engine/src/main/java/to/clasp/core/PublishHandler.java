@@ -62,7 +62,7 @@ final class PublishHandler
         {
             return 200;
         }
-        if (!s.writeVerdicts.canWrite(s.scopes, address))
+        if (!s.scopes.canWrite(payload, offset, length))
         {
             return 301;
         }

@@ -72,8 +72,6 @@ final class Session
     to.clasp.security.Grant grant;
     /** {@code grant.scopes()}, the per-message checks. */
     to.clasp.security.ScopeSet scopes = to.clasp.security.ScopeSet.NONE;
-    /** {@link #scopes}' recent write verdicts by address (empty, and never allocated, in open mode). */
-    final to.clasp.security.WriteScopeCache writeVerdicts = new to.clasp.security.WriteScopeCache();
     /** Index of the grant's source in {@link AuthMetrics#sourceNames()}, -1 while none is counted. */
     int authSource = -1;
     /** A HELLO's token is being verified off the core: frames are held until the verdict. */
