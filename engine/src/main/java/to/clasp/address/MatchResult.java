@@ -215,8 +215,10 @@ public final class MatchResult
 
     private int indexOfSession(final int session)
     {
+        // From the end: a new session's group is appended there, so the sessions that come and go (a client
+        // subscribing and unsubscribing while many long-lived subscribers share the address) are found first.
         final int[] sessions = this.sessions;
-        for (int g = 0, n = sessionCount; g < n; g++)
+        for (int g = sessionCount - 1; g >= 0; g--)
         {
             if (sessions[g] == session)
             {

@@ -28,7 +28,9 @@ import java.util.Arrays;
  */
 public final class Pattern
 {
-    private final String text;
+    /** The text as given; decoded from {@link #bytes} on first use for patterns compiled from a frame (a SUBSCRIBE
+     * compiles one per message and rarely needs the String). Racy single-check: a String is immutable. */
+    private String text;
     private final UnsafeBuffer bytes;
     private final int segmentCount;
     private final byte[] kinds;
@@ -151,13 +153,19 @@ public final class Pattern
         }
         final byte[] utf8 = new byte[length];
         buffer.getBytes(offset, utf8);
-        return new Pattern(new String(utf8, StandardCharsets.UTF_8), utf8);
+        return new Pattern(null, utf8);
     }
 
     /** The pattern as given. */
     public String text()
     {
-        return text;
+        String t = text;
+        if (null == t)
+        {
+            t = bytes.getStringWithoutLengthUtf8(0, bytes.capacity());
+            text = t;
+        }
+        return t;
     }
 
     /** The pattern's UTF-8 bytes (read-only view; do not write). */
@@ -420,18 +428,18 @@ public final class Pattern
     @Override
     public boolean equals(final Object o)
     {
-        return o instanceof Pattern && ((Pattern)o).text.equals(text);
+        return o instanceof Pattern && ((Pattern)o).bytes.equals(bytes);
     }
 
     @Override
     public int hashCode()
     {
-        return text.hashCode();
+        return bytes.hashCode();
     }
 
     @Override
     public String toString()
     {
-        return text;
+        return text();
     }
 }
