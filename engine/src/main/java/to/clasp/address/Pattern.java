@@ -89,9 +89,10 @@ public final class Pattern
         }
 
         this.segmentCount = count;
-        this.kinds = Arrays.copyOf(kinds, count);
-        this.starts = Arrays.copyOf(starts, count);
-        this.ends = Arrays.copyOf(ends, count);
+        // Trimmed only when "**" runs were collapsed (a SUBSCRIBE compiles a pattern per message: no copies then).
+        this.kinds = count == maxSegments ? kinds : Arrays.copyOf(kinds, count);
+        this.starts = count == maxSegments ? starts : Arrays.copyOf(starts, count);
+        this.ends = count == maxSegments ? ends : Arrays.copyOf(ends, count);
         this.exact = exact;
 
         // Literal segments, then at most one wildcard, as the last segment: a prefix test.
