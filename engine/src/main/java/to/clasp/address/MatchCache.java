@@ -114,8 +114,13 @@ final class MatchCache
         return entry;
     }
 
-    /** A subscription was added: patch it into every cached address its pattern matches. */
-    void added(final Pattern pattern, final int handle, final int session, final int typeMask)
+    /**
+     * A subscription was added: patch it into every cached address its pattern matches.
+     *
+     * @param sessionIsNew the session has no other subscription, so no cached result holds it yet.
+     */
+    void added(final Pattern pattern, final int handle, final int session, final int typeMask,
+        final boolean sessionIsNew)
     {
         collectCandidates(pattern);
         for (int c = 0, n = candidates.size(); c < n; c++)
@@ -123,7 +128,7 @@ final class MatchCache
             final MatchResult entry = byId[candidates.getInt(c)];
             if (null != entry && pattern.matches(entry.keyBuffer, 0, entry.keyLength))
             {
-                retainedBytes += entry.add(handle, session, typeMask);
+                retainedBytes += entry.add(handle, session, typeMask, sessionIsNew);
                 if (overBudget())
                 {
                     evict(entry); // the one that grew goes; the others stay current

@@ -117,11 +117,13 @@ public final class MatchResult
      * Patch in a subscription that now matches this result's address (a new subscription): appended to its session's
      * group, or as a new group at the end. Growing arrays may allocate.
      *
+     * @param sessionIsNew the caller knows the session has no group here (its only subscription is this one): the
+     *                     search of the groups, linear in the sessions sharing this address, is skipped.
      * @return the change in {@link #footprint()}.
      */
-    long add(final int handle, final int session, final int typeMask)
+    long add(final int handle, final int session, final int typeMask, final boolean sessionIsNew)
     {
-        int group = indexOfSession(session);
+        int group = sessionIsNew ? -1 : indexOfSession(session);
         final long grown;
         if (group < 0)
         {
@@ -215,8 +217,10 @@ public final class MatchResult
 
     private int indexOfSession(final int session)
     {
+        // From the end: a new session's group is appended there, so the sessions that come and go (a client
+        // subscribing and unsubscribing while many long-lived subscribers share the address) are found first.
         final int[] sessions = this.sessions;
-        for (int g = 0, n = sessionCount; g < n; g++)
+        for (int g = sessionCount - 1; g >= 0; g--)
         {
             if (sessions[g] == session)
             {

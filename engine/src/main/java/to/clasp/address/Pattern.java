@@ -28,13 +28,29 @@ import java.util.Arrays;
  */
 public final class Pattern
 {
-    private final String text;
+    /** The text as given; decoded from {@link #bytes} on first use for patterns compiled from a frame (a SUBSCRIBE
+     * compiles one per message and rarely needs the String). Racy single-check: a String is immutable. */
+    private String text;
     private final UnsafeBuffer bytes;
     private final int segmentCount;
     private final byte[] kinds;
     private final int[] starts;
     private final int[] ends;
     private final boolean exact;
+    /** {@link #GENERAL}, {@link #EXACT}, {@link #PREFIX_ANY} or {@link #PREFIX_ONE}: how {@link #matches} runs. */
+    private final byte shape;
+    /** Bytes of the text {@link #matches} compares literally: all (EXACT), up to the slash before the last segment
+     * (PREFIX_ANY: {@code /a/b} of {@code /a/b/**}), or up to and with it (PREFIX_ONE: {@code /a/b/} of
+     * {@code /a/b/*}). */
+    private final int prefixLength;
+
+    // The shapes of scope and subscription patterns people write most ({@code /app/in/x}, {@code /app/**},
+    // {@code /app/*}) match with one byte comparison of the literal prefix instead of the segment walk: a write scope
+    // check runs per SET on the core (#13), and a subscription change checks its pattern against cached addresses.
+    private static final byte GENERAL = 0;
+    private static final byte EXACT = 1;
+    private static final byte PREFIX_ANY = 2;
+    private static final byte PREFIX_ONE = 3;
 
     private Pattern(final String text, final byte[] utf8)
     {
@@ -73,10 +89,39 @@ public final class Pattern
         }
 
         this.segmentCount = count;
-        this.kinds = Arrays.copyOf(kinds, count);
-        this.starts = Arrays.copyOf(starts, count);
-        this.ends = Arrays.copyOf(ends, count);
+        // Trimmed only when "**" runs were collapsed (a SUBSCRIBE compiles a pattern per message: no copies then).
+        this.kinds = count == maxSegments ? kinds : Arrays.copyOf(kinds, count);
+        this.starts = count == maxSegments ? starts : Arrays.copyOf(starts, count);
+        this.ends = count == maxSegments ? ends : Arrays.copyOf(ends, count);
         this.exact = exact;
+
+        // Literal segments, then at most one wildcard, as the last segment: a prefix test.
+        boolean literalHead = true;
+        for (int i = 0; i < count - 1; i++)
+        {
+            literalHead &= kinds[i] == Segments.LITERAL;
+        }
+        final byte last = count > 0 ? kinds[count - 1] : Segments.LITERAL;
+        if (exact)
+        {
+            shape = EXACT;
+            prefixLength = length;
+        }
+        else if (literalHead && last == Segments.ANY)
+        {
+            shape = PREFIX_ANY;
+            prefixLength = starts[count - 1] - 1;
+        }
+        else if (literalHead && last == Segments.ONE)
+        {
+            shape = PREFIX_ONE;
+            prefixLength = starts[count - 1];
+        }
+        else
+        {
+            shape = GENERAL;
+            prefixLength = 0;
+        }
     }
 
     /**
@@ -109,13 +154,19 @@ public final class Pattern
         }
         final byte[] utf8 = new byte[length];
         buffer.getBytes(offset, utf8);
-        return new Pattern(new String(utf8, StandardCharsets.UTF_8), utf8);
+        return new Pattern(null, utf8);
     }
 
     /** The pattern as given. */
     public String text()
     {
-        return text;
+        String t = text;
+        if (null == t)
+        {
+            t = bytes.getStringWithoutLengthUtf8(0, bytes.capacity());
+            text = t;
+        }
+        return t;
     }
 
     /** The pattern's UTF-8 bytes (read-only view; do not write). */
@@ -152,6 +203,31 @@ public final class Pattern
 
     /** Does the address in {@code buffer[offset, offset + length)} (UTF-8) match? Allocation-free. */
     public boolean matches(final DirectBuffer address, final int offset, final int length)
+    {
+        if (length <= 0 || address.getByte(offset) != AddressRules.SLASH)
+        {
+            return false;
+        }
+        switch (shape)
+        {
+            case EXACT:
+                return length == prefixLength && Segments.equal(bytes, 0, address, offset, length);
+            case PREFIX_ANY:
+                // /a/b/** : /a/b itself, or /a/b followed by a slash and anything.
+                return (length == prefixLength ||
+                    (length > prefixLength && address.getByte(offset + prefixLength) == AddressRules.SLASH)) &&
+                    Segments.equal(bytes, 0, address, offset, prefixLength);
+            case PREFIX_ONE:
+                // /a/b/* : /a/b/ followed by one non-empty segment.
+                return length > prefixLength && Segments.equal(bytes, 0, address, offset, prefixLength) &&
+                    Segments.segmentEnd(address, offset + prefixLength, offset + length) == offset + length;
+            default:
+                return matchesSegments(address, offset, length);
+        }
+    }
+
+    /** {@link #matches} by the segment walk, for any pattern (the fast shapes' reference; tests compare the two). */
+    boolean matchesSegments(final DirectBuffer address, final int offset, final int length)
     {
         if (length <= 0 || address.getByte(offset) != AddressRules.SLASH)
         {
@@ -353,18 +429,18 @@ public final class Pattern
     @Override
     public boolean equals(final Object o)
     {
-        return o instanceof Pattern && ((Pattern)o).text.equals(text);
+        return o instanceof Pattern && ((Pattern)o).bytes.equals(bytes);
     }
 
     @Override
     public int hashCode()
     {
-        return text.hashCode();
+        return bytes.hashCode();
     }
 
     @Override
     public String toString()
     {
-        return text;
+        return text();
     }
 }

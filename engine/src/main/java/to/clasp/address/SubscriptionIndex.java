@@ -90,7 +90,8 @@ public final class SubscriptionIndex
         final int handle = table.add(sessionIndex, subscriptionId, pattern, mask);
         final TrieNode node = trie.insert(pattern);
         table.place(handle, node, node.addSubscription(handle));
-        cache.added(pattern, handle, sessionIndex, mask);
+        // A session's only subscription cannot be in any cached result yet: the patch need not look for its group.
+        cache.added(pattern, handle, sessionIndex, mask, table.count(sessionIndex) == 1);
         return handle;
     }
 

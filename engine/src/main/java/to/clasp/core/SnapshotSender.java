@@ -1,5 +1,7 @@
 package to.clasp.core;
 
+import java.util.ArrayDeque;
+
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -38,7 +40,13 @@ final class SnapshotSender
         int cursor;             // next param id (full scan) or candidates position to look at
         boolean sendEvenIfEmpty;
         boolean sentAny;
+        /** Kept with the job when it is recycled: {@link #candidates} points here or is null. */
+        final IntArrayList candidateIds = new IntArrayList();
     }
+
+    /** Finished jobs for reuse: a client that subscribes and unsubscribes all the time leaves no garbage here. */
+    private static final int SPARE_JOBS = 64;
+    private final ArrayDeque<Job> spareJobs = new ArrayDeque<>(SPARE_JOBS);
 
     private final ParamStore store;
     private final Outbox outbox;
@@ -70,15 +78,20 @@ final class SnapshotSender
      */
     void start(final Session s, final Pattern pattern, final boolean sendEvenIfEmpty)
     {
-        final Job job = new Job();
+        final Job spare = spareJobs.pollFirst();
+        final Job job = null == spare ? new Job() : spare;
         job.pattern = pattern;
         job.sendEvenIfEmpty = sendEvenIfEmpty;
+        job.candidates = null;
+        job.cursor = 0;
+        job.sentAny = false;
         if (null != pattern)
         {
             // Only params the pattern can match (its literal prefix's subtree), not the whole store. Params created
             // after this point are not added: like the full scan's cursor, a snapshot may or may not include a param
             // created while it is being sent (live updates for it go out anyway: the subscription is registered).
-            final IntArrayList candidates = new IntArrayList();
+            final IntArrayList candidates = job.candidateIds;
+            candidates.clear();
             job.candidates = directory.candidates(pattern, candidates) ? candidates : null;
         }
         s.snapshotJobs.addLast(job);
@@ -130,9 +143,20 @@ final class SnapshotSender
             if (sendChunk(s, job))
             {
                 s.snapshotJobs.pollFirst();
+                recycle(job);
             }
         }
         return true;
+    }
+
+    private void recycle(final Job job)
+    {
+        job.pattern = null;
+        if (job.candidateIds.capacity() <= 1024 && spareJobs.size() < SPARE_JOBS)
+        {
+            job.candidateIds.clear();
+            spareJobs.addLast(job);
+        }
     }
 
     /** End of a duty cycle: the next one may queue {@link #BYTES_PER_CYCLE} of snapshots again. */

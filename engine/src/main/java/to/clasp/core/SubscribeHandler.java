@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 
 import to.clasp.address.AddressRules;
 import to.clasp.address.Pattern;
+import to.clasp.address.PatternCache;
 import to.clasp.address.SubscriptionIndex;
 import to.clasp.protocol.SubscribeDecoder;
 
@@ -21,6 +22,7 @@ final class SubscribeHandler
     private final Replies replies;
     private final SessionAuth auth;
     private final int maxPerSession;
+    private final PatternCache patterns = new PatternCache();
 
     SubscribeHandler(final SubscriptionIndex index, final SubscriptionFilters filters,
         final SnapshotSender snapshots, final Replies replies, final SessionAuth auth, final int maxPerSession)
@@ -42,7 +44,7 @@ final class SubscribeHandler
             replies.error(s, 202, Replies.INVALID_PATTERN, payload, offset, length);
             return;
         }
-        final Pattern pattern = Pattern.compile(payload, offset, length);
+        final Pattern pattern = patterns.compile(payload, offset, length);
         if (!s.scopes.canSubscribe(pattern))
         {
             // One read scope must cover the whole pattern (read:/a/* allows /a/b and /a/*, not /a/**); an existing

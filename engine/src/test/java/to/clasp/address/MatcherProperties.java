@@ -487,4 +487,32 @@ class MatcherProperties
         final Pattern g = Pattern.compile(granted);
         assertEquals(g.matches(address), Pattern.covers(g, Pattern.compile(address)), granted + " / " + address);
     }
+
+    @Provide
+    Arbitrary<String> prefixShapedPatterns()
+    {
+        // Literal segments, then nothing, "*" or "**" (collapsed runs too): the shapes Pattern matches by a prefix.
+        return Combinators.combine(
+            Arbitraries.of(ADDRESS_SEGMENTS).list().ofMinSize(0).ofMaxSize(3),
+            Arbitraries.of("", "/*", "/**", "/**/**"))
+            .as((segs, tail) -> segs.isEmpty() && tail.isEmpty() ? "/a"
+                : (segs.isEmpty() ? "" : "/" + String.join("/", segs)) + tail);
+    }
+
+    @Property(tries = 3000)
+    void prefixShapesAgreeWithTheSegmentWalk(@ForAll("prefixShapedPatterns") final String pattern,
+        @ForAll("addresses") final String address, @ForAll final boolean extend)
+    {
+        // Half the addresses start with the pattern's literal part, so the prefix comparison is exercised both ways.
+        final int wildcard = pattern.indexOf('*');
+        final String candidate = extend ? (wildcard < 0 ? pattern : pattern.substring(0, wildcard)) +
+            address.substring(1) : address;
+        final Pattern p = Pattern.compile(pattern);
+        final byte[] utf8 = candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(utf8);
+        final boolean expected = reference(pattern, candidate);
+        Statistics.label("matches").collect(expected);
+        assertEquals(expected, p.matches(buffer, 0, utf8.length), pattern + " / " + candidate);
+        assertEquals(expected, p.matchesSegments(buffer, 0, utf8.length), pattern + " / " + candidate);
+    }
 }

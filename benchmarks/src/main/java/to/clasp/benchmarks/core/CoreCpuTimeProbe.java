@@ -25,7 +25,11 @@ import to.clasp.protocol.SubscribeEncoder;
  * sibling hyper-thread still interfere). Prints the median and the best of the measured windows.
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     to.clasp.benchmarks.core.CoreCpuTimeProbe [subscribers=1] [batch=1] [windows=15]
+ *     to.clasp.benchmarks.core.CoreCpuTimeProbe [subscribers=1] [batch=1] [windows=15] [open|token]
+ * </pre>
+ * {@code token} turns token auth on as {@link CorePipelineBenchmark}'s {@code auth=token} does (every SET pays its
+ * write-scope check); run it beside {@code open} to see what auth costs the core per SET.
+ * <pre>
  * </pre>
  */
 public final class CoreCpuTimeProbe
@@ -59,7 +63,10 @@ public final class CoreCpuTimeProbe
         final int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         final int windows = args.length > 2 ? Integer.parseInt(args[2]) : 15;
 
-        final RouterCore core = new RouterCore(new Router.Context().idleTimeoutNs(0).conclude(), new RouterMetrics());
+        final boolean auth = args.length > 3 && "token".equals(args[3]);
+        final Router.Context ctx = new Router.Context().idleTimeoutNs(0);
+        final String token = auth ? CorePipelineBenchmark.installToken(ctx) : null;
+        final RouterCore core = new RouterCore(ctx.conclude(), new RouterMetrics());
         final InboundEvent event = new InboundEvent(2048);
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Frame.MAX_FRAME_LENGTH]);
         final OutboundQueue[] queues = new OutboundQueue[subscribers + 1];
@@ -68,7 +75,7 @@ public final class CoreCpuTimeProbe
             queues[i] = new OutboundQueue(i + 1, 16 * 1024, 4L << 20);
             event.connect(i + 1, System.nanoTime(), NO_OP_EDGE, queues[i]);
             core.onEvent(event);
-            int length = HelloEncoder.encode(scratch, 0, 1, 0xE0, "probe-" + i, null);
+            int length = HelloEncoder.encode(scratch, 0, 1, 0xE0, "probe-" + i, token);
             event.frame(i + 1, System.nanoTime(), scratch, 0, length);
             core.onEvent(event);
             if (i < subscribers)
@@ -116,8 +123,8 @@ public final class CoreCpuTimeProbe
             }
         }
         Arrays.sort(nsPerSet);
-        System.out.printf("subscribers=%d batch=%d: CPU ns/SET median %.1f (best %.1f) -> %.2f M SET/s per CPU-second%n",
-            subscribers, batch, nsPerSet[windows / 2], nsPerSet[0], 1000.0 / nsPerSet[windows / 2]);
+        System.out.printf("subscribers=%d batch=%d %s: CPU ns/SET median %.1f (best %.1f) -> %.2f M SET/s per " +
+            "CPU-second%n", subscribers, batch, auth ? "token" : "open", nsPerSet[windows / 2], nsPerSet[0], 1000.0 / nsPerSet[windows / 2]);
         core.close();
     }
 

@@ -119,20 +119,26 @@ public class CorePipelineBenchmark
     private long writerId;
     private int cycles;
 
+    /**
+     * Turn token auth on in {@code ctx} with one token holding {@link #SCOPES}.
+     *
+     * @return the token, for the sessions' HELLO.
+     */
+    static String installToken(final Router.Context ctx)
+    {
+        final String token = "bench-token";
+        final IssuedTokens tokens = new IssuedTokens();
+        tokens.put(Secrets.TokenDigest.of(token), new Grant(ScopeSet.parse(SCOPES), Grant.NEVER, "bench",
+            IssuedTokens.SOURCE));
+        ctx.authenticator(new Authenticator(List.of(tokens)));
+        return token;
+    }
+
     @Setup(Level.Trial)
     public void setUp()
     {
         final Router.Context ctx = new Router.Context().idleTimeoutNs(0);
-        String token = null;
-        if ("token".equals(auth))
-        {
-            token = "bench-token";
-            final IssuedTokens tokens = new IssuedTokens();
-            tokens.put(Secrets.TokenDigest.of(token), new Grant(
-                ScopeSet.parse(SCOPES), Grant.NEVER, "bench",
-                IssuedTokens.SOURCE));
-            ctx.authenticator(new Authenticator(List.of(tokens)));
-        }
+        final String token = "token".equals(auth) ? installToken(ctx) : null;
         ctx.conclude();
         core = new RouterCore(ctx, new RouterMetrics());
         final InboundEvent event = new InboundEvent(2048);
