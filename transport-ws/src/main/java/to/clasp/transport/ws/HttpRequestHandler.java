@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.CharsetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         final WebSocketServerHandshakerFactory factory =
             new WebSocketServerHandshakerFactory("ws://" + host + request.uri(), SUBPROTOCOL, decoderConfig);
         final WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
-        if (handshaker == null)
+        // Hixie-76 (no Sec-WebSocket-Version) frames text only, so no CLASP frame could ever cross it; the frame decoder
+        // after the upgrade speaks RFC 6455 (versions 7, 8 and 13 share its framing). Answered like an unknown version.
+        if (handshaker == null || handshaker.version() == WebSocketVersion.V00)
         {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
