@@ -15,10 +15,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.CharsetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,12 +121,23 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         // read (the client may only send after our 101, and reads run on this same thread after we return).
         final WebSocketConnection connection = new WebSocketConnection(
             edgeContext, inboundPort, handshaker, request.uri());
-        // Netty's frame decoder (added by the handshake) makes objects per frame; ours decodes straight into the core's
-        // ring (and reassembles fragments itself, so no aggregator follows).
-        final ChannelHandlerContext nettyDecoder = ctx.pipeline().context(WebSocketFrameDecoder.class);
-        ctx.pipeline().replace(nettyDecoder.handler(), "ws-decoder",
-            new FlyweightFrameDecoder(edgeContext.maxFrameLength(), connection));
-        ctx.pipeline().replace(this, "ws-connection", connection);
+        if (edgeContext.flyweightDecoder())
+        {
+            // Netty's frame decoder (added by the handshake) makes objects per frame; ours decodes straight into the
+            // core's ring (and reassembles fragments itself, so no aggregator follows).
+            final ChannelHandlerContext nettyDecoder = ctx.pipeline().context(WebSocketFrameDecoder.class);
+            ctx.pipeline().replace(nettyDecoder.handler(), "ws-decoder",
+                new FlyweightFrameDecoder(edgeContext.maxFrameLength(), connection));
+            ctx.pipeline().replace(this, "ws-connection", connection);
+        }
+        else
+        {
+            ctx.pipeline().replace(this, "ws-aggregator", new WebSocketFrameAggregator(edgeContext.maxFrameLength()));
+            // While the connection pauses reading for the core's ring, the frames already decoded from the last read
+            // wait here instead of being pushed into a full ring.
+            ctx.pipeline().addAfter("ws-aggregator", "ws-flow", new FlowControlHandler());
+            ctx.pipeline().addAfter("ws-flow", "ws-connection", connection);
+        }
         handshakeFuture.addListener((ChannelFutureListener)f ->
         {
             if (!f.isSuccess())

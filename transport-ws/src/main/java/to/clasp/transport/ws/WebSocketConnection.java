@@ -6,7 +6,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -60,6 +64,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     private final WebSocketServerHandshaker handshaker;
     private final String path;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final ByteBufView inboundView = new ByteBufView();
     private final Runnable drainTask = this::drainFromTask;
     /** Usually passes frames straight to the ring (the host thread never sees a full ring). */
     private InboundGate gate;
@@ -141,10 +146,58 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     // Inbound (event loop)
     // ------------------------------------------------------------------------------------------------------------
 
-    /** Every frame comes through {@link FlyweightFrameDecoder.Listener}; nothing else is expected here. */
+    /**
+     * With Netty's decoder and aggregator (the default) frame objects arrive here; with the flyweight decoder
+     * ({@code -Dclasp.ws.flyweight.decoder=true}) frames come through {@link FlyweightFrameDecoder.Listener} instead.
+     */
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
-        ReferenceCountUtil.release(msg);
+        try
+        {
+            if (msg instanceof BinaryWebSocketFrame)
+            {
+                if (!closing)
+                {
+                    final ByteBuf content = ((BinaryWebSocketFrame)msg).content();
+                    offer(inboundView.wrap(content), content.readableBytes());
+                }
+            }
+            else if (msg instanceof PingWebSocketFrame)
+            {
+                if (!closing)
+                {
+                    ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame)msg).content().retain()));
+                }
+            }
+            else if (msg instanceof CloseWebSocketFrame)
+            {
+                onPeerClose((CloseWebSocketFrame)msg);
+            }
+        }
+        finally
+        {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void offer(final DirectBuffer frame, final int length)
+    {
+        if (length > edgeContext.maxFrameLength())
+        {
+            initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            return;
+        }
+        if (gate.offer(frame, 0, length) == InboundPort.REFUSED)
+        {
+            refused(length);
+        }
+    }
+
+    private void refused(final int length)
+    {
+        final boolean tooBig = length > inboundPort.maxFrameLength();
+        initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() :
+            WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), tooBig ? "frame rejected" : "router shutting down");
     }
 
     /** {@link FlyweightFrameDecoder}: a binary message goes to the core; text is ignored (wire-protocol.md §1). */
@@ -162,9 +215,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
         // A frame the ring cannot take now is kept (and any decoded after it) and reading pauses until it drained.
         if (gate.offer(length, message) == InboundPort.REFUSED)
         {
-            final boolean tooBig = length > inboundPort.maxFrameLength();
-            initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() :
-                WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), tooBig ? "frame rejected" : "router shutting down");
+            refused(length);
         }
     }
 
@@ -246,6 +297,17 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
+        if (cause instanceof CorruptedWebSocketFrameException)
+        {
+            final WebSocketCloseStatus status = ((CorruptedWebSocketFrameException)cause).closeStatus();
+            onViolation(status.code(), cause.getMessage());
+            return;
+        }
+        if (cause instanceof TooLongFrameException)
+        {
+            onViolation(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), cause.getMessage());
+            return;
+        }
         LOG.debug("ws id={} error: {}", connectionId, cause.toString());
         // A reset after our close frame (a client that never read it) keeps the code we sent in the log.
         ctx.close();

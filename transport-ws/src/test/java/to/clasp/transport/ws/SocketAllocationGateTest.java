@@ -66,7 +66,7 @@ class SocketAllocationGateTest
         final String coreName = "socket-gate-core-" + System.nanoTime();
 
         try (RouterFixture fixture = RouterFixture.start(CoreThreading.DEDICATED,
-            r -> r.coreThreadName(coreName).idleTimeoutNs(0), e -> e.ioThreads(1)))
+            r -> r.coreThreadName(coreName).idleTimeoutNs(0), e -> e.ioThreads(1).flyweightDecoder(true)))
         {
             final RawClient[] subscribers = new RawClient[SUBSCRIBERS];
             for (int i = 0; i < SUBSCRIBERS; i++)
