@@ -97,8 +97,10 @@ final class FlyweightFrameDecoder extends ChannelInboundHandlerAdapter
     private int assembledLength;
     /** After a violation or the peer's close frame: every byte is dropped. */
     private boolean discarding;
-    /** The start of a frame that straddles reads; null otherwise. */
+    /** The start of a frame that straddles reads, or what arrived after a pause; null otherwise. */
     private ByteBuf cumulation;
+    /** The connection stopped reading (the core's ring is full): frames after this point wait in the cumulation. */
+    private boolean paused;
 
     /**
      * @param maxMessageLength the longest frame, and the longest reassembled message, accepted (else 1009).
@@ -139,11 +141,58 @@ final class FlyweightFrameDecoder extends ChannelInboundHandlerAdapter
     }
 
     /**
+     * Stop decoding: the connection paused reading for the core's ring. What is left of the read in progress, and
+     * anything read before reading stops, waits undecoded (as Netty's {@code FlowControlHandler} held decoded frames).
+     */
+    void pause()
+    {
+        paused = true;
+    }
+
+    /**
+     * Decode what waited while paused.
+     *
+     * @return false when that paused decoding again (reading must stay off until the next resume).
+     */
+    boolean resume()
+    {
+        paused = false;
+        if (cumulation != null && !discarding)
+        {
+            decode(cumulation);
+            if (discarding || !cumulation.isReadable())
+            {
+                releaseCumulation();
+            }
+        }
+        return !paused;
+    }
+
+    /**
      * Decode every complete frame of {@code in} (after the one that straddled the last read, if any) and keep the
-     * start of an incomplete last frame. Consumes {@code in}; the caller releases it.
+     * start of an incomplete last frame, or everything after a pause. Consumes {@code in}; the caller releases it.
      */
     void read(final ByteBufAllocator alloc, final ByteBuf in)
     {
+        if (discarding)
+        {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (cumulation != null && (paused || !holdsOnePartialFrame()))
+        {
+            // Frames wait from a pause: what was read goes behind them.
+            cumulation.writeBytes(in);
+            if (!paused)
+            {
+                decode(cumulation);
+            }
+            if (discarding || !cumulation.isReadable())
+            {
+                releaseCumulation();
+            }
+            return;
+        }
         if (cumulation != null)
         {
             completeStraddlingFrame(in);
@@ -189,6 +238,11 @@ final class FlyweightFrameDecoder extends ChannelInboundHandlerAdapter
         }
     }
 
+    private boolean holdsOnePartialFrame()
+    {
+        return required(cumulation, cumulation.readerIndex(), cumulation.readableBytes()) > cumulation.readableBytes();
+    }
+
     private void releaseCumulation()
     {
         if (cumulation != null)
@@ -201,7 +255,7 @@ final class FlyweightFrameDecoder extends ChannelInboundHandlerAdapter
     /** Decode the complete frames at the start of {@code buf}; stop at an incomplete one. */
     private void decode(final ByteBuf buf)
     {
-        while (!discarding && buf.isReadable())
+        while (!discarding && !paused && buf.isReadable())
         {
             final int index = buf.readerIndex();
             final long required = required(buf, index, buf.readableBytes());

@@ -126,8 +126,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             // Netty's frame decoder (added by the handshake) makes objects per frame; ours decodes straight into the
             // core's ring (and reassembles fragments itself, so no aggregator follows).
             final ChannelHandlerContext nettyDecoder = ctx.pipeline().context(WebSocketFrameDecoder.class);
-            ctx.pipeline().replace(nettyDecoder.handler(), "ws-decoder",
-                new FlyweightFrameDecoder(edgeContext.maxFrameLength(), connection));
+            ctx.pipeline().replace(nettyDecoder.handler(), "ws-decoder", connection.newFrameDecoder());
             ctx.pipeline().replace(this, "ws-connection", connection);
         }
         else

@@ -68,6 +68,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     private final Runnable drainTask = this::drainFromTask;
     /** Usually passes frames straight to the ring (the host thread never sees a full ring). */
     private InboundGate gate;
+    /** Null with Netty's decoder. */
+    private FlyweightFrameDecoder decoder;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private OutboundQueue queue;
@@ -265,13 +267,31 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
         return copy;
     }
 
-    /** {@link InboundGate}: stop reading for the ring, or resume (not while closing: input is no longer wanted). */
+    /**
+     * {@link InboundGate}: stop reading for the ring, or resume (not while closing: input is no longer wanted). The
+     * flyweight decoder stops at the pause too and, on resume, first decodes what waited, which may pause again.
+     */
     public void readingPaused(final boolean paused)
     {
-        if (paused || !closing)
+        if (paused)
         {
-            channel.config().setAutoRead(!paused);
+            if (decoder != null)
+            {
+                decoder.pause();
+            }
+            channel.config().setAutoRead(false);
         }
+        else if (!closing && (decoder == null || decoder.resume()))
+        {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** The flyweight decoder in front of this connection (one per connection). */
+    FlyweightFrameDecoder newFrameDecoder()
+    {
+        decoder = new FlyweightFrameDecoder(edgeContext.maxFrameLength(), this);
+        return decoder;
     }
 
     /** {@link InboundGate}: a kept frame was refused when offered again: the router is shutting down. */

@@ -213,9 +213,19 @@ class FlyweightFrameDecoderTest
     {
         final Recorder recorder = new Recorder();
         final FlyweightFrameDecoder decoder = new FlyweightFrameDecoder(max, recorder);
+        // As the connection does when the core's ring fills: pause after some messages, resume between reads (a read
+        // may still arrive while paused); pausing only delays what is decoded.
+        if (random.nextBoolean())
+        {
+            recorder.pauseSometimes(decoder, random);
+        }
         final ByteBufAllocator alloc = new UnpooledByteBufAllocator(random.nextBoolean());
         for (final byte[] read : reads)
         {
+            if (random.nextInt(3) != 0)
+            {
+                resumeFully(decoder);
+            }
             final ByteBuf in = buffer(read, random.nextInt(3));
             try
             {
@@ -227,8 +237,17 @@ class FlyweightFrameDecoderTest
                 in.release();
             }
         }
+        resumeFully(decoder);
         decoder.handlerRemoved(null);
         return upToFirstError(recorder.events);
+    }
+
+    private static void resumeFully(final FlyweightFrameDecoder decoder)
+    {
+        for (int i = 0; i < 10_000 && !decoder.resume(); i++)
+        {
+            // each resume decodes at least the message that paused it again
+        }
     }
 
     private static ByteBuf buffer(final byte[] read, final int kind)
@@ -353,9 +372,21 @@ class FlyweightFrameDecoderTest
     private static final class Recorder implements FlyweightFrameDecoder.Listener
     {
         final List<String> events = new ArrayList<>();
+        private FlyweightFrameDecoder decoder;
+        private Random random;
+
+        void pauseSometimes(final FlyweightFrameDecoder decoder, final Random random)
+        {
+            this.decoder = decoder;
+            this.random = random;
+        }
 
         public void onMessage(final boolean text, final FrameWriter message, final int length)
         {
+            if (decoder != null && random.nextInt(3) == 0)
+            {
+                decoder.pause();
+            }
             // An offset in the destination, as a ring slot has.
             final UnsafeBuffer dst = new UnsafeBuffer(new byte[length + 3]);
             message.writeFrame(dst, 3, length);
