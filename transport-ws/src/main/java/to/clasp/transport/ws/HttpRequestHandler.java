@@ -17,8 +17,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.CharsetUtil;
 import org.slf4j.Logger;
@@ -28,7 +30,8 @@ import to.clasp.edge.InboundPort;
 /**
  * The first handler of every connection: upgrades a WebSocket request on any path, answers plain HTTP GET/HEAD
  * with {@code 200 ok} (a health probe on the WebSocket port) and any other method with 405. After a successful
- * upgrade it replaces itself with the fragment aggregator and a {@link WebSocketConnection}.
+ * upgrade it puts a {@link FlyweightFrameDecoder} in place of Netty's frame decoder and replaces itself with a
+ * {@link WebSocketConnection}.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -102,7 +105,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         final WebSocketServerHandshakerFactory factory =
             new WebSocketServerHandshakerFactory("ws://" + host + request.uri(), SUBPROTOCOL, decoderConfig);
         final WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
-        if (handshaker == null)
+        // Hixie-76 (no Sec-WebSocket-Version) frames text only, so no CLASP frame could ever cross it; the frame decoder
+        // after the upgrade speaks RFC 6455 (versions 7, 8 and 13 share its framing). Answered like an unknown version.
+        if (handshaker == null || handshaker.version() == WebSocketVersion.V00)
         {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
@@ -142,6 +147,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     static void addConnection(final ChannelPipeline pipeline, final String after,
         final WebSocketEdge.Context edgeContext, final WebSocketConnection connection)
     {
+        if (edgeContext.flyweightDecoder())
+        {
+            // Netty's frame decoder (put in by either upgrade path) makes objects per frame; ours decodes straight into
+            // the core's ring (and reassembles fragments itself, so no aggregator follows).
+            final ChannelHandlerContext nettyDecoder = pipeline.context(WebSocketFrameDecoder.class);
+            pipeline.replace(nettyDecoder.handler(), "ws-decoder", connection.newFrameDecoder());
+            pipeline.addAfter(after, "ws-connection", connection);
+            return;
+        }
         pipeline.addAfter(after, "ws-aggregator", new WebSocketFrameAggregator(edgeContext.maxFrameLength()));
         // While the connection pauses reading for the core's ring, the frames already decoded from the last read wait
         // here instead of being pushed into a full ring.

@@ -4,8 +4,11 @@ import java.util.concurrent.Executor;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
+import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import to.clasp.edge.FrameWriter;
 import to.clasp.edge.InboundPort;
 
 /**
@@ -36,6 +39,8 @@ public final class InboundGate
 
     /** Kept-frame capacity a connection holds on to after a pause; more is given back. */
     private static final int RETAINED_CAPACITY = 64 * 1024;
+    /** Staging capacity a connection holds on to after a pause. */
+    private static final int RETAINED_STAGING = 4 * 1024;
 
     private final InboundPort port;
     private final Listener listener;
@@ -43,6 +48,8 @@ public final class InboundGate
     private final Runnable resumeTask = this::onDrained;
     private final Runnable drainedCallback;
     private final ExpandableRingBuffer.MessageConsumer offerKept = this::offerKept;
+    /** Where a frame a {@link FrameWriter} writes is staged before it is kept (only when keeping). */
+    private UnsafeBuffer staging;
     private long connectionId = -1;
     private boolean paused;
     private boolean awaitingDrain;
@@ -98,6 +105,39 @@ public final class InboundGate
     }
 
     /**
+     * {@link #offer(DirectBuffer, int, int)} for a decoder that writes the frame into place itself
+     * ({@link InboundPort#offer(long, int, FrameWriter)}): straight into the ring slot when the ring takes it, into
+     * the kept frames (through a staging buffer of the gate's own) when it does not. {@code writer} is called once,
+     * before this returns, unless the answer is {@link InboundPort#REFUSED}.
+     *
+     * @return as {@link #offer(DirectBuffer, int, int)}.
+     */
+    public int offer(final int length, final FrameWriter writer)
+    {
+        if (closed)
+        {
+            return InboundPort.REFUSED;
+        }
+        if (!kept.isEmpty())
+        {
+            keep(length, writer);
+            return InboundPort.OFFERED;
+        }
+        final int result = port.offer(connectionId, length, writer);
+        if (result == InboundPort.BACK_PRESSURED)
+        {
+            keep(length, writer);
+            pause();
+            return InboundPort.OFFERED;
+        }
+        if (result == InboundPort.OFFERED && port.isBackPressured())
+        {
+            pause();
+        }
+        return result;
+    }
+
+    /**
      * @return whether reading is paused for the ring now (a transport that starts reading a new connection for the
      *         same session applies it there too).
      */
@@ -118,6 +158,7 @@ public final class InboundGate
         closed = true;
         paused = false;
         kept.reset(0);
+        staging = null;
     }
 
     private void keep(final DirectBuffer buffer, final int offset, final int length)
@@ -127,6 +168,16 @@ public final class InboundGate
             // Beyond 1 GiB of kept frames something else is broken; the frame cannot be kept.
             throw new IllegalStateException("inbound gate full: " + kept.size() + " bytes kept");
         }
+    }
+
+    private void keep(final int length, final FrameWriter writer)
+    {
+        if (staging == null || staging.capacity() < length)
+        {
+            staging = new UnsafeBuffer(new byte[BitUtil.findNextPositivePowerOfTwo(Math.max(length, 1024))]);
+        }
+        writer.writeFrame(staging, 0, length);
+        keep(staging, 0, length);
     }
 
     private void pause()
@@ -173,6 +224,10 @@ public final class InboundGate
         if (kept.capacity() > RETAINED_CAPACITY)
         {
             kept.reset(0); // give back what a burst grew
+        }
+        if (staging != null && staging.capacity() > RETAINED_STAGING)
+        {
+            staging = null; // a large frame was kept once; small ones need little
         }
         if (port.isBackPressured())
         {

@@ -15,9 +15,11 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import to.clasp.edge.EdgeConnection;
+import to.clasp.edge.FrameWriter;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
 
@@ -29,12 +31,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One upgraded WebSocket connection: the {@link EdgeConnection} the core talks to, and the last inbound handler of
  * the channel's pipeline.
  * <ul>
- *     <li>Inbound: each binary message (fragments already aggregated) is handed to {@link InboundPort#offer}
- *     straight from the Netty buffer through a reused flyweight. Text messages are ignored, pings answered.</li>
+ *     <li>Inbound: the {@link FlyweightFrameDecoder} before it in the pipeline hands each binary message over as a
+ *     {@link FrameWriter}, and {@link InboundPort#offer(long, int, FrameWriter)} has it unmask the payload straight
+ *     from the socket's buffer into the core's ring slot: no frame object, no staging copy. Text messages are
+ *     ignored, pings answered.</li>
  *     <li>Back-pressure ({@link InboundGate}): when the core's ring is above its high-water mark after an offer (or
  *     refuses one), reading stops (auto-read off: the kernel's receive window then pushes back on the client) and
- *     resumes once the ring has drained to its low-water mark. A frame the ring refused is kept and offered first;
- *     frames already decoded from the last read wait in the pipeline's {@code FlowControlHandler}. Writes are not
+ *     resumes once the ring has drained to its low-water mark. A frame the ring refused is kept and offered first,
+ *     and so are the frames decoded after it from the read in progress (copies in the gate). Writes are not
  *     affected.</li>
  *     <li>Outbound: {@link #outboundReady()} (core thread) schedules at most one drain on the event loop; the drain
  *     writes every queued frame through a {@link FrameBatchWriter} and flushes once. It stops while the channel is
@@ -42,7 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  * All state except {@link #drainScheduled} is confined to the channel's event loop.
  */
-final class WebSocketConnection extends ChannelInboundHandlerAdapter implements EdgeConnection, InboundGate.Listener
+final class WebSocketConnection extends ChannelInboundHandlerAdapter
+    implements EdgeConnection, InboundGate.Listener, FlyweightFrameDecoder.Listener
 {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
@@ -63,6 +68,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final Runnable drainTask = this::drainFromTask;
     /** Usually passes frames straight to the ring (the host thread never sees a full ring). */
     private InboundGate gate;
+    /** Null with Netty's decoder. */
+    private FlyweightFrameDecoder decoder;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private OutboundQueue queue;
@@ -152,6 +159,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     // Inbound (event loop)
     // ------------------------------------------------------------------------------------------------------------
 
+    /**
+     * With Netty's decoder and aggregator (the default) frame objects arrive here; with the flyweight decoder
+     * ({@code -Dclasp.ws.flyweight.decoder=true}) frames come through {@link FlyweightFrameDecoder.Listener} instead.
+     */
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         try
@@ -160,7 +171,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             {
                 if (!closing)
                 {
-                    onBinary(((BinaryWebSocketFrame)msg).content());
+                    final ByteBuf content = ((BinaryWebSocketFrame)msg).content();
+                    offer(inboundView.wrap(content), content.readableBytes());
                 }
             }
             else if (msg instanceof PingWebSocketFrame)
@@ -174,7 +186,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             {
                 onPeerClose((CloseWebSocketFrame)msg);
             }
-            // Text and pong messages are ignored (wire-protocol.md §1): the clients cannot produce meaningful text.
         }
         finally
         {
@@ -182,30 +193,116 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
     }
 
-    private void onBinary(final ByteBuf content)
+    private void offer(final DirectBuffer frame, final int length)
     {
-        final int length = content.readableBytes();
+        if (length > edgeContext.maxFrameLength())
+        {
+            initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            return;
+        }
+        if (gate.offer(frame, 0, length) == InboundPort.REFUSED)
+        {
+            refused(length);
+        }
+    }
+
+    private void refused(final int length)
+    {
+        final boolean tooBig = length > inboundPort.maxFrameLength();
+        initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() :
+            WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), tooBig ? "frame rejected" : "router shutting down");
+    }
+
+    /** {@link FlyweightFrameDecoder}: a binary message goes to the core; text is ignored (wire-protocol.md §1). */
+    public void onMessage(final boolean text, final FrameWriter message, final int length)
+    {
+        if (text || closing)
+        {
+            return;
+        }
         if (length > edgeContext.maxFrameLength())
         {
             initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
             return;
         }
         // A frame the ring cannot take now is kept (and any decoded after it) and reading pauses until it drained.
-        if (gate.offer(inboundView.wrap(content), 0, length) == InboundPort.REFUSED)
+        if (gate.offer(length, message) == InboundPort.REFUSED)
         {
-            final boolean tooBig = length > inboundPort.maxFrameLength();
-            initiateClose(tooBig ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code() :
-                WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), tooBig ? "frame rejected" : "router shutting down");
+            refused(length);
         }
     }
 
-    /** {@link InboundGate}: stop reading for the ring, or resume (not while closing: input is no longer wanted). */
+    /** {@link FlyweightFrameDecoder}: answered with the same application data. */
+    public void onPing(final DirectBuffer payload, final int length)
+    {
+        if (!closing)
+        {
+            ctx.writeAndFlush(new PongWebSocketFrame(copy(payload, length)));
+        }
+    }
+
+    /** {@link FlyweightFrameDecoder}: pongs are ignored. */
+    public void onPong(final DirectBuffer payload, final int length)
+    {
+    }
+
+    /** {@link FlyweightFrameDecoder}: the peer's close frame, already checked. */
+    public void onClose(final DirectBuffer body, final int length)
+    {
+        final CloseWebSocketFrame frame = new CloseWebSocketFrame(true, 0, copy(body, length));
+        try
+        {
+            onPeerClose(frame);
+        }
+        finally
+        {
+            frame.release();
+        }
+    }
+
+    /** {@link FlyweightFrameDecoder}: a protocol violation, too long a message or a malformed close frame. */
+    public void onViolation(final int closeCode, final String reason)
+    {
+        LOG.debug("ws id={} protocol violation: {}", connectionId, reason);
+        initiateClose(closeCode, closeCode == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() ?
+            "message too big" : "protocol error");
+    }
+
+    private ByteBuf copy(final DirectBuffer bytes, final int length)
+    {
+        final ByteBuf copy = ctx.alloc().buffer(length);
+        for (int i = 0; i < length; i++)
+        {
+            copy.writeByte(bytes.getByte(i));
+        }
+        return copy;
+    }
+
+    /**
+     * {@link InboundGate}: stop reading for the ring, or resume (not while closing: input is no longer wanted). The
+     * flyweight decoder stops at the pause too and, on resume, first decodes what waited, which may pause again.
+     */
     public void readingPaused(final boolean paused)
     {
-        if (paused || !closing)
+        if (paused)
         {
-            channel.config().setAutoRead(!paused);
+            if (decoder != null)
+            {
+                decoder.pause();
+            }
+            channel.config().setAutoRead(false);
         }
+        else if (!closing && (decoder == null || decoder.resume()))
+        {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** The flyweight decoder in front of this connection (one per connection). */
+    FlyweightFrameDecoder newFrameDecoder()
+    {
+        decoder = new FlyweightFrameDecoder(edgeContext.maxFrameLength(), this);
+        return decoder;
     }
 
     /** {@link InboundGate}: a kept frame was refused when offered again: the router is shutting down. */
@@ -235,20 +332,17 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         if (cause instanceof CorruptedWebSocketFrameException)
         {
             final WebSocketCloseStatus status = ((CorruptedWebSocketFrameException)cause).closeStatus();
-            LOG.debug("ws id={} protocol violation: {}", connectionId, cause.getMessage());
-            initiateClose(status.code(), status == WebSocketCloseStatus.MESSAGE_TOO_BIG ?
-                "message too big" : "protocol error");
+            onViolation(status.code(), cause.getMessage());
+            return;
         }
-        else if (cause instanceof TooLongFrameException)
+        if (cause instanceof TooLongFrameException)
         {
-            initiateClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            onViolation(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), cause.getMessage());
+            return;
         }
-        else
-        {
-            LOG.debug("ws id={} error: {}", connectionId, cause.toString());
-            // A reset after our close frame (a client that never read it) keeps the code we sent in the log.
-            ctx.close();
-        }
+        LOG.debug("ws id={} error: {}", connectionId, cause.toString());
+        // A reset after our close frame (a client that never read it) keeps the code we sent in the log.
+        ctx.close();
     }
 
     // ------------------------------------------------------------------------------------------------------------

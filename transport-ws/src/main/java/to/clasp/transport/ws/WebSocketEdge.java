@@ -330,6 +330,8 @@ public final class WebSocketEdge implements AutoCloseable
         public static final int MAX_CONNECTIONS_PER_IP_DEFAULT = 1_000;
         /** System property for {@link #maxConnections(int)}. */
         public static final String MAX_CONNECTIONS_PROP = "clasp.ws.max.connections";
+        /** System property for {@link #flyweightDecoder(boolean)} ({@code true} turns it on; off by default). */
+        public static final String FLYWEIGHT_DECODER_PROP = "clasp.ws.flyweight.decoder";
         /** Default reads per readable connection per event-loop iteration. */
         public static final int READS_PER_ITERATION_DEFAULT = 1;
 
@@ -345,6 +347,7 @@ public final class WebSocketEdge implements AutoCloseable
         private int maxConnectionsPerIp = Integer.getInteger(MAX_CONNECTIONS_PER_IP_PROP, MAX_CONNECTIONS_PER_IP_DEFAULT);
         private int maxConnections = Integer.getInteger(MAX_CONNECTIONS_PROP, 0);
         private int readsPerIteration = READS_PER_ITERATION_DEFAULT;
+        private boolean flyweightDecoder = Boolean.getBoolean(FLYWEIGHT_DECODER_PROP);
         private SharedCore sharedCore;
         private ServerTls tls;
         private boolean spinSharedCore;
@@ -561,6 +564,22 @@ public final class WebSocketEdge implements AutoCloseable
         public Context readsPerIteration(final int reads)
         {
             this.readsPerIteration = reads;
+            return this;
+        }
+
+        public boolean flyweightDecoder()
+        {
+            return flyweightDecoder;
+        }
+
+        /**
+         * Decode inbound frames with {@link FlyweightFrameDecoder} straight into the core's ring (0 B per message), or
+         * with Netty's frame decoder and aggregator (default for now: a frame object per message). Off by default
+         * until the unwindowed-flood test is steady with it (docs/architecture.md "WebSocket edge").
+         */
+        public Context flyweightDecoder(final boolean flyweight)
+        {
+            this.flyweightDecoder = flyweight;
             return this;
         }
 

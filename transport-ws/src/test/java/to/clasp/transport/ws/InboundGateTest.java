@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import to.clasp.core.CoreThreading;
 import to.clasp.core.Router;
+import to.clasp.edge.FrameWriter;
 import to.clasp.edge.InProcessEdge;
 import to.clasp.edge.InboundPort;
 import to.clasp.protocol.MessageType;
@@ -85,8 +86,27 @@ final class InboundGateTest
         return loop.submit(() -> gate.offer(frame, 0, frame.capacity())).get(10, TimeUnit.SECONDS);
     }
 
+    /** As a decoder that writes into the ring slot itself offers ({@link InboundGate#offer(int, FrameWriter)}). */
+    private int offerWritten(final InboundGate gate, final UnsafeBuffer frame) throws Exception
+    {
+        final FrameWriter writer = (dst, offset, length) -> dst.putBytes(offset, frame, 0, length);
+        return loop.submit(() -> gate.offer(frame.capacity(), writer)).get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void keepsWhatAFullRingRefusesAndOffersItInOrderOnceDrained() throws Exception
+    {
+        keepsWhatAFullRingRefusesAndOffersItOnceDrained(false);
+    }
+
+    @Test
+    void framesWrittenIntoPlaceAreKeptAndOfferedTheSameWay() throws Exception
+    {
+        keepsWhatAFullRingRefusesAndOffersItOnceDrained(true);
+    }
+
+    /** @param written every other frame offered through a {@link FrameWriter}, the rest from a buffer. */
+    private void keepsWhatAFullRingRefusesAndOffersItOnceDrained(final boolean written) throws Exception
     {
         final InboundPort port = start();
         final InProcessEdge.Connection connection = InProcessEdge.connect(port);
@@ -97,7 +117,8 @@ final class InboundGateTest
         final int pings = RING * 3;
         for (int i = 0; i < pings; i++)
         {
-            assertEquals(InboundPort.OFFERED, offer(gate, PING), "ping " + i + ": in the ring or kept");
+            assertEquals(InboundPort.OFFERED, written && (i & 1) == 0 ? offerWritten(gate, PING) : offer(gate, PING),
+                "ping " + i + ": in the ring or kept");
         }
         assertTrue(loop.submit(gate::isKeeping).get(), "the ring refused some: kept");
         assertTrue(router.backPressure().backPressured() > 0);

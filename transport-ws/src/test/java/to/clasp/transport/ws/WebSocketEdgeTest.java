@@ -243,6 +243,23 @@ class WebSocketEdgeTest
     }
 
     @Test
+    void hixie76UpgradesAreAnsweredWithTheVersionTheEdgeSpeaks() throws Exception
+    {
+        // The pre-RFC handshake (no Sec-WebSocket-Version, two number keys): its framing carries text only.
+        try (Socket socket = new Socket("127.0.0.1", fixture.port()))
+        {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: WebSocket\r\n" +
+                "Connection: Upgrade\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n" +
+                "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nOrigin: http://example.com\r\n\r\n^n:ds[4U")
+                .getBytes(StandardCharsets.US_ASCII));
+            final byte[] head = new byte[12];
+            assertEquals(12, socket.getInputStream().readNBytes(head, 0, 12));
+            assertEquals("HTTP/1.1 426", new String(head, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void webSocketPingsAreAnswered() throws Exception
     {
         try (TestWsClient client = TestWsClient.connect(fixture.port()))
