@@ -284,6 +284,7 @@ public final class ServerCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return Main.USAGE_ERROR;
         }
+        final ShutdownSignals.Termination termination = ShutdownSignals.install();
         final ClaspServer server;
         try
         {
@@ -304,7 +305,7 @@ public final class ServerCommand implements Callable<Integer>
             return 1;
         }
         ShutdownSignals.onReload(serverSecurity::reload);
-        ShutdownSignals.awaitTermination(server);
+        ShutdownSignals.awaitTermination(termination, server);
         final String journalFailure = server.journalFailure();
         if (null != journalFailure)
         {

@@ -53,18 +53,23 @@ final class ShutdownSignals
         }
     }
 
-    static void awaitTermination(final ClaspServer server) throws InterruptedException
+    /**
+     * Catch SIGTERM and SIGINT from now on, before the server starts: the server prints its start-up line before
+     * {@link #awaitTermination} runs, and a signal in between (a supervisor, a script stopping what it just saw
+     * start) used to meet the JVM's default handler: exit 143, no drain and no shutdown snapshot. A signal caught
+     * while the server starts is acted on as soon as it has started.
+     */
+    static Termination install()
     {
-        final CountDownLatch stop = new CountDownLatch(1);
-        final String[] signalName = {"?"};
+        final Termination termination = new Termination();
         for (final String name : new String[] {"TERM", "INT"})
         {
             try
             {
                 Signal.handle(new Signal(name), signal ->
                 {
-                    signalName[0] = "SIG" + signal.getName();
-                    stop.countDown();
+                    termination.signalName = "SIG" + signal.getName();
+                    termination.stop.countDown();
                 });
             }
             catch (final IllegalArgumentException ex)
@@ -72,11 +77,24 @@ final class ShutdownSignals
                 LOG.warn("cannot handle SIG{} ({}); relying on the shutdown hook", name, ex.getMessage());
             }
         }
+        return termination;
+    }
+
+    /** The signals caught by {@link #install}. */
+    static final class Termination
+    {
+        private final CountDownLatch stop = new CountDownLatch(1);
+        private volatile String signalName = "?";
+    }
+
+    static void awaitTermination(final Termination termination, final ClaspServer server) throws InterruptedException
+    {
+        final CountDownLatch stop = termination.stop;
         final Thread hook = new Thread(server::close, "clasp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         stop.await();
-        LOG.info("{} received: draining", signalName[0]);
+        LOG.info("{} received: draining", termination.signalName);
         // The drain runs on a thread of its own so that this one can end the process on time even if something
         // (a stuck core, an event loop that never returns) holds the drain up.
         final Thread drain = new Thread(server::close, "clasp-drain");
