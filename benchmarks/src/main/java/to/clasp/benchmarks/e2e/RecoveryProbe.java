@@ -161,9 +161,12 @@ public final class RecoveryProbe
             // SIGTERM through the handle (Process.destroy would also close the streams we still drain): the final
             // snapshot makes the second start a snapshot recovery.
             server.toHandle().destroy();
-            while (null != out.readLine())
+            while (null != (l = out.readLine()))
             {
-                // drain until it exits
+                if (l.contains("WARN") || l.contains("ERROR") || l.contains("napshot") || l.contains("drain"))
+                {
+                    System.out.println("  server: " + l);
+                }
             }
         }
         if (!server.waitFor(120, TimeUnit.SECONDS))
