@@ -284,7 +284,10 @@ public final class ServerCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return Main.USAGE_ERROR;
         }
+        // Every signal the router acts on is caught before it starts: its start-up line is what scripts and
+        // supervisors wait for, and a signal sent the moment it appears must not meet the JVM's default handler.
         final ShutdownSignals.Termination termination = ShutdownSignals.install();
+        ShutdownSignals.onReload(serverSecurity::reload);
         final ClaspServer server;
         try
         {
@@ -304,7 +307,6 @@ public final class ServerCommand implements Callable<Integer>
             System.err.println("clasp server: cannot start: " + cause.getMessage());
             return 1;
         }
-        ShutdownSignals.onReload(serverSecurity::reload);
         ShutdownSignals.awaitTermination(termination, server);
         final String journalFailure = server.journalFailure();
         if (null != journalFailure)
