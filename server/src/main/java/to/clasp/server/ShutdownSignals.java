@@ -3,6 +3,7 @@ package to.clasp.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -34,7 +35,7 @@ final class ShutdownSignals
     {
         try
         {
-            Signal.handle(new Signal("HUP"), signal ->
+            final SignalHandler previous = Signal.handle(new Signal("HUP"), signal ->
             {
                 LOG.info("SIGHUP received: reloading tokens and certificates");
                 try
@@ -46,6 +47,13 @@ final class ShutdownSignals
                     LOG.error("reload failed", ex);
                 }
             });
+            if (previous == SignalHandler.SIG_IGN)
+            {
+                // The JVM installs no handler for a signal the process inherited as ignored (nohup does that to
+                // SIGHUP): a reload by signal would silently do nothing.
+                LOG.warn("SIGHUP is ignored in this process (started under nohup?): reload tokens and certificates " +
+                    "by restarting");
+            }
         }
         catch (final IllegalArgumentException ex)
         {
