@@ -202,8 +202,16 @@ public final class ClaspWsTransport implements Transport
         public CompletableFuture<?> roundTrip()
         {
             final CompletableFuture<Void> pong = clasp.expectPong();
-            // Queued on the channel's loop behind everything the sending thread wrote.
-            raw.writeAndFlush(Unpooled.wrappedBuffer(PING));
+            // Queued on the channel's loop behind everything the sending thread wrote. A PING that cannot be written
+            // (the router closed the connection before this call) fails the round trip at once: a PONG expected
+            // after the close was seen would otherwise be waited for until the barrier's timeout.
+            raw.writeAndFlush(Unpooled.wrappedBuffer(PING)).addListener(written ->
+            {
+                if (!written.isSuccess())
+                {
+                    pong.completeExceptionally(written.cause());
+                }
+            });
             return pong;
         }
 
