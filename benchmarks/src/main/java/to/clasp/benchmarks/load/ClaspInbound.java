@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the handshake, SET and PUBLISH carrying a benchmark {@link Payload} go to the receiver, ERROR and undecodable
  * frames count as errors. One per connection, on that connection's I/O thread; decoding allocates nothing.
  */
-final class ClaspInbound
+final class ClaspInbound implements WsServerFrameReader.Sink
 {
     /**
      * Confirmed SETs whose send times are kept while they await their ACK (beyond it the oldest times are overwritten:
@@ -46,7 +46,7 @@ final class ClaspInbound
         this.errors = errors;
     }
 
-    void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    public void onFrame(final DirectBuffer buffer, final int offset, final int length)
     {
         if (decoder.decode(buffer, offset, length) != DecodeError.OK)
         {
@@ -154,7 +154,7 @@ final class ClaspInbound
         }
     }
 
-    void onError(final Throwable cause)
+    public void onError(final Throwable cause)
     {
         errors.incrementAndGet();
         welcomed.completeExceptionally(cause);

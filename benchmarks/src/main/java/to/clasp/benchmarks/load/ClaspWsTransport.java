@@ -17,11 +17,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.util.ReferenceCountUtil;
-import org.agrona.concurrent.UnsafeBuffer;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import to.clasp.protocol.Frame;
 import to.clasp.transport.ws.NettyClientTransport;
 
@@ -32,10 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * CLASP over WebSocket with raw frames. The handshake and every inbound message go through Netty's WebSocket client
- * codec (the same stack as {@link NettyClientTransport}); outbound messages are pre-framed ({@link ClaspFrames})
- * and written in batches straight to the socket end of the pipeline, so the generator spends its time on the
- * router rather than on per-message objects and syscalls.
+ * CLASP over WebSocket with raw frames. The handshake goes through Netty's WebSocket client codec (the same stack as
+ * {@link NettyClientTransport}); then inbound messages are read in place ({@link WsServerFrameReader}) and outbound
+ * messages are pre-framed ({@link ClaspFrames}) and written in batches straight to the socket end of the pipeline, so
+ * the generator spends its time on the router rather than on per-message objects and syscalls.
  */
 public final class ClaspWsTransport implements Transport
 {
@@ -269,7 +267,6 @@ public final class ClaspWsTransport implements Transport
     private static final class Inbound extends ChannelInboundHandlerAdapter
     {
         private final ClaspInbound clasp;
-        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         private final byte[] hello;
 
         Inbound(final ClaspInbound clasp, final byte[] hello)
@@ -287,36 +284,12 @@ public final class ClaspWsTransport implements Transport
         {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE)
             {
+                // From here on frames are read in place (WsServerFrameReader), not as Netty frame objects.
+                ctx.pipeline().replace(WebSocketFrameDecoder.class, "ws-reader",
+                    new WsServerFrameReader(clasp, Frame.MAX_FRAME_LENGTH));
                 ctx.pipeline().context("raw-out").writeAndFlush(Unpooled.wrappedBuffer(hello));
             }
             ctx.fireUserEventTriggered(evt);
-        }
-
-        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
-        {
-            try
-            {
-                if (msg instanceof BinaryWebSocketFrame)
-                {
-                    final ByteBuf content = ((BinaryWebSocketFrame)msg).content();
-                    final int length = content.readableBytes();
-                    if (content.hasMemoryAddress())
-                    {
-                        view.wrap(content.memoryAddress() + content.readerIndex(), length);
-                    }
-                    else
-                    {
-                        final byte[] copy = new byte[length];
-                        content.getBytes(content.readerIndex(), copy);
-                        view.wrap(copy);
-                    }
-                    clasp.onFrame(view, 0, length);
-                }
-            }
-            finally
-            {
-                ReferenceCountUtil.release(msg);
-            }
         }
 
         public void channelInactive(final ChannelHandlerContext ctx)
