@@ -81,27 +81,7 @@ public final class InboundGate
      */
     public int offer(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (closed)
-        {
-            return InboundPort.REFUSED;
-        }
-        if (!kept.isEmpty())
-        {
-            keep(buffer, offset, length);
-            return InboundPort.OFFERED;
-        }
-        final int result = port.offer(connectionId, buffer, offset, length);
-        if (result == InboundPort.BACK_PRESSURED)
-        {
-            keep(buffer, offset, length);
-            pause();
-            return InboundPort.OFFERED;
-        }
-        if (result == InboundPort.OFFERED && port.isBackPressured())
-        {
-            pause();
-        }
-        return result;
+        return offer(buffer, offset, null, length);
     }
 
     /**
@@ -114,19 +94,26 @@ public final class InboundGate
      */
     public int offer(final int length, final FrameWriter writer)
     {
+        return offer(null, 0, writer, length);
+    }
+
+    /** The one place that decides: offer, keep (behind kept frames or when refused for now) and pause. */
+    private int offer(final DirectBuffer buffer, final int offset, final FrameWriter writer, final int length)
+    {
         if (closed)
         {
             return InboundPort.REFUSED;
         }
         if (!kept.isEmpty())
         {
-            keep(length, writer);
+            keep(buffer, offset, writer, length);
             return InboundPort.OFFERED;
         }
-        final int result = port.offer(connectionId, length, writer);
+        final int result = null == writer ?
+            port.offer(connectionId, buffer, offset, length) : port.offer(connectionId, length, writer);
         if (result == InboundPort.BACK_PRESSURED)
         {
-            keep(length, writer);
+            keep(buffer, offset, writer, length);
             pause();
             return InboundPort.OFFERED;
         }
@@ -161,23 +148,23 @@ public final class InboundGate
         staging = null;
     }
 
-    private void keep(final DirectBuffer buffer, final int offset, final int length)
+    /** Copy the frame, from {@code buffer} or (through the staging buffer) from {@code writer}, behind the kept ones. */
+    private void keep(final DirectBuffer buffer, final int offset, final FrameWriter writer, final int length)
     {
-        if (!kept.append(buffer, offset, length))
+        final boolean staged = null != writer;
+        if (staged)
+        {
+            if (staging == null || staging.capacity() < length)
+            {
+                staging = new UnsafeBuffer(new byte[BitUtil.findNextPositivePowerOfTwo(Math.max(length, 1024))]);
+            }
+            writer.writeFrame(staging, 0, length);
+        }
+        if (!kept.append(staged ? staging : buffer, staged ? 0 : offset, length))
         {
             // Beyond 1 GiB of kept frames something else is broken; the frame cannot be kept.
             throw new IllegalStateException("inbound gate full: " + kept.size() + " bytes kept");
         }
-    }
-
-    private void keep(final int length, final FrameWriter writer)
-    {
-        if (staging == null || staging.capacity() < length)
-        {
-            staging = new UnsafeBuffer(new byte[BitUtil.findNextPositivePowerOfTwo(Math.max(length, 1024))]);
-        }
-        writer.writeFrame(staging, 0, length);
-        keep(staging, 0, length);
     }
 
     private void pause()
