@@ -133,10 +133,10 @@ public final class WebSocketEdge implements AutoCloseable
             throw t;
         }
         localAddress = (InetSocketAddress)serverChannel.localAddress();
-        LOG.info("WebSocket edge listening on {}://{}:{} ({}, {} io thread(s), max message {} bytes)",
+        LOG.info("WebSocket edge listening on {}://{}:{} ({}, {} io thread(s), max message {} bytes, {} frame decoder)",
             ctx.tls() == null ? "ws" : "wss", localAddress.getHostString(), localAddress.getPort(),
             epoll ? "epoll" : "nio", ctx.ioThreads(),
-            ctx.maxFrameLength());
+            ctx.maxFrameLength(), ctx.flyweightDecoder() ? "flyweight" : "Netty");
     }
 
     /** Largest plain-HTTP request (the upgrade request or a health probe) the edge buffers. */
@@ -330,7 +330,7 @@ public final class WebSocketEdge implements AutoCloseable
         public static final int MAX_CONNECTIONS_PER_IP_DEFAULT = 1_000;
         /** System property for {@link #maxConnections(int)}. */
         public static final String MAX_CONNECTIONS_PROP = "clasp.ws.max.connections";
-        /** System property for {@link #flyweightDecoder(boolean)} ({@code true} turns it on; off by default). */
+        /** System property for {@link #flyweightDecoder(boolean)} (on by default; {@code false} is the fallback). */
         public static final String FLYWEIGHT_DECODER_PROP = "clasp.ws.flyweight.decoder";
         /** Default reads per readable connection per event-loop iteration. */
         public static final int READS_PER_ITERATION_DEFAULT = 1;
@@ -347,7 +347,7 @@ public final class WebSocketEdge implements AutoCloseable
         private int maxConnectionsPerIp = Integer.getInteger(MAX_CONNECTIONS_PER_IP_PROP, MAX_CONNECTIONS_PER_IP_DEFAULT);
         private int maxConnections = Integer.getInteger(MAX_CONNECTIONS_PROP, 0);
         private int readsPerIteration = READS_PER_ITERATION_DEFAULT;
-        private boolean flyweightDecoder = Boolean.getBoolean(FLYWEIGHT_DECODER_PROP);
+        private boolean flyweightDecoder = !"false".equalsIgnoreCase(System.getProperty(FLYWEIGHT_DECODER_PROP));
         private SharedCore sharedCore;
         private ServerTls tls;
         private boolean spinSharedCore;
@@ -573,9 +573,9 @@ public final class WebSocketEdge implements AutoCloseable
         }
 
         /**
-         * Decode inbound frames with {@link FlyweightFrameDecoder} straight into the core's ring (0 B per message), or
-         * with Netty's frame decoder and aggregator (default for now: a frame object per message). Off by default
-         * until the unwindowed-flood test is steady with it (docs/architecture.md "WebSocket edge").
+         * Decode inbound frames with {@link FlyweightFrameDecoder} straight into the core's ring (0 B per message; the
+         * default), or with Netty's frame decoder and aggregator (a frame object per message), kept as a fallback:
+         * {@code -Dclasp.ws.flyweight.decoder=false} (docs/architecture.md "WebSocket edge").
          */
         public Context flyweightDecoder(final boolean flyweight)
         {

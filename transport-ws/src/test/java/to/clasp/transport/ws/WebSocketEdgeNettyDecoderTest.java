@@ -6,23 +6,31 @@ import org.junit.jupiter.api.Test;
 import to.clasp.core.CoreThreading;
 import to.clasp.transport.ws.testing.RouterFixture;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every {@link WebSocketEdgeTest} case with the inbound frames decoded by {@link FlyweightFrameDecoder} straight into
- * the ring ({@code -Dclasp.ws.flyweight.decoder=true}) instead of Netty's decoder and aggregator.
+ * Every {@link WebSocketEdgeTest} case with the fallback decoder ({@code -Dclasp.ws.flyweight.decoder=false}): Netty's
+ * frame decoder, aggregator and flow-control handler instead of {@link FlyweightFrameDecoder} (the default).
  */
-class WebSocketEdgeFlyweightDecoderTest extends WebSocketEdgeTest
+class WebSocketEdgeNettyDecoderTest extends WebSocketEdgeTest
 {
     @BeforeAll
     static void start()
     {
-        fixture = RouterFixture.start(CoreThreading.SHARED, r -> r, e -> e.flyweightDecoder(true));
+        fixture = RouterFixture.start(CoreThreading.SHARED, r -> r, e -> e.flyweightDecoder(false));
     }
 
     @Test
-    void theseTestsRunWithTheFlyweightDecoder()
+    void theseTestsRunWithNettysDecoder()
     {
-        assertTrue(fixture.edge().context().flyweightDecoder());
+        assertFalse(fixture.edge().context().flyweightDecoder());
+    }
+
+    @Test
+    void theFlyweightDecoderIsTheDefault()
+    {
+        assertTrue(new WebSocketEdge.Context().flyweightDecoder(), "on unless -D" +
+            WebSocketEdge.Context.FLYWEIGHT_DECODER_PROP + "=false");
     }
 }
