@@ -32,9 +32,22 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>what survived is a prefix of the writes in the order they were sent — one client on one connection, so the
  *   journal holds them in that order — and every param has exactly the revision that prefix gives it: nothing lost in
  *   the middle, nothing invented, revisions continuing across every restart;</li>
- *   <li>under {@code --fsync batch} the lost writes are only the last ones before the kill (none ACKed), sent within
- *   the last window plus the time a busy machine takes to hand them to the archive (bounded here at 1 s).</li>
+ *   <li>under {@code --fsync batch} the lost writes are only the last ones before the kill (none ACKed): the router
+ *   accepted the oldest of them at most {@link #BATCH_LOSS_BOUND_MICROS} before the kill, by the router's own clock
+ *   (below).</li>
  * </ul>
+ * <b>The batch bound in router time.</b> What {@code batch} promises is about the router: a write it accepted is on
+ * disk one window (2 ms) plus the sync in progress and its own sync later. Measured from the client's send time, the
+ * client's own delays (its JIT, its outbound queue, a descheduled writer thread) counted against the router, and a
+ * busy machine failed the bound with nothing wrong in the router. So the age of the oldest lost write is taken from
+ * the time the router accepted it, and since a lost write leaves no trace, from two lower bounds of that time, the
+ * later of which is used: the time the router stamped on the last write that survived (REPLAY returns it; one
+ * connection, so the router accepted the lost writes after it) and the time the client sent the first lost write (the
+ * router runs on this machine and stamps with the same wall clock). The age is the kill signal's time minus that:
+ * never less than the true age, so the bound proves at least what it says. 500 ms is far above the window (a sync on
+ * this shared machine's disk has taken up to ~300 ms under load) and half of 1 s: a router that ignored the window
+ * and lost writes 1 s old fails it in a round with probability about 1/2 per round (kills land at random instants),
+ * so 5 rounds miss it with probability about 3 % and the issue's 20 rounds almost never.
  * Rounds per level: {@code -Dclasp.crash.rounds} (5 in {@code ./clasp test}, about a minute for both levels on two
  * cores; the issue's 20 with {@code mvn -B verify -pl interop -am -Dtest=CrashRecoveryTest -Dclasp.crash.rounds=20}).
  */
@@ -44,7 +57,8 @@ final class CrashRecoveryTest
     private static final int ADDRESSES = 1_000;
     private static final long TARGET_RATE = 12_000;
     private static final long MIN_RATE = 10_000;
-    private static final long BATCH_LOSS_BOUND_NS = TimeUnit.SECONDS.toNanos(1);
+    /** Oldest a lost write may be at the kill under {@code --fsync batch}, by the router's clock (class comment). */
+    private static final long BATCH_LOSS_BOUND_MICROS = TimeUnit.MILLISECONDS.toMicros(500);
 
     @TempDir
     Path tmp;
@@ -54,14 +68,18 @@ final class CrashRecoveryTest
     {
         final long seq;
         final int address;
+        /** Wall clock just before the client sent it (µs since the epoch): no later than the router accepted it. */
+        final long sentMicros;
         final long sentNs;
         final CompletableFuture<Long> answer;
         volatile long answeredNs;
 
-        Write(final long seq, final int address, final long sentNs, final CompletableFuture<Long> answer)
+        Write(final long seq, final int address, final long sentMicros, final long sentNs,
+            final CompletableFuture<Long> answer)
         {
             this.seq = seq;
             this.address = address;
+            this.sentMicros = sentMicros;
             this.sentNs = sentNs;
             this.answer = answer;
             answer.whenComplete((r, t) -> answeredNs = System.nanoTime());
@@ -119,7 +137,8 @@ final class CrashRecoveryTest
         long totalWrites = 0;
         long totalLost = 0;
         long totalSendingNs = 0;
-        long worstLossNs = 0;
+        long worstLossMicros = 0;
+        long worstLossFromSendNs = 0;
         try (ServerProcess server = ServerProcess.start("--data-dir", tmp.resolve("data-" + fsync).toString(),
             "--fsync", fsync, "--snapshot-interval", "1s"))
         {
@@ -132,6 +151,7 @@ final class CrashRecoveryTest
                 final long killAfterMs = 200 + random.nextInt(1_300);
                 final long startNs;
                 final long killNs;
+                final long[] killMicros = {-1};
                 final long roundStartMicros;
                 try (ClaspClient client = WebSocketClaspClient.create(server.url(),
                     new ClientOptions().name("crash writer").reconnect(false).getTimeoutMs(30_000)))
@@ -145,7 +165,7 @@ final class CrashRecoveryTest
                         LockSupport.parkNanos(killAtNs - System.nanoTime());
                         try
                         {
-                            server.kill();
+                            killMicros[0] = server.kill();
                         }
                         catch (final InterruptedException ex)
                         {
@@ -165,6 +185,7 @@ final class CrashRecoveryTest
                             continue;
                         }
                         final int address = (int)(nextSeq % ADDRESSES);
+                        final long sentMicros = ServerProcess.epochMicros();
                         final CompletableFuture<Long> answer;
                         try
                         {
@@ -174,7 +195,7 @@ final class CrashRecoveryTest
                         {
                             break; // the connection is gone: the kill happened
                         }
-                        writes.add(new Write(nextSeq++, address, System.nanoTime(), answer));
+                        writes.add(new Write(nextSeq++, address, sentMicros, System.nanoTime(), answer));
                         i++;
                     }
                     killer.join();
@@ -200,7 +221,8 @@ final class CrashRecoveryTest
                 server.launch();
                 final long[] recoveredRevision = revision.clone();
                 final long[] recoveredValue = value.clone();
-                readBack(server, roundStartMicros, recoveredRevision, recoveredValue);
+                final long[] recoveredMicros = new long[ADDRESSES];
+                readBack(server, roundStartMicros, recoveredRevision, recoveredValue, recoveredMicros);
 
                 // The surviving prefix: the highest sequence number still there.
                 long prefix = 0;
@@ -215,6 +237,7 @@ final class CrashRecoveryTest
                 final long[] expectedValue = value.clone();
                 long lost = 0;
                 long firstLostNs = Long.MAX_VALUE;
+                long firstLostSentMicros = Long.MIN_VALUE;
                 for (final Write w : writes)
                 {
                     if (w.refused())
@@ -234,8 +257,11 @@ final class CrashRecoveryTest
                     }
                     else
                     {
-                        lost++;
-                        firstLostNs = Math.min(firstLostNs, w.sentNs);
+                        if (0 == lost++)
+                        {
+                            firstLostNs = w.sentNs;
+                            firstLostSentMicros = w.sentMicros;
+                        }
                         if (acked > 0)
                         {
                             fail(context + ": ACKed write " + w.seq + " (/crash/" + w.address + " revision " + acked +
@@ -251,10 +277,19 @@ final class CrashRecoveryTest
                 }
                 if ("batch".equals(fsync) && lost > 0)
                 {
-                    final long lossNs = killNs - firstLostNs;
-                    worstLossNs = Math.max(worstLossNs, lossNs);
-                    assertTrue(lossNs <= BATCH_LOSS_BOUND_NS, context + ": lost writes go back " +
-                        TimeUnit.NANOSECONDS.toMillis(lossNs) + " ms before the kill");
+                    // The router accepted the first lost write after the last survivor (stamped, from REPLAY) and
+                    // after the client sent it: the later of the two is the best known lower bound of its time.
+                    final long lastSurvivorMicros = prefix >= writes.get(0).seq ?
+                        recoveredMicros[(int)(prefix % ADDRESSES)] : Long.MIN_VALUE;
+                    final long acceptedNoEarlierMicros = Math.max(lastSurvivorMicros, firstLostSentMicros);
+                    assertTrue(killMicros[0] > 0, context + ": the kill's time");
+                    final long lossMicros = killMicros[0] - acceptedNoEarlierMicros;
+                    worstLossMicros = Math.max(worstLossMicros, lossMicros);
+                    worstLossFromSendNs = Math.max(worstLossFromSendNs, killNs - firstLostNs);
+                    assertTrue(lossMicros <= BATCH_LOSS_BOUND_MICROS, context + ": " + lost + " lost writes; the " +
+                        "router accepted the first of them at most " + lossMicros / 1_000 + " ms before the kill " +
+                        "(last survivor stamped " + (killMicros[0] - lastSurvivorMicros) / 1_000 + " ms before it, " +
+                        "first lost sent " + (killMicros[0] - firstLostSentMicros) / 1_000 + " ms before it)");
                 }
                 totalLost += lost;
                 final long[] ackNs = writes.stream().filter(w -> w.ackedRevision() > 0)
@@ -269,9 +304,9 @@ final class CrashRecoveryTest
                 System.arraycopy(recoveredRevision, 0, revision, 0, ADDRESSES);
                 System.arraycopy(recoveredValue, 0, value, 0, ADDRESSES);
             }
-            System.out.printf("crash test --fsync %s: %d rounds, %d writes, %d unACKed writes lost, lost writes " +
-                "reached back at most %d ms before the kill%n", fsync, rounds(), totalWrites, totalLost,
-                TimeUnit.NANOSECONDS.toMillis(worstLossNs));
+            System.out.printf("crash test --fsync %s: %d rounds, %d writes, %d unACKed writes lost; the router " +
+                "accepted lost writes at most %.1f ms before the kill (router clock; %.1f ms from the client's send)%n",
+                fsync, rounds(), totalWrites, totalLost, worstLossMicros / 1e3, worstLossFromSendNs / 1e6);
             // The load the issue asks for, over the whole level: the first round also warms the writer's JIT, so one
             // slow round on a busy machine is not a fault; a level that never reached the rate tested too little.
             final long levelRate = totalWrites * 1_000_000_000L / Math.max(1, totalSendingNs);
@@ -311,10 +346,11 @@ final class CrashRecoveryTest
     /**
      * Read every param back with a fresh client: the journal's entries since the round started (REPLAY, which
      * carries revisions; the last entry per address is its state) over what was known before the round, each checked
-     * against the param's current value (GET).
+     * against the param's current value (GET); {@code stampedMicros} gets the time the router stamped on each address's
+     * last entry of the round.
      */
     private static void readBack(final ServerProcess server, final long sinceMicros, final long[] revisions,
-        final long[] values) throws Exception
+        final long[] values, final long[] stampedMicros) throws Exception
     {
         try (ClaspClient client = WebSocketClaspClient.create(server.url(),
             new ClientOptions().name("crash reader").reconnect(false).getTimeoutMs(30_000)))
@@ -326,6 +362,7 @@ final class CrashRecoveryTest
                     final int a = Integer.parseInt(address.substring("/crash/".length()));
                     revisions[a] = revision;
                     values[a] = (Long)v;
+                    stampedMicros[a] = t;
                 }).get(60, TimeUnit.SECONDS);
             assertTrue(entries < 100_000, "a round's writes fit one REPLAY");
             final List<CompletableFuture<Object>> gets = new ArrayList<>();
