@@ -12,6 +12,8 @@ package to.clasp.journal;
 public final class DurablePosition
 {
     private volatile long durable;
+    /** {@link System#nanoTime()} when the journal thread last advanced {@link #durable}. */
+    private volatile long advancedAtNs = System.nanoTime();
     private volatile long wakeAt = Long.MAX_VALUE;
     private volatile Runnable waker;
     private volatile String failure;
@@ -83,9 +85,19 @@ public final class DurablePosition
         }
     }
 
+    /**
+     * @return {@link System#nanoTime()} when the durable position last advanced (the end of the latest sync): read
+     * after {@link #get()}, it is no earlier than the sync that made that position durable.
+     */
+    public long advancedAtNs()
+    {
+        return advancedAtNs;
+    }
+
     /** Journal thread: everything before {@code position} is durable now. */
     void advance(final long position)
     {
+        advancedAtNs = System.nanoTime();
         durable = position;
         if (position >= wakeAt)
         {
