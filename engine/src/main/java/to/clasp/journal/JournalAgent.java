@@ -242,11 +242,7 @@ final class JournalAgent implements Agent
         appendedPosition = position;
         if (parkedIdle || (parkedForWindow && ackAwaited()))
         {
-            final Thread t = thread;
-            if (null != t)
-            {
-                LockSupport.unpark(t);
-            }
+            unparkJournalThread();
         }
     }
 
@@ -260,11 +256,16 @@ final class JournalAgent implements Agent
     {
         if (parkedForWindow)
         {
-            final Thread t = thread;
-            if (null != t)
-            {
-                LockSupport.unpark(t);
-            }
+            unparkJournalThread();
+        }
+    }
+
+    private void unparkJournalThread()
+    {
+        final Thread t = thread;
+        if (null != t)
+        {
+            LockSupport.unpark(t);
         }
     }
 
