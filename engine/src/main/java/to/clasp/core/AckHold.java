@@ -38,6 +38,7 @@ final class AckHold
     private final SessionTable sessions;
     private final Outbox outbox;
     private final LatencyHistogram holdTime;
+    private final LatencyHistogram releaseLag;
     private final ExpandableRingBuffer entries;
     private final UnsafeBuffer entry = new UnsafeBuffer(new byte[LARGEST_ENTRY + 64]);
     private final ExpandableRingBuffer.MessageConsumer releaser = this::releaseOne;
@@ -51,13 +52,19 @@ final class AckHold
     private String failure;
     private FrameDecoder failedFrame;
 
+    /**
+     * @param holdTime   how long each answer was held.
+     * @param releaseLag per duty cycle that released answers: from the end of the sync that made them durable to
+     *                   their release ({@link DurablePosition#advancedAtNs}, {@link System#nanoTime()}).
+     */
     AckHold(final DurablePosition durable, final SessionTable sessions, final Outbox outbox,
-        final LatencyHistogram holdTime, final int maxBytes)
+        final LatencyHistogram holdTime, final LatencyHistogram releaseLag, final int maxBytes)
     {
         this.durable = durable;
         this.sessions = sessions;
         this.outbox = outbox;
         this.holdTime = holdTime;
+        this.releaseLag = releaseLag;
         this.entries = new ExpandableRingBuffer(64 * 1024, Math.max(64 * 1024, Integer.highestOneBit(maxBytes)), true);
     }
 
@@ -116,6 +123,10 @@ final class AckHold
         released = 0;
         headPosition = Long.MAX_VALUE;
         entries.consume(releaser, Integer.MAX_VALUE);
+        if (released > 0)
+        {
+            releaseLag.record(System.nanoTime() - durable.advancedAtNs());
+        }
         if (!entries.isEmpty() && durable.wakeWhenReached(headPosition))
         {
             return released + 1;

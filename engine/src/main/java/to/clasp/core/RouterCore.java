@@ -101,7 +101,8 @@ public final class RouterCore implements AutoCloseable
         this.snapshotTaker = null == durable ? null : durable.snapshots();
         // Answers to QoS >= 1 writes wait for the disk under --fsync always|batch; under never they go at once.
         this.ackHold = null == durable || FsyncPolicy.NEVER == durable.context().journal().fsync() ? null :
-            new AckHold(durable.durablePosition(), table, outbox, durable.metrics().ackHold(), ACK_HOLD_MAX_BYTES);
+            new AckHold(durable.durablePosition(), table, outbox, durable.metrics().ackHold(),
+                durable.metrics().ackReleaseLag(), ACK_HOLD_MAX_BYTES);
         this.journaling = null == durable ? null :
             new Journaling(journal, durable.metrics(), ackHold, durable.context().journalEvents());
         if (null != ackHold)

@@ -12,8 +12,11 @@ package to.clasp.journal;
 public final class DurablePosition
 {
     private volatile long durable;
+    /** {@link System#nanoTime()} when the journal thread last advanced {@link #durable}. */
+    private volatile long advancedAtNs = System.nanoTime();
     private volatile long wakeAt = Long.MAX_VALUE;
     private volatile Runnable waker;
+    private volatile Runnable syncWaker;
     private volatile String failure;
 
     DurablePosition(final long initial)
@@ -29,6 +32,8 @@ public final class DurablePosition
 
     /**
      * Core thread: run the waker once the durable position reaches {@code position}. Replaces an earlier request.
+     * A position not yet durable also tells the journal thread, which syncs at once for an awaited position
+     * ({@link #awaited()}) even when it was parked waiting out the window.
      *
      * @return whether it is already reached (then no wake-up is scheduled).
      */
@@ -40,7 +45,21 @@ public final class DurablePosition
             wakeAt = Long.MAX_VALUE;
             return true;
         }
+        final Runnable s = syncWaker;
+        if (null != s)
+        {
+            s.run();
+        }
         return false;
+    }
+
+    /**
+     * @param syncWaker what wakes the journal thread when the core starts waiting for a position (cheap when the journal
+     *                  thread is not parked); set once by the journal, before use.
+     */
+    void syncWaker(final Runnable syncWaker)
+    {
+        this.syncWaker = syncWaker;
     }
 
     /**
@@ -83,9 +102,19 @@ public final class DurablePosition
         }
     }
 
+    /**
+     * @return {@link System#nanoTime()} when the durable position last advanced (the end of the latest sync): read
+     * after {@link #get()}, it is no earlier than the sync that made that position durable.
+     */
+    public long advancedAtNs()
+    {
+        return advancedAtNs;
+    }
+
     /** Journal thread: everything before {@code position} is durable now. */
     void advance(final long position)
     {
+        advancedAtNs = System.nanoTime();
         durable = position;
         if (position >= wakeAt)
         {

@@ -454,6 +454,7 @@ public final class Journal implements AutoCloseable
         private JournalMetrics metrics = new JournalMetrics();
         private Consumer<Throwable> errorHandler = t -> LOG.error("journal error", t);
         private Runnable beforeSync = () -> { };
+        private long maxParkNs = MAX_PARK_NS;
 
         public Context conclude()
         {
@@ -607,6 +608,26 @@ public final class Journal implements AutoCloseable
         {
             checkMutable();
             this.errorHandler = handler;
+            return this;
+        }
+
+        /**
+         * @return the longest the journal thread parks (default {@link #MAX_PARK_NS}): it also paces the archive's
+         * upkeep, which runs every 100 ms.
+         */
+        public long maxParkNs()
+        {
+            return maxParkNs;
+        }
+
+        /**
+         * @param ns the longest the journal thread parks; for tests that must see a wake-up that was missed, which the
+         *           default would cover up within 10 ms. @return this.
+         */
+        public Context maxParkNs(final long ns)
+        {
+            checkMutable();
+            this.maxParkNs = ns;
             return this;
         }
 

@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * everything the core had appended, so one sync covers it. Under {@code never} the recorded position is published
  * once per interval (nothing waits for it).
  * <p>
- * <b>Waking.</b> With nothing due it parks up to {@link Journal.Context#MAX_PARK_NS}; the core's end of cycle wakes it
+ * <b>Waking.</b> With nothing due it parks up to {@link Journal.Context#maxParkNs()}; the core's end of cycle wakes it
  * ({@link #onAppended}) while it parks without a deadline, or with one while an ACK is awaited (a window that would
- * otherwise hold it), so a journal that is busy or will sync soon anyway costs the core no system calls.
+ * otherwise hold it), so a journal that is busy or will sync soon anyway costs the core no system calls. The core's
+ * start of a wait for a new position ({@link #onAwaited}) wakes it from the window too: after a sync the core asks for
+ * the next held ACK's position in a cycle that may append nothing.
  */
 final class JournalAgent implements Agent
 {
@@ -39,6 +41,7 @@ final class JournalAgent implements Agent
     private final FsyncPolicy policy;
     private final Runnable beforeSync;
     private final long intervalNs;
+    private final long maxParkNs;
     private final AgentInvoker archiveInvoker;
     private final AgentInvoker clientInvoker;
     private final CountersReader counters;
@@ -68,6 +71,7 @@ final class JournalAgent implements Agent
         this.policy = ctx.fsync();
         this.beforeSync = ctx.beforeSync();
         this.intervalNs = FsyncPolicy.ALWAYS == ctx.fsync() ? 0 : ctx.fsyncIntervalNs();
+        this.maxParkNs = ctx.maxParkNs();
         this.archiveInvoker = archiveInvoker;
         this.clientInvoker = clientInvoker;
         this.counters = counters;
@@ -81,6 +85,7 @@ final class JournalAgent implements Agent
         this.recorded = position;
         this.appendedPosition = position;
         metrics.positions(position, position);
+        durable.syncWaker(this::onAwaited);
     }
 
     public void onStart()
@@ -191,7 +196,7 @@ final class JournalAgent implements Agent
 
     private void idle(final long now, final long due)
     {
-        long parkNs = Journal.Context.MAX_PARK_NS;
+        long parkNs = maxParkNs;
         if (due >= 0)
         {
             parkNs = Math.min(parkNs, due - now);
@@ -237,11 +242,30 @@ final class JournalAgent implements Agent
         appendedPosition = position;
         if (parkedIdle || (parkedForWindow && ackAwaited()))
         {
-            final Thread t = thread;
-            if (null != t)
-            {
-                LockSupport.unpark(t);
-            }
+            unparkJournalThread();
+        }
+    }
+
+    /**
+     * Core thread, when it starts waiting for a position not yet durable ({@link DurablePosition#wakeWhenReached}):
+     * wake the journal thread if it parks waiting out the window, since an awaited position is due at once. Without it,
+     * an ACK for a record appended while a sync ran waited for the window: the sync that ended woke the core, the core
+     * then asked for the next position, but only an append (which may not come) woke the journal thread.
+     */
+    void onAwaited()
+    {
+        if (parkedForWindow)
+        {
+            unparkJournalThread();
+        }
+    }
+
+    private void unparkJournalThread()
+    {
+        final Thread t = thread;
+        if (null != t)
+        {
+            LockSupport.unpark(t);
         }
     }
 

@@ -32,6 +32,7 @@ public final class JournalMetrics
     private final AtomicLongArray values = new AtomicLongArray(COUNT);
     private final LatencyHistogram fsyncLatency = new LatencyHistogram();
     private final LatencyHistogram ackHold = new LatencyHistogram();
+    private final LatencyHistogram ackReleaseLag = new LatencyHistogram();
 
     private void add(final int index, final long delta)
     {
@@ -57,6 +58,15 @@ public final class JournalMetrics
     public LatencyHistogram ackHold()
     {
         return ackHold;
+    }
+
+    /**
+     * Core thread: from the end of the sync that made held ACKs durable to the core sending them (one sample per duty
+     * cycle that released any): the hand-off from the journal thread back to the core.
+     */
+    public LatencyHistogram ackReleaseLag()
+    {
+        return ackReleaseLag;
     }
 
     // ------------------------------------------------------------------------------------------ journal thread

@@ -29,6 +29,7 @@ class AckHoldTest
     private final Outbox outbox = new Outbox(metrics, 256 * 1024, 4 * 1024 * 1024);
     private final DurablePosition durable = TestDurablePositions.create(0);
     private final LatencyHistogram holdTime = new LatencyHistogram();
+    private final LatencyHistogram releaseLag = new LatencyHistogram();
     private final UnsafeBuffer ack = new UnsafeBuffer(new byte[128]);
 
     private Session session(final long connectionId)
@@ -85,7 +86,7 @@ class AckHoldTest
     @Test
     void acksGoOutInOrderOnlyWhenTheirRecordIsDurableAndTheCoreIsWokenForTheNext()
     {
-        final AckHold hold = new AckHold(durable, table, outbox, holdTime, 1 << 20);
+        final AckHold hold = new AckHold(durable, table, outbox, holdTime, releaseLag, 1 << 20);
         final AtomicInteger wakes = new AtomicInteger();
         durable.waker(wakes::incrementAndGet);
         final Session a = session(1);
@@ -97,6 +98,7 @@ class AckHoldTest
         assertEquals(0, hold.release(10));
         assertFalse(hold.releasable());
         assertEquals(0, revisionsQueued(a).length);
+        assertEquals(0, releaseLag.count(), "nothing released, no hand-off timed");
 
         TestDurablePositions.advance(durable, 250); // the journal thread: durable up to 250, wakes the core once
         assertEquals(1, wakes.get());
@@ -112,12 +114,15 @@ class AckHoldTest
         assertEquals(3, revisionsQueued(a)[0]);
         assertTrue(hold.isEmpty());
         assertEquals(3, holdTime.count());
+        assertEquals(2, releaseLag.count(), "one hand-off timed per release that sent answers");
+        assertTrue(releaseLag.sumNs() >= 0 && releaseLag.sumNs() < java.util.concurrent.TimeUnit.SECONDS.toNanos(10),
+            "timed from the sync's end: " + releaseLag.sumNs());
     }
 
     @Test
     void anAckForASessionThatClosedIsDropped()
     {
-        final AckHold hold = new AckHold(durable, table, outbox, holdTime, 1 << 20);
+        final AckHold hold = new AckHold(durable, table, outbox, holdTime, releaseLag, 1 << 20);
         final Session a = session(1);
         hold.hold(a, 100, ack, 0, ackFor(1), 0);
         a.state = Session.CLOSED;
@@ -130,7 +135,7 @@ class AckHoldTest
     @Test
     void theHoldIsBoundedSoTheCallerRefusesWritesInsteadOfGrowingMemory()
     {
-        final AckHold hold = new AckHold(durable, table, outbox, holdTime, 64 * 1024);
+        final AckHold hold = new AckHold(durable, table, outbox, holdTime, releaseLag, 64 * 1024);
         final Session a = session(1);
         int held = 0;
         while (hold.hasRoom())

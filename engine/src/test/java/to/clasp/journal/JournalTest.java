@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +18,7 @@ import to.clasp.state.ParamStore;
 import to.clasp.testing.StoreWrites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,10 +55,17 @@ class JournalTest
 
     private static void awaitDurable(final Journal journal, final long position) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
+        awaitDurable(journal, position, 10);
+    }
+
+    private static void awaitDurable(final Journal journal, final long position, final int seconds)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (journal.durablePosition().get() < position)
         {
-            assertTrue(System.nanoTime() < deadline, "durable position never reached " + position);
+            assertTrue(System.nanoTime() < deadline, "durable position " + position + " not reached within " +
+                seconds + " s (at " + journal.durablePosition().get() + ")");
             Thread.sleep(1);
         }
     }
@@ -75,6 +86,58 @@ class JournalTest
             assertEquals(JournalReader.Outcome.END, outcome, String.valueOf(reader.invalidReason()));
         }
         return seen;
+    }
+
+    /**
+     * Group commit under {@code batch}: an ACK the core starts waiting for right after a sync ended — its record was
+     * appended while that sync ran, and nothing is appended after it — is synced at once, not after the window (30 s
+     * here, and the journal thread's longest park too, so a missed wake-up cannot pass unseen).
+     */
+    @Test
+    void underBatchAPositionAwaitedAfterASyncEndedIsSyncedAtOnceNotAfterTheWindow() throws Exception
+    {
+        final CountDownLatch inSync = new CountDownLatch(1);
+        final CountDownLatch endSync = new CountDownLatch(1);
+        final AtomicBoolean holdNextSync = new AtomicBoolean();
+        final Journal.Context ctx = context(FsyncPolicy.BATCH).fsyncIntervalNs(TimeUnit.SECONDS.toNanos(30))
+            .maxParkNs(TimeUnit.SECONDS.toNanos(30))
+            .beforeSync(() ->
+            {
+                if (holdNextSync.compareAndSet(true, false))
+                {
+                    inSync.countDown();
+                    try
+                    {
+                        endSync.await();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+        try (Journal journal = Journal.launch(ctx, null, 0))
+        {
+            final JournalWriter writer = journal.writer();
+            final DurablePosition durable = journal.durablePosition();
+            holdNextSync.set(true);
+            assertTrue(writer.appendParam(store, write(store, "/j/a", 1, 1_000), false, false));
+            final long first = writer.position();
+            assertFalse(durable.wakeWhenReached(first)); // the core holds its ACK: a sync is due at once
+            writer.endOfCycle();
+            assertTrue(inSync.await(10, TimeUnit.SECONDS), "the awaited record's sync starts");
+
+            assertTrue(writer.appendParam(store, write(store, "/j/b", 2, 2_000), false, false));
+            final long second = writer.position();
+            writer.endOfCycle(); // appended while the sync runs; nothing waits for it yet
+            endSync.countDown();
+            awaitDurable(journal, first, 10);
+            Thread.sleep(100); // lets the journal thread park for the window, where a missed wake-up would leave it
+
+            // The core, woken by that sync, releases the first ACK and now waits for the second record.
+            assertFalse(durable.wakeWhenReached(second));
+            awaitDurable(journal, second, 5);
+        }
     }
 
     @Test

@@ -3,8 +3,10 @@ package to.clasp.interop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -32,11 +34,31 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>what survived is a prefix of the writes in the order they were sent — one client on one connection, so the
  *   journal holds them in that order — and every param has exactly the revision that prefix gives it: nothing lost in
  *   the middle, nothing invented, revisions continuing across every restart;</li>
- *   <li>under {@code --fsync batch} the lost writes are only the last ones before the kill (none ACKed), sent within
- *   the last window plus the time a busy machine takes to hand them to the archive (bounded here at 1 s).</li>
+ *   <li>under {@code --fsync batch} the lost writes are only the last ones before the kill (none ACKed): the first of
+ *   them that the router had accepted went out to subscribers at most {@link #BATCH_LOSS_BOUND_MICROS} before the kill
+ *   (below).</li>
  * </ul>
+ * <b>The batch bound in router time.</b> What {@code batch} promises is about the router: a write it accepted is on
+ * disk one window (2 ms) plus the sync in progress and its own sync later. Measured from the client's send time, the
+ * client's own delays (its JIT, its outbound queue, a descheduled writer thread) and the router's inbound backlog
+ * counted against the journal, and a busy machine failed the bound with nothing wrong in the router. A second client
+ * subscribes to the writes, so the router's fan-out, which it sends when it accepts a write (never held for the disk),
+ * shows when the router had accepted each one; the bound applies to the first lost write the router accepted, from
+ * the moment its fan-out arrived (the router runs on this machine: one wall clock) to the kill signal. Lost writes the
+ * router never accepted (still in its inbound queue at the kill) are not its journal's loss. 750 ms: a router that lost
+ * writes 1 s old fails it, and one that synced only once a second (losing up to 1 s at a kill at a random instant)
+ * fails a round with probability 1/4, the issue's 20 rounds with 99.7 %. It is far above the window because the journal
+ * thread needs a core to sync: with both cores taken by other builds (load average 18–20) the journal lagged by several
+ * hundred ms. The fan-out can reach the subscriber late on such a machine too, which makes that figure small, so the
+ * test also bounds the most the age can be, by the router's own stamps: the kill minus the later of the last
+ * survivor's stamp (from REPLAY; one connection, so the router accepted every lost write after it) and the first lost
+ * write's send time — at most {@link #BATCH_AGE_AT_MOST_MICROS}, the 1 s this test asserted from the send time alone.
+ * (At load average 18–20 in one 5-round run: 4 ms by the subscriber, at most 419 ms by the stamps, 1 089 ms from the
+ * send; another run reached 923 ms by the stamps, 1 292 ms from the send.)
+ * <p>
  * Rounds per level: {@code -Dclasp.crash.rounds} (5 in {@code ./clasp test}, about a minute for both levels on two
- * cores; the issue's 20 with {@code mvn -B verify -pl interop -am -Dtest=CrashRecoveryTest -Dclasp.crash.rounds=20}).
+ * cores, two on a busy machine; the issue's 20 with
+ * {@code mvn -B verify -pl interop -am -Dtest=CrashRecoveryTest -Dclasp.crash.rounds=20}, about 5 minutes).
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 final class CrashRecoveryTest
@@ -44,7 +66,13 @@ final class CrashRecoveryTest
     private static final int ADDRESSES = 1_000;
     private static final long TARGET_RATE = 12_000;
     private static final long MIN_RATE = 10_000;
-    private static final long BATCH_LOSS_BOUND_NS = TimeUnit.SECONDS.toNanos(1);
+    /** Oldest a lost write may be at the kill under {@code --fsync batch}, by the router's clock (class comment). */
+    private static final long BATCH_LOSS_BOUND_MICROS = TimeUnit.MILLISECONDS.toMicros(750);
+    /**
+     * The most the age of the first lost write may be by the router's own stamps under {@code --fsync batch}: the 1 s
+     * this test always asserted, measured from a time never earlier than the client's send (class comment).
+     */
+    private static final long BATCH_AGE_AT_MOST_MICROS = TimeUnit.SECONDS.toMicros(1);
 
     @TempDir
     Path tmp;
@@ -54,14 +82,18 @@ final class CrashRecoveryTest
     {
         final long seq;
         final int address;
+        /** Wall clock just before the client sent it (µs since the epoch): no later than the router accepted it. */
+        final long sentMicros;
         final long sentNs;
         final CompletableFuture<Long> answer;
         volatile long answeredNs;
 
-        Write(final long seq, final int address, final long sentNs, final CompletableFuture<Long> answer)
+        Write(final long seq, final int address, final long sentMicros, final long sentNs,
+            final CompletableFuture<Long> answer)
         {
             this.seq = seq;
             this.address = address;
+            this.sentMicros = sentMicros;
             this.sentNs = sentNs;
             this.answer = answer;
             answer.whenComplete((r, t) -> answeredNs = System.nanoTime());
@@ -119,7 +151,9 @@ final class CrashRecoveryTest
         long totalWrites = 0;
         long totalLost = 0;
         long totalSendingNs = 0;
-        long worstLossNs = 0;
+        long worstLossMicros = 0;
+        long worstAgeAtMostMicros = 0;
+        long worstLossFromSendNs = 0;
         try (ServerProcess server = ServerProcess.start("--data-dir", tmp.resolve("data-" + fsync).toString(),
             "--fsync", fsync, "--snapshot-interval", "1s"))
         {
@@ -132,10 +166,27 @@ final class CrashRecoveryTest
                 final long killAfterMs = 200 + random.nextInt(1_300);
                 final long startNs;
                 final long killNs;
+                final long[] killMicros = {-1};
                 final long roundStartMicros;
-                try (ClaspClient client = WebSocketClaspClient.create(server.url(),
+                final long roundFirstSeq = nextSeq;
+                // When the router's fan-out of each write of this round reached a subscriber (wall clock, µs).
+                final Map<Long, Long> fannedOutMicros = new ConcurrentHashMap<>();
+                try (ClaspClient watcher = WebSocketClaspClient.create(server.url(),
+                    new ClientOptions().name("crash watcher").reconnect(false).getTimeoutMs(30_000));
+                    ClaspClient client = WebSocketClaspClient.create(server.url(),
                     new ClientOptions().name("crash writer").reconnect(false).getTimeoutMs(30_000)))
                 {
+                    watcher.connect();
+                    watcher.subscribe("/crash/*", (address, v, rev, signal) ->
+                    {
+                        final long now = ServerProcess.epochMicros();
+                        if (v instanceof Long && (Long)v >= roundFirstSeq)
+                        {
+                            fannedOutMicros.putIfAbsent((Long)v, now);
+                        }
+                    });
+                    // A round trip (answered, or 201 before the first write): the subscription is in place.
+                    watcher.get("/crash/0").exceptionally(t -> null).get(30, TimeUnit.SECONDS);
                     client.connect();
                     roundStartMicros = client.routerTimeMicros() - TimeUnit.SECONDS.toMicros(1);
                     startNs = System.nanoTime();
@@ -145,7 +196,7 @@ final class CrashRecoveryTest
                         LockSupport.parkNanos(killAtNs - System.nanoTime());
                         try
                         {
-                            server.kill();
+                            killMicros[0] = server.kill();
                         }
                         catch (final InterruptedException ex)
                         {
@@ -165,6 +216,7 @@ final class CrashRecoveryTest
                             continue;
                         }
                         final int address = (int)(nextSeq % ADDRESSES);
+                        final long sentMicros = ServerProcess.epochMicros();
                         final CompletableFuture<Long> answer;
                         try
                         {
@@ -174,7 +226,7 @@ final class CrashRecoveryTest
                         {
                             break; // the connection is gone: the kill happened
                         }
-                        writes.add(new Write(nextSeq++, address, System.nanoTime(), answer));
+                        writes.add(new Write(nextSeq++, address, sentMicros, System.nanoTime(), answer));
                         i++;
                     }
                     killer.join();
@@ -200,7 +252,8 @@ final class CrashRecoveryTest
                 server.launch();
                 final long[] recoveredRevision = revision.clone();
                 final long[] recoveredValue = value.clone();
-                readBack(server, roundStartMicros, recoveredRevision, recoveredValue);
+                final long[] recoveredMicros = new long[ADDRESSES];
+                readBack(server, roundStartMicros, recoveredRevision, recoveredValue, recoveredMicros);
 
                 // The surviving prefix: the highest sequence number still there.
                 long prefix = 0;
@@ -215,6 +268,8 @@ final class CrashRecoveryTest
                 final long[] expectedValue = value.clone();
                 long lost = 0;
                 long firstLostNs = Long.MAX_VALUE;
+                long firstLostSentMicros = Long.MIN_VALUE;
+                long firstLostFannedOutMicros = Long.MIN_VALUE;
                 for (final Write w : writes)
                 {
                     if (w.refused())
@@ -234,8 +289,16 @@ final class CrashRecoveryTest
                     }
                     else
                     {
-                        lost++;
-                        firstLostNs = Math.min(firstLostNs, w.sentNs);
+                        if (0 == lost++)
+                        {
+                            firstLostNs = w.sentNs;
+                            firstLostSentMicros = w.sentMicros;
+                        }
+                        final Long fannedOut = fannedOutMicros.get(w.seq);
+                        if (null != fannedOut && Long.MIN_VALUE == firstLostFannedOutMicros)
+                        {
+                            firstLostFannedOutMicros = fannedOut; // the first lost write the router had accepted
+                        }
                         if (acked > 0)
                         {
                             fail(context + ": ACKed write " + w.seq + " (/crash/" + w.address + " revision " + acked +
@@ -251,10 +314,28 @@ final class CrashRecoveryTest
                 }
                 if ("batch".equals(fsync) && lost > 0)
                 {
-                    final long lossNs = killNs - firstLostNs;
-                    worstLossNs = Math.max(worstLossNs, lossNs);
-                    assertTrue(lossNs <= BATCH_LOSS_BOUND_NS, context + ": lost writes go back " +
-                        TimeUnit.NANOSECONDS.toMillis(lossNs) + " ms before the kill");
+                    assertTrue(killMicros[0] > 0, context + ": the kill's time");
+                    // The most the age can be: the router accepted the first lost write after the last survivor (its
+                    // stamp, from REPLAY) and after the client sent it.
+                    final long lastSurvivorMicros = prefix >= writes.get(0).seq ?
+                        recoveredMicros[(int)(prefix % ADDRESSES)] : Long.MIN_VALUE;
+                    final long ageAtMostMicros = killMicros[0] - Math.max(lastSurvivorMicros, firstLostSentMicros);
+                    worstAgeAtMostMicros = Math.max(worstAgeAtMostMicros, ageAtMostMicros);
+                    assertTrue(ageAtMostMicros <= BATCH_AGE_AT_MOST_MICROS, context + ": " + lost + " lost writes; " +
+                        "the router accepted the first of them up to " + ageAtMostMicros / 1_000 + " ms before the " +
+                        "kill (last survivor stamped " + (killMicros[0] - lastSurvivorMicros) / 1_000 + " ms before " +
+                        "it, first lost sent " + (killMicros[0] - firstLostSentMicros) / 1_000 + " ms before it)");
+                    worstLossFromSendNs = Math.max(worstLossFromSendNs, killNs - firstLostNs);
+                    if (Long.MIN_VALUE != firstLostFannedOutMicros)
+                    {
+                        final long lossMicros = killMicros[0] - firstLostFannedOutMicros;
+                        worstLossMicros = Math.max(worstLossMicros, lossMicros);
+                        assertTrue(lossMicros <= BATCH_LOSS_BOUND_MICROS, context + ": " + lost + " lost writes; the " +
+                            "router had sent the first it accepted to subscribers " + lossMicros / 1_000 + " ms " +
+                            "before the kill (last survivor stamped " + (killMicros[0] - lastSurvivorMicros) / 1_000 +
+                            " ms before it, first lost sent " + (killMicros[0] - firstLostSentMicros) / 1_000 +
+                            " ms before it)");
+                    }
                 }
                 totalLost += lost;
                 final long[] ackNs = writes.stream().filter(w -> w.ackedRevision() > 0)
@@ -269,9 +350,11 @@ final class CrashRecoveryTest
                 System.arraycopy(recoveredRevision, 0, revision, 0, ADDRESSES);
                 System.arraycopy(recoveredValue, 0, value, 0, ADDRESSES);
             }
-            System.out.printf("crash test --fsync %s: %d rounds, %d writes, %d unACKed writes lost, lost writes " +
-                "reached back at most %d ms before the kill%n", fsync, rounds(), totalWrites, totalLost,
-                TimeUnit.NANOSECONDS.toMillis(worstLossNs));
+            System.out.printf("crash test --fsync %s: %d rounds, %d writes, %d unACKed writes lost%s%n", fsync,
+                rounds(), totalWrites, totalLost, "batch".equals(fsync) ? String.format(
+                "; the first lost write the router accepted had reached subscribers at most %.1f ms before the kill " +
+                "(accepted at most %.1f ms before it by the router's stamps; sent %.1f ms before it)",
+                worstLossMicros / 1e3, worstAgeAtMostMicros / 1e3, worstLossFromSendNs / 1e6) : "");
             // The load the issue asks for, over the whole level: the first round also warms the writer's JIT, so one
             // slow round on a busy machine is not a fault; a level that never reached the rate tested too little.
             final long levelRate = totalWrites * 1_000_000_000L / Math.max(1, totalSendingNs);
@@ -311,10 +394,11 @@ final class CrashRecoveryTest
     /**
      * Read every param back with a fresh client: the journal's entries since the round started (REPLAY, which
      * carries revisions; the last entry per address is its state) over what was known before the round, each checked
-     * against the param's current value (GET).
+     * against the param's current value (GET); {@code stampedMicros} gets the time the router stamped on each address's
+     * last entry of the round.
      */
     private static void readBack(final ServerProcess server, final long sinceMicros, final long[] revisions,
-        final long[] values) throws Exception
+        final long[] values, final long[] stampedMicros) throws Exception
     {
         try (ClaspClient client = WebSocketClaspClient.create(server.url(),
             new ClientOptions().name("crash reader").reconnect(false).getTimeoutMs(30_000)))
@@ -326,6 +410,7 @@ final class CrashRecoveryTest
                     final int a = Integer.parseInt(address.substring("/crash/".length()));
                     revisions[a] = revision;
                     values[a] = (Long)v;
+                    stampedMicros[a] = t;
                 }).get(60, TimeUnit.SECONDS);
             assertTrue(entries < 100_000, "a round's writes fit one REPLAY");
             final List<CompletableFuture<Object>> gets = new ArrayList<>();

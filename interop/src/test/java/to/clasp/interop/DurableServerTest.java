@@ -69,6 +69,9 @@ final class DurableServerTest
             assertTrue(metric(metrics, "clasp_journal_bytes_total") > 0, metrics);
             assertTrue(metric(metrics, "clasp_durable_disk_bytes") > 0, metrics);
             assertTrue(metric(metrics, "clasp_journal_fsync_seconds_count") > 0, metrics);
+            // The confirmed SET's ACK was held for its sync, then handed back to the core: both are timed.
+            assertTrue(metric(metrics, "clasp_ack_hold_seconds_count") >= 1, metrics);
+            assertTrue(metric(metrics, "clasp_ack_release_lag_seconds_count") >= 1, metrics);
             assertEquals(0, metric(metrics, "clasp_recovered_params"), metrics);
 
             assertEquals(0, server.stop(), server.log());

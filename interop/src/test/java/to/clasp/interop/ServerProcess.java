@@ -182,17 +182,33 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
-    /** SIGKILL ({@code kill -9}): the process ends at once, whatever it was doing; waits until it is gone. */
-    void kill() throws InterruptedException
+    /**
+     * SIGKILL ({@code kill -9}): the process ends at once, whatever it was doing; waits until it is gone.
+     *
+     * @return when the signal had been sent (wall clock, µs since the epoch: the clock the router on this machine
+     * stamps writes with), or -1 when no process was running. The router runs none of its code after it (bar
+     * the microseconds the kernel takes to stop its threads).
+     */
+    long kill() throws InterruptedException
     {
         if (process != null && process.isAlive())
         {
             process.destroyForcibly();
+            final long signalledMicros = epochMicros();
             if (!process.waitFor(15, TimeUnit.SECONDS))
             {
                 fail("server did not die on SIGKILL");
             }
+            return signalledMicros;
         }
+        return -1;
+    }
+
+    /** @return the wall clock in µs since the epoch. */
+    static long epochMicros()
+    {
+        final java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     /** Mark in the log where a test did something (restarts append to the same log). */

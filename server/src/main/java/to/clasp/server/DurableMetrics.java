@@ -72,6 +72,8 @@ final class DurableMetrics
             m.fsyncLatency()));
         registry.register(() -> latency("clasp_ack_hold_seconds",
             "Time a QoS >= 1 ACK waited for its journal record to be durable.", m.ackHold()));
+        registry.register(() -> latency("clasp_ack_release_lag_seconds",
+            "From the end of the sync that made held ACKs durable to the core sending them.", m.ackReleaseLag()));
         return registry;
     }
 
