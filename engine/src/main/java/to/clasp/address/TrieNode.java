@@ -21,6 +21,8 @@ final class TrieNode
 
     /** Largest subscription array a spare keeps (a node that once held many does not pin that memory). */
     private static final int SPARE_MAX_SUBSCRIPTION_SLOTS = 64;
+    /** Largest (empty) literal-children table a spare keeps. */
+    private static final int SPARE_MAX_LITERAL_SLOTS = 16;
 
     int id;
     TrieNode parent;
@@ -89,12 +91,15 @@ final class TrieNode
 
     /**
      * This pruned node is about to become a spare: it holds nothing (it was empty), and what it keeps for reuse is
-     * bounded — no child table, small arrays only.
+     * bounded — small arrays and a small empty child table only.
      */
     void clearForSpare()
     {
         parent = null;
-        literals = null;
+        if (null != literals && literals.capacity() > SPARE_MAX_LITERAL_SLOTS)
+        {
+            literals = null;
+        }
         one = null;
         any = null;
         if (globs.length > 2)
