@@ -29,6 +29,8 @@ final class TrieNode
     byte kind;
     /** Segment bytes for LITERAL and GLOB nodes (its capacity is the segment's length); null for the root, ONE and ANY. */
     UnsafeBuffer label;
+    /** The buffer {@link #label} uses, kept while this node is a spare or a ONE/ANY node (reuse does not allocate). */
+    private UnsafeBuffer labelStore;
     int labelHash;
     /** True when a {@code **} is on the path: only such nodes can be reached at several address positions. */
     boolean underAny;
@@ -71,21 +73,22 @@ final class TrieNode
         this.underAny = kind == Segments.ANY || (parent != null && parent.underAny);
         if (null == labelSource)
         {
-            label = null;
+            label = null; // the buffer stays in labelStore for a later reuse with a label
             return;
         }
-        if (null == label)
+        if (null == labelStore)
         {
-            label = new UnsafeBuffer(new byte[length]);
+            labelStore = new UnsafeBuffer(new byte[length]);
         }
-        else if (label.byteArray().length < length)
+        else if (labelStore.byteArray().length < length)
         {
-            label.wrap(new byte[length]);
+            labelStore.wrap(new byte[length]);
         }
         else
         {
-            label.wrap(label.byteArray(), 0, length);
+            labelStore.wrap(labelStore.byteArray(), 0, length);
         }
+        label = labelStore;
         labelSource.getBytes(offset, label, 0, length);
     }
 
