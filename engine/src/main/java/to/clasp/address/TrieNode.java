@@ -27,7 +27,7 @@ final class TrieNode
     int id;
     TrieNode parent;
     byte kind;
-    /** Segment bytes for LITERAL and GLOB nodes (its capacity is the segment's length); null for the root, ONE and ANY. */
+    /** Segment bytes for LITERAL and GLOB nodes (capacity = the segment's length); null for the root, ONE, ANY. */
     UnsafeBuffer label;
     /** The buffer {@link #label} uses, kept while this node is a spare or a ONE/ANY node (reuse does not allocate). */
     private UnsafeBuffer labelStore;
