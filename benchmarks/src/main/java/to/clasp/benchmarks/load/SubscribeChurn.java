@@ -202,11 +202,12 @@ final class SubscribeChurn
         {
             if (!running)
             {
-                stopNs = System.nanoTime();
                 stopped.countDown();
                 return;
             }
             final long now = System.nanoTime();
+            // The rate is over the time the churn ran: up to its last tick, not to whenever a starved loop sees the stop.
+            stopNs = now;
             final int n = clients.size();
             while (startNs + (long)(op * intervalNs) <= now)
             {
