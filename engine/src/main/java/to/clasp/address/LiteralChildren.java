@@ -17,6 +17,12 @@ final class LiteralChildren
         return size;
     }
 
+    /** Slots in the table (a spare trie node keeps an empty table only when it is small). */
+    int capacity()
+    {
+        return slots.length;
+    }
+
     TrieNode get(final DirectBuffer buffer, final int offset, final int length, final int hash)
     {
         final TrieNode[] slots = this.slots;

@@ -181,6 +181,12 @@ public final class SubscriptionIndex
         return trie.nodeCount();
     }
 
+    /** Pruned trie nodes kept for reuse (tests check that churn reuses them and that they are bounded). */
+    int spareNodeCount()
+    {
+        return trie.spareCount();
+    }
+
     /** Addresses currently holding a cached result. */
     public int cachedAddresses()
     {

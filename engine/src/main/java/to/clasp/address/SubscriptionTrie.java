@@ -2,23 +2,31 @@ package to.clasp.address;
 
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The compiled patterns (NATS {@code sublist.go} idea): one {@link TrieNode} per pattern prefix, with literal children
  * in a hash table keyed by segment bytes, one {@code *} child, one {@code **} child and a short list of glob
  * children. A subscription is listed at the node where its pattern ends; removing the last one of a node prunes the
  * nodes left empty up to the root. Core thread only.
+ * <p>
+ * Pruned nodes are kept as spares (at most {@link #MAX_SPARE_NODES}) and reused by the next insert that needs a node:
+ * a client that subscribes to an address nobody else names and drops it again, thousands of times a second, then
+ * allocates no trie node, label or subscription array per SUBSCRIBE (it did: the largest share of SUBSCRIBE's garbage
+ * under subscribe churn, and so of the young collections that stalled fan-out while subscriptions churned).
  */
 final class SubscriptionTrie
 {
     private final TrieNode root;
     private int nextNodeId;
     private final IntArrayList freeNodeIds = new IntArrayList();
+    /** Pruned nodes kept for reuse; linked through {@link TrieNode#nextSpare}. */
+    static final int MAX_SPARE_NODES = 1024;
+    private TrieNode spares;
+    private int spareCount;
 
     SubscriptionTrie()
     {
-        root = new TrieNode(nextNodeId++, null, Segments.LITERAL, null, 0);
+        root = new TrieNode(nextNodeId++);
     }
 
     TrieNode root()
@@ -60,7 +68,7 @@ final class SubscriptionTrie
                     TrieNode child = node.literals.get(bytes, start, length, hash);
                     if (null == child)
                     {
-                        child = new TrieNode(nodeId(), node, kind, copy(bytes, start, length), hash);
+                        child = newNode(node, kind, bytes, start, length, hash);
                         node.literals.put(child);
                     }
                     node = child;
@@ -69,14 +77,14 @@ final class SubscriptionTrie
                 case Segments.ONE:
                     if (null == node.one)
                     {
-                        node.one = new TrieNode(nodeId(), node, kind, null, 0);
+                        node.one = newNode(node, kind, null, 0, 0, 0);
                     }
                     node = node.one;
                     break;
                 case Segments.ANY:
                     if (null == node.any)
                     {
-                        node.any = new TrieNode(nodeId(), node, kind, null, 0);
+                        node.any = newNode(node, kind, null, 0, 0, 0);
                     }
                     node = node.any;
                     break;
@@ -85,7 +93,7 @@ final class SubscriptionTrie
                     TrieNode child = node.findGlob(bytes, start, length);
                     if (null == child)
                     {
-                        child = new TrieNode(nodeId(), node, kind, copy(bytes, start, length), 0);
+                        child = newNode(node, kind, bytes, start, length, 0);
                         node.addGlob(child);
                     }
                     node = child;
@@ -126,20 +134,43 @@ final class SubscriptionTrie
                     break;
             }
             freeNodeIds.pushInt(node.id);
+            keepSpare(node);
             node = parent;
         }
         return moved;
     }
 
-    private int nodeId()
+    /** Spare nodes held for reuse (tests). */
+    int spareCount()
     {
-        return freeNodeIds.isEmpty() ? nextNodeId++ : freeNodeIds.popInt();
+        return spareCount;
     }
 
-    private static UnsafeBuffer copy(final DirectBuffer buffer, final int offset, final int length)
+    /** A node for one segment under {@code parent}: a spare when there is one, else a new one. */
+    private TrieNode newNode(final TrieNode parent, final byte kind, final DirectBuffer label, final int offset,
+        final int length, final int labelHash)
     {
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(offset, bytes);
-        return new UnsafeBuffer(bytes);
+        final int id = freeNodeIds.isEmpty() ? nextNodeId++ : freeNodeIds.popInt();
+        final TrieNode spare = spares;
+        if (null == spare)
+        {
+            return new TrieNode(id, parent, kind, label, offset, length, labelHash);
+        }
+        spares = spare.nextSpare;
+        spare.nextSpare = null;
+        spareCount--;
+        spare.reuse(id, parent, kind, label, offset, length, labelHash);
+        return spare;
+    }
+
+    private void keepSpare(final TrieNode node)
+    {
+        if (spareCount < MAX_SPARE_NODES)
+        {
+            node.clearForSpare();
+            node.nextSpare = spares;
+            spares = node;
+            spareCount++;
+        }
     }
 }

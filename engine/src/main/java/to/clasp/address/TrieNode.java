@@ -10,20 +10,32 @@ import java.util.Arrays;
  * matched". Children by segment kind: literal children in a hash table keyed by their bytes, one {@code *}
  * child, one {@code **} child, and a short list of in-segment glob children tested one by one. Subscriptions
  * whose pattern ends here are listed in {@link #subscriptions}.
+ * <p>
+ * A node the trie prunes may be kept as a spare and {@link #reuse reused} for another pattern prefix (see
+ * {@link SubscriptionTrie}), so its identity fields are not final; they change only while it is off the trie.
  */
 final class TrieNode
 {
     private static final int[] NO_SUBSCRIPTIONS = new int[0];
     private static final TrieNode[] NO_GLOBS = new TrieNode[0];
 
-    final int id;
-    final TrieNode parent;
-    final byte kind;
-    /** Segment bytes for LITERAL and GLOB nodes; null for the root, ONE and ANY. */
-    final UnsafeBuffer label;
-    final int labelHash;
+    /** Largest subscription array a spare keeps (a node that once held many does not pin that memory). */
+    private static final int SPARE_MAX_SUBSCRIPTION_SLOTS = 64;
+    /** Largest (empty) literal-children table a spare keeps. */
+    private static final int SPARE_MAX_LITERAL_SLOTS = 16;
+
+    int id;
+    TrieNode parent;
+    byte kind;
+    /** Segment bytes for LITERAL and GLOB nodes (capacity = the segment's length); null for the root, ONE, ANY. */
+    UnsafeBuffer label;
+    /** The buffer {@link #label} uses, kept while this node is a spare or a ONE/ANY node (reuse does not allocate). */
+    private UnsafeBuffer labelStore;
+    int labelHash;
     /** True when a {@code **} is on the path: only such nodes can be reached at several address positions. */
-    final boolean underAny;
+    boolean underAny;
+    /** The next spare while this node is on the trie's spare list. */
+    TrieNode nextSpare;
 
     LiteralChildren literals;
     TrieNode one;
@@ -34,14 +46,75 @@ final class TrieNode
     int[] subscriptions = NO_SUBSCRIPTIONS;
     int subscriptionCount;
 
-    TrieNode(final int id, final TrieNode parent, final byte kind, final UnsafeBuffer label, final int labelHash)
+    /** The root (no parent, no label). */
+    TrieNode(final int id)
+    {
+        reuse(id, null, Segments.LITERAL, null, 0, 0, 0);
+    }
+
+    /** A new node for one segment; {@code labelSource} may be null (ONE, ANY). */
+    TrieNode(final int id, final TrieNode parent, final byte kind, final DirectBuffer labelSource, final int offset,
+        final int length, final int labelHash)
+    {
+        reuse(id, parent, kind, labelSource, offset, length, labelHash);
+    }
+
+    /**
+     * Make this (new or spare) node the one for a segment: its label is copied into the node's own array, which is
+     * reused when it is long enough, so a spare takes a new place in the trie without allocating.
+     */
+    void reuse(final int id, final TrieNode parent, final byte kind, final DirectBuffer labelSource,
+        final int offset, final int length, final int labelHash)
     {
         this.id = id;
         this.parent = parent;
         this.kind = kind;
-        this.label = label;
         this.labelHash = labelHash;
         this.underAny = kind == Segments.ANY || (parent != null && parent.underAny);
+        if (null == labelSource)
+        {
+            label = null; // the buffer stays in labelStore for a later reuse with a label
+            return;
+        }
+        if (null == labelStore)
+        {
+            labelStore = new UnsafeBuffer(new byte[length]);
+        }
+        else if (labelStore.byteArray().length < length)
+        {
+            labelStore.wrap(new byte[length]);
+        }
+        else
+        {
+            labelStore.wrap(labelStore.byteArray(), 0, length);
+        }
+        label = labelStore;
+        labelSource.getBytes(offset, label, 0, length);
+    }
+
+    /**
+     * This pruned node is about to become a spare: it holds nothing (it was empty), and what it keeps for reuse is
+     * bounded — small arrays and a small empty child table only.
+     */
+    void clearForSpare()
+    {
+        parent = null;
+        if (null != literals && literals.capacity() > SPARE_MAX_LITERAL_SLOTS)
+        {
+            literals = null;
+        }
+        one = null;
+        any = null;
+        if (globs.length > 2)
+        {
+            globs = NO_GLOBS;
+        }
+        globCount = 0;
+        if (subscriptions.length > SPARE_MAX_SUBSCRIPTION_SLOTS)
+        {
+            subscriptions = NO_SUBSCRIPTIONS;
+        }
+        subscriptionCount = 0;
     }
 
     boolean isEmpty()

@@ -118,4 +118,38 @@ class MatchAllocationTest
         assertTrue(sessions > 20_000, "matches found");
         assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes for 20 000 resubscribes");
     }
+
+    @Test
+    void churnOnPatternsNobodyElseHoldsAllocatesNothingOnceWarm()
+    {
+        // The churn benchmark's shape: a client subscribes to an address no other subscription names (its trie nodes
+        // are created) and drops it (they are pruned), over and over, while that address is cached with many other
+        // subscribers. Pruned nodes are kept as spares, so the nodes, labels and arrays are reused.
+        final Pattern[] churn = new Pattern[16];
+        for (int i = 0; i < churn.length; i++)
+        {
+            churn[i] = Pattern.compile(i % 2 == 0 ? "/zone" + i + "/sensor" + i + "/value" : "/fresh" + i + "/*/x*");
+        }
+        for (int round = 0; round < 2_000; round++)
+        {
+            index.add(600, 1, churn[round & 15], 0x10);
+            index.match(addresses[round & 63], 11, lengths[round & 63]);
+            index.remove(600, 1);
+        }
+        final int nodes = index.nodeCount();
+
+        final long before = allocatedBytes();
+        long sessions = 0;
+        for (int round = 0; round < 20_000; round++)
+        {
+            index.add(600, 1, churn[round & 15], 0x10);
+            sessions += index.match(addresses[round & 63], 11, lengths[round & 63]).sessionCount();
+            index.remove(600, 1);
+        }
+        final long allocated = allocatedBytes() - before;
+
+        assertEquals(nodes, index.nodeCount(), "pruned back every time");
+        assertTrue(sessions > 20_000, "matches found");
+        assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes for 20 000 subscribe + unsubscribe");
+    }
 }

@@ -203,6 +203,53 @@ class SubscriptionIndexTest
     }
 
     @Test
+    void prunedNodesAreReusedForOtherSegmentsAndStayBounded()
+    {
+        index.add(1, 1, p("/x/a-long-literal-segment"), 0);
+        index.remove(1, 1);
+        assertEquals(1, index.nodeCount());
+        assertEquals(2, index.spareNodeCount());
+
+        // The two spares (literals) become a glob node with a longer label and a `*` node (no label).
+        index.add(1, 2, p("/y*/*"), 0);
+        assertEquals(0, index.spareNodeCount());
+        assertEquals(3, index.nodeCount());
+        assertEquals(Set.of("1:2"), matches("/yes/z"));
+        assertEquals(Set.of(), matches("/x/a-long-literal-segment"));
+        assertEquals(Set.of(), matches("/y/a-long-literal-segment/more"));
+
+        // Spares become literals of other lengths and a `**` node (whose subtree is reachable at several positions).
+        index.remove(1, 2);
+        index.add(2, 1, p("/another-much-longer-literal-segment/**"), 0);
+        index.add(2, 2, p("/y"), 0);
+        assertEquals(Set.of("2:1"), matches("/another-much-longer-literal-segment/p/q"));
+        assertEquals(Set.of("2:2"), matches("/y"));
+        assertEquals(Set.of(), matches("/yes/z"));
+
+        // Subscribe + unsubscribe of an address nobody else names takes its node from the spares every time.
+        index.removeSession(2);
+        final int spares = index.spareNodeCount();
+        assertTrue(spares >= 2);
+        for (int i = 0; i < 1000; i++)
+        {
+            index.add(3, 1, p("/churn/" + (i % 10)), 0x10);
+            assertEquals(spares - 2, index.spareNodeCount());
+            assertEquals(Set.of("3:1"), matches("/churn/" + (i % 10)));
+            index.remove(3, 1);
+            assertEquals(spares, index.spareNodeCount());
+        }
+
+        // Pruning a very wide trie keeps at most the bound; the rest goes to the GC.
+        for (int i = 0; i < SubscriptionTrie.MAX_SPARE_NODES + 500; i++)
+        {
+            index.add(4, i, p("/wide/n" + i), 0);
+        }
+        index.removeSession(4);
+        assertEquals(1, index.nodeCount());
+        assertEquals(SubscriptionTrie.MAX_SPARE_NODES, index.spareNodeCount());
+    }
+
+    @Test
     void manyLiteralSiblingsSurviveChurn()
     {
         // Exercises the literal child table's growth and backward-shift deletion.

@@ -28,6 +28,7 @@ import to.clasp.protocol.Frame;
 import to.clasp.protocol.HelloEncoder;
 import to.clasp.protocol.SetEncoder;
 import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.protocol.UnsubscribeEncoder;
 
 /**
  * The core's cost of one SUBSCRIBE (replacing the session's subscription with the same id, so the state stays
@@ -40,6 +41,8 @@ import to.clasp.protocol.SubscribeEncoder;
  * <li>{@code /sensors/*}/p7: a wildcard right after the first segment, 1 000 matches (no useful prefix: every
  *     param under /sensors is looked at, before and after).</li>
  * </ul>
+ * {@code subscribeUnsubscribe} is the churn benchmark's pair: a second subscription (id 2, nobody else's pattern) is
+ * made — with its SNAPSHOT — and dropped again, so its trie nodes are created and pruned each time.
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar SubscribeSnapshotBenchmark -prof gc
  * </pre>
@@ -85,6 +88,8 @@ public class SubscribeSnapshotBenchmark
     private OutboundQueue subscriberQueue;
     private OutboundQueue writerQueue;
     private InboundEvent subscribeEvent;
+    private InboundEvent secondSubscribeEvent;
+    private InboundEvent secondUnsubscribeEvent;
 
     @Setup(Level.Trial)
     public void setUp()
@@ -118,6 +123,21 @@ public class SubscribeSnapshotBenchmark
         final int length = SubscribeEncoder.encode(scratch, 0, 0, 1, pattern, 0xFF, null, null, null, null);
         subscribeEvent = new InboundEvent(2048);
         subscribeEvent.frame(1, System.nanoTime(), scratch, 0, length);
+        final int second = SubscribeEncoder.encode(scratch, 0, 0, 2, pattern, 0xFF, null, null, null, null);
+        secondSubscribeEvent = new InboundEvent(2048);
+        secondSubscribeEvent.frame(1, System.nanoTime(), scratch, 0, second);
+        final int unsubscribe = UnsubscribeEncoder.encode(scratch, 0, 0, 2);
+        secondUnsubscribeEvent = new InboundEvent(2048);
+        secondUnsubscribeEvent.frame(1, System.nanoTime(), scratch, 0, unsubscribe);
+    }
+
+    @Benchmark
+    public int subscribeUnsubscribe()
+    {
+        core.onEvent(secondSubscribeEvent);
+        core.onEvent(secondUnsubscribeEvent);
+        core.endOfCycle();
+        return drain();
     }
 
     @Benchmark

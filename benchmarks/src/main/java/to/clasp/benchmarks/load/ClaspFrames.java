@@ -114,6 +114,21 @@ public final class ClaspFrames
             null, null, null, null), webSocket);
     }
 
+    /** SUBSCRIBE to {@code pattern} for the signal types in {@code typeMask} ({@link SignalType#maskBit}). */
+    public static byte[] subscribe(final int id, final String pattern, final int typeMask, final boolean webSocket)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+        return wrap(frame, SubscribeEncoder.encode(frame, 0, Qos.FIRE, id, pattern, typeMask,
+            null, null, null, null), webSocket);
+    }
+
+    /** UNSUBSCRIBE subscription {@code id}. */
+    public static byte[] unsubscribe(final int id, final boolean webSocket)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        return wrap(frame, to.clasp.protocol.UnsubscribeEncoder.encode(frame, 0, Qos.FIRE, id), webSocket);
+    }
+
     /** PING: its PONG proves the router has handled every frame this connection sent before it. */
     public static byte[] ping(final boolean webSocket)
     {

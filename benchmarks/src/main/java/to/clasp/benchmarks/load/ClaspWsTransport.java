@@ -224,10 +224,23 @@ public final class ClaspWsTransport implements Transport
             {
                 clasp.expectAck(intendedNs, sentNs);
             }
-            final byte[] message = frames.message(topic);
+            final int start = append(frames.message(topic));
+            final int payload = start + frames.payloadOffset(topic);
+            batch.setLongLE(payload + Payload.INTENDED_OFFSET, intendedNs);
+            batch.setLongLE(payload + Payload.SENT_OFFSET, sentNs);
+        }
+
+        public void sendFrame(final byte[] frame)
+        {
+            append(frame);
+        }
+
+        /** @return where {@code message} starts in {@link #batch}. */
+        private int append(final byte[] message)
+        {
             if (batch == null)
             {
-                batch = channel.alloc().directBuffer(BATCH_BYTES);
+                batch = channel.alloc().directBuffer(Math.max(BATCH_BYTES, message.length));
             }
             else if (batch.writableBytes() < message.length)
             {
@@ -236,9 +249,7 @@ public final class ClaspWsTransport implements Transport
             }
             final int start = batch.writerIndex();
             batch.writeBytes(message);
-            final int payload = start + frames.payloadOffset(topic);
-            batch.setLongLE(payload + Payload.INTENDED_OFFSET, intendedNs);
-            batch.setLongLE(payload + Payload.SENT_OFFSET, sentNs);
+            return start;
         }
 
         public void flush()

@@ -36,6 +36,17 @@ public interface Endpoint extends AutoCloseable
     void flush();
 
     /**
+     * Queue one frame already encoded for this transport (the churn scenario's SUBSCRIBE and UNSUBSCRIBE), sent with
+     * the next {@link #flush()}; only the sending thread calls this.
+     *
+     * @throws UnsupportedOperationException on a transport that does not take raw frames.
+     */
+    default void sendFrame(final byte[] frame)
+    {
+        throw new UnsupportedOperationException("raw frames on " + getClass().getSimpleName());
+    }
+
+    /**
      * A round trip behind everything this connection has sent (CLASP PING → PONG, NATS PING → PONG, MQTT
      * UNSUBSCRIBE → UNSUBACK): the returned future completes once the router has handled all of it, and on a
      * subscriber once everything the router queued for it before the answer has arrived. The barrier that ends a run,

@@ -92,6 +92,28 @@ class RealRouterRunTest
     }
 
     @Test
+    void churnSubscribesAndUnsubscribesWhileTheFanoutDelivers() throws Exception
+    {
+        final LoadSettings settings = shortRun().fanoutRate(200);
+        final SubscribeChurn.Options churn = new SubscribeChurn.Options();
+        churn.clients = 10;
+        churn.pairsPerSecond = 2_000;
+        final String url = "ws://127.0.0.1:" + edge.localAddress().getPort() + "/";
+        try (ClaspWsTransport transport = new ClaspWsTransport(url,
+            new ClaspFrames(MessageKind.SET, settings.payloadSize(), settings.topics()), 1))
+        {
+            final ScenarioResult r = new SubscribeChurn(settings, churn, transport, url, "set", () -> -1, -1).run();
+            assertNull(r.failure);
+            assertEquals("churn", r.scenario);
+            assertEquals(0, r.errors, "no ERROR for any SUBSCRIBE or UNSUBSCRIBE");
+            assertTrue(r.delivered > 0);
+            assertEquals(0, r.lost);
+            assertNotNull(r.churnPairsPerSecond);
+            assertTrue(r.churnPairsPerSecond > 0, "pairs/s " + r.churnPairsPerSecond);
+        }
+    }
+
+    @Test
     void connectionsAllShakeHands() throws Exception
     {
         final ScenarioResult r = run(Scenario.CONNECTIONS, MessageKind.PUBLISH);
