@@ -15,6 +15,7 @@ public final class CpuMeter
 
     private final long pid;
     private long startTicks = -1;
+    private long startJitTicks = -1;
     private long startNs;
 
     public CpuMeter(final long pid)
@@ -25,6 +26,7 @@ public final class CpuMeter
     public void start()
     {
         startTicks = ticks(pid);
+        startJitTicks = jitTicks(pid);
         startNs = System.nanoTime();
     }
 
@@ -38,6 +40,66 @@ public final class CpuMeter
             return null;
         }
         return (now - startTicks) / TICKS_PER_SECOND / (elapsedNs / 1e9) * 100.0;
+    }
+
+    /** CPU seconds used since {@link #start()}, or null if unknown. */
+    public Double secondsSinceStart()
+    {
+        final long now = ticks(pid);
+        if (startTicks < 0 || now < 0)
+        {
+            return null;
+        }
+        return (now - startTicks) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * CPU seconds the JVM's JIT compiler threads used since {@link #start()}, or null if unknown: on a fresh JVM a
+     * short run's figure can be mostly compilation, which a router that has run a while no longer pays.
+     */
+    public Double jitSecondsSinceStart()
+    {
+        final long now = jitTicks(pid);
+        if (startJitTicks < 0 || now < 0)
+        {
+            return null;
+        }
+        return (now - startJitTicks) / TICKS_PER_SECOND;
+    }
+
+    /** User + system ticks of the threads of {@code pid} named like HotSpot's compiler threads, or -1. */
+    static long jitTicks(final long pid)
+    {
+        if (pid <= 0)
+        {
+            return -1;
+        }
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            long sum = 0;
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                try
+                {
+                    final String stat = Files.readString(task.resolve("stat"));
+                    final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre"))
+                    {
+                        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                }
+                catch (final IOException ignored)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+            return sum;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
     }
 
     /** User + system ticks of {@code pid}, or -1. */

@@ -314,12 +314,19 @@ public final class ScenarioRunner
         final HandshakeStorm storm = new HandshakeStorm(idle, settings.stormClients, settings.stormConcurrency,
             settings.topics, false);
         final String label = label(Scenario.STORM);
+        final CpuMeter routerCpu = new CpuMeter(routerPid);
+        final CpuMeter generatorCpu = new CpuMeter(ProcessHandle.current().pid());
         try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
             String.format("%-28s %3ds connected %,d  failed %,d  router RSS %s  errors %d", label, second,
                 storm.ok(), storm.failed(), mib(rss()), transport.errors())))
         {
+            routerCpu.start();
+            generatorCpu.start();
             storm.run();
         }
+        result.routerCpuPerThousand = perThousand(routerCpu.secondsSinceStart(), storm.ok());
+        result.generatorCpuPerThousand = perThousand(generatorCpu.secondsSinceStart(), storm.ok());
+        result.routerJitCpuPerThousand = perThousand(routerCpu.jitSecondsSinceStart(), storm.ok());
         result.connectSeconds = storm.seconds();
         result.connectOk = storm.ok();
         result.connectFailed = storm.failed();
@@ -331,6 +338,11 @@ public final class ScenarioRunner
         result.errors = transport.errors() - errorsBefore;
         storm.closeAll();
         return result;
+    }
+
+    private static Double perThousand(final Double cpuSeconds, final long handshakes)
+    {
+        return cpuSeconds == null || handshakes <= 0 ? null : cpuSeconds * 1000.0 / handshakes;
     }
 
     /** {@code count} handshakes (connect, WELCOME, subscribe, close), {@code stormConcurrency} at a time. */
