@@ -71,7 +71,7 @@ public final class WebSocketEdge implements AutoCloseable
             group.iterator().next().execute(() -> { });
         }
 
-        admission = new ConnectionAdmission(ctx);
+        admission = new ConnectionAdmission(ctx, group);
         final WebSocketDecoderConfig decoderConfig = HttpRequestHandler.decoderConfig(ctx);
         // The full HTTP stack, behind the upgrade fast path, for whatever is not a plain WebSocket upgrade.
         final Consumer<ChannelHandlerContext> httpStack = first ->
