@@ -16,6 +16,7 @@ public final class CpuMeter
     private final long pid;
     private long startTicks = -1;
     private long startJitTicks = -1;
+    private long startIoTicks = -1;
     private long startNs;
 
     public CpuMeter(final long pid)
@@ -26,7 +27,8 @@ public final class CpuMeter
     public void start()
     {
         startTicks = ticks(pid);
-        startJitTicks = jitTicks(pid);
+        startJitTicks = threadTicks(pid, JIT_THREAD);
+        startIoTicks = threadTicks(pid, IO_THREAD);
         startNs = System.nanoTime();
     }
 
@@ -53,22 +55,33 @@ public final class CpuMeter
         return (now - startTicks) / TICKS_PER_SECOND;
     }
 
+    /** HotSpot's compiler threads ("C1 CompilerThread0", truncated to 15 characters by the kernel). */
+    private static final String JIT_THREAD = "CompilerThre";
+    /** The router's WebSocket event loops ({@code clasp-ws-io-…}), which also run the core in the default mode. */
+    private static final String IO_THREAD = "clasp-ws-io";
+
     /**
      * CPU seconds the JVM's JIT compiler threads used since {@link #start()}, or null if unknown: on a fresh JVM a
      * short run's figure can be mostly compilation, which a router that has run a while no longer pays.
      */
     public Double jitSecondsSinceStart()
     {
-        final long now = jitTicks(pid);
-        if (startJitTicks < 0 || now < 0)
-        {
-            return null;
-        }
-        return (now - startJitTicks) / TICKS_PER_SECOND;
+        return secondsSince(startJitTicks, threadTicks(pid, JIT_THREAD));
     }
 
-    /** User + system ticks of the threads of {@code pid} named like HotSpot's compiler threads, or -1. */
-    static long jitTicks(final long pid)
+    /** CPU seconds the router's WebSocket event loops used since {@link #start()}, or null if unknown. */
+    public Double eventLoopSecondsSinceStart()
+    {
+        return secondsSince(startIoTicks, threadTicks(pid, IO_THREAD));
+    }
+
+    private static Double secondsSince(final long startTicks, final long nowTicks)
+    {
+        return startTicks < 0 || nowTicks < 0 ? null : (nowTicks - startTicks) / TICKS_PER_SECOND;
+    }
+
+    /** User + system ticks of the threads of {@code pid} whose name contains {@code name}, or -1. */
+    static long threadTicks(final long pid, final String name)
     {
         if (pid <= 0)
         {
@@ -82,8 +95,7 @@ public final class CpuMeter
                 try
                 {
                     final String stat = Files.readString(task.resolve("stat"));
-                    final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.contains("CompilerThre"))
+                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains(name))
                     {
                         final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);

@@ -59,6 +59,8 @@ public final class ScenarioResult
     public Double generatorCpuPerThousand;
     /** Of {@link #routerCpuPerThousand}: the router JVM's JIT compiler threads. */
     public Double routerJitCpuPerThousand;
+    /** Of {@link #routerCpuPerThousand}: the router's WebSocket event loops (which run the core by default). */
+    public Double routerEventLoopCpuPerThousand;
 
     public Long connectOk;
     public Long connectFailed;

@@ -327,6 +327,7 @@ public final class ScenarioRunner
         result.routerCpuPerThousand = perThousand(routerCpu.secondsSinceStart(), storm.ok());
         result.generatorCpuPerThousand = perThousand(generatorCpu.secondsSinceStart(), storm.ok());
         result.routerJitCpuPerThousand = perThousand(routerCpu.jitSecondsSinceStart(), storm.ok());
+        result.routerEventLoopCpuPerThousand = perThousand(routerCpu.eventLoopSecondsSinceStart(), storm.ok());
         result.connectSeconds = storm.seconds();
         result.connectOk = storm.ok();
         result.connectFailed = storm.failed();

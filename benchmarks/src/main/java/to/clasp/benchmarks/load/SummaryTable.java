@@ -156,6 +156,7 @@ public final class SummaryTable
             r -> r.connectOk == null || r.connectSeconds == null || r.connectSeconds <= 0 ? null :
                 r.connectOk / r.connectSeconds));
         all.add(new Figure("storm", "router CPU s per 1 000 handshakes", "%,.3f", r -> r.routerCpuPerThousand));
+        all.add(new Figure("storm", "… of which router event loop", "%,.3f", r -> r.routerEventLoopCpuPerThousand));
         all.add(new Figure("storm", "… of which router JIT compiler", "%,.3f", r -> r.routerJitCpuPerThousand));
         all.add(new Figure("storm", "generator CPU s per 1 000 handshakes", "%,.3f", r -> r.generatorCpuPerThousand));
         all.add(new Figure("storm", "router RSS (MiB)", "%,.1f", r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0));
