@@ -59,6 +59,8 @@ public final class ScenarioResult
     public Double generatorCpuPerThousand;
     /** Of {@link #routerCpuPerThousand}: the router JVM's JIT compiler threads. */
     public Double routerJitCpuPerThousand;
+    /** The storm: unmeasured handshakes before it (warm-up time, then until neither JVM's JIT is busy). */
+    public Long warmupHandshakes;
     /** Of {@link #routerCpuPerThousand}: the router's WebSocket event loops (which run the core by default). */
     public Double routerEventLoopCpuPerThousand;
 

@@ -159,6 +159,8 @@ public final class SummaryTable
         all.add(new Figure("storm", "… of which router event loop", "%,.3f", r -> r.routerEventLoopCpuPerThousand));
         all.add(new Figure("storm", "… of which router JIT compiler", "%,.3f", r -> r.routerJitCpuPerThousand));
         all.add(new Figure("storm", "generator CPU s per 1 000 handshakes", "%,.3f", r -> r.generatorCpuPerThousand));
+        all.add(new Figure("storm", "warm-up handshakes before the storm", "%,.0f",
+            r -> r.warmupHandshakes == null ? null : (double)r.warmupHandshakes));
         all.add(new Figure("storm", "router RSS (MiB)", "%,.1f", r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0));
         all.add(new Figure("storm", "errors", "%,.0f", r -> (double)r.errors));
         return List.copyOf(all);
