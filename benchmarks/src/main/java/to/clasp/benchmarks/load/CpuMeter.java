@@ -97,8 +97,7 @@ public final class CpuMeter
                     final String stat = Files.readString(task.resolve("stat"));
                     if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains(name))
                     {
-                        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        sum += statTicks(stat);
                     }
                 }
                 catch (final IOException ignored)
@@ -114,6 +113,14 @@ public final class CpuMeter
         }
     }
 
+    /** utime + stime (fields 14 and 15) of a process's or thread's {@code stat} line. */
+    private static long statTicks(final String stat)
+    {
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     /** User + system ticks of {@code pid}, or -1. */
     static long ticks(final long pid)
     {
@@ -123,10 +130,7 @@ public final class CpuMeter
         }
         try
         {
-            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name, which is in parentheses and may contain spaces.
-            final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            return statTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         }
         catch (final IOException | RuntimeException ex)
         {
