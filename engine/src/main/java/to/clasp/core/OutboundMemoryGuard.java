@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The global cap on outbound memory: every 10 ms (50 ms while far below the cap) the core adds up what all sessions
+ * The global cap on outbound memory: every 10 ms (50 ms while below a quarter of the cap) the core adds up what all sessions
  * have queued (one volatile read pair per session; no per-frame accounting on the hot path) and, when the total is past
  * {@code maxOutboundMemory}, cuts the largest slow consumers first (those past the soft limit: {@code ERROR 503}
  * then close 1008, as at the per-session hard limit) until the total is back under three quarters of the cap.
@@ -36,6 +36,8 @@ final class OutboundMemoryGuard extends CoreTimer
     private final long softLimit;
     private final long cap;
     private final ArrayList<Session> slow = new ArrayList<>();
+    /** What the last scan found queued in all. */
+    private long lastTotal;
 
     OutboundMemoryGuard(final SessionTable table, final TimerQueue timers, final SessionLifecycle lifecycle,
         final RouterMetrics metrics, final long softLimit, final long cap)
@@ -71,18 +73,24 @@ final class OutboundMemoryGuard extends CoreTimer
             total = cut(total);
         }
         metrics.outboundQueuedBytes(total);
+        lastTotal = total;
         if (total > 0)
         {
             timers.schedule(this, nowNs + (total > cap / 4 ? INTERVAL_NS : RELAXED_INTERVAL_NS));
         }
     }
 
-    /** End of a cycle in which frames were queued: make sure a scan is coming. */
+    /**
+     * End of a cycle in which frames were queued: make sure a scan is coming, at the relaxed interval while the last
+     * scan found the total well below the cap. Why: a busy router with many connections whose queues drain quickly
+     * (a connection storm: every session gets its WELCOME) found nothing queued at every scan and was rescheduled
+     * here every 10 ms, reading every session's queue 100 times a second for nothing.
+     */
     void onFramesQueued(final long nowNs)
     {
         if (!isScheduled())
         {
-            timers.schedule(this, nowNs + INTERVAL_NS);
+            timers.schedule(this, nowNs + (lastTotal > cap / 4 ? INTERVAL_NS : RELAXED_INTERVAL_NS));
         }
     }
 

@@ -20,7 +20,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #END_OF_SEGMENT} (or fewer than 8 bytes left) sends the consumer to the next segment. A frame larger than a
  * segment gets a dedicated segment sized for it.
  * <p>
- * Memory stays small for idle connections: an idle queue holds one segment (16 KiB), plus at most one spare. When
+ * Memory stays small for idle connections: a new queue starts with one small segment ({@link #FIRST_SEGMENT_SIZE},
+ * 1 KiB, or the standard size if that is smaller), enough for the handshake's answers; a queue that outgrows it moves
+ * to standard segments and leaves the small one to the garbage collector. Why: a connection storm creates thousands
+ * of queues at once, and a 16 KiB first segment per connection (allocated and zeroed on the thread that admits
+ * connections, then collected) was a visible share of the admission cost and of the router's memory per idle
+ * connection. An active queue holds one standard segment (16 KiB), plus at most one spare. When
  * the consumer finishes a standard segment it zeroes it and offers it back through a single-slot spare reference;
  * the producer takes the spare before allocating. A queue that holds more than two segments' worth (a recipient a
  * few hundred frames behind, common at high rates) finishes segments faster than one slot can recycle them: those go
@@ -43,6 +48,9 @@ public final class OutboundQueue
 {
     /** Default segment size in bytes. */
     public static final int DEFAULT_SEGMENT_SIZE = 16 * 1024;
+
+    /** Size of a new queue's first segment when the standard size is larger (see the class comment). */
+    public static final int FIRST_SEGMENT_SIZE = 1024;
 
     /** Header value that means "the rest of this segment is unused; continue with the next". */
     static final int END_OF_SEGMENT = -1;
@@ -191,7 +199,8 @@ public final class OutboundQueue
         this.connectionId = connectionId;
         this.segmentSize = segmentSize;
         this.capacity = capacity;
-        final Segment first = new Segment(segmentSize, true);
+        final Segment first = segmentSize <= FIRST_SEGMENT_SIZE ?
+            new Segment(segmentSize, true) : new Segment(FIRST_SEGMENT_SIZE, false);
         this.tail = first;
         this.head = first;
     }

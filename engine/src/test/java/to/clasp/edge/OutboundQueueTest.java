@@ -180,6 +180,45 @@ class OutboundQueueTest
     }
 
     @Test
+    void aNewQueueStartsWithASmallSegmentAndGrowsIntoStandardOnes()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final OutboundQueue.SegmentPool pool = new OutboundQueue.SegmentPool(16 * 1024, 4);
+        new OutboundQueue(0, 16 * 1024, 1 << 22, pool); // loads and links the class outside the measurement
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        final OutboundQueue q = new OutboundQueue(1, 16 * 1024, 1 << 22, pool);
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 4 * 1024, "a connection's queue starts small (a storm admits thousands at once): " +
+            allocated + " bytes");
+
+        for (int round = 0; round < 20; round++)
+        {
+            // Handshake-sized answers (past the small first segment in round 0), then frames that need a whole
+            // standard segment: a small segment recycled as a standard one would not hold them.
+            final List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 30; i++)
+            {
+                sent.add(frame(1 + (round * 30 + i) * 7 % 150, round * 30 + i));
+            }
+            sent.add(frame(16 * 1024 - 4, round));
+            sent.add(frame(16 * 1024 - 64, round + 1));
+            for (final byte[] f : sent)
+            {
+                assertTrue(q.offer(new UnsafeBuffer(f), 0, f.length));
+            }
+            final List<byte[]> got = drainAll(q);
+            assertEquals(sent.size(), got.size(), "round " + round);
+            for (int i = 0; i < sent.size(); i++)
+            {
+                assertArrayEquals(sent.get(i), got.get(i), "round " + round + " frame " + i);
+            }
+        }
+        assertTrue(pool.size() <= pool.capacity());
+    }
+
+    @Test
     void recycledSegmentsDoNotReplayOldFrames()
     {
         // Many passes through a two-segment working set: a recycled segment must look empty until rewritten.

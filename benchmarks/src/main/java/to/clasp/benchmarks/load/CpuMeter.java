@@ -15,6 +15,8 @@ public final class CpuMeter
 
     private final long pid;
     private long startTicks = -1;
+    private long startJitTicks = -1;
+    private long startIoTicks = -1;
     private long startNs;
 
     public CpuMeter(final long pid)
@@ -25,6 +27,8 @@ public final class CpuMeter
     public void start()
     {
         startTicks = ticks(pid);
+        startJitTicks = threadTicks(pid, JIT_THREAD);
+        startIoTicks = threadTicks(pid, IO_THREAD);
         startNs = System.nanoTime();
     }
 
@@ -40,6 +44,83 @@ public final class CpuMeter
         return (now - startTicks) / TICKS_PER_SECOND / (elapsedNs / 1e9) * 100.0;
     }
 
+    /** CPU seconds used since {@link #start()}, or null if unknown. */
+    public Double secondsSinceStart()
+    {
+        final long now = ticks(pid);
+        if (startTicks < 0 || now < 0)
+        {
+            return null;
+        }
+        return (now - startTicks) / TICKS_PER_SECOND;
+    }
+
+    /** HotSpot's compiler threads ("C1 CompilerThread0", truncated to 15 characters by the kernel). */
+    private static final String JIT_THREAD = "CompilerThre";
+    /** The router's WebSocket event loops ({@code clasp-ws-io-…}), which also run the core in the default mode. */
+    private static final String IO_THREAD = "clasp-ws-io";
+
+    /**
+     * CPU seconds the JVM's JIT compiler threads used since {@link #start()}, or null if unknown: on a fresh JVM a
+     * short run's figure can be mostly compilation, which a router that has run a while no longer pays.
+     */
+    public Double jitSecondsSinceStart()
+    {
+        return secondsSince(startJitTicks, threadTicks(pid, JIT_THREAD));
+    }
+
+    /** CPU seconds the router's WebSocket event loops used since {@link #start()}, or null if unknown. */
+    public Double eventLoopSecondsSinceStart()
+    {
+        return secondsSince(startIoTicks, threadTicks(pid, IO_THREAD));
+    }
+
+    private static Double secondsSince(final long startTicks, final long nowTicks)
+    {
+        return startTicks < 0 || nowTicks < 0 ? null : (nowTicks - startTicks) / TICKS_PER_SECOND;
+    }
+
+    /** User + system ticks of the threads of {@code pid} whose name contains {@code name}, or -1. */
+    static long threadTicks(final long pid, final String name)
+    {
+        if (pid <= 0)
+        {
+            return -1;
+        }
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            long sum = 0;
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                try
+                {
+                    final String stat = Files.readString(task.resolve("stat"));
+                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains(name))
+                    {
+                        sum += statTicks(stat);
+                    }
+                }
+                catch (final IOException ignored)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+            return sum;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** utime + stime (fields 14 and 15) of a process's or thread's {@code stat} line. */
+    private static long statTicks(final String stat)
+    {
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     /** User + system ticks of {@code pid}, or -1. */
     static long ticks(final long pid)
     {
@@ -49,10 +130,7 @@ public final class CpuMeter
         }
         try
         {
-            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name, which is in parentheses and may contain spaces.
-            final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            return statTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         }
         catch (final IOException | RuntimeException ex)
         {

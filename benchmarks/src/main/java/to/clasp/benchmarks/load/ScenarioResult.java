@@ -51,6 +51,18 @@ public final class ScenarioResult
     /** CPU used during the measured window, % of one core (200 = this whole 2-core machine). */
     public Double routerCpuPercent;
     public Double generatorCpuPercent;
+    /**
+     * The storm: CPU seconds per 1 000 handshakes (user + system, whole process, over the measured storm), so the
+     * router's cost per connection can be told from the generator's on a machine they share.
+     */
+    public Double routerCpuPerThousand;
+    public Double generatorCpuPerThousand;
+    /** Of {@link #routerCpuPerThousand}: the router JVM's JIT compiler threads. */
+    public Double routerJitCpuPerThousand;
+    /** The storm: unmeasured handshakes before it (warm-up time, then until neither JVM's JIT is busy). */
+    public Long warmupHandshakes;
+    /** Of {@link #routerCpuPerThousand}: the router's WebSocket event loops (which run the core by default). */
+    public Double routerEventLoopCpuPerThousand;
 
     public Long connectOk;
     public Long connectFailed;

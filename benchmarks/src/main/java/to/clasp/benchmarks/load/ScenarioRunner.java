@@ -30,6 +30,10 @@ public final class ScenarioRunner
     private static final long BARRIER_TIMEOUT_NS = 120_000_000_000L;
     private static final int CONNECT_THREADS = 8;
     private static final int STORM_WARMUP_CLIENTS = 1_000;
+    /** The storm's warm-up goes on while either JVM's JIT compiler used more than this share of its CPU. */
+    private static final double STORM_WARMUP_JIT_SHARE = 0.10;
+    /** ... but no longer than this in all. */
+    private static final long STORM_WARMUP_MAX_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
     private final LoadSettings settings;
     private final Transport transport;
@@ -294,32 +298,55 @@ public final class ScenarioRunner
      */
     private ScenarioResult storm(final IdleClientTransport idle) throws Exception
     {
+        long warmupHandshakes = 0;
         if (settings.warmupNs > 0)
         {
             // Unmeasured handshakes (connect, subscribe, close) for the warm-up time, at least 1 000: a router that
             // has run a while has its handshake path compiled. After only 1 000 the fresh router JVM was still
-            // compiling it through the storm (its C2 thread used more CPU than its I/O thread, on 2 cores).
-            final long end = System.nanoTime() + settings.warmupNs;
+            // compiling it through the storm (its C2 thread used more CPU than its I/O thread, on 2 cores). Then on,
+            // round by round, while the JIT compiler threads of the router or of this generator still used more than
+            // STORM_WARMUP_JIT_SHARE of their process's CPU in the last round (at most STORM_WARMUP_MAX_NS): a fixed
+            // time does little work on a busy machine, and the measured storm then timed both JVMs' compilers.
+            final long start = System.nanoTime();
+            final long end = start + settings.warmupNs;
+            boolean compiling = true;
             do
             {
-                new HandshakeStorm(idle, Math.min(STORM_WARMUP_CLIENTS, settings.stormClients),
-                    settings.stormConcurrency, settings.topics, true).run();
+                final CpuMeter routerCpu = new CpuMeter(routerPid);
+                final CpuMeter generatorCpu = new CpuMeter(ProcessHandle.current().pid());
+                routerCpu.start();
+                generatorCpu.start();
+                final HandshakeStorm round = new HandshakeStorm(idle, Math.min(STORM_WARMUP_CLIENTS,
+                    settings.stormClients), settings.stormConcurrency, settings.topics, true);
+                round.run();
+                warmupHandshakes += round.ok();
+                compiling = stillCompiling(routerCpu) || stillCompiling(generatorCpu);
             }
-            while (System.nanoTime() - end < 0);
+            while (System.nanoTime() - end < 0 ||
+                (compiling && System.nanoTime() - start - STORM_WARMUP_MAX_NS < 0));
         }
         final ScenarioResult result = newResult(Scenario.STORM);
         result.connections = settings.stormClients;
+        result.warmupHandshakes = warmupHandshakes;
         final long errorsBefore = transport.errors();
         result.rssBeforeBytes = rss();
         final HandshakeStorm storm = new HandshakeStorm(idle, settings.stormClients, settings.stormConcurrency,
             settings.topics, false);
         final String label = label(Scenario.STORM);
+        final CpuMeter routerCpu = new CpuMeter(routerPid);
+        final CpuMeter generatorCpu = new CpuMeter(ProcessHandle.current().pid());
         try (ProgressReporter ignored = new ProgressReporter(settings.progress, second ->
             String.format("%-28s %3ds connected %,d  failed %,d  router RSS %s  errors %d", label, second,
                 storm.ok(), storm.failed(), mib(rss()), transport.errors())))
         {
+            routerCpu.start();
+            generatorCpu.start();
             storm.run();
         }
+        result.routerCpuPerThousand = perThousand(routerCpu.secondsSinceStart(), storm.ok());
+        result.generatorCpuPerThousand = perThousand(generatorCpu.secondsSinceStart(), storm.ok());
+        result.routerJitCpuPerThousand = perThousand(routerCpu.jitSecondsSinceStart(), storm.ok());
+        result.routerEventLoopCpuPerThousand = perThousand(routerCpu.eventLoopSecondsSinceStart(), storm.ok());
         result.connectSeconds = storm.seconds();
         result.connectOk = storm.ok();
         result.connectFailed = storm.failed();
@@ -331,6 +358,19 @@ public final class ScenarioRunner
         result.errors = transport.errors() - errorsBefore;
         storm.closeAll();
         return result;
+    }
+
+    /** The JIT compiler threads used more than {@link #STORM_WARMUP_JIT_SHARE} of the process's CPU (unknown: no). */
+    private static boolean stillCompiling(final CpuMeter cpu)
+    {
+        final Double total = cpu.secondsSinceStart();
+        final Double jit = cpu.jitSecondsSinceStart();
+        return total != null && jit != null && total > 0 && jit > STORM_WARMUP_JIT_SHARE * total;
+    }
+
+    private static Double perThousand(final Double cpuSeconds, final long handshakes)
+    {
+        return cpuSeconds == null || handshakes <= 0 ? null : cpuSeconds * 1000.0 / handshakes;
     }
 
     /** {@code count} handshakes (connect, WELCOME, subscribe, close), {@code stormConcurrency} at a time. */

@@ -152,6 +152,15 @@ public final class SummaryTable
         all.add(new Figure("storm", "connect → upgrade 101 p50 (ms)", "%,.2f", r -> ms(p(r.upgradeLatency, 50))));
         all.add(new Figure("storm", "connect → WELCOME max (ms)", "%,.2f", r -> ms(p(r.welcomeLatency, 100))));
         all.add(new Figure("storm", "storm time (s)", "%,.1f", r -> r.connectSeconds));
+        all.add(new Figure("storm", "handshakes/s", "%,.0f",
+            r -> r.connectOk == null || r.connectSeconds == null || r.connectSeconds <= 0 ? null :
+                r.connectOk / r.connectSeconds));
+        all.add(new Figure("storm", "router CPU s per 1 000 handshakes", "%,.3f", r -> r.routerCpuPerThousand));
+        all.add(new Figure("storm", "… of which router event loop", "%,.3f", r -> r.routerEventLoopCpuPerThousand));
+        all.add(new Figure("storm", "… of which router JIT compiler", "%,.3f", r -> r.routerJitCpuPerThousand));
+        all.add(new Figure("storm", "generator CPU s per 1 000 handshakes", "%,.3f", r -> r.generatorCpuPerThousand));
+        all.add(new Figure("storm", "warm-up handshakes before the storm", "%,.0f",
+            r -> r.warmupHandshakes == null ? null : (double)r.warmupHandshakes));
         all.add(new Figure("storm", "router RSS (MiB)", "%,.1f", r -> r.rssBytes == null ? null : r.rssBytes / 1048576.0));
         all.add(new Figure("storm", "errors", "%,.0f", r -> (double)r.errors));
         return List.copyOf(all);

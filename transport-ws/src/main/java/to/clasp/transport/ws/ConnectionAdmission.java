@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +17,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *     <li><b>Upgrade timeout.</b> A connection that has not completed its WebSocket upgrade within
  *     {@link WebSocketEdge.Context#upgradeTimeoutMs()} is closed (half-open sockets, a slow-loris request, a port
- *     scanner, a plain-HTTP keep-alive that never upgrades).</li>
+ *     scanner, a plain-HTTP keep-alive that never upgrades). One timer per event loop serves all its connections
+ *     ({@link UpgradeDeadlines}).</li>
  *     <li><b>Per source address.</b> At most {@link WebSocketEdge.Context#maxConnectionsPerIp()} connections from one
  *     IP address; the next is closed on accept.</li>
  *     <li><b>Total.</b> At most {@link WebSocketEdge.Context#maxConnections()} connections (by default the process's
@@ -54,10 +60,18 @@ final class ConnectionAdmission
     private final AtomicLong acceptFailures = new AtomicLong();
     private final AtomicLong lastRefusalLogNs = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NS);
     private volatile boolean acceptBackingOff;
+    /** One per event loop of the edge. */
+    private final UpgradeDeadlines[] upgradeDeadlines;
 
-    ConnectionAdmission(final WebSocketEdge.Context ctx)
+    ConnectionAdmission(final WebSocketEdge.Context ctx, final EventLoopGroup group)
     {
         this.ctx = ctx;
+        final List<UpgradeDeadlines> loops = new ArrayList<>();
+        for (final EventExecutor loop : group)
+        {
+            loops.add(new UpgradeDeadlines((EventLoop)loop));
+        }
+        this.upgradeDeadlines = loops.toArray(new UpgradeDeadlines[0]);
         this.maxConnections = ctx.maxConnections() > 0 ? ctx.maxConnections() : defaultMaxConnections(openFileLimit);
     }
 
@@ -113,17 +127,10 @@ final class ConnectionAdmission
             refuse(ch, "the per-address limit (" + ctx.maxConnectionsPerIp() + " from " + address.getHostAddress() + ")");
             return false;
         }
-        final ScheduledFuture<?> upgradeDeadline = ch.eventLoop().schedule(() ->
-        {
-            if (!WebSocketEdge.isUpgraded(ch))
-            {
-                upgradeTimeouts.incrementAndGet();
-                ch.close();
-            }
-        }, ctx.upgradeTimeoutMs(), TimeUnit.MILLISECONDS);
+        final UpgradeDeadline upgradeDeadline = upgradeDeadlines(ch.eventLoop()).add(ch);
         ch.closeFuture().addListener(f ->
         {
-            upgradeDeadline.cancel(false);
+            upgradeDeadline.channel = null;
             open.decrementAndGet();
             if (null != fromAddress)
             {
@@ -131,6 +138,19 @@ final class ConnectionAdmission
             }
         });
         return true;
+    }
+
+    /** The deadlines of the connections on {@code loop} (one of a handful: a linear scan). */
+    private UpgradeDeadlines upgradeDeadlines(final EventLoop loop)
+    {
+        for (final UpgradeDeadlines d : upgradeDeadlines)
+        {
+            if (d.loop == loop)
+            {
+                return d;
+            }
+        }
+        throw new IllegalStateException("not an event loop of this edge: " + loop);
     }
 
     private void release(final InetAddress address, final AtomicInteger count)
@@ -218,6 +238,77 @@ final class ConnectionAdmission
             return "accept failing (out of file descriptors?)";
         }
         return open.get() >= maxConnections ? "at the connection limit (" + maxConnections + ")" : null;
+    }
+
+    /** One admitted connection waiting for its upgrade; {@code channel} is cleared when it closes. */
+    private static final class UpgradeDeadline
+    {
+        final long deadlineNs;
+        Channel channel;
+
+        UpgradeDeadline(final Channel channel, final long deadlineNs)
+        {
+            this.channel = channel;
+            this.deadlineNs = deadlineNs;
+        }
+    }
+
+    /**
+     * The upgrade deadlines of one event loop's connections, in accept order, which is deadline order (one timeout
+     * for all): one timer per loop, set for the oldest deadline, instead of a timer scheduled and cancelled per
+     * connection (a storm admits thousands a second; each timer was an insert into and a removal from the loop's
+     * priority queue). When it fires it closes the connections past their deadline and not upgraded, drops the
+     * ones that upgraded or closed, and sets itself for the next oldest. Confined to its event loop.
+     */
+    private final class UpgradeDeadlines implements Runnable
+    {
+        final EventLoop loop;
+        private final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(ctx.upgradeTimeoutMs());
+        private final ArrayDeque<UpgradeDeadline> pending = new ArrayDeque<>();
+        private boolean scheduled;
+
+        UpgradeDeadlines(final EventLoop loop)
+        {
+            this.loop = loop;
+        }
+
+        UpgradeDeadline add(final Channel ch)
+        {
+            final UpgradeDeadline deadline = new UpgradeDeadline(ch, System.nanoTime() + timeoutNs);
+            pending.addLast(deadline);
+            if (!scheduled)
+            {
+                scheduled = true;
+                loop.schedule(this, timeoutNs, TimeUnit.NANOSECONDS);
+            }
+            return deadline;
+        }
+
+        public void run()
+        {
+            scheduled = false;
+            final long now = System.nanoTime();
+            UpgradeDeadline head;
+            while (null != (head = pending.peekFirst()))
+            {
+                final Channel ch = head.channel;
+                if (null != ch && !WebSocketEdge.isUpgraded(ch))
+                {
+                    if (head.deadlineNs - now > 0)
+                    {
+                        break;
+                    }
+                    upgradeTimeouts.incrementAndGet();
+                    ch.close();
+                }
+                pending.pollFirst();
+            }
+            if (null != head)
+            {
+                scheduled = true;
+                loop.schedule(this, head.deadlineNs - now, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     @ChannelHandler.Sharable

@@ -94,14 +94,13 @@ final class UpgradeFastPath extends ChannelInboundHandlerAdapter
 
         // The WebSocket handlers are in place before the 101 leaves: the client may send its first frame as soon as
         // it reads it, and that read runs on this thread after this method returns.
+        // This handler's place goes to the frame decoder (one pipeline change instead of an add and a remove).
         final ChannelPipeline p = ctx.pipeline();
-        final String name = ctx.name();
-        p.addAfter(name, "wsdecoder", new WebSocket13FrameDecoder(decoderConfig));
+        p.replace(this, "wsdecoder", new WebSocket13FrameDecoder(decoderConfig));
         p.addAfter("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
         final WebSocketConnection connection = new WebSocketConnection(edgeContext, inboundPort,
             request.clasp ? HttpRequestHandler.SUBPROTOCOL : null, request.path);
         HttpRequestHandler.addConnection(p, "wsencoder", edgeContext, connection);
-        p.remove(this);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 

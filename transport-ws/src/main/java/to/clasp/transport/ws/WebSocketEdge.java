@@ -3,7 +3,8 @@ package to.clasp.transport.ws;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -71,7 +72,7 @@ public final class WebSocketEdge implements AutoCloseable
             group.iterator().next().execute(() -> { });
         }
 
-        admission = new ConnectionAdmission(ctx);
+        admission = new ConnectionAdmission(ctx, group);
         final WebSocketDecoderConfig decoderConfig = HttpRequestHandler.decoderConfig(ctx);
         // The full HTTP stack, behind the upgrade fast path, for whatever is not a plain WebSocket upgrade.
         final Consumer<ChannelHandlerContext> httpStack = first ->
@@ -104,24 +105,7 @@ public final class WebSocketEdge implements AutoCloseable
             // Read budget: one read (at most 64 KiB) per readable connection per loop iteration, so a flooding
             // publisher cannot keep the loop reading while the frames it fans out wait to be written.
             .childOption(ChannelOption.MAX_MESSAGES_PER_READ, ctx.readsPerIteration())
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                protected void initChannel(final SocketChannel ch)
-                {
-                    if (!admission.admit(ch))
-                    {
-                        return;
-                    }
-                    connections.add(ch);
-                    if (ctx.tls() != null)
-                    {
-                        // wss://: TLS (or a clear refusal of plain HTTP) before everything else.
-                        ch.pipeline().addLast("tls-detect", ctx.tls().newDetector());
-                    }
-                    // One handler per new connection; the HTTP stack is built only for requests that need it.
-                    ch.pipeline().addLast("ws-upgrade", new UpgradeFastPath(ctx, inboundPort, decoderConfig, httpStack));
-                }
-            });
+            .childHandler(new AdmitConnection(inboundPort, decoderConfig, httpStack));
 
         try
         {
@@ -137,6 +121,53 @@ public final class WebSocketEdge implements AutoCloseable
             ctx.tls() == null ? "ws" : "wss", localAddress.getHostString(), localAddress.getPort(),
             epoll ? "epoll" : "nio", ctx.ioThreads(),
             ctx.maxFrameLength(), ctx.flyweightDecoder() ? "flyweight" : "Netty");
+    }
+
+    /**
+     * The handler every accepted connection starts with (shared): admits it or closes it ({@link ConnectionAdmission}),
+     * then hands its place to the connection's own {@link UpgradeFastPath} (behind TLS detection for wss://). One
+     * pipeline change per connection where a {@code ChannelInitializer} makes two (and keeps a set of the channels
+     * it is initialising): a storm admits thousands a second.
+     */
+    @ChannelHandler.Sharable
+    private final class AdmitConnection extends ChannelInboundHandlerAdapter
+    {
+        private final InboundPort inboundPort;
+        private final WebSocketDecoderConfig decoderConfig;
+        private final Consumer<ChannelHandlerContext> httpStack;
+
+        AdmitConnection(final InboundPort inboundPort, final WebSocketDecoderConfig decoderConfig,
+            final Consumer<ChannelHandlerContext> httpStack)
+        {
+            this.inboundPort = inboundPort;
+            this.decoderConfig = decoderConfig;
+            this.httpStack = httpStack;
+        }
+
+        public void handlerAdded(final ChannelHandlerContext chc)
+        {
+            final SocketChannel ch = (SocketChannel)chc.channel();
+            try
+            {
+                if (!admission.admit(ch))
+                {
+                    chc.pipeline().remove(this);
+                    return;
+                }
+                connections.add(ch);
+                chc.pipeline().replace(this, "ws-upgrade", new UpgradeFastPath(ctx, inboundPort, decoderConfig, httpStack));
+                if (ctx.tls() != null)
+                {
+                    // wss://: TLS (or a clear refusal of plain HTTP) before everything else.
+                    ch.pipeline().addBefore("ws-upgrade", "tls-detect", ctx.tls().newDetector());
+                }
+            }
+            catch (final Throwable t)
+            {
+                LOG.warn("failed to set up connection {}: {}", ch.remoteAddress(), t.toString());
+                ch.close();
+            }
+        }
     }
 
     /** Largest plain-HTTP request (the upgrade request or a health probe) the edge buffers. */
