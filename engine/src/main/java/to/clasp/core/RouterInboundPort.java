@@ -14,7 +14,9 @@ import to.clasp.edge.EdgeConnection;
 import to.clasp.edge.FrameWriter;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
+import to.clasp.protocol.Frame;
 import to.clasp.protocol.MessagePackFrames;
+import to.clasp.protocol.MessageType;
 
 /**
  * The edges' way into the core: claim a slot in the multi-producer ring, copy, publish, wake the core. Thread-safe;
@@ -24,6 +26,10 @@ import to.clasp.protocol.MessagePackFrames;
  * connects and disconnects; the thread hosting the core runs duty cycles itself to make room; any other thread gets
  * {@link #BACK_PRESSURED} from {@link #offer}, or waits a bounded time in {@link #onFrame}. The high- and low-water
  * marks tell transports when to stop and resume reading.
+ * <p>
+ * Control before data: connects, and the first control frames of a connection ({@link #offerControl}), go through a
+ * small second ring, the control lane, which the core empties before it takes the next event of the main ring (see
+ * {@link RouterAgent}). Disconnects stay in the main ring, behind the connection's own frames.
  */
 final class RouterInboundPort implements InboundPort
 {
@@ -32,6 +38,9 @@ final class RouterInboundPort implements InboundPort
     private static final long PARK_NS = 1_000;
 
     private final RingBuffer<InboundEvent> ring;
+    private final RingBuffer<InboundEvent> controlLane;
+    /** Control-lane slots only connects may use: control frames never lock a new connection out. */
+    private final long controlReserve;
     private final CoreIdleStrategy idle;
     private final RouterClock clock;
     private final int maxFrameLength;
@@ -53,10 +62,13 @@ final class RouterInboundPort implements InboundPort
     private volatile Thread hostThread;
     private SharedCore host;
 
-    RouterInboundPort(final RingBuffer<InboundEvent> ring, final CoreIdleStrategy idle, final Router.Context ctx,
-        final int maxFrameLength, final BackPressureMetrics counters)
+    RouterInboundPort(final RingBuffer<InboundEvent> ring, final RingBuffer<InboundEvent> controlLane,
+        final CoreIdleStrategy idle, final Router.Context ctx, final int maxFrameLength,
+        final BackPressureMetrics counters)
     {
         this.ring = ring;
+        this.controlLane = controlLane;
+        this.controlReserve = controlLane.getBufferSize() / 4;
         this.idle = idle;
         this.clock = ctx.clock();
         this.maxFrameLength = maxFrameLength;
@@ -86,7 +98,8 @@ final class RouterInboundPort implements InboundPort
     {
         final long id = nextConnectionId.incrementAndGet();
         final OutboundQueue queue = new OutboundQueue(id, segmentSize, queueCapacity, segmentPool);
-        final long seq = claimControl();
+        // The control lane: the connection's first frames may take it too, and must find the session there.
+        final long seq = claimControl(controlLane);
         if (seq < 0)
         {
             // Shutting down: the transport's first offer is refused and it closes the connection.
@@ -94,11 +107,11 @@ final class RouterInboundPort implements InboundPort
         }
         try
         {
-            ring.get(seq).connect(id, clock.nanoTime(), connection, queue);
+            controlLane.get(seq).connect(id, clock.nanoTime(), connection, queue);
         }
         finally
         {
-            ring.publish(seq);
+            controlLane.publish(seq);
         }
         idle.wake();
         return queue;
@@ -156,6 +169,85 @@ final class RouterInboundPort implements InboundPort
         return OFFERED;
     }
 
+    public int offerControl(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!acceptable(connectionId, length))
+        {
+            return REFUSED;
+        }
+        DirectBuffer frame = buffer;
+        int frameOffset = offset;
+        int frameLength = length;
+        if (MessagePackFrames.isMessagePack(buffer, offset, length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            frameLength = transcoder.transcode(buffer, offset, length);
+            if (frameLength < 0)
+            {
+                return NOT_TAKEN;
+            }
+            frame = transcoder.buffer();
+            frameOffset = 0;
+        }
+        if (!isControl(frame, frameOffset, frameLength))
+        {
+            return NOT_TAKEN;
+        }
+        if (closed)
+        {
+            return REFUSED;
+        }
+        if (controlLane.remainingCapacity() <= controlReserve)
+        {
+            return NOT_TAKEN;
+        }
+        final long seq;
+        try
+        {
+            seq = controlLane.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return NOT_TAKEN;
+        }
+        try
+        {
+            controlLane.get(seq).frame(connectionId, clock.nanoTime(), frame, frameOffset, frameLength);
+        }
+        finally
+        {
+            controlLane.publish(seq);
+        }
+        counters.controlLane.incrementAndGet();
+        idle.wake();
+        return OFFERED;
+    }
+
+    /** A compact frame whose message type the core answers without touching state others wait on. */
+    private static boolean isControl(final DirectBuffer frame, final int offset, final int length)
+    {
+        if (length <= Frame.HEADER_LENGTH || (frame.getByte(offset + Frame.MAGIC_OFFSET) & 0xFF) != Frame.MAGIC)
+        {
+            return false;
+        }
+        final int payload = offset + Frame.HEADER_LENGTH +
+            ((frame.getByte(offset + Frame.FLAGS_OFFSET) & Frame.FLAG_TIMESTAMP) != 0 ? Frame.TIMESTAMP_LENGTH : 0);
+        if (payload >= offset + length)
+        {
+            return false;
+        }
+        switch (frame.getByte(payload) & 0xFF)
+        {
+            case MessageType.HELLO:
+            case MessageType.SUBSCRIBE:
+            case MessageType.UNSUBSCRIBE:
+            case MessageType.PING:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public boolean onFrame(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
     {
         if (!acceptable(connectionId, length))
@@ -196,7 +288,8 @@ final class RouterInboundPort implements InboundPort
         {
             return;
         }
-        final long seq = claimControl();
+        // The ring, not the lane: behind the connection's own frames.
+        final long seq = claimControl(ring);
         if (seq < 0)
         {
             return;
@@ -414,18 +507,18 @@ final class RouterInboundPort implements InboundPort
     }
 
     /**
-     * A connect or disconnect: may use the reserve. Waits for room only when the reserve is gone too (the host thread
-     * runs the core meanwhile); gives up only when the router closes.
+     * A connect (control lane) or disconnect (ring): may use the reserve. Waits for room only when the reserve is gone
+     * too (the host thread runs the core meanwhile); gives up only when the router closes.
      *
      * @return a claimed sequence, or -1 if the router closed while waiting for room.
      */
-    private long claimControl()
+    private long claimControl(final RingBuffer<InboundEvent> target)
     {
         while (!closed)
         {
             try
             {
-                return ring.tryNext();
+                return target.tryNext();
             }
             catch (final InsufficientCapacityException ex)
             {

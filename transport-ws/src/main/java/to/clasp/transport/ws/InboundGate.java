@@ -20,6 +20,10 @@ import to.clasp.edge.InboundPort;
  * hysteresis the WebSocket edge has. Kept frames are copies in one buffer per connection that grows only when used
  * (frames decoded from the read in progress, plus the few a transport writes of its own accord).
  * <p>
+ * Control before data: a connection's first frames, while they are control frames (HELLO, SUBSCRIBE, UNSUBSCRIBE,
+ * PING; at most {@link #CONTROL_FRAMES}), go {@link InboundPort#offerControl ahead} of the data waiting in the ring and never pause reading: a new client is admitted within a duty cycle
+ * whatever the flood. From its first other frame on, every frame takes the ring, in order.
+ * <p>
  * Confined to one event loop: {@link #offer}, {@link #close} and the listener's calls all happen on it.
  */
 public final class InboundGate
@@ -41,6 +45,11 @@ public final class InboundGate
     private static final int RETAINED_CAPACITY = 64 * 1024;
     /** Staging capacity a connection holds on to after a pause. */
     private static final int RETAINED_STAGING = 4 * 1024;
+    /**
+     * Control frames a connection may send ahead of the data: a handshake and a few subscriptions, not a way for a
+     * client that sends only PINGs to stay ahead of everyone's data.
+     */
+    static final int CONTROL_FRAMES = 32;
 
     private final InboundPort port;
     private final Listener listener;
@@ -55,6 +64,8 @@ public final class InboundGate
     private boolean awaitingDrain;
     private boolean closed;
     private int keptResult;
+    /** Frames this connection may still offer ahead of the data; 0 once one went through the ring. */
+    private int controlFramesLeft = CONTROL_FRAMES;
 
     /**
      * @param loop the connection's event loop, where the gate resumes after the ring drained.
@@ -84,6 +95,16 @@ public final class InboundGate
         if (closed)
         {
             return InboundPort.REFUSED;
+        }
+        if (controlFramesLeft > 0)
+        {
+            final int ahead = port.offerControl(connectionId, buffer, offset, length);
+            if (ahead != InboundPort.NOT_TAKEN)
+            {
+                controlFramesLeft--;
+                return ahead;
+            }
+            controlFramesLeft = 0;
         }
         if (!kept.isEmpty())
         {
@@ -117,6 +138,11 @@ public final class InboundGate
         if (closed)
         {
             return InboundPort.REFUSED;
+        }
+        if (controlFramesLeft > 0)
+        {
+            // The type must be read before the frame can go ahead: stage it (a connection's first frames only).
+            return offer(stage(length, writer), 0, length);
         }
         if (!kept.isEmpty())
         {
@@ -172,12 +198,17 @@ public final class InboundGate
 
     private void keep(final int length, final FrameWriter writer)
     {
+        keep(stage(length, writer), 0, length);
+    }
+
+    private UnsafeBuffer stage(final int length, final FrameWriter writer)
+    {
         if (staging == null || staging.capacity() < length)
         {
             staging = new UnsafeBuffer(new byte[BitUtil.findNextPositivePowerOfTwo(Math.max(length, 1024))]);
         }
         writer.writeFrame(staging, 0, length);
-        keep(staging, 0, length);
+        return staging;
     }
 
     private void pause()
