@@ -165,7 +165,7 @@ final class RouterInboundPort implements InboundPort
         {
             return REFUSED;
         }
-        publishFrame(seq, connectionId, buffer, offset, writer, length);
+        publishFrame(ring, seq, connectionId, buffer, offset, writer, length);
         return OFFERED;
     }
 
@@ -197,29 +197,13 @@ final class RouterInboundPort implements InboundPort
         {
             return REFUSED;
         }
-        if (controlLane.remainingCapacity() <= controlReserve)
+        final long seq = tryClaim(controlLane, controlReserve);
+        if (seq < 0)
         {
             return NOT_TAKEN;
         }
-        final long seq;
-        try
-        {
-            seq = controlLane.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return NOT_TAKEN;
-        }
-        try
-        {
-            controlLane.get(seq).frame(connectionId, clock.nanoTime(), frame, frameOffset, frameLength);
-        }
-        finally
-        {
-            controlLane.publish(seq);
-        }
+        publishFrame(controlLane, seq, connectionId, frame, frameOffset, null, frameLength);
         counters.controlLane.incrementAndGet();
-        idle.wake();
         return OFFERED;
     }
 
@@ -278,7 +262,7 @@ final class RouterInboundPort implements InboundPort
         {
             return false;
         }
-        publishFrame(seq, connectionId, buffer, offset, null, length);
+        publishFrame(ring, seq, connectionId, buffer, offset, null, length);
         return true;
     }
 
@@ -384,12 +368,12 @@ final class RouterInboundPort implements InboundPort
         return Thread.currentThread() == hostThread;
     }
 
-    private void publishFrame(final long seq, final long connectionId, final DirectBuffer buffer, final int offset,
-        final FrameWriter writer, final int length)
+    private void publishFrame(final RingBuffer<InboundEvent> target, final long seq, final long connectionId,
+        final DirectBuffer buffer, final int offset, final FrameWriter writer, final int length)
     {
         try
         {
-            final InboundEvent event = ring.get(seq);
+            final InboundEvent event = target.get(seq);
             if (null == writer)
             {
                 event.frame(connectionId, clock.nanoTime(), buffer, offset, length);
@@ -402,7 +386,7 @@ final class RouterInboundPort implements InboundPort
         }
         finally
         {
-            ring.publish(seq);
+            target.publish(seq);
         }
         idle.wake();
     }
@@ -439,13 +423,19 @@ final class RouterInboundPort implements InboundPort
         {
             return -2;
         }
-        if (ring.remainingCapacity() <= reserve)
+        return tryClaim(ring, reserve);
+    }
+
+    /** @return a claimed sequence of {@code target}, or -1 when no more than {@code reserve} slots are free. */
+    private static long tryClaim(final RingBuffer<InboundEvent> target, final long reserve)
+    {
+        if (target.remainingCapacity() <= reserve)
         {
             return -1;
         }
         try
         {
-            return ring.tryNext();
+            return target.tryNext();
         }
         catch (final InsufficientCapacityException ex)
         {
