@@ -35,26 +35,31 @@ class RouterInboundPortTest
     private final RouterInboundPort port = new RouterInboundPort(ring, controlLane,
         new CoreIdleStrategy(WaitStrategy.SLEEP), new Router.Context().conclude(), Frame.MAX_FRAME_LENGTH,
         new BackPressureMetrics());
-    private final long connectionId = port.connect(new EdgeConnection()
+    private final long connectionId = port.connect(silentConnection()).connectionId();
+
+    private static EdgeConnection silentConnection()
     {
-        public void outboundReady()
+        return new EdgeConnection()
         {
-        }
+            public void outboundReady()
+            {
+            }
 
-        public void close(final int closeCode, final String reason)
-        {
-        }
+            public void close(final int closeCode, final String reason)
+            {
+            }
 
-        public String transport()
-        {
-            return "test";
-        }
+            public String transport()
+            {
+                return "test";
+            }
 
-        public String remoteAddress()
-        {
-            return "test";
-        }
-    }).connectionId();
+            public String remoteAddress()
+            {
+                return "test";
+            }
+        };
+    }
 
     private byte[] lastFrame()
     {
@@ -174,25 +179,6 @@ class RouterInboundPortTest
         // 16 slots, 4 kept for connects.
         assertEquals(12, taken);
         assertEquals(InboundPort.NOT_TAKEN, port.offerControl(connectionId, ping, 0, pingLength));
-        assertTrue(port.connect(new EdgeConnection()
-        {
-            public void outboundReady()
-            {
-            }
-
-            public void close(final int closeCode, final String reason)
-            {
-            }
-
-            public String transport()
-            {
-                return "test";
-            }
-
-            public String remoteAddress()
-            {
-                return "test";
-            }
-        }).connectionId() > connectionId, "a connect still finds room");
+        assertTrue(port.connect(silentConnection()).connectionId() > connectionId, "a connect still finds room");
     }
 }
