@@ -2,6 +2,7 @@ package to.clasp.core;
 
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import org.agrona.concurrent.Agent;
 
 /**
@@ -20,8 +21,8 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     private final RingBuffer<InboundEvent> ring;
     private final EventPoller<InboundEvent> poller;
     private final RingBuffer<InboundEvent> controlLane;
-    private final EventPoller<InboundEvent> controlPoller;
-    private final EventPoller.Handler<InboundEvent> onControlEvent = this::onControlEvent;
+    /** The last control-lane event handled (the lane's gating sequence). */
+    private final Sequence controlSequence = new Sequence();
     /** The ring's cursor when the control lane was last emptied: ring events up to it may be handled without looking again. */
     private long controlCheckedUpTo = -1;
     private final RouterCore core;
@@ -49,8 +50,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
         this.controlLane = controlLane;
-        this.controlPoller = controlLane.newPoller();
-        controlLane.addGatingSequences(controlPoller.getSequence());
+        controlLane.addGatingSequences(controlSequence);
         this.core = core;
         this.metrics = core.metrics();
         this.idle = idle;
@@ -108,7 +108,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         return work;
     }
 
-    public boolean onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch) throws Exception
+    public boolean onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
     {
         if (sequence > controlCheckedUpTo)
         {
@@ -121,17 +121,24 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     /**
      * Read the ring's cursor, then take every published lane event: any lane event published before a ring slot up
      * to that cursor was claimed is among them. The lane is bounded (a few hundred events at most), so this is too.
+     * Polled by hand rather than through a second {@link EventPoller}: the ring's poller then keeps calling one
+     * handler, so its call site, the hottest in the router, stays monomorphic.
      */
-    private void pollControlLane() throws Exception
+    private void pollControlLane()
     {
         controlCheckedUpTo = ring.getCursor();
-        controlPoller.poll(onControlEvent);
-    }
-
-    private boolean onControlEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
-    {
-        handle(event);
-        return true;
+        final long first = controlSequence.get() + 1;
+        final long cursor = controlLane.getCursor();
+        long next = first;
+        while (next <= cursor && controlLane.isAvailable(next))
+        {
+            handle(controlLane.get(next));
+            next++;
+        }
+        if (next != first)
+        {
+            controlSequence.set(next - 1);
+        }
     }
 
     private void handle(final InboundEvent event)
@@ -164,7 +171,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     boolean hasInbound()
     {
         return ring.getCursor() > poller.getSequence().get() ||
-            controlLane.getCursor() > controlPoller.getSequence().get() || core.hasExternalWork();
+            controlLane.getCursor() > controlSequence.get() || core.hasExternalWork();
     }
 
     /** Any thread: see {@link #cycleMarks}. */
