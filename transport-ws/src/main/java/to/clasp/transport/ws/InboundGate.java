@@ -21,8 +21,9 @@ import to.clasp.edge.InboundPort;
  * (frames decoded from the read in progress, plus the few a transport writes of its own accord).
  * <p>
  * Control before data: a connection's first frames, while they are control frames (HELLO, SUBSCRIBE, UNSUBSCRIBE,
- * PING; at most {@link #CONTROL_FRAMES}), go {@link InboundPort#offerControl ahead} of the data waiting in the ring and never pause reading: a new client is admitted within a duty cycle
- * whatever the flood. From its first other frame on, every frame takes the ring, in order.
+ * PING; at most {@link #CONTROL_FRAMES}), go {@link InboundPort#offerControl ahead} of the data waiting in the ring
+ * and never pause reading: a new client is admitted within a duty cycle whatever the flood. From its first other
+ * frame on, every frame takes the ring, in order.
  * <p>
  * Confined to one event loop: {@link #offer}, {@link #close} and the listener's calls all happen on it.
  */
@@ -142,7 +143,12 @@ public final class InboundGate
         if (controlFramesLeft > 0)
         {
             // The type must be read before the frame can go ahead: stage it (a connection's first frames only).
-            return offer(stage(length, writer), 0, length);
+            final int result = offer(stage(length, writer), 0, length);
+            if (controlFramesLeft == 0 && staging.capacity() > RETAINED_STAGING)
+            {
+                staging = null; // what went to the ring or the kept frames was copied
+            }
+            return result;
         }
         if (!kept.isEmpty())
         {
