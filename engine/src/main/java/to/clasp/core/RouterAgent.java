@@ -11,7 +11,7 @@ import org.agrona.concurrent.Agent;
  * nothing to do.
  * <p>
  * Control first: the control lane (connects and new connections' first control frames, see
- * {@code InboundPort.offerControl}) is emptied at the start of each cycle and again before any ring event published
+ * {@code InboundPort.offerControl}) is emptied at the start of each cycle and again before any ring event claimed
  * after the last emptying, so a HELLO never waits behind a flood of other clients' frames, and a connection's ring
  * frames never overtake its own earlier lane events: an edge thread publishes the lane event before it claims the
  * ring slot, so once the core has read a ring cursor at or past that slot, the lane event is visible to it.
@@ -23,7 +23,10 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     private final RingBuffer<InboundEvent> controlLane;
     /** The last control-lane event handled (the lane's gating sequence). */
     private final Sequence controlSequence = new Sequence();
-    /** The ring's cursor when the control lane was last emptied: ring events up to it may be handled without looking again. */
+    /**
+     * The ring's cursor when the control lane was last emptied: ring events up to it may be handled without looking at
+     * the lane again.
+     */
     private long controlCheckedUpTo = -1;
     private final RouterCore core;
     private final CoreIdleStrategy idle;
