@@ -148,11 +148,12 @@ final class MqttBackPressureTest
              RawMqttClient newcomer = new RawMqttClient(edge.localAddress().getPort()))
         {
             host.hold();
-            final List<MqttMessage> burst = new ArrayList<>(RING * 4);
+            final List<MqttMessage> burst = new ArrayList<>(RING * 4 + 1);
             for (int i = 0; i < RING * 4; i++)
             {
                 burst.add(publish("flood/x", 0, 0, Integer.toString(i)));
             }
+            burst.add(publish("flood/x", 1, 9, "last")); // its PUBACK: the core has taken the whole flood
             publisher.sendRaw(RawMqttClient.encode(burst));
             MqttFixture.await(() -> router.inboundPort().isBackPressured(), "the ring above its high-water mark");
 
@@ -169,6 +170,8 @@ final class MqttBackPressureTest
             newcomer.send(new MqttMessage(new io.netty.handler.codec.mqtt.MqttFixedHeader(MqttMessageType.PINGREQ,
                 false, MqttQoS.AT_MOST_ONCE, false, 0)));
             newcomer.expect(MqttMessageType.PINGRESP);
+            final MqttMessage ack = publisher.expect(MqttMessageType.PUBACK);
+            assertEquals(9, ((MqttMessageIdVariableHeader)ack.variableHeader()).messageId(), "the flood all went in");
         }
     }
 
