@@ -12,6 +12,7 @@ public final class BackPressureMetrics
     final AtomicLong inlineCycles = new AtomicLong();
     final AtomicLong producerWaits = new AtomicLong();
     final AtomicLong producerTimeouts = new AtomicLong();
+    final AtomicLong controlLane = new AtomicLong();
 
     /** @return offers answered {@link to.clasp.edge.InboundPort#BACK_PRESSURED} (the transport kept the frame). */
     public long backPressured()
@@ -29,6 +30,12 @@ public final class BackPressureMetrics
     public long producerWaits()
     {
         return producerWaits.get();
+    }
+
+    /** @return control frames taken ahead of the ring's data ({@link to.clasp.edge.InboundPort#offerControl}). */
+    public long controlLane()
+    {
+        return controlLane.get();
     }
 
     /** @return {@link to.clasp.edge.InboundPort#onFrame} calls that gave up after the producer wait timeout. */

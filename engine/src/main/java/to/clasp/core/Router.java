@@ -51,6 +51,9 @@ public final class Router implements AutoCloseable
         // because the core polls with an EventPoller.
         final RingBuffer<InboundEvent> ring = RingBuffer.createMultiProducer(
             () -> new InboundEvent(slotSize), ctx.inboundRingSize(), new YieldingWaitStrategy());
+        // Connects and new connections' control frames: taken before the next event of the ring (RouterAgent).
+        final RingBuffer<InboundEvent> controlLane = RingBuffer.createMultiProducer(
+            () -> new InboundEvent(slotSize), RouterConfiguration.CONTROL_LANE_SLOTS, new YieldingWaitStrategy());
         final RouterMetrics metrics = new RouterMetrics();
         final RouterCore core = new RouterCore(ctx, metrics);
         stats = core.stats();
@@ -64,8 +67,8 @@ public final class Router implements AutoCloseable
             ctx.durableState().durablePosition().waker(idle::wake);
             ctx.durableState().replays().coreWaker(idle::wake);
         }
-        inboundPort = new RouterInboundPort(ring, idle, ctx, Frame.MAX_FRAME_LENGTH, backPressure);
-        agent = new RouterAgent(ring, core, idle, ctx, inboundPort);
+        inboundPort = new RouterInboundPort(ring, controlLane, idle, ctx, Frame.MAX_FRAME_LENGTH, backPressure);
+        agent = new RouterAgent(ring, controlLane, core, idle, ctx, inboundPort);
         watchdog = new CoreWatchdog(agent, inboundPort, ctx.stallTimeoutNs());
         if (ctx.coreThreading() == CoreThreading.SHARED)
         {

@@ -2,17 +2,32 @@ package to.clasp.core;
 
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import org.agrona.concurrent.Agent;
 
 /**
  * The core thread's duty cycle: poll a batch of inbound events from the ring and hand each to the
  * {@link RouterCore}; run due timers; signal the edges once per batch; idle per the wait strategy when there was
  * nothing to do.
+ * <p>
+ * Control first: the control lane (connects and new connections' first control frames, see
+ * {@code InboundPort.offerControl}) is emptied at the start of each cycle and again before any ring event claimed
+ * after the last emptying, so a HELLO never waits behind a flood of other clients' frames, and a connection's ring
+ * frames never overtake its own earlier lane events: an edge thread publishes the lane event before it claims the
+ * ring slot, so once the core has read a ring cursor at or past that slot, the lane event is visible to it.
  */
 final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
 {
     private final RingBuffer<InboundEvent> ring;
     private final EventPoller<InboundEvent> poller;
+    private final RingBuffer<InboundEvent> controlLane;
+    /** The last control-lane event handled (the lane's gating sequence). */
+    private final Sequence controlSequence = new Sequence();
+    /**
+     * The ring's cursor when the control lane was last emptied: ring events up to it may be handled without looking at
+     * the lane again.
+     */
+    private long controlCheckedUpTo = -1;
     private final RouterCore core;
     private final CoreIdleStrategy idle;
     private final RouterClock clock;
@@ -31,12 +46,14 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     private int batchCount;
     private long batchStartNs;
 
-    RouterAgent(final RingBuffer<InboundEvent> ring, final RouterCore core, final CoreIdleStrategy idle,
-        final Router.Context ctx, final RouterInboundPort port)
+    RouterAgent(final RingBuffer<InboundEvent> ring, final RingBuffer<InboundEvent> controlLane,
+        final RouterCore core, final CoreIdleStrategy idle, final Router.Context ctx, final RouterInboundPort port)
     {
         this.ring = ring;
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
+        this.controlLane = controlLane;
+        controlLane.addGatingSequences(controlSequence);
         this.core = core;
         this.metrics = core.metrics();
         this.idle = idle;
@@ -74,6 +91,7 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     {
         batchCount = 0;
         core.beginCycle();
+        pollControlLane();
         poller.poll(this);
         int work = batchCount;
         final long now = clock.nanoTime();
@@ -94,6 +112,39 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
     }
 
     public boolean onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
+    {
+        if (sequence > controlCheckedUpTo)
+        {
+            pollControlLane();
+        }
+        handle(event);
+        return batchCount < batchLimit;
+    }
+
+    /**
+     * Read the ring's cursor, then take every published lane event: any lane event published before a ring slot up
+     * to that cursor was claimed is among them. The lane is bounded (a few hundred events at most), so this is too.
+     * Polled by hand rather than through a second {@link EventPoller}: the ring's poller then keeps calling one
+     * handler, so its call site, the hottest in the router, stays monomorphic.
+     */
+    private void pollControlLane()
+    {
+        controlCheckedUpTo = ring.getCursor();
+        final long first = controlSequence.get() + 1;
+        final long cursor = controlLane.getCursor();
+        long next = first;
+        while (next <= cursor && controlLane.isAvailable(next))
+        {
+            handle(controlLane.get(next));
+            next++;
+        }
+        if (next != first)
+        {
+            controlSequence.set(next - 1);
+        }
+    }
+
+    private void handle(final InboundEvent event)
     {
         if (0 == batchCount)
         {
@@ -116,13 +167,14 @@ final class RouterAgent implements Agent, EventPoller.Handler<InboundEvent>
         {
             event.clear();
         }
-        return ++batchCount < batchLimit;
+        batchCount++;
     }
 
     /** Any thread: inbound events are waiting for the core. */
     boolean hasInbound()
     {
-        return ring.getCursor() > poller.getSequence().get() || core.hasExternalWork();
+        return ring.getCursor() > poller.getSequence().get() ||
+            controlLane.getCursor() > controlSequence.get() || core.hasExternalWork();
     }
 
     /** Any thread: see {@link #cycleMarks}. */

@@ -107,6 +107,13 @@ public final class RouterConfiguration
      */
     public static final double INBOUND_HIGH_WATER_DEFAULT = 0.25;
 
+    /**
+     * Slots of the control lane: connects, and the first control frames of new connections (HELLO, SUBSCRIBE,
+     * UNSUBSCRIBE, PING), which the core takes before the next data frame of the inbound ring. Control frames may
+     * use three quarters of it, connects all of it.
+     */
+    public static final int CONTROL_LANE_SLOTS = 1024;
+
     /** Share of the inbound ring in use at or below which paused transports read again. Default 1/16. */
     public static final double INBOUND_LOW_WATER_DEFAULT = 0.0625;
 

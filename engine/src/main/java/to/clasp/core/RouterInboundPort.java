@@ -14,7 +14,9 @@ import to.clasp.edge.EdgeConnection;
 import to.clasp.edge.FrameWriter;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
+import to.clasp.protocol.Frame;
 import to.clasp.protocol.MessagePackFrames;
+import to.clasp.protocol.MessageType;
 
 /**
  * The edges' way into the core: claim a slot in the multi-producer ring, copy, publish, wake the core. Thread-safe;
@@ -24,6 +26,10 @@ import to.clasp.protocol.MessagePackFrames;
  * connects and disconnects; the thread hosting the core runs duty cycles itself to make room; any other thread gets
  * {@link #BACK_PRESSURED} from {@link #offer}, or waits a bounded time in {@link #onFrame}. The high- and low-water
  * marks tell transports when to stop and resume reading.
+ * <p>
+ * Control before data: connects, and the first control frames of a connection ({@link #offerControl}), go through a
+ * small second ring, the control lane, which the core empties before it takes the next event of the main ring (see
+ * {@link RouterAgent}). Disconnects stay in the main ring, behind the connection's own frames.
  */
 final class RouterInboundPort implements InboundPort
 {
@@ -32,6 +38,9 @@ final class RouterInboundPort implements InboundPort
     private static final long PARK_NS = 1_000;
 
     private final RingBuffer<InboundEvent> ring;
+    private final RingBuffer<InboundEvent> controlLane;
+    /** Control-lane slots only connects may use: control frames never lock a new connection out. */
+    private final long controlReserve;
     private final CoreIdleStrategy idle;
     private final RouterClock clock;
     private final int maxFrameLength;
@@ -53,10 +62,13 @@ final class RouterInboundPort implements InboundPort
     private volatile Thread hostThread;
     private SharedCore host;
 
-    RouterInboundPort(final RingBuffer<InboundEvent> ring, final CoreIdleStrategy idle, final Router.Context ctx,
-        final int maxFrameLength, final BackPressureMetrics counters)
+    RouterInboundPort(final RingBuffer<InboundEvent> ring, final RingBuffer<InboundEvent> controlLane,
+        final CoreIdleStrategy idle, final Router.Context ctx, final int maxFrameLength,
+        final BackPressureMetrics counters)
     {
         this.ring = ring;
+        this.controlLane = controlLane;
+        this.controlReserve = controlLane.getBufferSize() / 4;
         this.idle = idle;
         this.clock = ctx.clock();
         this.maxFrameLength = maxFrameLength;
@@ -86,7 +98,8 @@ final class RouterInboundPort implements InboundPort
     {
         final long id = nextConnectionId.incrementAndGet();
         final OutboundQueue queue = new OutboundQueue(id, segmentSize, queueCapacity, segmentPool);
-        final long seq = claimControl();
+        // The control lane: the connection's first frames may take it too, and must find the session there.
+        final long seq = claimControl(controlLane);
         if (seq < 0)
         {
             // Shutting down: the transport's first offer is refused and it closes the connection.
@@ -94,11 +107,11 @@ final class RouterInboundPort implements InboundPort
         }
         try
         {
-            ring.get(seq).connect(id, clock.nanoTime(), connection, queue);
+            controlLane.get(seq).connect(id, clock.nanoTime(), connection, queue);
         }
         finally
         {
-            ring.publish(seq);
+            controlLane.publish(seq);
         }
         idle.wake();
         return queue;
@@ -152,8 +165,71 @@ final class RouterInboundPort implements InboundPort
         {
             return REFUSED;
         }
-        publishFrame(seq, connectionId, buffer, offset, writer, length);
+        publishFrame(ring, seq, connectionId, buffer, offset, writer, length);
         return OFFERED;
+    }
+
+    public int offerControl(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!acceptable(connectionId, length))
+        {
+            return REFUSED;
+        }
+        DirectBuffer frame = buffer;
+        int frameOffset = offset;
+        int frameLength = length;
+        if (MessagePackFrames.isMessagePack(buffer, offset, length))
+        {
+            final MessagePackFrames transcoder = transcoders.get();
+            frameLength = transcoder.transcode(buffer, offset, length);
+            if (frameLength < 0)
+            {
+                return NOT_TAKEN;
+            }
+            frame = transcoder.buffer();
+            frameOffset = 0;
+        }
+        if (!isControl(frame, frameOffset, frameLength))
+        {
+            return NOT_TAKEN;
+        }
+        if (closed)
+        {
+            return REFUSED;
+        }
+        final long seq = tryClaim(controlLane, controlReserve);
+        if (seq < 0)
+        {
+            return NOT_TAKEN;
+        }
+        publishFrame(controlLane, seq, connectionId, frame, frameOffset, null, frameLength);
+        counters.controlLane.incrementAndGet();
+        return OFFERED;
+    }
+
+    /** A compact frame whose message type the core answers without touching state others wait on. */
+    private static boolean isControl(final DirectBuffer frame, final int offset, final int length)
+    {
+        if (length <= Frame.HEADER_LENGTH || (frame.getByte(offset + Frame.MAGIC_OFFSET) & 0xFF) != Frame.MAGIC)
+        {
+            return false;
+        }
+        final int payload = offset + Frame.HEADER_LENGTH +
+            ((frame.getByte(offset + Frame.FLAGS_OFFSET) & Frame.FLAG_TIMESTAMP) != 0 ? Frame.TIMESTAMP_LENGTH : 0);
+        if (payload >= offset + length)
+        {
+            return false;
+        }
+        switch (frame.getByte(payload) & 0xFF)
+        {
+            case MessageType.HELLO:
+            case MessageType.SUBSCRIBE:
+            case MessageType.UNSUBSCRIBE:
+            case MessageType.PING:
+                return true;
+            default:
+                return false;
+        }
     }
 
     public boolean onFrame(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
@@ -186,7 +262,7 @@ final class RouterInboundPort implements InboundPort
         {
             return false;
         }
-        publishFrame(seq, connectionId, buffer, offset, null, length);
+        publishFrame(ring, seq, connectionId, buffer, offset, null, length);
         return true;
     }
 
@@ -196,7 +272,8 @@ final class RouterInboundPort implements InboundPort
         {
             return;
         }
-        final long seq = claimControl();
+        // The ring, not the lane: behind the connection's own frames.
+        final long seq = claimControl(ring);
         if (seq < 0)
         {
             return;
@@ -291,12 +368,12 @@ final class RouterInboundPort implements InboundPort
         return Thread.currentThread() == hostThread;
     }
 
-    private void publishFrame(final long seq, final long connectionId, final DirectBuffer buffer, final int offset,
-        final FrameWriter writer, final int length)
+    private void publishFrame(final RingBuffer<InboundEvent> target, final long seq, final long connectionId,
+        final DirectBuffer buffer, final int offset, final FrameWriter writer, final int length)
     {
         try
         {
-            final InboundEvent event = ring.get(seq);
+            final InboundEvent event = target.get(seq);
             if (null == writer)
             {
                 event.frame(connectionId, clock.nanoTime(), buffer, offset, length);
@@ -309,7 +386,7 @@ final class RouterInboundPort implements InboundPort
         }
         finally
         {
-            ring.publish(seq);
+            target.publish(seq);
         }
         idle.wake();
     }
@@ -346,13 +423,19 @@ final class RouterInboundPort implements InboundPort
         {
             return -2;
         }
-        if (ring.remainingCapacity() <= reserve)
+        return tryClaim(ring, reserve);
+    }
+
+    /** @return a claimed sequence of {@code target}, or -1 when no more than {@code reserve} slots are free. */
+    private static long tryClaim(final RingBuffer<InboundEvent> target, final long reserve)
+    {
+        if (target.remainingCapacity() <= reserve)
         {
             return -1;
         }
         try
         {
-            return ring.tryNext();
+            return target.tryNext();
         }
         catch (final InsufficientCapacityException ex)
         {
@@ -414,18 +497,18 @@ final class RouterInboundPort implements InboundPort
     }
 
     /**
-     * A connect or disconnect: may use the reserve. Waits for room only when the reserve is gone too (the host thread
-     * runs the core meanwhile); gives up only when the router closes.
+     * A connect (control lane) or disconnect (ring): may use the reserve. Waits for room only when the reserve is gone
+     * too (the host thread runs the core meanwhile); gives up only when the router closes.
      *
      * @return a claimed sequence, or -1 if the router closed while waiting for room.
      */
-    private long claimControl()
+    private long claimControl(final RingBuffer<InboundEvent> target)
     {
         while (!closed)
         {
             try
             {
-                return ring.tryNext();
+                return target.tryNext();
             }
             catch (final InsufficientCapacityException ex)
             {

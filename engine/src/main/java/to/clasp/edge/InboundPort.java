@@ -24,6 +24,10 @@ import org.agrona.DirectBuffer;
  *     {@link #producerWaitTimeoutNs()}; then it gives up and returns {@code false}.</li>
  *     <li>{@link #connect} and {@link #disconnect} always get through: the ring keeps a reserve of slots that
  *     frames may not use, so they wait only if thousands of connections open or close in one instant.</li>
+ *     <li><b>Control before data.</b> A connection's first frames, while they are control frames, may go through
+ *     {@link #offerControl}: a control lane the core empties before it takes the next data frame, so a new client's
+ *     HELLO, SUBSCRIBE and PING are answered within a duty cycle however deep the flood of others' frames is. Such a
+ *     connection is never paused for the ring.</li>
  *     <li>The core thread itself never calls this port (it would wait for itself), and no callback from the core
  *     ({@link EdgeConnection}, {@link #whenDrained}) may block.</li>
  * </ul>
@@ -39,10 +43,16 @@ public interface InboundPort
      * unknown connection, or the router is shutting down. Close the connection.
      */
     int REFUSED = 2;
+    /**
+     * {@link #offerControl}: not taken ahead of the data (not a control frame, or the control lane is full): offer
+     * it with {@link #offer}, and every later frame of the connection too.
+     */
+    int NOT_TAKEN = 3;
 
     /**
-     * Register a new connection. The core creates the session state on its own thread; the returned queue is
-     * usable immediately by the transport (it will be empty until the core answers the client's HELLO).
+     * Register a new connection, ahead of the data frames waiting in the ring (as {@link #offerControl}). The core
+     * creates the session state on its own thread; the returned queue is usable immediately by the transport (it
+     * will be empty until the core answers the client's HELLO).
      *
      * @param connection the transport's handle for this connection.
      * @return the queue the transport drains and writes to the socket; its {@link OutboundQueue#connectionId()}
@@ -79,6 +89,22 @@ public interface InboundPort
         final org.agrona.concurrent.UnsafeBuffer staged = new org.agrona.concurrent.UnsafeBuffer(new byte[length]);
         writer.writeFrame(staged, 0, length);
         return offer(connectionId, staged, 0, length);
+    }
+
+    /**
+     * Hand a control frame (HELLO, SUBSCRIBE, UNSUBSCRIBE, PING) to the core ahead of the data frames already waiting
+     * in the ring: a new client's handshake must not queue behind other clients' flood. Only for a connection none of
+     * whose frames went through {@link #offer} yet — the caller keeps that promise, so the connection's own order
+     * holds: its frames go this way until the first answer {@link #NOT_TAKEN}, then all through {@link #offer}.
+     * Never waits; the control lane is small and bounded, so it can never be a way around back-pressure.
+     * <p>
+     * This default takes nothing ahead (ports for tests and embedding).
+     *
+     * @return {@link #OFFERED}, {@link #REFUSED} (as for {@link #offer}) or {@link #NOT_TAKEN}.
+     */
+    default int offerControl(long connectionId, DirectBuffer buffer, int offset, int length)
+    {
+        return NOT_TAKEN;
     }
 
     /**

@@ -1,6 +1,7 @@
 package to.clasp.core;
 
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.FrameDecoder;
 import to.clasp.protocol.MessageType;
+import to.clasp.protocol.PingEncoder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,28 +30,36 @@ class RouterInboundPortTest
 
     private final RingBuffer<InboundEvent> ring = RingBuffer.createMultiProducer(
         () -> new InboundEvent(SLOT), 16, new YieldingWaitStrategy());
-    private final RouterInboundPort port = new RouterInboundPort(ring, new CoreIdleStrategy(WaitStrategy.SLEEP),
-        new Router.Context().conclude(), Frame.MAX_FRAME_LENGTH, new BackPressureMetrics());
-    private final long connectionId = port.connect(new EdgeConnection()
+    private final RingBuffer<InboundEvent> controlLane = RingBuffer.createMultiProducer(
+        () -> new InboundEvent(SLOT), 16, new YieldingWaitStrategy());
+    private final RouterInboundPort port = new RouterInboundPort(ring, controlLane,
+        new CoreIdleStrategy(WaitStrategy.SLEEP), new Router.Context().conclude(), Frame.MAX_FRAME_LENGTH,
+        new BackPressureMetrics());
+    private final long connectionId = port.connect(silentConnection()).connectionId();
+
+    private static EdgeConnection silentConnection()
     {
-        public void outboundReady()
+        return new EdgeConnection()
         {
-        }
+            public void outboundReady()
+            {
+            }
 
-        public void close(final int closeCode, final String reason)
-        {
-        }
+            public void close(final int closeCode, final String reason)
+            {
+            }
 
-        public String transport()
-        {
-            return "test";
-        }
+            public String transport()
+            {
+                return "test";
+            }
 
-        public String remoteAddress()
-        {
-            return "test";
-        }
-    }).connectionId();
+            public String remoteAddress()
+            {
+                return "test";
+            }
+        };
+    }
 
     private byte[] lastFrame()
     {
@@ -130,5 +140,45 @@ class RouterInboundPortTest
         assertArrayEquals(nope, lastFrame());
         final FrameDecoder decoder = new FrameDecoder();
         assertEquals(DecodeError.UNKNOWN_MESSAGE_TYPE, decoder.decode(new UnsafeBuffer(nope), 0, nope.length));
+    }
+
+    @Test
+    void theConnectAndControlFramesTakeTheControlLaneAndDataFramesAreNotTaken()
+    {
+        assertEquals(InboundEvent.CONNECT, controlLane.get(controlLane.getCursor()).kind, "connect: the lane");
+        final UnsafeBuffer ping = new UnsafeBuffer(new byte[16]);
+        final int pingLength = PingEncoder.encode(ping, 0);
+        assertEquals(InboundPort.OFFERED, port.offerControl(connectionId, ping, 0, pingLength));
+        final InboundEvent event = controlLane.get(controlLane.getCursor());
+        assertEquals(InboundEvent.FRAME, event.kind);
+        assertEquals(connectionId, event.connectionId);
+        assertEquals(MessageType.PING, event.buffer().getByte(Frame.HEADER_LENGTH) & 0xFF);
+        assertEquals(-1, ring.getCursor(), "nothing in the data ring");
+
+        // PUBLISH (compact) and a MessagePack QUERY: data, not taken ahead.
+        final byte[] publish = bytes("53 01 00 03 20 00 00");
+        assertEquals(InboundPort.NOT_TAKEN, port.offerControl(connectionId, new UnsafeBuffer(publish), 0, publish.length));
+        final byte[] query = bytes("53 01 00 18 82 a4 74 79 70 65 a5 51 55 45 52 59 a7 70 61 74 74 65 72 6e a3 2f 2a 2a");
+        assertEquals(InboundPort.NOT_TAKEN, port.offerControl(connectionId, new UnsafeBuffer(query), 0, query.length));
+        assertEquals(InboundPort.REFUSED, port.offerControl(connectionId + 1, ping, 0, pingLength), "unknown");
+        assertEquals(-1, ring.getCursor());
+    }
+
+    @Test
+    void controlFramesLeaveAQuarterOfTheLaneToConnects()
+    {
+        // A core that has taken the connect and takes nothing more: the lane fills.
+        controlLane.addGatingSequences(new Sequence());
+        final UnsafeBuffer ping = new UnsafeBuffer(new byte[16]);
+        final int pingLength = PingEncoder.encode(ping, 0);
+        int taken = 0;
+        while (port.offerControl(connectionId, ping, 0, pingLength) == InboundPort.OFFERED)
+        {
+            taken++;
+        }
+        // 16 slots, 4 kept for connects.
+        assertEquals(12, taken);
+        assertEquals(InboundPort.NOT_TAKEN, port.offerControl(connectionId, ping, 0, pingLength));
+        assertTrue(port.connect(silentConnection()).connectionId() > connectionId, "a connect still finds room");
     }
 }

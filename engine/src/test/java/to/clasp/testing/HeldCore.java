@@ -20,6 +20,8 @@ public final class HeldCore implements AutoCloseable
     private volatile boolean holdRequested;
     private volatile boolean holding;
     private volatile boolean running = true;
+    /** Duty cycles to run while held ({@link #runCycles}); the host thread counts them down. */
+    private final java.util.concurrent.atomic.AtomicInteger cyclesWhileHeld = new java.util.concurrent.atomic.AtomicInteger();
 
     public HeldCore(final SharedCore core)
     {
@@ -33,6 +35,12 @@ public final class HeldCore implements AutoCloseable
             {
                 if (holdRequested)
                 {
+                    if (cyclesWhileHeld.get() > 0)
+                    {
+                        core.doWork();
+                        cyclesWhileHeld.decrementAndGet();
+                        continue;
+                    }
                     holding = true;
                     LockSupport.parkNanos(IDLE_PARK_NS);
                     continue;
@@ -72,6 +80,29 @@ public final class HeldCore implements AutoCloseable
             if (System.nanoTime() - deadline > 0)
             {
                 throw new AssertionError("the core did not stop within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * While held: run exactly {@code cycles} duty cycles on the host thread, then stay held; returns once they ran.
+     * What one cycle does (at most a batch of ring events) is then observable before anything else happens.
+     */
+    public void runCycles(final int cycles)
+    {
+        if (!holdRequested)
+        {
+            throw new IllegalStateException("not held");
+        }
+        cyclesWhileHeld.addAndGet(cycles);
+        LockSupport.unpark(thread);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cyclesWhileHeld.get() > 0)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("the host did not run " + cycles + " cycles within 10 s");
             }
             Thread.onSpinWait();
         }

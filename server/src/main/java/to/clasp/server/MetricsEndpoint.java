@@ -194,6 +194,8 @@ final class MetricsEndpoint implements AutoCloseable
             "(the edge kept them and stopped reading).", bp::backPressured);
         simpleCounter(registry, "clasp_inbound_inline_cycles", "Core duty cycles the hosting thread ran inside an " +
             "offer because the ring was full.", bp::inlineCycles);
+        simpleCounter(registry, "clasp_inbound_control_lane", "Connections' first control frames (HELLO, " +
+            "SUBSCRIBE, UNSUBSCRIBE, PING) handed to the core ahead of the ring's data.", bp::controlLane);
         simpleCounter(registry, "clasp_inbound_producer_waits", "Frames an edge thread waited for ring room for " +
             "(InboundPort.onFrame); the WebSocket, MQTT and OSC edges never wait.", bp::producerWaits);
         simpleCounter(registry, "clasp_inbound_producer_timeouts", "Frames refused after a producer waited the " +

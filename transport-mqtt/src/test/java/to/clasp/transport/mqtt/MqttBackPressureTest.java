@@ -47,9 +47,15 @@ final class MqttBackPressureTest
 
     private void start()
     {
+        start(to.clasp.core.RouterConfiguration.POLL_BATCH_LIMIT_DEFAULT);
+    }
+
+    private void start(final int pollBatchLimit)
+    {
         router = Router.launch(new Router.Context()
             .coreThreading(CoreThreading.SHARED)
             .inboundRingSize(RING)
+            .pollBatchLimit(pollBatchLimit)
             .producerWaitTimeoutNs(TimeUnit.MINUTES.toNanos(1)));
         host = new HeldCore(router.sharedCore());
         edge = MqttEdge.launch(new MqttEdge.Context().host("127.0.0.1").port(0), router.inboundPort());
@@ -130,6 +136,42 @@ final class MqttBackPressureTest
             assertEquals(0, router.backPressure().producerWaits(), "the edge never waited for the core");
             assertEquals(frames + 1, edge.metrics().publishesIn(0) + edge.metrics().publishesIn(1));
             assertEquals(0, edge.metrics().rejections(MqttMetrics.Rejection.REFUSED_BY_ROUTER));
+        }
+    }
+
+    @Test
+    void aNewClientsConnectIsAnsweredInOneDutyCycleWhileAFloodFillsTheRing() throws Exception
+    {
+        // One duty cycle takes at most 16 ring events here; the flood leaves hundreds waiting before the CONNECT.
+        start(16);
+        try (RawMqttClient publisher = connected("flooder");
+             RawMqttClient newcomer = new RawMqttClient(edge.localAddress().getPort()))
+        {
+            host.hold();
+            final List<MqttMessage> burst = new ArrayList<>(RING * 4 + 1);
+            for (int i = 0; i < RING * 4; i++)
+            {
+                burst.add(publish("flood/x", 0, 0, Integer.toString(i)));
+            }
+            burst.add(publish("flood/x", 1, 9, "last")); // its PUBACK: the core has taken the whole flood
+            publisher.sendRaw(RawMqttClient.encode(burst));
+            MqttFixture.await(() -> router.inboundPort().isBackPressured(), "the ring above its high-water mark");
+
+            final long aheadBefore = router.backPressure().controlLane();
+            newcomer.send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1).clientId("newcomer")
+                .cleanSession(true).keepAlive(60).build());
+            MqttFixture.await(() -> router.backPressure().controlLane() > aheadBefore,
+                "the CONNECT's HELLO handed over ahead of the flood");
+            host.runCycles(1);
+            final MqttConnAckMessage connAck = (MqttConnAckMessage)newcomer.expect(MqttMessageType.CONNACK);
+            assertEquals(0, connAck.variableHeader().connectReturnCode().byteValue(), "accepted after one cycle");
+
+            host.release();
+            newcomer.send(new MqttMessage(new io.netty.handler.codec.mqtt.MqttFixedHeader(MqttMessageType.PINGREQ,
+                false, MqttQoS.AT_MOST_ONCE, false, 0)));
+            newcomer.expect(MqttMessageType.PINGRESP);
+            final MqttMessage ack = publisher.expect(MqttMessageType.PUBACK);
+            assertEquals(9, ((MqttMessageIdVariableHeader)ack.variableHeader()).messageId(), "the flood all went in");
         }
     }
 

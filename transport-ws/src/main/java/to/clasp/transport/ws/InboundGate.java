@@ -20,6 +20,11 @@ import to.clasp.edge.InboundPort;
  * hysteresis the WebSocket edge has. Kept frames are copies in one buffer per connection that grows only when used
  * (frames decoded from the read in progress, plus the few a transport writes of its own accord).
  * <p>
+ * Control before data: a connection's first frames, while they are control frames (HELLO, SUBSCRIBE, UNSUBSCRIBE,
+ * PING; at most {@link #CONTROL_FRAMES}), go {@link InboundPort#offerControl ahead} of the data waiting in the ring
+ * and never pause reading: a new client is admitted within a duty cycle whatever the flood. From its first other
+ * frame on, every frame takes the ring, in order.
+ * <p>
  * Confined to one event loop: {@link #offer}, {@link #close} and the listener's calls all happen on it.
  */
 public final class InboundGate
@@ -41,6 +46,11 @@ public final class InboundGate
     private static final int RETAINED_CAPACITY = 64 * 1024;
     /** Staging capacity a connection holds on to after a pause. */
     private static final int RETAINED_STAGING = 4 * 1024;
+    /**
+     * Control frames a connection may send ahead of the data: a handshake and a few subscriptions, not a way for a
+     * client that sends only PINGs to stay ahead of everyone's data.
+     */
+    static final int CONTROL_FRAMES = 32;
 
     private final InboundPort port;
     private final Listener listener;
@@ -55,6 +65,8 @@ public final class InboundGate
     private boolean awaitingDrain;
     private boolean closed;
     private int keptResult;
+    /** Frames this connection may still offer ahead of the data; 0 once one went through the ring. */
+    private int controlFramesLeft = CONTROL_FRAMES;
 
     /**
      * @param loop the connection's event loop, where the gate resumes after the ring drained.
@@ -104,6 +116,10 @@ public final class InboundGate
         {
             return InboundPort.REFUSED;
         }
+        if (controlFramesLeft > 0)
+        {
+            return null == writer ? offerAhead(buffer, offset, length) : offerStagedAhead(length, writer);
+        }
         if (!kept.isEmpty())
         {
             keep(buffer, offset, writer, length);
@@ -120,6 +136,33 @@ public final class InboundGate
         if (result == InboundPort.OFFERED && port.isBackPressured())
         {
             pause();
+        }
+        return result;
+    }
+
+    /**
+     * A connection's first frames: a control frame goes ahead of the data in the ring; the first frame the lane does
+     * not take (not a control frame, or the lane is full) ends the lane for this connection and takes the ring.
+     */
+    private int offerAhead(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int ahead = port.offerControl(connectionId, buffer, offset, length);
+        if (ahead != InboundPort.NOT_TAKEN)
+        {
+            controlFramesLeft--;
+            return ahead;
+        }
+        controlFramesLeft = 0;
+        return offer(buffer, offset, null, length);
+    }
+
+    /** {@link #offerAhead} for a frame its decoder writes: the type must be read first, so it is staged. */
+    private int offerStagedAhead(final int length, final FrameWriter writer)
+    {
+        final int result = offerAhead(stage(length, writer), 0, length);
+        if (controlFramesLeft == 0 && staging != null && staging.capacity() > RETAINED_STAGING)
+        {
+            staging = null; // what went to the ring or the kept frames was copied
         }
         return result;
     }
@@ -152,19 +195,21 @@ public final class InboundGate
     private void keep(final DirectBuffer buffer, final int offset, final FrameWriter writer, final int length)
     {
         final boolean staged = null != writer;
-        if (staged)
-        {
-            if (staging == null || staging.capacity() < length)
-            {
-                staging = new UnsafeBuffer(new byte[BitUtil.findNextPositivePowerOfTwo(Math.max(length, 1024))]);
-            }
-            writer.writeFrame(staging, 0, length);
-        }
-        if (!kept.append(staged ? staging : buffer, staged ? 0 : offset, length))
+        if (!kept.append(staged ? stage(length, writer) : buffer, staged ? 0 : offset, length))
         {
             // Beyond 1 GiB of kept frames something else is broken; the frame cannot be kept.
             throw new IllegalStateException("inbound gate full: " + kept.size() + " bytes kept");
         }
+    }
+
+    private UnsafeBuffer stage(final int length, final FrameWriter writer)
+    {
+        if (staging == null || staging.capacity() < length)
+        {
+            staging = new UnsafeBuffer(new byte[BitUtil.findNextPositivePowerOfTwo(Math.max(length, 1024))]);
+        }
+        writer.writeFrame(staging, 0, length);
+        return staging;
     }
 
     private void pause()
