@@ -214,8 +214,7 @@ final class RouterInboundPort implements InboundPort
         {
             return false;
         }
-        final int payload = offset + Frame.HEADER_LENGTH +
-            ((frame.getByte(offset + Frame.FLAGS_OFFSET) & Frame.FLAG_TIMESTAMP) != 0 ? Frame.TIMESTAMP_LENGTH : 0);
+        final int payload = offset + Frame.headerLength(frame.getByte(offset + Frame.FLAGS_OFFSET) & 0xFF);
         if (payload >= offset + length)
         {
             return false;

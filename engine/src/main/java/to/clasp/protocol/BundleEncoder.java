@@ -74,8 +74,7 @@ public final class BundleEncoder
         {
             return false;
         }
-        final int header = (frame.getByte(frameOffset + Frame.FLAGS_OFFSET) & Frame.FLAG_TIMESTAMP) != 0 ?
-            Frame.HEADER_LENGTH + Frame.TIMESTAMP_LENGTH : Frame.HEADER_LENGTH;
+        final int header = Frame.headerLength(frame.getByte(frameOffset + Frame.FLAGS_OFFSET));
         final int payloadLength = frame.getShort(frameOffset + Frame.LENGTH_OFFSET, ORDER) & 0xFFFF;
         if (header + payloadLength > frameLength)
         {

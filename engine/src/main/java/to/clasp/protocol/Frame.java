@@ -64,6 +64,15 @@ public final class Frame
     }
 
     /**
+     * @param flagsByte byte 1 of a frame.
+     * @return the header's length, timestamp included when the flags say one follows: where the payload starts.
+     */
+    public static int headerLength(final int flagsByte)
+    {
+        return HEADER_LENGTH + ((flagsByte & FLAG_TIMESTAMP) != 0 ? TIMESTAMP_LENGTH : 0);
+    }
+
+    /**
      * Write the 4-byte header (never a timestamp: the router and our clients do not send one).
      */
     public static void writeHeader(final MutableDirectBuffer dst, final int offset, final int qos, final int payloadLength)

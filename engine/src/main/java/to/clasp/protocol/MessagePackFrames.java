@@ -31,7 +31,7 @@ public final class MessagePackFrames
             return false;
         }
         final int flags = Wire.u8(buffer, offset + Frame.FLAGS_OFFSET);
-        final int payloadOffset = Frame.HEADER_LENGTH + ((flags & Frame.FLAG_TIMESTAMP) != 0 ? Frame.TIMESTAMP_LENGTH : 0);
+        final int payloadOffset = Frame.headerLength(flags);
         return length > payloadOffset && FrameDecoder.isMessagePack(Wire.u8(buffer, offset + payloadOffset));
     }
 
@@ -52,7 +52,7 @@ public final class MessagePackFrames
         {
             return -1;
         }
-        final int headerLength = Frame.HEADER_LENGTH + ((flags & Frame.FLAG_TIMESTAMP) != 0 ? Frame.TIMESTAMP_LENGTH : 0);
+        final int headerLength = Frame.headerLength(flags);
         final int payloadLength = Wire.u16(buffer, offset + Frame.LENGTH_OFFSET);
         if (length < headerLength || payloadLength == 0 || length - headerLength < payloadLength ||
             !FrameDecoder.isMessagePack(Wire.u8(buffer, offset + headerLength)))
