@@ -13,6 +13,7 @@ import to.clasp.journal.TestDurablePositions;
 import to.clasp.protocol.AckEncoder;
 import to.clasp.protocol.FrameDecoder;
 import to.clasp.protocol.MessageType;
+import to.clasp.testing.SilentConnection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,27 +36,7 @@ class AckHoldTest
     private Session session(final long connectionId)
     {
         final OutboundQueue queue = new OutboundQueue(connectionId, 16 * 1024, 1 << 22);
-        final EdgeConnection connection = new EdgeConnection()
-        {
-            public void outboundReady()
-            {
-                // the test drains the queue itself
-            }
-
-            public void close(final int closeCode, final String reason)
-            {
-            }
-
-            public String transport()
-            {
-                return "test";
-            }
-
-            public String remoteAddress()
-            {
-                return "test";
-            }
-        };
+        final EdgeConnection connection = new SilentConnection(); // the test drains the queue itself
         final Session s = new Session(connectionId, connection, queue, table.allocateIndex(), null);
         s.assignId(java.util.UUID.randomUUID());
         s.state = Session.OPEN;

@@ -7,7 +7,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import to.clasp.edge.EdgeConnection;
 import to.clasp.edge.InboundPort;
 import to.clasp.edge.OutboundQueue;
 import to.clasp.protocol.Frame;
@@ -16,6 +15,7 @@ import to.clasp.protocol.MessageType;
 import to.clasp.protocol.PingEncoder;
 import to.clasp.protocol.SetEncoder;
 import to.clasp.protocol.SubscribeEncoder;
+import to.clasp.testing.SilentConnection;
 import to.clasp.testing.ThreadAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,26 +177,7 @@ class CoreAllocationGateTest
     /** A connection whose HELLO the router has answered (its queue holds WELCOME and the snapshot, drained). */
     private OutboundQueue open(final InboundPort port, final String name)
     {
-        final OutboundQueue queue = port.connect(new EdgeConnection()
-        {
-            public void outboundReady()
-            {
-            }
-
-            public void close(final int closeCode, final String reason)
-            {
-            }
-
-            public String transport()
-            {
-                return "test";
-            }
-
-            public String remoteAddress()
-            {
-                return name;
-            }
-        });
+        final OutboundQueue queue = port.connect(new SilentConnection(name));
         send(port, queue.connectionId(), HelloEncoder.encode(scratch, 0, 1, 0xE0, name, null));
         return queue;
     }

@@ -6,13 +6,13 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import to.clasp.edge.EdgeConnection;
 import to.clasp.edge.InboundPort;
 import to.clasp.protocol.DecodeError;
 import to.clasp.protocol.Frame;
 import to.clasp.protocol.FrameDecoder;
 import to.clasp.protocol.MessageType;
 import to.clasp.protocol.PingEncoder;
+import to.clasp.testing.SilentConnection;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,31 +35,7 @@ class RouterInboundPortTest
     private final RouterInboundPort port = new RouterInboundPort(ring, controlLane,
         new CoreIdleStrategy(WaitStrategy.SLEEP), new Router.Context().conclude(), Frame.MAX_FRAME_LENGTH,
         new BackPressureMetrics());
-    private final long connectionId = port.connect(silentConnection()).connectionId();
-
-    private static EdgeConnection silentConnection()
-    {
-        return new EdgeConnection()
-        {
-            public void outboundReady()
-            {
-            }
-
-            public void close(final int closeCode, final String reason)
-            {
-            }
-
-            public String transport()
-            {
-                return "test";
-            }
-
-            public String remoteAddress()
-            {
-                return "test";
-            }
-        };
-    }
+    private final long connectionId = port.connect(new SilentConnection()).connectionId();
 
     private byte[] lastFrame()
     {
@@ -179,6 +155,6 @@ class RouterInboundPortTest
         // 16 slots, 4 kept for connects.
         assertEquals(12, taken);
         assertEquals(InboundPort.NOT_TAKEN, port.offerControl(connectionId, ping, 0, pingLength));
-        assertTrue(port.connect(silentConnection()).connectionId() > connectionId, "a connect still finds room");
+        assertTrue(port.connect(new SilentConnection()).connectionId() > connectionId, "a connect still finds room");
     }
 }
